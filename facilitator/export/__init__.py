@@ -1,0 +1,1 @@
+"""Exports: pure functions from the domain to Markdown text."""
