@@ -17,6 +17,7 @@ from typing import Any, Iterable
 
 from facilitator.domain.plan import Plan, Theme, parse_plan
 from facilitator.domain.records import Action, Finding, ReportText, SessionClock, Statement
+from facilitator.domain.workshop import WorkshopData
 from facilitator.store.db import open_db
 
 SCHEMA_VERSION = 1
@@ -217,6 +218,18 @@ class WorkshopStore:
             table.insert(text.model_dump())
         else:
             table.update(text.model_dump(), doc_ids=[1])
+
+    # -- everything at once ------------------------------------------------------------
+
+    def snapshot(self) -> WorkshopData:
+        """All records as one pure value, for exports and overviews."""
+        numbers = [s.number for s in self.plan.sessions]
+        attendance = {n: keys for n in numbers if (keys := self.attendance(n))}
+        clocks = {n: c for n in numbers if (c := self.clock(n)).started_at is not None}
+        return WorkshopData(
+            plan=self.plan, themes=self.themes(), statements=self.statements(), actions=self.actions(),
+            attendance=attendance, clocks=clocks, findings=self.findings(), report=self.report_text(),
+        )
 
     # -- import --------------------------------------------------------------------
 
