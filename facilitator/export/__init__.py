@@ -1,1 +1,49 @@
-"""Exports: pure functions from the domain to Markdown text."""
+"""Exports: pure functions from the domain (WorkshopData) to Markdown text.
+
+Public API:
+- `Document(filename, text, redactions)`
+- `render_minutes(data, number)` -> the minutes of one session, `{slug}-{code}.md`
+- `render_report(data)` -> the series report, `{slug}.md`
+- `render_all(data, session=None)` -> the report plus the minutes of every held
+  session, or only that session's minutes
+- `preview_report(data)` -> the report's Markdown text (for the TUI)
+- `facilitator.export.files.write_documents(docs, out_dir, mode=0o600)`: the only I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from facilitator.domain.workshop import WorkshopData
+
+
+@dataclass(frozen=True)
+class Document:
+    filename: str
+    text: str
+    redactions: int  # participant names replaced by a role label
+
+
+def render_minutes(data: WorkshopData, number: int) -> Document:
+    from facilitator.export.minutes import minutes
+
+    return minutes(data, number)
+
+
+def render_report(data: WorkshopData) -> Document:
+    from facilitator.export.report import report
+
+    return report(data)
+
+
+def render_all(data: WorkshopData, session: int | None = None) -> list[Document]:
+    if session is not None:
+        return [render_minutes(data, session)]
+    return [render_report(data)] + [render_minutes(data, n) for n in data.held_sessions()]
+
+
+def preview_report(data: WorkshopData) -> str:
+    return render_report(data).text
+
+
+__all__ = ["Document", "render_minutes", "render_report", "render_all", "preview_report"]
