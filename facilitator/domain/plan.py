@@ -7,11 +7,12 @@ is a `PlanError` whose lines read `FILE: place: message`.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import tomllib
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from facilitator.domain.codes import session_code
 
@@ -32,7 +33,13 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
-NonEmpty = Annotated[str, Field(min_length=1)]
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value
+
+
+NonEmpty = Annotated[str, AfterValidator(_not_blank)]
 
 
 class Workshop(_Model):
@@ -94,14 +101,14 @@ class Session(_Model):
     def _plain_date(cls, value: Any, handler: Any) -> dt.date:
         # A TOML datetime is a date subclass: reject it, a session has a day.
         if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-            raise ValueError("expected a TOML date such as 2026-03-03 (no quotes, no time)")
+            raise ValueError(f"expected a TOML date such as 2026-03-03 (no quotes, no time), got {_describe(value)}")
         return handler(value)
 
     @field_validator("start", mode="wrap")
     @classmethod
     def _local_time(cls, value: Any, handler: Any) -> dt.time | None:
         if value is not None and (not isinstance(value, dt.time) or value.tzinfo is not None):
-            raise ValueError("expected a TOML local time such as 13:30:00 (no quotes)")
+            raise ValueError(f"expected a TOML local time such as 13:30:00 (no quotes), got {_describe(value)}")
         return handler(value)
 
 
@@ -114,36 +121,7 @@ class Plan(_Model):
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Plan:
-        errors: list[tuple[str, str]] = []
-        seen: dict[str, str] = {}
-        for i, role in enumerate(self.roles):
-            if role.key in seen:
-                errors.append((f"roles[{i}].key", f"duplicate key {role.key!r} (also {seen[role.key]})"))
-            seen.setdefault(role.key, f"roles[{i}]")
-        role_keys = {r.key for r in self.roles}
-        for i, p in enumerate(self.participants):
-            if p.key in seen:
-                errors.append((f"participants[{i}].key", f"duplicate key {p.key!r} (also {seen[p.key]})"))
-            seen.setdefault(p.key, f"participants[{i}]")
-            if p.role not in role_keys:
-                errors.append(
-                    (f"participants[{i}].role", f"unknown role {p.role!r}; known roles: {', '.join(sorted(role_keys))}")
-                )
-        theme_seen: dict[str, int] = {}
-        for i, t in enumerate(self.themes):
-            if t.key in theme_seen:
-                errors.append((f"themes[{i}].key", f"duplicate theme key {t.key!r} (also themes[{theme_seen[t.key]}])"))
-            theme_seen.setdefault(t.key, i)
-        numbers: dict[int, int] = {}
-        codes: dict[str, int] = {}
-        for i, s in enumerate(self.sessions):
-            if s.number in numbers:
-                errors.append((f"sessions[{i}].number", f"duplicate session number {s.number} (also sessions[{numbers[s.number]}])"))
-            numbers.setdefault(s.number, i)
-            code = self.code_of(s)
-            if code in codes:
-                errors.append((f"sessions[{i}].code", f"session code {code!r} is also the code of sessions[{codes[code]}]"))
-            codes.setdefault(code, i)
+        errors = cross_check(self.model_dump())
         if errors:
             raise ValueError(_CrossErrors(errors))
         return self
@@ -206,6 +184,64 @@ class _CrossErrors(list):
     """Carries (place, message) pairs through pydantic's ValueError wrapping."""
 
 
+def cross_check(data: Any) -> list[tuple[str, str]]:
+    """Checks across entries (unique keys, known roles, unique session numbers
+    and codes) on plain plan data. Tolerates malformed data, so it can run even
+    when field validation failed, and reports what it can."""
+    errors: list[tuple[str, str]] = []
+    if not isinstance(data, dict):
+        return errors
+
+    def entries(name: str) -> list[tuple[int, dict[str, Any]]]:
+        items = data.get(name)
+        return [(i, e) for i, e in enumerate(items) if isinstance(e, dict)] if isinstance(items, list) else []
+
+    seen: dict[str, str] = {}
+    role_keys: set[str] = set()
+    for i, role in entries("roles"):
+        key = role.get("key")
+        if not isinstance(key, str):
+            continue
+        role_keys.add(key)
+        if key in seen:
+            errors.append((f"roles[{i}].key", f"duplicate key {key!r} (also {seen[key]})"))
+        seen.setdefault(key, f"roles[{i}]")
+    for i, p in entries("participants"):
+        key, role = p.get("key"), p.get("role")
+        if isinstance(key, str):
+            if key in seen:
+                errors.append((f"participants[{i}].key", f"duplicate key {key!r} (also {seen[key]})"))
+            seen.setdefault(key, f"participants[{i}]")
+        if isinstance(role, str) and role_keys and role not in role_keys:
+            errors.append((f"participants[{i}].role",
+                           f"unknown role {role!r}; known roles: {', '.join(sorted(role_keys))}"))
+    theme_seen: dict[str, int] = {}
+    for i, t in entries("themes"):
+        key = t.get("key")
+        if isinstance(key, str):
+            if key in theme_seen:
+                errors.append((f"themes[{i}].key", f"duplicate theme key {key!r} (also themes[{theme_seen[key]}])"))
+            theme_seen.setdefault(key, i)
+    workshop = data.get("workshop") if isinstance(data.get("workshop"), dict) else {}
+    prefix = workshop.get("code_prefix", "OWP")
+    numbers: dict[int, int] = {}
+    codes: dict[str, int] = {}
+    for i, s in entries("sessions"):
+        number, date, code = s.get("number"), s.get("date"), s.get("code")
+        if isinstance(number, int) and not isinstance(number, bool):
+            if number in numbers:
+                errors.append((f"sessions[{i}].number",
+                               f"duplicate session number {number} (also sessions[{numbers[number]}])"))
+            numbers.setdefault(number, i)
+            if code is None and isinstance(prefix, str) and type(date) is dt.date:
+                code = session_code(prefix, number, date)
+        if isinstance(code, str):
+            if code in codes:
+                errors.append((f"sessions[{i}].code", f"session code {code!r} is also the code of sessions[{codes[code]}]"))
+            codes.setdefault(code, i)
+    return errors
+
+
 def _place(loc: tuple[Any, ...]) -> str:
     out = ""
     for part in loc:
@@ -225,24 +261,48 @@ _TYPE_WORDS = {
     "dict_type": "expected a table",
 }
 
+# What a person should add when a required key is missing, by key name.
+_MISSING = {
+    "workshop": "the [workshop] table is required (with at least a title)",
+    "roles": "at least one [[roles]] table is required",
+    "sessions": "at least one [[sessions]] table is required",
+    "agenda": "a session needs at least one [[sessions.agenda]] step (title and minutes)",
+}
+
+_RANGES = {"minutes": (1, 600)}
+
+_KEY_HINTS = {ROLE_KEY: "lower-case letters and digits, starting with a letter",
+              THEME_KEY: "lower-case letters, digits and '-', starting with a letter",
+              SLUG: "lower-case letters, digits and '-'"}
+
 
 def _message(err: dict[str, Any]) -> str:
     kind = err["type"]
+    name = err["loc"][-1] if err["loc"] else ""
+    got = _describe(err.get("input"))
+    ctx = err.get("ctx", {})
     if kind == "extra_forbidden":
         return "unknown key (not in the plan format; check the spelling)"
     if kind == "missing":
-        return "required key is missing"
+        return _MISSING.get(str(name), "required key is missing")
     if kind in _TYPE_WORDS:
-        return f"{_TYPE_WORDS[kind]}, got {_describe(err.get('input'))}"
+        return f"{_TYPE_WORDS[kind]}, got {got}"
     if kind == "literal_error":
-        expected = err.get("ctx", {}).get("expected", "")
-        return f"must be one of {expected}, got {_describe(err.get('input'))}"
+        return f"must be one of {ctx.get('expected', '')}, got {got}"
     if kind == "string_pattern_mismatch":
-        pattern = err.get("ctx", {}).get("pattern", "")
-        hint = {ROLE_KEY: "lower-case letters and digits, starting with a letter",
-                THEME_KEY: "lower-case letters, digits and '-', starting with a letter",
-                SLUG: "lower-case letters, digits and '-'"}.get(pattern, pattern)
-        return f"invalid value {_describe(err.get('input'))}: use {hint}"
+        pattern = ctx.get("pattern", "")
+        return f"invalid value {err.get('input')!r}: use {_KEY_HINTS.get(pattern, pattern)}"
+    if kind in ("greater_than_equal", "less_than_equal"):
+        if name in _RANGES:
+            low, high = _RANGES[str(name)]
+            return f"must be between {low} and {high}, got {got}"
+        if kind == "greater_than_equal":
+            return f"must be {ctx.get('ge')} or more, got {got}"
+        return f"must be {ctx.get('le')} or less, got {got}"
+    if kind == "too_short":
+        return _MISSING.get(str(name), "must have at least one entry")
+    if kind == "string_too_short":
+        return "must not be empty"
     msg = str(err.get("msg", "invalid value"))
     return msg.removeprefix("Value error, ")
 
@@ -266,12 +326,32 @@ def _describe(value: Any) -> str:
     return type(value).__name__ if not isinstance(value, (int, float)) else f"{value!r}"
 
 
+_TOML_WORDS = (
+    ("Cannot overwrite a value", "a key is set twice"),
+    ("Cannot declare", "a table is declared twice"),
+    ("Illegal character '\\n'", "line ends inside a value (unclosed string?)"),
+    ("Invalid date or datetime", "invalid date or time"),
+    ("Invalid value", "invalid value (strings need quotes; true/false, numbers and dates do not)"),
+)
+
+
+def _toml_error(filename: str, exc: tomllib.TOMLDecodeError) -> str:
+    text = _one_line(str(exc))
+    match = re.fullmatch(r"(.*) \(at (line \d+, column \d+|end of document)\)", text)
+    message, where = (match.group(1), match.group(2)) if match else (text, None)
+    for prefix, words in _TOML_WORDS:
+        if message.startswith(prefix):
+            message = words
+            break
+    return f"{filename}: {where or 'TOML'}: TOML syntax error: {message}"
+
+
 def parse_plan(text: str, filename: str = "plan.toml", default_slug: str | None = None) -> Plan:
     """Parse and validate a plan. Raises PlanError with `FILE: place: message` lines."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise PlanError([f"{filename}: TOML syntax: {_one_line(str(exc))}"]) from None
+        raise PlanError([_toml_error(filename, exc)]) from None
     return plan_from_data(data, filename, default_slug)
 
 
@@ -279,22 +359,44 @@ def plan_from_data(data: dict[str, Any], filename: str = "plan.toml", default_sl
     try:
         plan = Plan.model_validate(data)
     except ValidationError as exc:
-        lines: list[str] = []
-        for err in exc.errors():
-            ctx_error = err.get("ctx", {}).get("error")
-            cross = getattr(ctx_error, "args", (None,))[:1]
-            if cross and isinstance(cross[0], _CrossErrors):
-                lines.extend(f"{filename}: {place}: {msg}" for place, msg in cross[0])
-                continue
-            lines.append(f"{filename}: {_place(err['loc'])}: {_message(err)}")
-        raise PlanError(_dedupe(lines)) from None
+        raise PlanError(_dedupe(_error_lines(exc, data, filename))) from None
     if plan.workshop.slug is None:
         slug = default_slug or ""
         if not re.fullmatch(SLUG, slug):
             raise PlanError([f"{filename}: workshop.slug: no slug given and the file name {slug!r} "
-                             "is not one (use lower-case letters, digits and '-')"])
+                             "is not one (set slug, or use lower-case letters, digits and '-')"])
         plan = plan.model_copy(update={"workshop": plan.workshop.model_copy(update={"slug": slug})})
     return plan
+
+
+def _error_lines(exc: ValidationError, data: Any, filename: str) -> list[str]:
+    errors = exc.errors()
+    cross_ran = False
+    places: list[tuple[str, str]] = []
+    # A misspelt key shows up twice (unknown + missing): report it once, with a hint.
+    missing = {(e["loc"][:-1], e["loc"][-1]) for e in errors if e["type"] == "missing" and e["loc"]}
+    replaced: set[tuple[Any, Any]] = set()
+    for err in errors:
+        ctx_error = err.get("ctx", {}).get("error")
+        cross = getattr(ctx_error, "args", (None,))[:1]
+        if cross and isinstance(cross[0], _CrossErrors):
+            places.extend(cross[0])
+            cross_ran = True
+            continue
+        if err["type"] == "extra_forbidden" and err["loc"]:
+            parent, name = err["loc"][:-1], str(err["loc"][-1])
+            close = difflib.get_close_matches(name, [str(m) for p, m in missing if p == parent], n=1)
+            if close:
+                replaced.add((parent, close[0]))
+                places.append((_place(err["loc"]), f"unknown key; did you mean {close[0]!r}?"))
+                continue
+        places.append((_place(err["loc"]), _message(err)))
+    lines = [f"{filename}: {place}: {msg}" for place, msg in places
+             if not any(place == _place(p + (m,)) and msg.startswith(("required", "the [", "at least", "a session"))
+                        for p, m in replaced)]
+    if not cross_ran:
+        lines.extend(f"{filename}: {place}: {msg}" for place, msg in cross_check(data))
+    return lines
 
 
 def _one_line(text: str) -> str:

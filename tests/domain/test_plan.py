@@ -1,0 +1,101 @@
+"""Plans: the shared example loads; every malformed plan in tests/plans/bad is
+rejected with exactly the lines in its `# expect:` header."""
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from facilitator.domain.plan import Plan, PlanError, parse_plan
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT.parent / "shared" / "examples" / "plan-example.toml"
+BAD = sorted((ROOT / "tests" / "plans" / "bad").glob("*.toml"))
+
+
+def expected_lines(path: Path) -> list[str]:
+    return [line.removeprefix("# expect: ") for line in path.read_text().splitlines() if line.startswith("# expect: ")]
+
+
+def test_corpus_is_big_enough():
+    assert len(BAD) >= 30
+
+
+@pytest.mark.parametrize("path", BAD, ids=[p.stem for p in BAD])
+def test_bad_plan_is_rejected_with_its_expected_lines(path):
+    expected = expected_lines(path)
+    assert expected, f"{path.name} has no '# expect:' header"
+    with pytest.raises(PlanError) as info:
+        parse_plan(path.read_text(), path.name, path.stem)
+    assert info.value.lines == [f"{path.name}: {line}" for line in expected]
+    for line in info.value.lines:
+        assert "\n" not in line and "pydantic" not in line and "Input should" not in line
+
+
+@pytest.mark.skipif(not EXAMPLE.exists(), reason="shared example not present")
+def test_shared_example_loads():
+    plan = parse_plan(EXAMPLE.read_text(), EXAMPLE.name, EXAMPLE.stem)
+    assert plan.slug == "lombok-2026"
+    assert [plan.code_of(s) for s in plan.sessions] == [
+        "OWP1-3mrt2026", "OWP2-17mrt2026", "OWP3-7apr2026", "OWP4-12mei2026"]
+    assert plan.sessions[3].kind == "evaluatie"
+    assert plan.sessions[0].start == dt.time(13, 30)
+    assert plan.role_of("wt1").key == "wt" and plan.role_of("jw").key == "jw" and plan.role_of("xx") is None
+    assert plan.names() == {"wt1": "Fatima", "jw1": "Ruben"}
+    assert plan.speaker_roles()["bib1"] == "bib"
+    assert plan.role("jw").plural_label == "jongerenwerkers"
+
+
+MINIMAL = """
+[workshop]
+title = "T"
+[[roles]]
+key = "sm"
+label = "sociaal makelaar"
+[[sessions]]
+number = 1
+date = 2026-03-03
+[[sessions.agenda]]
+title = "Opening"
+minutes = 15
+"""
+
+
+def test_slug_defaults_to_file_name():
+    plan = parse_plan(MINIMAL, "buurt-west.toml", "buurt-west")
+    assert plan.slug == "buurt-west"
+    assert plan.role("sm").plural_label == "sociaal makelaars"
+    assert plan.workshop.language == "nl" and plan.sessions[0].kind == "bijeenkomst"
+
+
+def test_file_name_that_is_no_slug_is_one_clear_line():
+    with pytest.raises(PlanError) as info:
+        parse_plan(MINIMAL, "Mijn Plan.toml", "Mijn Plan")
+    assert info.value.lines == [
+        "Mijn Plan.toml: workshop.slug: no slug given and the file name 'Mijn Plan' is not one "
+        "(set slug, or use lower-case letters, digits and '-')"]
+
+
+def test_several_problems_are_all_reported():
+    text = MINIMAL.replace('title = "T"', 'title = ""\nlanguage = "fr"').replace("minutes = 15", "minutes = 900")
+    with pytest.raises(PlanError) as info:
+        parse_plan(text, "p.toml", "p")
+    assert info.value.lines == [
+        "p.toml: workshop.title: must not be empty",
+        "p.toml: workshop.language: must be one of 'nl' or 'en', got the string 'fr'",
+        "p.toml: sessions[0].agenda[0].minutes: must be between 1 and 600, got 900",
+    ]
+
+
+def test_plan_models_are_frozen_and_cross_checked_when_built_directly():
+    plan = parse_plan(MINIMAL, "p.toml", "p")
+    assert isinstance(plan, Plan)
+    data = plan.model_dump()
+    data["participants"] = [{"key": "sm1", "role": "zz"}]
+    with pytest.raises(ValueError):
+        Plan.model_validate(data)
+
+
+def test_utf8_text_is_kept():
+    plan = parse_plan(MINIMAL.replace('title = "Opening"', 'title = "Casuïstiek “Één”"'), "p.toml", "p")
+    assert plan.sessions[0].agenda[0].title == "Casuïstiek “Één”"
