@@ -2,13 +2,68 @@
 
 Pure: `parse_line` never touches disk or screen and raises nothing but
 `CaptureError`. The same function serves the live capture line and
-`facilitator import`.
+`facilitator import`. It runs in linear time (regular expressions without
+nested repetition, no per-character Python loop), so it can run on every
+keystroke, also for a very long line.
+
+Decisions, beyond the spec:
+
+- Speaker: `KEY:` as the first word of the line (a word starting with a letter,
+  directly followed by a colon), case-insensitive, stored lower case.
+  `actie:`/`action:` and `aanwezig:`/`present:` are keywords (also
+  case-insensitive) and win over a speaker key of the same name. Any other first
+  word followed by a colon is an error naming the word and listing the known
+  keys. `\\:` writes a literal colon; so does a leading space: a line that
+  starts with whitespace is always a statement (no speaker, keyword, `##` step
+  or `//` comment is recognised in it). `10:30 ...` is text (no letter first).
+  Omitted speaker: `ctx.current_speaker` (sticky; None is an unknown
+  participant). The caller keeps the sticky speaker: after a statement with an
+  explicit speaker, that speaker becomes current.
+- Quote: the remaining text wholly wrapped in “…”, "…", „…” or „…“ is a quote,
+  stored without the outer marks (and without whitespace just inside them).
+  "Wholly" means the inner text holds no unescaped closing mark of the same
+  kind: `“ja” en “nee”` is a note.
+- Themes: a `#key` token (at the start of the line or after whitespace, up to
+  whitespace or the end: `#` + an ASCII letter + ASCII letters, digits, `-`;
+  case-insensitive, stored lower case) anywhere in the line tags a theme and is
+  removed from the text; where tokens were removed the surrounding whitespace
+  becomes one space (at the ends of the text: none). Nothing else in the text
+  is touched. `#1`, `a#b` and `#regels,` are text. Themes are deduplicated in
+  order of appearance; unknown keys are also listed in `new_themes`.
+- Key mark: a trailing `!` standing as its own token (after whitespace; may be
+  followed by theme tokens) marks a key statement. `!` directly after the
+  closing mark of a quote (`“Zo is het.”!`) marks it too. A `!` glued to a word
+  (`Prima!`, `Ze riep “help”!` which is a note) is punctuation.
+- Escapes: a backslash before one of  \\ : # ! " “ ” „ / @  writes that
+  character literally (`\\#`, `\\!`, `\\:`, `\\“` ...). A backslash before any
+  other character is itself literal, so `C:\\temp` needs no doubling.
+- `## STEP`: the line starts with `##`; STEP is a number (1-based as shown to
+  users, stored 0-based) or a case-insensitive prefix of a step title (an exact
+  title wins over longer titles it prefixes). Ambiguous or no match: an error
+  listing the steps.
+- `actie: TEXT [@KEY] [#theme ...]`: a word starting with `@` anywhere names
+  the owner, a known speaker key (error otherwise; at most one). Empty text is
+  an error.
+- `aanwezig: KEY ...`: keys separated by whitespace or commas, every key known
+  (the error names the unknown ones), repeats kept. No key at all is an error.
+- `// ...` and empty or whitespace-only lines are `Ignored`.
+- A statement whose text is empty once speaker, tokens and marks are removed is
+  an error.
+- Lone surrogates and control characters (C0 except TAB, DEL, C1) are refused
+  anywhere in the line, naming the 1-based column and the code point.
+  Everything else (emoji, RTL text, combining marks, Markdown, HTML) is kept
+  exactly. The caller strips the line ending before parsing.
+- Error messages are short, concrete, in English, one line; `CaptureError.message`.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from typing import Literal, Mapping, Sequence
+from typing import TYPE_CHECKING, Iterable, Literal, Mapping, Sequence
+
+if TYPE_CHECKING:  # pragma: no cover
+    from facilitator.domain.plan import Plan
 
 
 class CaptureError(ValueError):
@@ -66,8 +121,282 @@ class Ignored:
 
 Parsed = StatementLine | StepLine | ActionLine | AttendanceLine | Ignored
 
+ACTION_WORDS = ("actie", "action")
+PRESENT_WORDS = ("aanwezig", "present")
+
+# -- characters ---------------------------------------------------------------
+
+_REFUSED = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff]")
+_ESCAPABLE = '\\:#!"“”„/@'
+# While parsing, an escaped character stands in as a lone surrogate: those are
+# refused in the input, so they can never be confused with typed text, and no
+# rule below treats them as special. They are turned back at the end.
+_HOLD = {c: chr(0xD800 + i) for i, c in enumerate(_ESCAPABLE)}
+_UNHOLD = str.maketrans({v: k for k, v in _HOLD.items()})
+_ESCAPE_RE = re.compile(r"\\([" + re.escape(_ESCAPABLE) + "])")
+
+_FIRST_WORD = re.compile(r"([^\W\d_][\w-]*):")
+_THEME = re.compile(r"(?<!\S)#([A-Za-z][A-Za-z0-9-]*)(?!\S)")
+_ACTION_TOKEN = re.compile(r"(?<!\S)(?:#([A-Za-z][A-Za-z0-9-]*)|@(\S+))(?!\S)")
+_NUMBER = re.compile(r"[0-9]+")
+_KEY_SPLIT = re.compile(r"[\s,]+")
+
+_QUOTE_PAIRS = (("“", "”"), ('"', '"'), ("„", "”"), ("„", "“"))
+_CLOSING = frozenset("”\"“")
+
+
+def _show(word: str, limit: int = 30) -> str:
+    """A typed word for an error message: quoted, and short."""
+    word = word.translate(_UNHOLD)
+    if len(word) > limit:
+        word = word[: limit - 1] + "…"
+    return f"'{word}'"
+
+
+def _check_characters(line: str) -> None:
+    m = _REFUSED.search(line)
+    if m:
+        c = m.group()
+        what = "lone surrogate" if 0xD800 <= ord(c) <= 0xDFFF else "control character"
+        raise CaptureError(f"column {m.start() + 1}: {what} U+{ord(c):04X} is not allowed")
+
+
+def _known_keys(ctx: Context) -> str:
+    keys = list(ctx.speakers)
+    return ", ".join(keys) if keys else "(none)"
+
+
+# -- parsing --------------------------------------------------------------------
+
 
 def parse_line(line: str, ctx: Context) -> Parsed:
     """Parse one capture line. Raises CaptureError with a message naming the problem."""
-    raise NotImplementedError  # pragma: no cover
+    try:
+        return _parse(line, ctx)
+    except CaptureError:
+        raise
+    except Exception as exc:  # a bug must never take the typed line with it
+        raise CaptureError(f"could not read this line (internal error: {type(exc).__name__})") from exc
 
+
+def _parse(line: str, ctx: Context) -> Parsed:
+    if not isinstance(line, str):
+        raise CaptureError("a capture line must be text")
+    _check_characters(line)
+    if not line or line.isspace():
+        return Ignored()
+    held = _ESCAPE_RE.sub(lambda m: _HOLD[m.group(1)], line)
+    if held[0].isspace():
+        return _statement(held, ctx, None)
+    if held.startswith("//"):
+        return Ignored()
+    if held.startswith("##"):
+        return _step(held[2:], ctx)
+    m = _FIRST_WORD.match(held)
+    if m is None:
+        return _statement(held, ctx, None)
+    word = m.group(1).lower()
+    rest = held[m.end():]
+    if word in ACTION_WORDS:
+        return _action(rest, ctx)
+    if word in PRESENT_WORDS:
+        return _attendance(rest, ctx)
+    if word in ctx.speakers:
+        return _statement(rest, ctx, word)
+    raise CaptureError(f"unknown speaker {_show(m.group(1))}; known keys: {_known_keys(ctx)} (write \\: for a colon)")
+
+
+def _remove_tokens(body: str, pattern: re.Pattern[str]) -> tuple[str, list[re.Match[str]]]:
+    """Remove the tokens; whitespace where tokens were becomes one space."""
+    pieces: list[str] = []
+    tokens: list[re.Match[str]] = []
+    pos = 0
+    for m in pattern.finditer(body):
+        tokens.append(m)
+        piece = body[pos:m.start()].strip()
+        if piece:
+            pieces.append(piece)
+        pos = m.end()
+    if not tokens:
+        return body.strip(), tokens
+    piece = body[pos:].strip()
+    if piece:
+        pieces.append(piece)
+    return " ".join(pieces), tokens
+
+
+def _themes(keys: Iterable[str], ctx: Context) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    themes = tuple(dict.fromkeys(k.lower() for k in keys))
+    return themes, tuple(t for t in themes if t not in ctx.themes)
+
+
+def _quote_inner(text: str) -> str | None:
+    """The text inside the outer quote marks if `text` is wholly a quote."""
+    if len(text) < 2:
+        return None
+    first, last = text[0], text[-1]
+    for opening, closing in _QUOTE_PAIRS:
+        if first == opening and last == closing and closing not in text[1:-1]:
+            return text[1:-1].strip()
+    return None
+
+
+def _statement(body: str, ctx: Context, speaker: str | None) -> StatementLine:
+    text, tokens = _remove_tokens(body, _THEME)
+    themes, new = _themes((m.group(1) for m in tokens), ctx)
+    key = False
+    if text == "!" or (text.endswith("!") and text[-2].isspace()):
+        key, text = True, text[:-1].rstrip()
+    elif text.endswith("!") and text[-2] in _CLOSING and _quote_inner(text[:-1]) is not None:
+        key, text = True, text[:-1]
+    inner = _quote_inner(text)
+    kind: Literal["quote", "note"] = "note" if inner is None else "quote"
+    if inner is not None:
+        text = inner
+    if not text:
+        raise CaptureError("nothing to record: the statement has no text")
+    return StatementLine(
+        speaker=speaker if speaker is not None else ctx.current_speaker,
+        kind=kind,
+        text=text.translate(_UNHOLD),
+        themes=themes,
+        key=key,
+        new_themes=new,
+        explicit_speaker=speaker is not None,
+    )
+
+
+def _list_steps(ctx: Context) -> str:
+    return "; ".join(f"{i} {_show(t, 40)[1:-1]}" for i, t in enumerate(ctx.steps, 1))
+
+
+def _step(rest: str, ctx: Context) -> StepLine:
+    arg = rest.strip().translate(_UNHOLD)
+    if not ctx.steps:
+        raise CaptureError("this session has no agenda steps")
+    if not arg:
+        raise CaptureError(f"which step? write ## and a number or the start of a title: {_list_steps(ctx)}")
+    if _NUMBER.fullmatch(arg):
+        n = int(arg)
+        if 1 <= n <= len(ctx.steps):
+            return StepLine(n - 1)
+        raise CaptureError(f"no step {_show(arg)}; steps: {_list_steps(ctx)}")
+    want = arg.casefold()
+    titles = [t.casefold() for t in ctx.steps]
+    exact = [i for i, t in enumerate(titles) if t == want]
+    if len(exact) == 1:
+        return StepLine(exact[0])
+    found = [i for i, t in enumerate(titles) if t.startswith(want)]
+    if len(found) == 1:
+        return StepLine(found[0])
+    if found:
+        raise CaptureError(f"step {_show(arg)} is ambiguous; steps: {_list_steps(ctx)}")
+    raise CaptureError(f"no step starts with {_show(arg)}; steps: {_list_steps(ctx)}")
+
+
+def _action(rest: str, ctx: Context) -> ActionLine:
+    text, tokens = _remove_tokens(rest, _ACTION_TOKEN)
+    owners = [m.group(2) for m in tokens if m.group(2) is not None]
+    themes, new = _themes((m.group(1) for m in tokens if m.group(1) is not None), ctx)
+    owner: str | None = None
+    if owners:
+        unknown = [o for o in owners if o.lower() not in ctx.speakers]
+        if unknown:
+            raise CaptureError(f"unknown owner @{_show(unknown[0])[1:-1]}; known keys: {_known_keys(ctx)}")
+        distinct = list(dict.fromkeys(o.lower() for o in owners))
+        if len(distinct) > 1:
+            raise CaptureError(f"one owner per action, got {', '.join('@' + o for o in distinct[:5])}")
+        owner = distinct[0]
+    if not text:
+        raise CaptureError("an action needs text: actie: TEXT [@KEY] [#theme]")
+    return ActionLine(text=text.translate(_UNHOLD), owner=owner, themes=themes, new_themes=new)
+
+
+def _attendance(rest: str, ctx: Context) -> AttendanceLine:
+    keys = [k.lower() for k in _KEY_SPLIT.split(rest) if k]
+    if not keys:
+        raise CaptureError(f"who is present? aanwezig: KEY ...; known keys: {_known_keys(ctx)}")
+    unknown = list(dict.fromkeys(k for k in keys if k not in ctx.speakers))
+    if unknown:
+        shown = ", ".join(_show(k) for k in unknown[:5]) + (" …" if len(unknown) > 5 else "")
+        raise CaptureError(f"unknown key{'s' if len(unknown) > 1 else ''} {shown}; known keys: {_known_keys(ctx)}")
+    return AttendanceLine(tuple(keys))
+
+
+# -- formatting: records back to capture lines ------------------------------------
+
+_FORMAT_HASH = re.compile(r"(?<!\S)#")
+_FORMAT_AT = re.compile(r"(?<!\S)@")
+_FORMAT_BACKSLASH = re.compile(r"\\(?=[" + re.escape(_ESCAPABLE) + r"]|\Z)")
+
+
+def _escape_common(text: str) -> str:
+    text = _FORMAT_BACKSLASH.sub(r"\\\\", text)
+    return _FORMAT_HASH.sub(r"\\#", text)
+
+
+def _escape_line_start(text: str) -> str:
+    """Escape what would make the start of a line more than text."""
+    if text.startswith("//"):
+        return "\\" + text
+    m = _FIRST_WORD.match(text)
+    if m:
+        return text[: m.end() - 1] + "\\" + text[m.end() - 1:]
+    return text
+
+
+def format_statement(st: StatementLine, *, include_speaker: bool = True) -> str:
+    """The capture line that parses back to `st` (speaker, kind, text, themes, key).
+
+    Without a speaker prefix (None, or `include_speaker=False`) the line parses
+    to the context's current speaker. `text` is expected as the parser leaves
+    it: without whitespace at either end.
+    """
+    body = _escape_common(st.text)
+    if st.kind == "quote":
+        body = "“" + body.replace("”", "\\”") + "”"
+    else:
+        if body[:1] in ('"', "“", "„"):
+            body = "\\" + body
+        if body.endswith("!") and (len(body) == 1 or body[-2].isspace() or body[-2] in _CLOSING):
+            body = body[:-1] + "\\!"
+    prefix = f"{st.speaker}: " if include_speaker and st.speaker else ""
+    if not prefix:
+        body = _escape_line_start(body)
+    tail = "".join(f" #{t}" for t in st.themes)
+    return prefix + body + tail + (" !" if st.key else "")
+
+
+def format_action(action: ActionLine, *, word: str = "actie") -> str:
+    """The capture line that parses back to `action`."""
+    body = _FORMAT_AT.sub(r"\\@", _escape_common(action.text))
+    owner = f" @{action.owner}" if action.owner else ""
+    return f"{word}: {body}{owner}" + "".join(f" #{t}" for t in action.themes)
+
+
+def format_attendance(keys: Iterable[str], *, word: str = "aanwezig") -> str:
+    """The capture line that declares `keys` present."""
+    return f"{word}: " + " ".join(keys)
+
+
+def context_for(
+    plan: Plan,
+    themes: Iterable[str],
+    session_number: int,
+    current_speaker: str | None = None,
+    current_step: int | None = None,
+) -> Context:
+    """A parser context for one session of `plan`.
+
+    `themes`: every known theme key, including those created while tagging (the
+    plan's own themes are added anyway). An unknown session has no steps.
+    """
+    session = plan.session(session_number)
+    steps = tuple(s.title for s in session.agenda) if session else ()
+    return Context(
+        speakers=plan.speaker_roles(),
+        themes=frozenset(themes) | {t.key for t in plan.themes},
+        steps=steps,
+        current_speaker=current_speaker,
+        current_step=current_step,
+    )
