@@ -1,0 +1,141 @@
+"""Command line: `facilitator [--data-dir DIR] [--lang nl|en] [COMMAND] ...`.
+
+Every error is one line on stderr, without a traceback. Exit codes: 0 ok,
+2 a problem the user can fix (bad plan, bad notes, unknown workshop, store
+locked...), 1 anything unexpected (its traceback goes to `facilitator.log` in
+the data directory). Only the standard library is imported here: the commands
+import what they need when they run, so `facilitator --help` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+__all__ = ["main", "UserError"]
+
+
+class UserError(Exception):
+    """A problem the user can act on. Each of `lines` is printed on its own line,
+    prefixed with `facilitator: ` unless `plain` (lines that start `FILE:LINE:`)."""
+
+    def __init__(self, *lines: str, plain: bool = False):
+        self.lines = [line for line in lines if line]
+        self.plain = plain
+        super().__init__("\n".join(self.lines))
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with usage errors on one line."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        print(f"{self.prog}: {message} (see '{self.prog} --help')", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="facilitator",
+        description="Run participatory workshop series (ontwikkelwerkplaatsen) live and write their report.",
+        epilog="Without a command: open the app's home screen.",
+    )
+    parser.add_argument("--data-dir", metavar="DIR",
+                        help="where workshops are kept (default: $FACILITATOR_DATA_DIR, else ./sessions)")
+    parser.add_argument("--lang", choices=("nl", "en"), default="nl", help="interface language (default nl)")
+    # The global options are accepted after the command too (`facilitator list --data-dir X`).
+    common = _Parser(add_help=False)
+    common.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    common.add_argument("--lang", choices=("nl", "en"), default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    _add = sub.add_parser
+
+    def add_parser(name: str, **kw: object) -> argparse.ArgumentParser:
+        return _add(name, parents=[common], **kw)  # type: ignore[arg-type]
+
+    sub.add_parser = add_parser  # type: ignore[method-assign]
+
+    p = sub.add_parser("new", help="create a workshop from a plan (or --update it)")
+    p.add_argument("plan", metavar="PLAN.toml")
+    p.add_argument("--update", action="store_true",
+                   help="re-apply an edited plan to the existing workshop, keeping every record")
+
+    sub.add_parser("list", help="workshops, their sessions and counts")
+
+    p = sub.add_parser("import", help="import notes in capture syntax into a session (all or nothing)")
+    p.add_argument("slug", metavar="SLUG")
+    p.add_argument("notes", metavar="NOTES.txt")
+    p.add_argument("--session", type=int, required=True, metavar="N")
+
+    p = sub.add_parser("export", help="write the report and minutes as Markdown")
+    p.add_argument("slug", metavar="SLUG")
+    p.add_argument("--session", type=int, metavar="N", help="only the minutes of this session")
+    p.add_argument("--out", default="exports", metavar="DIR", help="output directory (default ./exports)")
+    p.add_argument("--mode", default="600", metavar="OCTAL", help="file mode of the written files (default 600)")
+
+    p = sub.add_parser("run", help="open the app (on a workshop's next session)")
+    p.add_argument("slug", nargs="?", metavar="SLUG")
+    p.add_argument("--session", type=int, metavar="N")
+
+    p = sub.add_parser("doctor", help="check (and repair) workshop stores")
+    p.add_argument("slug", nargs="?", metavar="SLUG")
+
+    p = sub.add_parser("demo", help="(re)build the bundled demo workshop in the data directory")
+    p.add_argument("--force", action="store_true", help="replace the demo workshop if it exists")
+    return parser
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
+    from facilitator.store.workshop import resolve_data_dir
+
+    return resolve_data_dir(args.data_dir)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, or a usage error argparse already printed
+        return int(exc.code or 0)
+    raw_dir = args.data_dir
+    try:
+        from facilitator.cli import commands
+
+        handler = getattr(commands, f"cmd_{(args.command or 'run')}")
+        return int(handler(args, _data_dir(args)) or 0)
+    except UserError as exc:
+        for line in exc.lines:
+            print(line if exc.plain else f"facilitator: {line}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("facilitator: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # noqa: BLE001 - the last line of defence
+        known = _known_error_lines(exc)
+        if known is not None:
+            # Plan errors already read `FILE: place: message`.
+            _print_known(known, plain=type(exc).__name__ == "PlanError")
+            return 2
+        from facilitator.cli.errorlog import log_unexpected
+
+        path = log_unexpected(raw_dir, argv if argv is not None else sys.argv[1:])
+        print(f"facilitator: unexpected error (details in {path})", file=sys.stderr)
+        return 1
+
+
+def _known_error_lines(exc: Exception) -> list[str] | None:
+    """One-line messages for the errors the user can act on, else None."""
+    store_mod = sys.modules.get("facilitator.store.workshop")
+    if store_mod is not None and isinstance(exc, store_mod.StoreError):
+        return [" ".join(str(exc).split()) or type(exc).__name__]
+    plan_mod = sys.modules.get("facilitator.domain.plan")
+    if plan_mod is not None and isinstance(exc, plan_mod.PlanError):
+        return list(exc.lines)
+    return None
+
+
+def _print_known(lines: list[str], plain: bool) -> None:
+    for line in lines:
+        print(line if plain else f"facilitator: {line}", file=sys.stderr)

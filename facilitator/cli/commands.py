@@ -1,0 +1,176 @@
+"""The commands behind `facilitator COMMAND`: `cmd_<name>(args, data_dir) -> exit code`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from facilitator.cli import UserError
+from facilitator.cli.notes import import_notes, read_text, summary
+
+
+def _say(line: str) -> None:
+    print(line, flush=True)
+
+
+def cmd_new(args: argparse.Namespace, data_dir: Path) -> int:
+    from facilitator.domain.plan import parse_plan
+    from facilitator.store.workshop import WorkshopStore
+
+    path = Path(args.plan)
+    text = read_text(path)
+    plan = parse_plan(text, str(path), default_slug=path.name.removesuffix(".toml"))
+    if args.update:
+        return _update(data_dir, plan, text, path)
+    store = WorkshopStore.create(data_dir, plan, text)
+    with store:
+        codes = ", ".join(plan.code_of(s) for s in sorted(plan.sessions, key=lambda s: s.number))
+        _say(f"created workshop {plan.slug!r} in {data_dir}: {len(plan.sessions)} sessions ({codes})")
+    return 0
+
+
+def _update(data_dir: Path, plan, text: str, path: Path) -> int:  # type: ignore[no-untyped-def]
+    from facilitator.domain.plan_change import kept_themes, orphans
+    from facilitator.store.workshop import WorkshopStore
+
+    with WorkshopStore.open(data_dir, plan.slug) as store:
+        if store.plan_text == text:
+            _say(f"workshop {plan.slug!r}: the plan is unchanged")
+            return 0
+        data = store.snapshot()
+        problems = orphans(data, plan)
+        if problems:
+            raise UserError(*(f"{path}: {p}" for p in problems),
+                            f"{path}: not applied: the workshop {plan.slug!r} is unchanged", plain=True)
+        kept = kept_themes(data, plan)
+        for theme in kept:  # before the plan changes, so no moment loses the label
+            store.add_theme(theme.key, theme.label)
+        store.update_plan(plan, text)
+    note = f"; kept as created themes: {', '.join(t.key for t in kept)}" if kept else ""
+    _say(f"updated workshop {plan.slug!r} from {path}: every record kept{note}")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace, data_dir: Path) -> int:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    from facilitator.store.workshop import WorkshopStore, list_workshops
+
+    slugs = list_workshops(data_dir)
+    if not slugs:
+        _say(f"no workshops in {data_dir} (create one with 'facilitator new PLAN.toml', or 'facilitator demo')")
+        return 0
+    console = Console(width=None if sys.stdout.isatty() else 200, highlight=False)
+    for slug in slugs:
+        with WorkshopStore.open(data_dir, slug, readonly=True) as store:
+            data = store.snapshot()
+        plan = data.plan
+        table = Table(title=f"{slug}: {plan.workshop.title}", title_justify="left", box=box.SIMPLE_HEAD)
+        for col, justify in (("#", "right"), ("code", "left"), ("date", "left"), ("kind", "left"),
+                             ("title", "left"), ("held", "left"), ("statements", "right"),
+                             ("quotes", "right"), ("key", "right"), ("actions", "right")):
+            table.add_column(col, justify=justify)  # type: ignore[arg-type]
+        for s in sorted(plan.sessions, key=lambda s: s.number):
+            st = data.session_statements(s.number)
+            table.add_row(str(s.number), plan.code_of(s), s.date.isoformat(), s.kind, s.title or "",
+                          "yes" if data.is_held(s.number) else "",
+                          str(len(st)), str(sum(1 for x in st if x.kind == "quote")),
+                          str(sum(1 for x in st if x.key)), str(len(data.session_actions(s.number))))
+        console.print(table)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace, data_dir: Path) -> int:
+    from facilitator.store.workshop import WorkshopStore
+
+    path = Path(args.notes)
+    text = read_text(path)
+    with WorkshopStore.open(data_dir, args.slug) as store:
+        parsed, _ = import_notes(store, args.session, text, str(path))
+        session = store.plan.session(args.session)
+        code = store.plan.code_of(session)  # type: ignore[arg-type]
+    _say(summary(parsed, args.slug, code, args.session))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, data_dir: Path) -> int:
+    from facilitator.store.workshop import WorkshopStore
+
+    try:
+        mode = int(args.mode, 8)
+    except ValueError:
+        raise UserError(f"--mode {args.mode!r}: expected an octal file mode such as 600 or 644") from None
+    if not 0 <= mode <= 0o777:
+        raise UserError(f"--mode {args.mode!r}: expected an octal file mode such as 600 or 644")
+    with WorkshopStore.open(data_dir, args.slug, readonly=True) as store:
+        data = store.snapshot()
+    if args.session is not None:
+        if data.plan.session(args.session) is None:
+            known = ", ".join(str(s.number) for s in data.plan.sessions)
+            raise UserError(f"no session {args.session} in {args.slug!r} (sessions: {known})")
+    from facilitator.export import render_all
+    from facilitator.export.files import write_documents
+
+    docs = render_all(data, args.session)
+    out_dir = Path(args.out)
+    try:
+        paths = write_documents(docs, out_dir, mode)
+    except OSError as exc:
+        raise UserError(f"{out_dir}: cannot write the export ({exc.strerror or exc})") from None
+    for p in paths or [out_dir / d.filename for d in docs]:
+        _say(str(p))
+    redacted = sum(d.redactions for d in docs)
+    if redacted:
+        _say(f"note: {redacted} participant name{'s were' if redacted != 1 else ' was'} "
+             "replaced by their role")
+    return 0
+
+
+def next_session(data) -> int | None:  # type: ignore[no-untyped-def]
+    """The first session (by number) not yet held, or None when all were held."""
+    for s in sorted(data.plan.sessions, key=lambda s: s.number):
+        if not data.is_held(s.number):
+            return s.number
+    return None
+
+
+def cmd_run(args: argparse.Namespace, data_dir: Path) -> int:
+    slug = getattr(args, "slug", None)
+    session = getattr(args, "session", None)
+    if slug is not None:
+        from facilitator.store.workshop import WorkshopStore
+
+        with WorkshopStore.open(data_dir, slug, readonly=True) as store:
+            data = store.snapshot()
+        if session is not None and data.plan.session(session) is None:
+            known = ", ".join(str(s.number) for s in data.plan.sessions)
+            raise UserError(f"no session {session} in {slug!r} (sessions: {known})")
+        if session is None:
+            session = next_session(data)
+    elif session is not None:
+        raise UserError("--session needs a workshop: facilitator run SLUG --session N")
+    try:
+        from facilitator.tui.app import run_app
+    except ModuleNotFoundError as exc:
+        if exc.name in ("facilitator.tui.app", "facilitator.tui"):
+            print("facilitator: the terminal app is not built yet", file=sys.stderr)
+            return 1
+        raise
+    return int(run_app(data_dir, slug, session, args.lang) or 0)
+
+
+def cmd_doctor(args: argparse.Namespace, data_dir: Path) -> int:
+    from facilitator.cli.doctor import run_doctor
+
+    return run_doctor(data_dir, args.slug, _say)
+
+
+def cmd_demo(args: argparse.Namespace, data_dir: Path) -> int:
+    from facilitator.demo import build_demo
+
+    slug = build_demo(data_dir, force=args.force)
+    _say(f"built the demo workshop {slug!r} in {data_dir}; try: facilitator --data-dir {data_dir} run {slug}")
+    return 0

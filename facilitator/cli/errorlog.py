@@ -1,0 +1,41 @@
+"""The unexpected-error log: tracebacks go to a file, never to the screen."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+import traceback
+from pathlib import Path
+
+LOG_NAME = "facilitator.log"
+
+
+def _candidates(raw_dir: str | None) -> list[Path]:
+    from facilitator.store.workshop import resolve_data_dir
+
+    dirs = []
+    try:
+        dirs.append(resolve_data_dir(raw_dir))
+    except Exception:  # noqa: BLE001 - logging must not fail on a bad data dir
+        pass
+    dirs.append(Path(tempfile.gettempdir()) / f"facilitator-{os.getuid() if hasattr(os, 'getuid') else 'user'}")
+    return [d / LOG_NAME for d in dirs]
+
+
+def log_unexpected(raw_dir: str | None, argv: list[str]) -> Path | str:
+    """Append the current exception's traceback to the log (created 0600). Returns its path."""
+    entry = (f"--- {dt.datetime.now().isoformat(timespec='seconds')} facilitator {' '.join(argv)}\n"
+             f"{traceback.format_exc()}\n")
+    for path in _candidates(raw_dir):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            try:
+                os.write(fd, entry.encode("utf-8", "replace"))
+            finally:
+                os.close(fd)
+            return path
+        except OSError:
+            continue
+    return "nowhere: the data directory and the temp directory are not writable"

@@ -1,0 +1,139 @@
+"""Importing a notes file written in capture syntax (../shared/spec/capture-syntax.md).
+
+`parse_notes` is pure: it parses every line first, keeping the parser's context
+up to date as the live capture line would (sticky speaker, current step from
+`## STEP`, new themes known after their first use), and returns either the
+records or every bad line as `FILE:LINE: message`. `import_notes` then writes
+all records in one atomic store call. The demo builder uses the same path.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from facilitator.cli import UserError
+from facilitator.domain import capture
+from facilitator.domain.plan import Plan
+from facilitator.domain.records import Action, Statement
+
+
+@dataclass
+class ParsedNotes:
+    records: list[Statement | Action] = field(default_factory=list)
+    declared: list[str] = field(default_factory=list)  # keys of all `aanwezig:` lines, in order
+    has_declaration: bool = False
+    new_themes: list[str] = field(default_factory=list)  # created while tagging, in first-use order
+    errors: list[str] = field(default_factory=list)  # `FILE:LINE: message`
+
+
+def _context(plan: Plan, theme_keys: list[str], session: int) -> capture.Context:
+    context_for = getattr(capture, "context_for", None)
+    if context_for is not None:
+        return context_for(plan, theme_keys, session, None, None)
+    agenda = plan.session(session).agenda  # type: ignore[union-attr]
+    return capture.Context(speakers=plan.speaker_roles(), themes=frozenset(theme_keys),
+                           steps=[s.title for s in agenda])
+
+
+def parse_notes(text: str, filename: str, plan: Plan, theme_keys: list[str], session: int) -> ParsedNotes:
+    """Parse a whole notes file. Nothing is written; check `.errors` first."""
+    if plan.session(session) is None:
+        known = ", ".join(str(s.number) for s in plan.sessions)
+        raise UserError(f"{filename}: no session {session} in the plan (sessions: {known})")
+    out = ParsedNotes()
+    ctx = _context(plan, theme_keys, session)
+    known = set(ctx.themes)
+    for number, line in enumerate(text.splitlines(), start=1):
+        try:
+            parsed: Any = capture.parse_line(line, ctx)
+        except capture.CaptureError as exc:
+            out.errors.append(f"{filename}:{number}: {exc.message}")
+            continue
+        if isinstance(parsed, capture.StatementLine):
+            out.records.append(Statement(session=session, step=ctx.current_step, speaker=parsed.speaker,
+                                         kind=parsed.kind, text=parsed.text, themes=list(parsed.themes),
+                                         key=parsed.key))
+            update: dict[str, Any] = {}
+            if parsed.speaker != ctx.current_speaker:
+                update["current_speaker"] = parsed.speaker
+            ctx = _learn(ctx, parsed.themes, known, out.new_themes, update)
+        elif isinstance(parsed, capture.ActionLine):
+            out.records.append(Action(session=session, step=ctx.current_step, text=parsed.text,
+                                      owner=parsed.owner, themes=list(parsed.themes)))
+            ctx = _learn(ctx, parsed.themes, known, out.new_themes, {})
+        elif isinstance(parsed, capture.StepLine):
+            ctx = dataclasses.replace(ctx, current_step=parsed.step)
+        elif isinstance(parsed, capture.AttendanceLine):
+            out.declared.extend(parsed.keys)
+            out.has_declaration = True
+    return out
+
+
+def _learn(ctx: capture.Context, themes: tuple[str, ...], known: set[str], new: list[str],
+           update: dict[str, Any]) -> capture.Context:
+    fresh = [t for t in themes if t not in known]
+    if fresh:
+        known.update(fresh)
+        new.extend(fresh)
+        update["themes"] = frozenset(known)
+    return dataclasses.replace(ctx, **update) if update else ctx
+
+
+def read_text(path: Path) -> str:
+    """A UTF-8 text file (a BOM is dropped), or a one-line UserError."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise UserError(f"{path}: no such file", plain=True) from None
+    except IsADirectoryError:
+        raise UserError(f"{path}: is a directory, not a file", plain=True) from None
+    except OSError as exc:
+        raise UserError(f"{path}: cannot read ({exc.strerror})", plain=True) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise UserError(f"{path}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x}); "
+                        "save the file as UTF-8 and try again", plain=True) from None
+
+
+def merged_attendance(existing: list[str], declared: list[str]) -> list[str]:
+    """Merge `aanwezig:` keys into the session's existing declaration."""
+    try:
+        from facilitator.domain.attendance import merge_declaration
+    except ImportError:  # pragma: no cover - until the attendance module lands
+        return existing + [k for k in declared if k not in existing]
+    return list(merge_declaration(existing, declared))
+
+
+def import_notes(store: Any, session: int, text: str, filename: str) -> tuple[ParsedNotes, int]:
+    """Parse, then write everything in one atomic call. Raises UserError listing every bad line."""
+    parsed = parse_notes(text, filename, store.plan, [t.key for t in store.themes()], session)
+    if parsed.errors:
+        n = len(parsed.errors)
+        raise UserError(*parsed.errors, f"{filename}: {n} bad line{'s' if n != 1 else ''}; nothing was imported",
+                        plain=True)
+    attendance = merged_attendance(store.attendance(session), parsed.declared) if parsed.has_declaration else None
+    count = store.import_records(session, parsed.records, attendance=attendance, themes=parsed.new_themes)
+    return parsed, count
+
+
+def summary(parsed: ParsedNotes, slug: str, code: str, session: int) -> str:
+    statements = [r for r in parsed.records if isinstance(r, Statement)]
+    quotes = sum(1 for s in statements if s.kind == "quote")
+    key = sum(1 for s in statements if s.key)
+    actions = len(parsed.records) - len(statements)
+    parts = [f"imported {_n(len(statements), 'statement')} ({_n(quotes, 'quote')}, {_n(key, 'key statement')}) "
+             f"and {_n(actions, 'action')} into {slug} session {session} ({code})"]
+    if parsed.has_declaration:
+        parts.append(f"attendance: {len(parsed.declared)} declared")
+    if parsed.new_themes:
+        parts.append("new themes created: " + ", ".join(parsed.new_themes))
+    return "; ".join(parts)
+
+
+def _n(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
