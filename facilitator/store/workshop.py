@@ -5,44 +5,62 @@ is unchanged.
 
 Layout of a workshop in the data directory::
 
-    {data_dir}/{slug}/store.db      the TinyDB store (see facilitator.store.db)
-    {data_dir}/{slug}/store.lock    OS lock: one writer at a time
+    {data_dir}/{slug}/store.db        the journal (see facilitator.store.db)
+    {data_dir}/{slug}/store.lock      OS lock: one writer at a time
+    {data_dir}/{slug}/store.lock.info who holds the lock (pid, host, command, since)
+    {data_dir}/{slug}/backups/        rolling backups (newest 5), see `backup()`
+
+Thread-safe: every method runs under one re-entrant lock, so a worker thread
+may save while the UI thread reads. Records returned by the read methods are
+shared with the store's indexes: treat them as values (use
+``model_copy(update=...)`` to change one, then save the copy).
 """
 
 from __future__ import annotations
 
+import bisect
+import contextlib
+import functools
 import os
+import threading
+import time
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Generic, Iterable, TypeVar
 
-from facilitator.domain.plan import Plan, Theme, parse_plan
+from pydantic import ValidationError
+from tinydb.table import Document
+
+from facilitator.domain.plan import Plan, PlanError, Theme, parse_plan
 from facilitator.domain.records import Action, Finding, ReportText, SessionClock, Statement
 from facilitator.domain.workshop import WorkshopData
-from facilitator.store.db import open_db
+from facilitator.store.db import (
+    FILE_MODE,
+    JournalDB,
+    StoreError,
+    StoreExists,
+    StoreLocked,
+    StoreNewer,
+    StoreNotFound,
+    StoreWriteError,
+    create_db,
+    make_dir,
+    open_db,
+    transaction,
+    write_error,
+)
+from facilitator.store.lock import WorkshopLock
+
+__all__ = [
+    "SCHEMA_VERSION", "StoreError", "StoreExists", "StoreLocked", "StoreNewer", "StoreNotFound",
+    "StoreWriteError", "WorkshopStore", "list_workshops", "resolve_data_dir",
+]
 
 SCHEMA_VERSION = 1
 DEFAULT_DATA_DIR = "sessions"
 ENV_DATA_DIR = "FACILITATOR_DATA_DIR"
-
-
-class StoreError(Exception):
-    """A store problem the user can act on; the message is one line."""
-
-
-class StoreNotFound(StoreError):
-    pass
-
-
-class StoreExists(StoreError):
-    pass
-
-
-class StoreLocked(StoreError):
-    """Another process holds the workshop; the message names the holder."""
-
-
-class StoreWriteError(StoreError):
-    """A save failed (disk full, read-only, I/O error). Nothing was changed."""
+STORE_NAME = "store.db"
+BACKUP_DIR = "backups"
+BACKUPS_KEPT = 5
 
 
 def resolve_data_dir(arg: str | os.PathLike[str] | None = None) -> Path:
@@ -54,7 +72,68 @@ def list_workshops(data_dir: Path) -> list[str]:
     """Slugs of the workshops in a data directory, sorted."""
     if not data_dir.is_dir():
         return []
-    return sorted(p.parent.name for p in data_dir.glob("*/store.db"))
+    return sorted(p.parent.name for p in data_dir.glob(f"*/{STORE_NAME}"))
+
+
+def check_schema(path: Path) -> Callable[[dict[str, dict[str, dict]]], None]:
+    """A verify hook for open_db: refuse (untouched) a store of a newer schema."""
+
+    def verify(tables: dict[str, dict[str, dict]]) -> None:
+        meta = tables.get("meta", {}).get("1") or {}
+        version = meta.get("schema_version", 0)
+        if not isinstance(version, int) or version > SCHEMA_VERSION:
+            raise StoreNewer(f"{path}: written by a newer facilitator (schema {version} > "
+                             f"{SCHEMA_VERSION}); upgrade the app")
+
+    return verify
+
+
+R = TypeVar("R", Statement, Action)
+
+
+class _Index(Generic[R]):
+    """Statements or actions: by id, and per session in (seq, id) order."""
+
+    def __init__(self) -> None:
+        self.by_id: dict[int, R] = {}
+        self._lists: dict[int, list[R]] = {}
+        self._keys: dict[int, list[tuple[int, int]]] = {}
+        self.next_seq: dict[int, int] = {}
+
+    def add(self, rec: R) -> None:
+        assert rec.id is not None
+        keys = self._keys.setdefault(rec.session, [])
+        key = (rec.seq, rec.id)
+        at = bisect.bisect(keys, key)
+        keys.insert(at, key)
+        self._lists.setdefault(rec.session, []).insert(at, rec)
+        self.by_id[rec.id] = rec
+        self.next_seq[rec.session] = max(self.next_seq.get(rec.session, 1), rec.seq + 1)
+
+    def remove(self, rec_id: int) -> R:
+        rec = self.by_id.pop(rec_id)
+        keys = self._keys[rec.session]
+        at = bisect.bisect_left(keys, (rec.seq, rec_id))
+        del keys[at]
+        del self._lists[rec.session][at]
+        return rec
+
+    def records(self, session: int | None) -> list[R]:
+        if session is not None:
+            return list(self._lists.get(session, ()))
+        out: list[R] = []
+        for number in sorted(self._lists):
+            out.extend(self._lists[number])
+        return out
+
+
+def _locked(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def wrapper(self: WorkshopStore, *args: Any, **kwargs: Any) -> Any:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return wrapper
 
 
 class WorkshopStore:
@@ -62,11 +141,15 @@ class WorkshopStore:
 
     def __init__(self, path: Path, db: Any, plan: Plan, plan_text: str, readonly: bool, recovery: list[str]):
         self.path = path  # the workshop's directory
-        self._db = db
+        self._db: JournalDB = db
         self.plan = plan
         self.plan_text = plan_text
         self.readonly = readonly
-        self.recovery = recovery  # what was recovered when opening, for the user
+        self.recovery = recovery  # what was recovered when opening, for the user, one line each
+        self._lock = threading.RLock()
+        self._lockfile: WorkshopLock | None = None
+        self._closed = False
+        self._rebuild()
 
     # -- opening ---------------------------------------------------------------
 
@@ -75,31 +158,66 @@ class WorkshopStore:
         slug = plan.workshop.slug
         assert slug, "a plan has a slug once parsed"
         path = data_dir / slug
-        if (path / "store.db").exists():
-            raise StoreExists(f"workshop {slug!r} already exists in {data_dir} (use --update to re-apply the plan)")
-        path.mkdir(parents=True, exist_ok=True, mode=0o700)
-        db, recovery = open_db(path / "store.db")
-        db.table("meta").insert({"schema_version": SCHEMA_VERSION, "slug": slug, "plan_text": plan_text})
-        return cls(path, db, plan, plan_text, False, recovery)
+        exists = StoreExists(f"workshop {slug!r} already exists in {data_dir} (use --update to re-apply the plan)")
+        if (path / STORE_NAME).exists():
+            raise exists
+        try:
+            make_dir(path)
+        except OSError as exc:
+            raise write_error(path, exc) from exc
+        lock = WorkshopLock(path).acquire()
+        try:
+            if (path / STORE_NAME).exists():
+                raise exists
+            meta = {"schema_version": SCHEMA_VERSION, "slug": slug, "plan_text": plan_text}
+            create_db(path / STORE_NAME, {"meta": {1: meta}})
+            db, recovery = open_db(path / STORE_NAME)
+        except BaseException:
+            lock.release()
+            raise
+        store = cls(path, db, plan, plan_text, False, recovery)
+        store._lockfile = lock
+        return store
 
     @classmethod
     def open(cls, data_dir: Path, slug: str, *, readonly: bool = False) -> WorkshopStore:
+        """Open a workshop. Writable: takes the workshop lock (StoreLocked names the holder).
+        readonly=True: no lock, nothing can be saved (mutators raise StoreError)."""
         path = data_dir / slug
-        if not (path / "store.db").exists():
+        if not (path / STORE_NAME).exists():
             known = ", ".join(list_workshops(data_dir)) or "none"
             raise StoreNotFound(f"no workshop {slug!r} in {data_dir} (workshops: {known})")
-        db, recovery = open_db(path / "store.db", readonly=readonly)
-        meta = db.table("meta").get(doc_id=1)
-        if meta is None:
-            raise StoreError(f"{path / 'store.db'}: no metadata; run 'facilitator doctor {slug}'")
-        if meta.get("schema_version", 0) > SCHEMA_VERSION:
-            raise StoreError(f"{path / 'store.db'}: written by a newer facilitator (schema "
-                             f"{meta['schema_version']} > {SCHEMA_VERSION}); upgrade the app")
-        plan = parse_plan(meta["plan_text"], f"{slug} (stored plan)", default_slug=slug)
-        return cls(path, db, plan, meta["plan_text"], readonly, recovery)
+        lock = None if readonly else WorkshopLock(path).acquire()
+        try:
+            db, recovery = open_db(path / STORE_NAME, readonly=readonly, verify=check_schema(path / STORE_NAME))
+            try:
+                meta = db.table("meta").get(doc_id=1)
+                if meta is None or not isinstance(meta.get("plan_text"), str):
+                    raise StoreError(f"{path / STORE_NAME}: no metadata; run 'facilitator doctor {slug}'")
+                try:
+                    plan = parse_plan(meta["plan_text"], f"{slug} (stored plan)", default_slug=slug)
+                except PlanError as exc:
+                    raise StoreError(f"{path / STORE_NAME}: the stored plan is invalid ({exc.lines[0]}); "
+                                     f"run 'facilitator doctor {slug}'") from exc
+                store = cls(path, db, plan, meta["plan_text"], readonly, recovery)
+            except BaseException:
+                db.close()
+                raise
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
+        store._lockfile = lock
+        return store
 
     def close(self) -> None:
-        self._db.close()
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            self._db.close()
+            if self._lockfile is not None:
+                self._lockfile.release()
 
     def __enter__(self) -> WorkshopStore:
         return self
@@ -113,114 +231,155 @@ class WorkshopStore:
 
     # -- plan and themes ---------------------------------------------------------
 
+    @_locked
     def update_plan(self, plan: Plan, plan_text: str) -> None:
+        self._writable()
         self._db.table("meta").update({"plan_text": plan_text}, doc_ids=[1])
         self.plan = plan
         self.plan_text = plan_text
 
+    @_locked
     def themes(self) -> list[Theme]:
         """The plan's themes, then those created while tagging, in creation order."""
-        created = [Theme(key=d["key"], label=d["label"]) for d in self._db.table("themes").all()]
+        created = []
+        for d in self._db.table("themes").all():
+            with contextlib.suppress(ValidationError, KeyError):
+                created.append(Theme(key=d["key"], label=d["label"]))
         known = {t.key for t in self.plan.themes}
-        return list(self.plan.themes) + [t for t in created if t.key not in known]
+        seen: set[str] = set()
+        out = list(self.plan.themes)
+        for t in created:
+            if t.key not in known and t.key not in seen:
+                seen.add(t.key)
+                out.append(t)
+        return out
 
+    @_locked
     def add_theme(self, key: str, label: str | None = None) -> Theme:
+        """Create a theme while tagging; an existing key is returned as it is."""
         theme = Theme(key=key, label=label or key)
+        for known in self.themes():
+            if known.key == key:
+                return known
+        self._writable()
         self._db.table("themes").insert({"key": theme.key, "label": theme.label})
         return theme
 
     # -- statements ----------------------------------------------------------------
 
+    @_locked
     def add_statement(self, st: Statement) -> Statement:
-        st = st.model_copy(update={"seq": self._next_seq("statements", st.session)})
-        doc_id = self._db.table("statements").insert(st.model_dump(exclude={"id"}))
-        return st.model_copy(update={"id": doc_id})
+        return self._add(self._statements, "statements", Statement, st)
 
+    @_locked
     def update_statement(self, st: Statement) -> None:
-        assert st.id is not None
-        self._db.table("statements").update(st.model_dump(exclude={"id"}), doc_ids=[st.id])
+        self._update(self._statements, "statements", Statement, st)
 
+    @_locked
     def delete_statement(self, statement_id: int) -> Statement:
-        table = self._db.table("statements")
-        doc = table.get(doc_id=statement_id)
-        if doc is None:
-            raise StoreError(f"no statement {statement_id}")
-        table.remove(doc_ids=[statement_id])
-        return Statement(id=statement_id, **doc)
+        return self._delete(self._statements, "statements", statement_id)
 
+    @_locked
     def restore_statement(self, st: Statement) -> None:
         """Put a deleted statement back under its own id (undo)."""
-        from tinydb.table import Document
-
         assert st.id is not None
-        self._db.table("statements").insert(Document(st.model_dump(exclude={"id"}), doc_id=st.id))
+        self._writable()
+        data = st.model_dump(exclude={"id"})
+        try:
+            self._db.table("statements").insert(Document(data, doc_id=st.id))
+        except ValueError:
+            raise StoreError(f"statement {st.id} exists already") from None
+        self._statements.add(Statement(id=st.id, **data))
 
+    @_locked
     def statements(self, session: int | None = None) -> list[Statement]:
-        return self._records("statements", Statement, session)
+        return self._statements.records(session)
 
     # -- actions -------------------------------------------------------------------
 
+    @_locked
     def add_action(self, action: Action) -> Action:
-        action = action.model_copy(update={"seq": self._next_seq("actions", action.session)})
-        doc_id = self._db.table("actions").insert(action.model_dump(exclude={"id"}))
-        return action.model_copy(update={"id": doc_id})
+        return self._add(self._actions, "actions", Action, action)
 
+    @_locked
     def update_action(self, action: Action) -> None:
-        assert action.id is not None
-        self._db.table("actions").update(action.model_dump(exclude={"id"}), doc_ids=[action.id])
+        self._update(self._actions, "actions", Action, action)
 
+    @_locked
     def delete_action(self, action_id: int) -> None:
-        self._db.table("actions").remove(doc_ids=[action_id])
+        self._delete(self._actions, "actions", action_id)
 
+    @_locked
     def actions(self, session: int | None = None) -> list[Action]:
-        return self._records("actions", Action, session)
+        return self._actions.records(session)
 
     # -- attendance and clock ------------------------------------------------------------
 
+    @_locked
     def attendance(self, session: int) -> list[str]:
         doc = self._by_session("attendance", session)
         return list(doc["keys"]) if doc else []
 
+    @_locked
     def set_attendance(self, session: int, keys: list[str]) -> None:
         self._upsert_session("attendance", session, {"session": session, "keys": list(keys)})
 
+    @_locked
     def clock(self, session: int) -> SessionClock:
         doc = self._by_session("clocks", session)
         return SessionClock.model_validate(doc) if doc else SessionClock(session=session)
 
+    @_locked
     def save_clock(self, clock: SessionClock) -> None:
         self._upsert_session("clocks", clock.session, clock.model_dump(mode="json"))
 
     # -- the researcher's report -----------------------------------------------------------
 
+    @_locked
     def findings(self) -> list[Finding]:
-        docs = [Finding(id=d.doc_id, **d) for d in self._db.table("findings").all()]
+        docs = []
+        for d in self._db.table("findings").all():
+            with contextlib.suppress(ValidationError, TypeError):
+                docs.append(Finding(id=d.doc_id, **d))
         return sorted(docs, key=lambda f: (f.position, f.id or 0))
 
+    @_locked
     def save_finding(self, finding: Finding) -> Finding:
+        self._writable()
         table = self._db.table("findings")
         data = finding.model_dump(exclude={"id"})
         if finding.id is None:
             return finding.model_copy(update={"id": table.insert(data)})
+        if table.get(doc_id=finding.id) is None:
+            raise StoreError(f"no finding {finding.id}")
         table.update(data, doc_ids=[finding.id])
         return finding
 
+    @_locked
     def delete_finding(self, finding_id: int) -> None:
-        self._db.table("findings").remove(doc_ids=[finding_id])
+        self._writable()
+        table = self._db.table("findings")
+        if table.get(doc_id=finding_id) is None:
+            raise StoreError(f"no finding {finding_id}")
+        table.remove(doc_ids=[finding_id])
 
+    @_locked
     def report_text(self) -> ReportText:
         doc = self._db.table("report").get(doc_id=1)
         return ReportText.model_validate(doc) if doc else ReportText()
 
+    @_locked
     def save_report_text(self, text: ReportText) -> None:
+        self._writable()
         table = self._db.table("report")
         if table.get(doc_id=1) is None:
-            table.insert(text.model_dump())
+            table.insert(Document(text.model_dump(), doc_id=1))
         else:
             table.update(text.model_dump(), doc_ids=[1])
 
     # -- everything at once ------------------------------------------------------------
 
+    @_locked
     def snapshot(self) -> WorkshopData:
         """All records as one pure value, for exports and overviews."""
         numbers = [s.number for s in self.plan.sessions]
@@ -233,46 +392,122 @@ class WorkshopStore:
 
     # -- import --------------------------------------------------------------------
 
+    @_locked
     def import_records(self, session: int, records: Iterable[Statement | Action],
                        attendance: list[str] | None = None, themes: Iterable[str] = ()) -> int:
         """Add many records atomically: all of them are saved, or none. Returns the count."""
-        from facilitator.store.db import transaction
-
+        self._writable()
         count = 0
-        with transaction(self._db):
-            for key in themes:
-                self.add_theme(key)
-            for rec in records:
-                if isinstance(rec, Statement):
-                    self.add_statement(rec)
-                else:
-                    self.add_action(rec)
-                count += 1
-            if attendance is not None:
-                self.set_attendance(session, attendance)
+        try:
+            with transaction(self._db):
+                for key in themes:
+                    self.add_theme(key)
+                for rec in records:
+                    if isinstance(rec, Statement):
+                        self.add_statement(rec)
+                    else:
+                        self.add_action(rec)
+                    count += 1
+                if attendance is not None:
+                    self.set_attendance(session, attendance)
+        except BaseException:
+            self._rebuild()  # the db rolled back; so do the indexes
+            raise
         return count
+
+    # -- backups ----------------------------------------------------------------------
+
+    @_locked
+    def backup(self) -> Path:
+        """Write a copy of the store to {workshop}/backups/store-YYYYmmddTHHMMSS.db (0600),
+        keeping the newest 5. The copy is itself a store file. Raises StoreWriteError."""
+        self._writable()
+        folder = self.path / BACKUP_DIR
+        stamp = time.strftime("%Y%m%dT%H%M%S")
+        target = folder / f"store-{stamp}.db"
+        n = 2
+        try:
+            make_dir(folder)
+            while target.exists():
+                target = folder / f"store-{stamp}-{n}.db"
+                n += 1
+            self._db.journal.copy_to(target)
+        except OSError as exc:
+            raise write_error(target, exc) from exc
+        backups = sorted(folder.glob("store-*.db"), key=lambda p: (p.stat().st_mtime_ns, p.name))
+        for old in backups[:-BACKUPS_KEPT]:
+            if old != target:
+                with contextlib.suppress(OSError):
+                    old.unlink()
+        return target
 
     # -- helpers ---------------------------------------------------------------------
 
-    def _records(self, table: str, model: Any, session: int | None) -> list[Any]:
-        docs = self._db.table(table).all()
-        items = [model(id=d.doc_id, **d) for d in docs if session is None or d["session"] == session]
-        return sorted(items, key=lambda r: (r.session, r.seq, r.id))
+    def _writable(self) -> None:
+        if self.readonly:
+            raise StoreError(f"workshop {self.slug!r} is open read-only; nothing can be changed here")
+        if self._closed:
+            raise StoreError(f"workshop {self.slug!r} is closed")
 
-    def _next_seq(self, table: str, session: int) -> int:
-        seqs = [d["seq"] for d in self._db.table(table).all() if d["session"] == session]
-        return max(seqs, default=0) + 1
+    def _rebuild(self) -> None:
+        """The indexes, from the db. Records that do not validate are left out and reported."""
+        self._statements: _Index[Statement] = _Index()
+        self._actions: _Index[Action] = _Index()
+        for name, model, index in (("statements", Statement, self._statements), ("actions", Action, self._actions)):
+            bad = []
+            for doc_id, doc in self._db.table(name)._read_table().items():
+                try:
+                    index.add(model.model_validate({**doc, "id": int(doc_id)}))
+                except (ValidationError, TypeError):
+                    bad.append(doc_id)
+            if bad:
+                note = (f"{len(bad)} {name} record(s) are invalid and not shown (ids {', '.join(bad[:5])}); "
+                        f"run 'facilitator doctor {self.slug}'")
+                if note not in self.recovery:
+                    self.recovery.append(note)
+        self._session_docs: dict[str, dict[int, int]] = {}
+        for name in ("attendance", "clocks"):
+            found: dict[int, int] = {}
+            for doc_id, doc in self._db.table(name)._read_table().items():
+                if isinstance(doc.get("session"), int):
+                    found.setdefault(doc["session"], int(doc_id))
+            self._session_docs[name] = found
+
+    def _add(self, index: _Index[Any], table: str, model: Any, rec: Any) -> Any:
+        self._writable()
+        data = rec.model_dump(exclude={"id"})
+        data["seq"] = index.next_seq.get(rec.session, 1)
+        doc_id = self._db.table(table).insert(data)
+        saved = model(id=doc_id, **data)
+        index.add(saved)
+        return saved
+
+    def _update(self, index: _Index[Any], table: str, model: Any, rec: Any) -> None:
+        assert rec.id is not None
+        self._writable()
+        if rec.id not in index.by_id:
+            raise StoreError(f"no {table[:-1]} {rec.id}")
+        data = rec.model_dump(exclude={"id"})
+        self._db.table(table).update(data, doc_ids=[rec.id])
+        index.remove(rec.id)
+        index.add(model(id=rec.id, **data))
+
+    def _delete(self, index: _Index[Any], table: str, rec_id: int) -> Any:
+        self._writable()
+        if rec_id not in index.by_id:
+            raise StoreError(f"no {table[:-1]} {rec_id}")
+        self._db.table(table).remove(doc_ids=[rec_id])
+        return index.remove(rec_id)
 
     def _by_session(self, table: str, session: int) -> dict[str, Any] | None:
-        for doc in self._db.table(table).all():
-            if doc["session"] == session:
-                return doc
-        return None
+        doc_id = self._session_docs[table].get(session)
+        return None if doc_id is None else self._db.table(table).get(doc_id=doc_id)
 
     def _upsert_session(self, table_name: str, session: int, data: dict[str, Any]) -> None:
+        self._writable()
         table = self._db.table(table_name)
-        doc = self._by_session(table_name, session)
-        if doc is None:
-            table.insert(data)
+        doc_id = self._session_docs[table_name].get(session)
+        if doc_id is None:
+            self._session_docs[table_name][session] = table.insert(data)
         else:
-            table.update(data, doc_ids=[doc.doc_id])  # type: ignore[attr-defined]
+            table.update(data, doc_ids=[doc_id])

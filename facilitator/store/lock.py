@@ -1,0 +1,103 @@
+"""One writer per workshop: an OS lock (flock, via filelock) on ``store.lock``.
+
+The kernel releases the lock when its holder dies, kill -9 included. Who holds
+it is written to the sidecar ``store.lock.info`` after acquiring (filelock
+truncates the lock file itself), so a second process can be told who has it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import secrets
+import socket
+import sys
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock, Timeout
+
+from facilitator.store.db import FILE_MODE, StoreLocked, write_all
+
+LOCK_NAME = "store.lock"
+INFO_NAME = "store.lock.info"
+
+
+class WorkshopLock:
+    """The lock of one workshop directory. `acquire()` raises StoreLocked naming the holder."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self.path = directory / LOCK_NAME
+        self.info_path = directory / INFO_NAME
+        self._lock = FileLock(str(self.path), timeout=0, mode=FILE_MODE, thread_local=False,
+                              fallback_to_soft=False)
+
+    @property
+    def held(self) -> bool:
+        return self._lock.is_locked
+
+    def acquire(self) -> WorkshopLock:
+        try:
+            self._lock.acquire(timeout=0)
+        except Timeout:
+            raise StoreLocked(f"workshop {self.directory.name!r} is open in another process "
+                              f"({describe_holder(self.directory)}); close it there, or open it read-only") from None
+        try:
+            _write_info(self.info_path)
+        except OSError:
+            pass  # the lock holds without the note; a rival is then told "holder unknown"
+        return self
+
+    def release(self) -> None:
+        if not self._lock.is_locked:
+            return
+        with contextlib.suppress(OSError):
+            self.info_path.unlink()
+        self._lock.release(force=True)
+
+    def __enter__(self) -> WorkshopLock:
+        return self.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+def holder(directory: Path) -> dict[str, Any] | None:
+    """What the holder wrote about itself, or None."""
+    try:
+        info = json.loads((directory / INFO_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return info if isinstance(info, dict) else None
+
+
+def describe_holder(directory: Path) -> str:
+    info = holder(directory)
+    if info is None:
+        return "holder unknown"
+    return (f"pid {info.get('pid', '?')} on {info.get('host', '?')}, "
+            f"command {info.get('command', '?')!r}, since {info.get('since', '?')}")
+
+
+def _write_info(path: Path) -> None:
+    info = {
+        "pid": os.getpid(),
+        "host": socket.gethostname(),
+        "command": " ".join([os.path.basename(sys.argv[0] or "python")] + sys.argv[1:])[:200],
+        "since": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+    }
+    tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    try:
+        try:
+            write_all(fd, json.dumps(info).encode())
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
