@@ -16,7 +16,8 @@ with GitHub-style tables in mind:
 - Line breaks (``\\n``, ``\\r\\n``, ``\\r``) become hard breaks (a backslash at
   the end of the line) followed by `indent`, the continuation prefix of the
   block the text sits in (``"> "`` in a block quote, spaces in a list item).
-  Single-line places (headings, table cells) use `line`, which puts a space
+  Line breaks at the very end are written as ``&#10;`` (a hard break cannot
+  end a paragraph). Single-line places (headings, table cells) use `line`, which puts a space
   for a line break.
 - Control characters other than tab and line breaks (NUL, form feed, ...)
   and lone surrogates have no place in a text file: they become U+FFFD.
@@ -65,7 +66,12 @@ def inline(text: str, indent: str = "") -> str:
     """`text` as Markdown inline content; line breaks become hard breaks + `indent`."""
     text = _BAD.sub("\ufffd", text)
     lines = _BREAK.split(text)
-    return ("\\\n" + indent).join(_one_line(part) for part in lines)
+    out = [_one_line(lines[0])]
+    last = max((i for i, part in enumerate(lines) if part), default=0)
+    for i, part in enumerate(lines[1:], 1):
+        # A hard break cannot end a paragraph: trailing breaks are references.
+        out.append(("\\\n" + indent if i <= last else "&#10;") + _one_line(part))
+    return "".join(out)
 
 
 def line(text: str) -> str:

@@ -1,0 +1,137 @@
+"""What the minutes and the report share: one render context per document.
+
+The context resolves speakers to role phrases, redacts participant names from
+session text (counting each replacement for `Document.redactions`), and
+formats quotes, notes and tables the same way in every document.
+"""
+
+from __future__ import annotations
+
+from facilitator.domain.overview import ThemeRoleCounts
+from facilitator.domain.plan import Session
+from facilitator.domain.records import Statement
+from facilitator.domain.workshop import WorkshopData
+from facilitator.export.escape import cell, inline, line
+from facilitator.export.words import WORDS, capitalise, count_phrase, long_date, role_phrase
+
+
+class Context:
+    def __init__(self, data: WorkshopData):
+        self.data = data
+        self.plan = data.plan
+        self.lang = data.plan.workshop.language
+        self.w = WORDS[self.lang]
+        self.speaker_role = data.plan.speaker_roles()
+        self.roles = {r.key: r for r in data.plan.roles}
+        self.names = data.plan.names()
+        self.codes = {s.number: data.plan.code_of(s) for s in data.plan.sessions}
+        self.theme_labels = {t.key: t.label for t in data.themes}
+        self.redactions = 0
+        self._redacted: dict[str, tuple[str, int]] = {}
+
+    # -- privacy -------------------------------------------------------------
+
+    def label_of(self, key: str) -> str:
+        """The role label standing in for a participant's name."""
+        role = self.roles.get(self.speaker_role.get(key, ""))
+        return role.label if role else self.w["unknown_role"]
+
+    def redact(self, text: str) -> str:
+        """`text` with participant names replaced by `[role label]`, counted."""
+        if not self.names or not text:
+            return text
+        hit = self._redacted.get(text)
+        if hit is None:
+            from facilitator.domain.privacy import redact_names
+
+            hit = redact_names(text, self.names, self.label_of)
+            self._redacted[text] = hit
+        self.redactions += hit[1]
+        return hit[0]
+
+    # -- words -----------------------------------------------------------------
+
+    def role_key(self, speaker: str | None) -> str | None:
+        return self.speaker_role.get(speaker) if speaker is not None else None
+
+    def phrase(self, speaker: str | None) -> str:
+        """The role phrase of a speaker key: "een sociaal makelaar" / "een deelnemer"."""
+        role = self.roles.get(self.role_key(speaker) or "")
+        return line(role_phrase(role.label if role else None, self.lang))
+
+    def date(self, session: Session) -> str:
+        return long_date(session.date, self.lang)
+
+    def code(self, number: int) -> str:
+        return line(self.codes.get(number, str(number)))
+
+    def theme_title(self, key: str | None) -> str:
+        if key is None:
+            return self.w["untagged_title"]
+        return line(self.theme_labels.get(key, key))
+
+    def theme_cell(self, key: str | None) -> str:
+        if key is None:
+            return self.w["untagged"]
+        return cell(self.theme_labels.get(key, key))
+
+    # -- session text -------------------------------------------------------------
+
+    def text(self, text: str, indent: str = "") -> str:
+        """Session text (statement, action): redacted and escaped."""
+        return inline(self.redact(text), indent)
+
+    def citation(self, st: Statement, indent: str = "") -> str:
+        """`Een sociaal makelaar: “…” (CODE)`; a note has no quote marks."""
+        body = self.text(st.text, indent)
+        said = f"“{body}”" if st.kind == "quote" else body
+        return f"{capitalise(self.phrase(st.speaker))}: {said} ({self.code(st.session)})"
+
+    # -- attendance -------------------------------------------------------------------
+
+    def attendance(self, number: int) -> list[tuple[str, int]]:
+        """(role key, persons) for a session, in plan order, roles with nobody left out."""
+        from facilitator.domain.attendance import attendance_counts
+
+        declared = list(self.data.attendance.get(number, []))
+        spoken = [s.speaker for s in self.data.statements if s.session == number and s.speaker is not None]
+        counts = attendance_counts(declared, spoken, self.speaker_role, [r.key for r in self.plan.roles])
+        items = counts.items() if isinstance(counts, dict) else counts
+        return [(k, n) for k, n in items if n]
+
+    def attendance_phrase(self, number: int) -> str:
+        parts = []
+        for key, n in self.attendance(number):
+            role = self.roles[key]
+            parts.append(count_phrase(n, role.label, role.plural_label))
+        return line(", ".join(parts)) if parts else self.w["not_recorded"]
+
+    # -- tables --------------------------------------------------------------------------
+
+    def role_column(self, key: str | None) -> str:
+        role = self.roles.get(key or "")
+        return cell(role.label) if role else self.w["unknown_role"]
+
+    def overview_table(self, counts: ThemeRoleCounts) -> list[str]:
+        """Statements per theme (rows) and role (columns), with totals."""
+        roles = list(counts.roles)
+        head = [self.w["theme"], *(self.role_column(r) for r in roles), self.w["total"]]
+        out = ["| " + " | ".join(head) + " |", "|---" + "|---:" * (len(head) - 1) + "|"]
+        for theme in counts.used_themes():
+            row = [self.theme_cell(theme), *(str(counts.count(theme, r)) for r in roles),
+                   str(counts.theme_totals.get(theme, 0))]
+            out.append("| " + " | ".join(row) + " |")
+        foot = [self.w["all_statements"], *(str(counts.role_totals.get(r, 0)) for r in roles), str(counts.total)]
+        out.append("| " + " | ".join(foot) + " |")
+        return out
+
+
+def indent_block(text: str, indent: str) -> str:
+    """Indent every non-blank line after the first (Markdown inside a list item)."""
+    lines = text.split("\n")
+    return "\n".join([lines[0]] + [indent + ln if ln.strip() else "" for ln in lines[1:]])
+
+
+def finish(blocks: list[str]) -> str:
+    """Join blocks with blank lines; exactly one newline at the end."""
+    return "\n\n".join(b.strip("\n") for b in blocks if b.strip()) + "\n"

@@ -1,0 +1,124 @@
+"""The minutes of one session (verslag van een bijeenkomst).
+
+Layout (../shared/spec/report-format.md, section 1):
+
+    # Verslag bijeenkomst {n}: {title}
+    {long date} · {location} · code {code}
+    Aanwezig: {persons per role}
+    ## Agenda          planned and actual minutes per step
+    ## Verloop         per agenda step, in the order recorded: a quote as a
+                       block quote with role phrase and code, a note as a
+                       paragraph with the role phrase; a key statement (`!`)
+                       carries "(kernuitspraak)". A step without records says
+                       "(geen aantekeningen)"; records outside the agenda come last.
+    ## Afspraken       numbered actions with the owner's role phrase
+    ## Thema's         statements and key statements per theme, then
+                       statements per theme and role
+"""
+
+from __future__ import annotations
+
+from facilitator.domain.overview import theme_role_counts
+from facilitator.domain.plan import Session
+from facilitator.domain.records import SessionClock, Statement
+from facilitator.domain.workshop import WorkshopData
+from facilitator.export.common import Context, finish
+from facilitator.export.escape import cell, line
+
+
+def minutes(data: WorkshopData, number: int):
+    from facilitator.export import Document
+
+    session = data.plan.session(number)
+    if session is None:
+        raise ValueError(f"no session {number} in the plan")
+    ctx = Context(data)
+    w = ctx.w
+    code = ctx.code(number)
+    title = w["minutes_title"].format(n=number) + (f": {line(session.title)}" if session.title else "")
+    place = session.location or data.plan.workshop.location
+    meta = " · ".join([ctx.date(session)] + ([line(place)] if place else []) + [w["code"].format(code=code)])
+    blocks = [f"# {title}", meta, f"{w['present']}: {ctx.attendance_phrase(number)}"]
+    blocks += [f"## {w['agenda']}", "\n".join(_agenda(ctx, session, data.clocks.get(number)))]
+    blocks += [f"## {w['proceedings']}", *_proceedings(ctx, session, data.session_statements(number))]
+    blocks += [f"## {w['agreements']}", _agreements(ctx, number)]
+    blocks += [f"## {w['themes']}", *_themes(ctx, number)]
+    slug = data.plan.workshop.slug or "workshop"
+    return Document(filename=f"{slug}-{data.plan.code_of(session)}.md", text=finish(blocks),
+                    redactions=ctx.redactions)
+
+
+def _agenda(ctx: Context, session: Session, clock: SessionClock | None) -> list[str]:
+    w = ctx.w
+    rows = [w["agenda_head"], "|---:|---|---:|---:|"]
+    now = _last_moment(clock)
+    for i, step in enumerate(session.agenda):
+        planned = w["min"].format(n=step.minutes)
+        timing = clock.steps.get(i) if clock else None
+        if clock is None:
+            actual = w["not_timed"]
+        elif timing is None or timing.start is None:
+            actual = w["not_reached"]
+        else:
+            actual = w["min"].format(n=int(timing.elapsed(now) / 60 + 0.5))
+        rows.append(f"| {i + 1} | {cell(step.title)} | {planned} | {actual} |")
+    return rows
+
+
+def _last_moment(clock: SessionClock | None) -> float:
+    """The latest moment the clock knows of: the end of a step still running.
+
+    Pure and repeatable: never the time of the export run.
+    """
+    moments = [0.0]
+    if clock:
+        for t in clock.steps.values():
+            moments += [m for m in (t.start, t.end, t.paused_at) if m is not None]
+    return max(moments)
+
+
+def _proceedings(ctx: Context, session: Session, statements: list[Statement]) -> list[str]:
+    steps = len(session.agenda)
+    by_step: dict[int | None, list[Statement]] = {}
+    for st in statements:
+        key = st.step if st.step is not None and 0 <= st.step < steps else None
+        by_step.setdefault(key, []).append(st)
+    blocks: list[str] = []
+    for i, step in enumerate(session.agenda):
+        blocks.append(f"### {i + 1}. {line(step.title)}")
+        records = by_step.get(i, [])
+        blocks += [_record(ctx, st) for st in records] or [ctx.w["no_notes"]]
+    if None in by_step:
+        blocks.append(f"### {ctx.w['other_step']}")
+        blocks += [_record(ctx, st) for st in by_step[None]]
+    return blocks
+
+
+def _record(ctx: Context, st: Statement) -> str:
+    mark = f" ({ctx.w['key_mark']})" if st.key else ""
+    if st.kind == "quote":
+        return f"> “{ctx.text(st.text, '> ')}”\n> — {ctx.phrase(st.speaker)}, {ctx.code(st.session)}{mark}"
+    return f"{ctx.text(st.text)} ({ctx.phrase(st.speaker)}){mark}"
+
+
+def _agreements(ctx: Context, number: int) -> str:
+    actions = ctx.data.session_actions(number)
+    if not actions:
+        return ctx.w["no_agreements"]
+    items = []
+    for i, action in enumerate(actions, 1):
+        marker = f"{i}. "
+        owner = f" ({ctx.phrase(action.owner)})" if action.owner else ""
+        items.append(marker + ctx.text(action.text, " " * len(marker)) + owner)
+    return "\n".join(items)
+
+
+def _themes(ctx: Context, number: int) -> list[str]:
+    counts = theme_role_counts(ctx.data, number)
+    if not counts.total:
+        return [ctx.w["no_statements"]]
+    rows = [ctx.w["themes_head"], "|---|---:|---:|"]
+    for theme in counts.used_themes():
+        rows.append(f"| {ctx.theme_cell(theme)} | {counts.theme_totals.get(theme, 0)} | "
+                    f"{counts.key_totals.get(theme, 0)} |")
+    return ["\n".join(rows), ctx.w["by_role"], "\n".join(ctx.overview_table(counts))]

@@ -1,0 +1,223 @@
+"""The series report (eindrapport), ../shared/spec/report-format.md section 2.
+
+    # {title}                    title block: title, subtitle
+    ## Colofon                   organisation, commissioners, facilitator,
+                                 researcher, period, location
+    ## Inleiding                 introduction (researcher's or plan's), then a
+                                 generated paragraph: sessions, dates, roles
+    ## 1. Samenvatting van resultaten
+                                 numbered findings, each followed by its
+                                 statements `Een x: “…” (CODE)`; without
+                                 findings: key statements per theme, marked
+                                 as a draft ("Concept")
+    ## 2. {analysis title}       only with analysis text or stages; a count
+                                 per stage
+    ## 3. Conclusie
+    ## 4. Hoe nu verder?         numbered next steps, then the agreed actions
+    ## Bijlagen                  sessions (code, date, agenda); statements
+                                 per theme; statements per theme and role
+
+Without an analysis section the later sections are numbered one lower.
+Researcher text (findings, introduction, analysis, conclusion, next steps) is
+Markdown and passed through, names redacted; all other text is escaped.
+"""
+
+from __future__ import annotations
+
+from facilitator.domain.overview import stage_counts, theme_role_counts
+from facilitator.domain.records import Statement
+from facilitator.domain.workshop import WorkshopData
+from facilitator.export.common import Context, finish, indent_block
+from facilitator.export.escape import line
+from facilitator.export.words import join_words
+
+
+def report(data: WorkshopData):
+    from facilitator.export import Document
+
+    ctx = Context(data)
+    blocks: list[str] = []
+    blocks += _title(ctx)
+    blocks += _colofon(ctx)
+    blocks += _introduction(ctx)
+    number = 1
+    blocks += _summary(ctx, number)
+    if data.report.analysis.strip() or data.report.stages:
+        number += 1
+        blocks += _analysis(ctx, number)
+    number += 1
+    blocks += [f"## {number}. {ctx.w['conclusion']}", _markdown(ctx, data.report.conclusion)]
+    number += 1
+    blocks += _next(ctx, number)
+    blocks += _appendices(ctx)
+    slug = data.plan.workshop.slug or "workshop"
+    return Document(filename=f"{slug}.md", text=finish(blocks), redactions=ctx.redactions)
+
+
+def _markdown(ctx: Context, text: str) -> str:
+    """Researcher-written Markdown: passed through, names redacted."""
+    text = ctx.redact(text.strip("\n"))
+    return text if text.strip() else ctx.w["not_written"]
+
+
+def _held(ctx: Context) -> list:
+    held = set(ctx.data.held_sessions())
+    return [s for s in sorted(ctx.plan.sessions, key=lambda s: s.number) if s.number in held]
+
+
+def _title(ctx: Context) -> list[str]:
+    ws = ctx.plan.workshop
+    return [f"# {line(ws.title)}"] + ([line(ws.subtitle)] if ws.subtitle else [])
+
+
+def _colofon(ctx: Context) -> list[str]:
+    ws, w = ctx.plan.workshop, ctx.w
+    sessions = _held(ctx) or sorted(ctx.plan.sessions, key=lambda s: s.number)
+    first, last = ctx.date(sessions[0]), ctx.date(sessions[-1])
+    period = first if first == last else f"{first} – {last}"
+    rows = [
+        (w["organisation"], ws.organisation),
+        (w["commissioners"], ", ".join(ws.commissioners)),
+        (w["facilitator"], ws.facilitator),
+        (w["researcher"], ws.researcher),
+        (w["period"], period),
+        (w["location"], ws.location),
+    ]
+    items = [f"- {label}: {line(value)}" for label, value in rows if value]
+    return [f"## {w['colofon']}", "\n".join(items)]
+
+
+def _introduction(ctx: Context) -> list[str]:
+    w = ctx.w
+    own = ctx.data.report.introduction
+    text = own if own is not None else (ctx.plan.workshop.introduction or "")
+    blocks = [f"## {w['introduction']}"]
+    if text.strip():
+        blocks.append(ctx.redact(text.strip("\n")))
+    held = _held(ctx)
+    if not held:
+        return blocks + [w["held_none"]]
+    meetings = sum(s.kind == "bijeenkomst" for s in held)
+    evaluations = len(held) - meetings
+    what = []
+    if meetings:
+        what.append(w["sessions_one"] if meetings == 1 else w["sessions_many"].format(n=meetings))
+    if evaluations:
+        what.append(w["evaluations_one"] if evaluations == 1 else w["evaluations_many"].format(n=evaluations))
+    first, last = ctx.date(held[0]), ctx.date(held[-1])
+    key = "held_one" if len(held) == 1 else "held_range"
+    sentence = w[key].format(what=join_words(what, ctx.lang), first=first, last=last)
+    roles: dict[str, int] = {}
+    for s in held:
+        for role, n in ctx.attendance(s.number):
+            roles[role] = max(roles.get(role, 0), n)
+    order = [r for r in ctx.plan.roles if r.key in roles]
+    if order:
+        names = [line(r.plural_label) for r in order]
+        sentence += " " + w["took_part"].format(roles=join_words(names, ctx.lang))
+    else:
+        sentence += " " + w["took_part_none"]
+    return blocks + [sentence]
+
+
+def _statements_by_id(ctx: Context) -> dict[int, Statement]:
+    return {st.id: st for st in ctx.data.statements if st.id is not None}
+
+
+def _summary(ctx: Context, number: int) -> list[str]:
+    w = ctx.w
+    blocks = [f"## {number}. {w['summary']}"]
+    findings = ctx.data.findings
+    if findings:
+        by_id = _statements_by_id(ctx)
+        for i, finding in enumerate(findings, 1):
+            marker = f"{i}. "
+            pad = " " * len(marker)
+            text = ctx.redact(finding.text.strip("\n")) or "…"
+            item = [marker + indent_block(text, pad)]
+            for sid in finding.statements:
+                st = by_id.get(sid)
+                if st is not None:
+                    item.append(f"{pad}> {ctx.citation(st, pad + '> ')}")
+            blocks.append("\n\n".join(item))
+        return blocks
+    blocks.append(w["draft"])
+    groups = _by_theme(ctx, [s for s in ctx.data.statements if s.key])
+    if not groups:
+        return blocks + [w["no_key"]]
+    for theme, statements in groups:
+        blocks.append(f"### {ctx.theme_title(theme)}")
+        blocks.append("\n".join(f"- {ctx.citation(st, '  ')}" for st in statements))
+    return blocks
+
+
+def _by_theme(ctx: Context, statements: list[Statement]) -> list[tuple[str | None, list[Statement]]]:
+    """Statements grouped by theme, themes in the workshop's order, untagged last."""
+    groups: dict[str | None, list[Statement]] = {}
+    for st in statements:
+        for theme in dict.fromkeys(st.themes) or [None]:
+            groups.setdefault(theme, []).append(st)
+    order = [t.key for t in ctx.data.themes]
+    extra = [k for k in groups if k is not None and k not in set(order)]
+    keys = [k for k in order if k in groups] + extra + ([None] if None in groups else [])
+    return [(k, groups[k]) for k in keys]
+
+
+def _analysis(ctx: Context, number: int) -> list[str]:
+    rep, w = ctx.data.report, ctx.w
+    title = line(rep.analysis_title) if rep.analysis_title else w["analysis"]
+    blocks = [f"## {number}. {title}"]
+    if rep.analysis.strip():
+        blocks.append(ctx.redact(rep.analysis.strip("\n")))
+    if rep.stages:
+        rows = [w["stages_head"], "|---|---:|"]
+        rows += [f"| {ctx.theme_cell(key)} | {n} |" for key, n in stage_counts(ctx.data)]
+        blocks.append("\n".join(rows))
+    return blocks
+
+
+def _next(ctx: Context, number: int) -> list[str]:
+    w = ctx.w
+    blocks = [f"## {number}. {w['next']}"]
+    steps = [s for s in ctx.data.report.next_steps if s.strip()]
+    items = []
+    for i, step in enumerate(steps, 1):
+        marker = f"{i}. "
+        items.append(marker + indent_block(ctx.redact(step.strip("\n")), " " * len(marker)))
+    if items:
+        blocks.append("\n\n".join(items))
+    actions = ctx.data.actions
+    if actions:
+        lines = []
+        for action in actions:
+            owner = f"{ctx.phrase(action.owner)}, " if action.owner else ""
+            lines.append(f"- {ctx.text(action.text, '  ')} ({owner}{ctx.code(action.session)})")
+        blocks += [w["agreed"], "\n".join(lines)]
+    if not items and not actions:
+        blocks.append(w["not_written"])
+    return blocks
+
+
+def _appendices(ctx: Context) -> list[str]:
+    w = ctx.w
+    blocks = [f"## {w['appendices']}", f"### {w['appendix_sessions']}"]
+    for s in _held(ctx):
+        kind = "evaluation" if s.kind == "evaluatie" else "session"
+        head = w[kind].format(n=s.number) + (f": {line(s.title)}" if s.title else "")
+        blocks.append(f"#### {head}")
+        blocks.append(f"{ctx.date(s)} · {w['code'].format(code=ctx.code(s.number))}")
+        blocks.append("\n".join(f"{i}. {line(step.title)} ({w['min'].format(n=step.minutes)})"
+                                for i, step in enumerate(s.agenda, 1)))
+    blocks.append(f"### {w['appendix_statements']}")
+    groups = _by_theme(ctx, ctx.data.statements)
+    if not groups:
+        blocks.append(w["no_statements"])
+    for theme, statements in groups:
+        blocks.append(f"#### {ctx.theme_title(theme)}")
+        blocks.append("\n".join(f"- {ctx.citation(st, '  ')}" for st in statements))
+    blocks.append(f"### {w['appendix_overview']}")
+    counts = theme_role_counts(ctx.data)
+    blocks.append("\n".join(ctx.overview_table(counts)) if counts.total else w["no_statements"])
+    return blocks
+
+

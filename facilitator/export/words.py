@@ -1,0 +1,173 @@
+"""The fixed words of the exports, in Dutch and English, and the phrases built
+from them: long dates, role phrases, attendance counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+MONTHS = {
+    "nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+           "september", "oktober", "november", "december"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"),
+}
+
+WORDS: dict[str, dict[str, str]] = {
+    "nl": {
+        "minutes_title": "Verslag bijeenkomst {n}",
+        "code": "code {code}",
+        "present": "Aanwezig",
+        "not_recorded": "niet vastgelegd",
+        "agenda": "Agenda",
+        "agenda_head": "| # | onderdeel | gepland | feitelijk |",
+        "min": "{n} min",
+        "not_reached": "niet behandeld",
+        "not_timed": "niet getimed",
+        "proceedings": "Verloop",
+        "other_step": "Buiten de agenda",
+        "no_notes": "(geen aantekeningen)",
+        "key_mark": "kernuitspraak",
+        "agreements": "Afspraken",
+        "no_agreements": "Geen afspraken vastgelegd.",
+        "themes": "Thema's",
+        "themes_head": "| thema | uitspraken | kernuitspraken |",
+        "no_statements": "Geen uitspraken vastgelegd.",
+        "by_role": "Uitspraken per thema en rol:",
+        "theme": "thema",
+        "total": "totaal",
+        "all_statements": "alle uitspraken",
+        "untagged": "zonder thema",
+        "untagged_title": "Zonder thema",
+        "unknown_role": "deelnemer",
+        "participant": "een deelnemer",
+        "article": "een",
+        # series report
+        "colofon": "Colofon",
+        "organisation": "Organisatie",
+        "commissioners": "Opdrachtgevers",
+        "facilitator": "Procesbegeleider",
+        "researcher": "Onderzoeker",
+        "period": "Periode",
+        "location": "Locatie",
+        "introduction": "Inleiding",
+        "summary": "Samenvatting van resultaten",
+        "draft": "*Concept:* er zijn nog geen bevindingen geschreven. Hieronder staan de "
+                 "kernuitspraken per thema.",
+        "no_key": "Er zijn nog geen kernuitspraken gemarkeerd.",
+        "analysis": "Analyse",
+        "stages_head": "| fase | uitspraken |",
+        "conclusion": "Conclusie",
+        "not_written": "*Nog niet geschreven.*",
+        "next": "Hoe nu verder?",
+        "agreed": "Afspraken uit de bijeenkomsten:",
+        "appendices": "Bijlagen",
+        "appendix_sessions": "Bijlage 1. De bijeenkomsten",
+        "appendix_statements": "Bijlage 2. Uitspraken per thema",
+        "appendix_overview": "Bijlage 3. Overzicht uitspraken per thema en rol",
+        "session": "Bijeenkomst {n}",
+        "evaluation": "Evaluatiebijeenkomst {n}",
+        "sessions_one": "1 bijeenkomst",
+        "sessions_many": "{n} bijeenkomsten",
+        "evaluations_one": "1 evaluatiebijeenkomst",
+        "evaluations_many": "{n} evaluatiebijeenkomsten",
+        "and": "en",
+        "held_range": "In deze reeks zijn {what} gehouden, van {first} tot en met {last}.",
+        "held_one": "In deze reeks is {what} gehouden, op {first}.",
+        "held_none": "Er zijn nog geen bijeenkomsten gehouden.",
+        "took_part": "Aan de bijeenkomsten namen {roles} deel.",
+        "took_part_none": "Er is nog geen aanwezigheid vastgelegd.",
+    },
+    "en": {
+        "minutes_title": "Minutes of session {n}",
+        "code": "code {code}",
+        "present": "Present",
+        "not_recorded": "not recorded",
+        "agenda": "Agenda",
+        "agenda_head": "| # | item | planned | actual |",
+        "min": "{n} min",
+        "not_reached": "not reached",
+        "not_timed": "not timed",
+        "proceedings": "Proceedings",
+        "other_step": "Outside the agenda",
+        "no_notes": "(no notes)",
+        "key_mark": "key statement",
+        "agreements": "Agreements",
+        "no_agreements": "No agreements recorded.",
+        "themes": "Themes",
+        "themes_head": "| theme | statements | key statements |",
+        "no_statements": "No statements recorded.",
+        "by_role": "Statements per theme and role:",
+        "theme": "theme",
+        "total": "total",
+        "all_statements": "all statements",
+        "untagged": "no theme",
+        "untagged_title": "No theme",
+        "unknown_role": "participant",
+        "participant": "a participant",
+        "article": "a",
+        "colofon": "Colophon",
+        "organisation": "Organisation",
+        "commissioners": "Commissioners",
+        "facilitator": "Facilitator",
+        "researcher": "Researcher",
+        "period": "Period",
+        "location": "Location",
+        "introduction": "Introduction",
+        "summary": "Summary of results",
+        "draft": "*Draft:* no findings have been written yet. Below are the key statements "
+                 "per theme.",
+        "no_key": "No key statements have been marked yet.",
+        "analysis": "Analysis",
+        "stages_head": "| stage | statements |",
+        "conclusion": "Conclusion",
+        "not_written": "*Not written yet.*",
+        "next": "What next?",
+        "agreed": "Agreements made in the sessions:",
+        "appendices": "Appendices",
+        "appendix_sessions": "Appendix 1. The sessions",
+        "appendix_statements": "Appendix 2. Statements per theme",
+        "appendix_overview": "Appendix 3. Statements per theme and role",
+        "session": "Session {n}",
+        "evaluation": "Evaluation session {n}",
+        "sessions_one": "1 session",
+        "sessions_many": "{n} sessions",
+        "evaluations_one": "1 evaluation session",
+        "evaluations_many": "{n} evaluation sessions",
+        "and": "and",
+        "held_range": "This series held {what}, from {first} to {last}.",
+        "held_one": "This series held {what}, on {first}.",
+        "held_none": "No sessions have been held yet.",
+        "took_part": "The sessions were attended by {roles}.",
+        "took_part_none": "No attendance has been recorded yet.",
+    },
+}
+
+
+def long_date(date: dt.date, lang: str) -> str:
+    """"2 december 2014" / "2 December 2014"."""
+    return f"{date.day} {MONTHS[lang][date.month - 1]} {date.year}"
+
+
+def role_phrase(label: str | None, lang: str) -> str:
+    """"een sociaal makelaar", "an officer"; None: "een deelnemer" / "a participant"."""
+    if label is None:
+        return WORDS[lang]["participant"]
+    if lang == "en":
+        return ("an " if label[:1].lower() in "aeiou" else "a ") + label
+    return "een " + label
+
+
+def capitalise(phrase: str) -> str:
+    return phrase[:1].upper() + phrase[1:]
+
+
+def count_phrase(n: int, label: str, plural: str) -> str:
+    """"1 sociaal makelaar", "2 sociaal makelaars"."""
+    return f"{n} {label if n == 1 else plural}"
+
+
+def join_words(items: list[str], lang: str) -> str:
+    """"a, b en c" / "a, b and c"."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {WORDS[lang]['and']} " + items[-1]
