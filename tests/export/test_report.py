@@ -1,0 +1,179 @@
+"""The series report, section by section (spec: report-format.md, section 2)."""
+
+from __future__ import annotations
+
+from facilitator.domain.records import Finding
+from facilitator.export import render_report
+from tests.export.fixture import workshop
+from tests.export.mdcheck import tokens
+from tests.export.test_minutes import section
+
+
+def headings(text: str, tag: str) -> list[str]:
+    toks = tokens(text)
+    return [toks[i + 1].content for i, t in enumerate(toks) if t.type == "heading_open" and t.tag == tag]
+
+
+def test_sections_exactly_as_the_spec_lists() -> None:
+    doc = render_report(workshop())
+    assert doc.filename == "lombok-2026.md"
+    assert headings(doc.text, "h1") == ["Ontwikkelwerkplaats samenwerking rond de Voorraadkast"]
+    assert headings(doc.text, "h2") == [
+        "Colofon", "Inleiding", "1. Samenvatting van resultaten", "2. De cyclus van samenwerken",
+        "3. Conclusie", "4. Hoe nu verder?", "Bijlagen"]
+    assert headings(doc.text, "h3") == [
+        "Bijlage 1. De bijeenkomsten", "Bijlage 2. Uitspraken per thema",
+        "Bijlage 3. Overzicht uitspraken per thema en rol"]
+    assert doc.text.split("\n")[2] == "Wijkteam, jongerenwerk en bibliotheek in Lombok"
+
+
+def test_colofon() -> None:
+    text = section(render_report(workshop()).text, "## Colofon")
+    assert text.strip() == "\n".join([
+        "- Organisatie: Lectoraat Participatie en Nabijheid",
+        "- Opdrachtgevers: Wijkteam Lombok, Stichting Jongerenwerk West",
+        "- Procesbegeleider: A. Visser",
+        "- Onderzoeker: B. de Groot",
+        "- Periode: 3 maart 2026 – 17 maart 2026",
+        "- Locatie: Lombok, Utrecht",
+    ])
+
+
+def test_introduction_then_generated_paragraph() -> None:
+    text = section(render_report(workshop()).text, "## Inleiding")
+    assert text.lstrip().startswith("Wijkteammedewerkers, jongerenwerkers en bibliotheekmedewerkers in Lombok\n")
+    assert text.rstrip().endswith(
+        "In deze reeks zijn 2 bijeenkomsten gehouden, van 3 maart 2026 tot en met 17 maart 2026. "
+        "Aan de bijeenkomsten namen wijkteammedewerkers, jongerenwerkers, bibliotheekmedewerkers, "
+        "leidinggevenden, procesbegeleiders en onderzoekers deel.")
+
+
+def test_researcher_introduction_overrides_the_plan() -> None:
+    text = render_report(workshop(introduction="Eigen *inleiding*.")).text
+    assert "\n## Inleiding\n\nEigen *inleiding*.\n\nIn deze reeks" in text
+    assert "weten weinig van elkaars" not in text
+
+
+def test_findings_numbered_each_followed_by_its_quotes_with_codes() -> None:
+    text = section(render_report(workshop()).text, "## 1. Samenvatting van resultaten")
+    assert text.strip().startswith(
+        "1. Men kent elkaars **werkwijze** nauwelijks.\n\n"
+        "   > Een wijkteammedewerker: “Ik weet eigenlijk niet wat de bibliotheek allemaal doet.” (OWP1-3mrt2026)\n\n")
+    assert ("2. Doorverwijzen betekent voor\n   iedereen iets anders.\n\n"
+            "   > Een jongerenwerker: “Doorverwijzen is voor mij: samen de eerste keer erheen.” (OWP2-17mrt2026)\n\n"
+            "   > Een wijkteammedewerker: “Voor ons is het een formulier invullen.” (OWP2-17mrt2026)\n\n"
+            "   > Een deelnemer: “Wie belt wie, dat is nooit afgesproken.” (OWP1-3mrt2026)") in text
+    assert "Concept" not in text
+
+
+def test_findings_render_as_one_ordered_list_with_quotes_inside() -> None:
+    toks = tokens(section(render_report(workshop()).text, "## 1. Samenvatting van resultaten"))
+    assert [t.type for t in toks].count("ordered_list_open") == 1
+    assert [t.type for t in toks].count("list_item_open") == 2
+    assert [t.type for t in toks].count("blockquote_open") == 5
+    strong = [c for t in toks if t.type == "inline" for c in t.children or [] if c.type == "strong_open"]
+    assert len(strong) == 1  # the researcher's Markdown is passed through
+
+
+def test_a_finding_pointing_at_a_deleted_statement_skips_it() -> None:
+    data = workshop()
+    data.findings[:] = [Finding(id=1, text="Eén bevinding.", statements=[999, 5])]
+    text = section(render_report(data).text, "## 1. Samenvatting van resultaten")
+    assert text.strip() == ("1. Eén bevinding.\n\n   > Een bibliotheekmedewerker: "
+                            "“Bij ons mag iedereen binnenlopen, zonder indicatie.” (OWP1-3mrt2026)")
+
+
+def test_without_findings_key_statements_by_theme_marked_as_draft() -> None:
+    text = section(render_report(workshop(with_findings=False)).text, "## 1. Samenvatting van resultaten")
+    assert text.lstrip().startswith("*Concept:* er zijn nog geen bevindingen geschreven.")
+    assert ("### Elkaars werkwijze\n\n"
+            "- Een wijkteammedewerker: “Ik weet eigenlijk niet wat de bibliotheek allemaal doet.” (OWP1-3mrt2026)\n"
+            "- Een wijkteammedewerker: “\\[wijkteammedewerker\\] zei het al: we komen dezelfde gezinnen tegen.” "
+            "(OWP1-3mrt2026)\n") in text
+    assert "Wie belt wie" not in text  # not a key statement
+    assert headings(text, "h3") == ["Elkaars werkwijze", "Doorverwijzen en warme overdracht",
+                                    "Begrippen en taal", "Regels en ruimte"]
+
+
+def test_draft_without_key_statements() -> None:
+    data = workshop(with_findings=False)
+    data.statements[:] = [s.model_copy(update={"key": False}) for s in data.statements]
+    text = section(render_report(data).text, "## 1. Samenvatting van resultaten")
+    assert "Er zijn nog geen kernuitspraken gemarkeerd." in text
+
+
+def test_analysis_text_and_count_per_stage() -> None:
+    text = section(render_report(workshop()).text, "## 2. De cyclus van samenwerken")
+    assert "Het model kent *drie* fasen.\n\n- kennismaken\n" in text
+    assert "| fase | uitspraken |\n|---|---:|\n| Elkaars werkwijze | 2 |\n" \
+           "| Doorverwijzen en warme overdracht | 3 |\n| Een plek om elkaar te ontmoeten | 1 |" in text
+
+
+def test_default_analysis_title() -> None:
+    assert "\n## 2. Analyse\n" in render_report(workshop(analysis_title=None)).text
+
+
+def test_no_analysis_section_renumbers_the_rest() -> None:
+    text = render_report(workshop(analysis="", stages=[])).text
+    assert headings(text, "h2") == ["Colofon", "Inleiding", "1. Samenvatting van resultaten",
+                                    "2. Conclusie", "3. Hoe nu verder?", "Bijlagen"]
+
+
+def test_conclusion_passed_through_as_markdown() -> None:
+    text = section(render_report(workshop()).text, "## 3. Conclusie")
+    assert "Samenwerken begint bij **elkaar kennen**;" in text
+
+
+def test_unwritten_conclusion_says_so() -> None:
+    assert "## 3. Conclusie\n\n*Nog niet geschreven.*\n" in render_report(workshop(conclusion="")).text
+
+
+def test_next_steps_numbered_then_all_agreed_actions_with_owner_and_code() -> None:
+    text = section(render_report(workshop()).text, "## 4. Hoe nu verder?")
+    assert text.strip() == "\n".join([
+        "1. Een vaste inloop in de bibliotheek.",
+        "",
+        "2. Een begrippenlijst,",
+        "   met voorbeelden.",
+        "",
+        "Afspraken uit de bijeenkomsten:",
+        "",
+        "- Rooster van de leeszaal rondsturen (een bibliotheekmedewerker, OWP1-3mrt2026)",
+        "- \\[jongerenwerker\\] nodigt het wijkteam uit voor de inloop (een jongerenwerker, OWP1-3mrt2026)",
+        "- Lijst met begrippen maken (OWP2-17mrt2026)",
+    ])
+
+
+def test_appendix_sessions_code_date_agenda_of_held_sessions() -> None:
+    text = section(render_report(workshop()).text, "### Bijlage 1. De bijeenkomsten")
+    assert ("#### Bijeenkomst 1: Kennismaken met elkaars opdracht\n\n3 maart 2026 · code OWP1-3mrt2026\n\n"
+            "1. Opening en rondje (15 min)\n2. Ieders opdracht in vijf minuten (40 min)\n") in text
+    assert "#### Bijeenkomst 2: Woorden en beelden" in text
+    assert "Bijeenkomst 3" not in text and "Evaluatie" not in text  # not held
+
+
+def test_appendix_all_statements_by_theme_with_role_and_code() -> None:
+    text = section(render_report(workshop()).text, "### Bijlage 2. Uitspraken per thema")
+    assert headings(text, "h4") == ["Elkaars werkwijze", "Doorverwijzen en warme overdracht", "Begrippen en taal",
+                                    "Een plek om elkaar te ontmoeten", "Regels en ruimte", "Zonder thema"]
+    assert "- Een jongerenwerker: Vertelt over een jongen die dagelijks in de leeszaal zit. (OWP1-3mrt2026)" in text
+    assert "- Een leidinggevende: “Dat verschil had ik nooit gezien.” (OWP2-17mrt2026)" in text
+    assert text.count("“") == 9  # 7 quotes, two of them under two themes; notes unquoted
+
+
+def test_appendix_overview_table() -> None:
+    text = section(render_report(workshop()).text, "### Bijlage 3. Overzicht uitspraken per thema en rol")
+    assert "| Doorverwijzen en warme overdracht | 1 | 1 | 0 | 0 | 0 | 1 | 3 |" in text
+    assert "| alle uitspraken | 3 | 2 | 1 | 1 | 1 | 1 | 9 |" in text
+
+
+def test_nothing_held_yet() -> None:
+    data = workshop(with_findings=False)
+    for coll in (data.statements, data.actions):
+        coll.clear()
+    data.attendance.clear()
+    data.clocks.clear()
+    text = render_report(data).text
+    assert "Er zijn nog geen bijeenkomsten gehouden." in text
+    assert "- Periode: 3 maart 2026 – 12 mei 2026" in text  # the planned period
+    assert "Er zijn nog geen kernuitspraken gemarkeerd." in text
