@@ -1,0 +1,259 @@
+"""The researcher's report screen: findings backed by statements, the written
+texts, an overview of what was said, and a live preview of the report with
+export. Self-contained: `app.push_screen(ReportScreen(store))`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.events import Resize
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Static, TabbedContent, TabPane
+
+from facilitator.domain.records import Finding
+from facilitator.domain.workshop import WorkshopData
+from facilitator.store.workshop import StoreError, WorkshopStore
+from facilitator.tui.i18n import tr
+from facilitator.tui.widgets.report_common import localize_bindings
+from facilitator.tui.widgets.report_findings import FindingsPane
+from facilitator.tui.widgets.report_overview import OverviewPane
+from facilitator.tui.widgets.report_picker import PickStatements
+from facilitator.tui.widgets.report_preview import PreviewPane
+from facilitator.tui.widgets.report_texts import TextsPane
+
+TEXT = {
+    "nl": {
+        "key.report.back": "Terug",
+        "key.report.save": "Opslaan",
+        "key.report.export": "Exporteren",
+        "key.report.tab.findings": "Bevindingen",
+        "key.report.tab.texts": "Teksten",
+        "key.report.tab.overview": "Overzicht",
+        "key.report.tab.preview": "Voorbeeld",
+        "title": "Rapport · {title}",
+        "tab.findings": "Bevindingen",
+        "tab.texts": "Teksten",
+        "tab.overview": "Overzicht",
+        "tab.preview": "Voorbeeld",
+        "error": "NIET OPGESLAGEN: {error}. De tekst staat nog in de editor; ctrl+s probeert opnieuw.",
+        "saved": "Opgeslagen.",
+        "leave_unsaved": "Er is tekst die niet is opgeslagen. Druk nog eens op Esc om toch terug te gaan.",
+        "export_unsaved": "Niet geëxporteerd: er is tekst die niet is opgeslagen (ctrl+s probeert opnieuw).",
+        "exported": "Geëxporteerd naar:\n{paths}",
+        "redacted": "{n} naam/namen vervangen door een rol.",
+        "export_failed": "Exporteren mislukt: {error}",
+    },
+    "en": {
+        "key.report.back": "Back",
+        "key.report.save": "Save",
+        "key.report.export": "Export",
+        "key.report.tab.findings": "Findings",
+        "key.report.tab.texts": "Texts",
+        "key.report.tab.overview": "Overview",
+        "key.report.tab.preview": "Preview",
+        "title": "Report · {title}",
+        "tab.findings": "Findings",
+        "tab.texts": "Texts",
+        "tab.overview": "Overview",
+        "tab.preview": "Preview",
+        "error": "NOT SAVED: {error}. The text is still in the editor; ctrl+s tries again.",
+        "saved": "Saved.",
+        "leave_unsaved": "Some text is not saved. Press Esc again to go back anyway.",
+        "export_unsaved": "Not exported: some text is not saved (ctrl+s tries again).",
+        "exported": "Exported to:\n{paths}",
+        "redacted": "{n} name(s) replaced by a role.",
+        "export_failed": "Export failed: {error}",
+    },
+}
+
+TABS = ("findings", "texts", "overview", "preview")
+WIDE = 120  # columns from which the findings pane lays out side by side
+
+
+class ReportScreen(Screen):
+    """The report of one workshop, written by the researcher after the sessions."""
+
+    CSS_PATH = "../styles/report.tcss"
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="report.back"),
+        Binding("ctrl+s", "save", "Save", id="report.save"),
+        Binding("ctrl+o", "export", "Export", id="report.export"),
+        Binding("f2", "tab('findings')", "Findings", id="report.tab.findings"),
+        Binding("f3", "tab('texts')", "Texts", id="report.tab.texts"),
+        Binding("f4", "tab('overview')", "Overview", id="report.tab.overview"),
+        Binding("f5", "tab('preview')", "Preview", id="report.tab.preview"),
+    ]
+    PREVIEW_DELAY = 0.4  # seconds of quiet before the preview is rendered again
+
+    def __init__(self, store: WorkshopStore, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.store = store
+        self._preview_timer: Timer | None = None
+        self._leave_armed = False
+        self.error: str | None = None
+
+    @property
+    def lang(self) -> str:
+        return getattr(self.app, "lang", "nl")
+
+    @property
+    def export_dir(self) -> Path:
+        return Path(getattr(self.app, "export_dir", None) or "exports")
+
+    def t(self, key: str, **values: object) -> str:
+        return tr(TEXT, self.lang, key, **values)
+
+    def compose(self) -> ComposeResult:
+        localize_bindings(self, TEXT, self.lang)
+        yield Static(self.t("title", title=self.store.plan.workshop.title), id="report-title")
+        yield Static("", id="report-error")
+        with TabbedContent(id="report-tabs", initial="findings"):
+            with TabPane(self.t("tab.findings"), id="findings"):
+                yield FindingsPane(self.store, self._pick, self.lang, id="findings-pane")
+            with TabPane(self.t("tab.texts"), id="texts"):
+                yield TextsPane(self.store, self.lang, id="texts-pane")
+            with TabPane(self.t("tab.overview"), id="overview"):
+                yield OverviewPane(self.lang, id="overview-pane")
+            with TabPane(self.t("tab.preview"), id="preview"):
+                yield PreviewPane(self.lang, id="preview-pane")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#findings-table").focus()
+        self.schedule_preview(0)
+
+    def on_resize(self, event: Resize) -> None:
+        self.set_class(event.size.width >= WIDE, "-wide")
+
+    # -- the panes ---------------------------------------------------------------
+
+    @property
+    def findings_pane(self) -> FindingsPane:
+        return self.query_one(FindingsPane)
+
+    @property
+    def texts_pane(self) -> TextsPane:
+        return self.query_one(TextsPane)
+
+    def _pick(self, finding: Finding, number: int) -> None:
+        def attach(ids: list[int] | None) -> None:
+            if ids and finding.id is not None:
+                self.findings_pane.attach(finding.id, ids)
+            self.query_one("#attached-table").focus()
+
+        picker = PickStatements(self.store.plan, self.store.themes(), self.store.statements(),
+                                finding_number=number, attached=finding.statements, lang=self.lang)
+        self.app.push_screen(picker, attach)
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+        focus = {"findings": "#findings-table", "texts": "#text-introduction",
+                 "overview": "#overview-themes", "preview": "#preview-scroll"}[tab]
+        self.query_one(focus).focus()
+
+    @on(TabbedContent.TabActivated)
+    def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id == "overview":
+            self.query_one(OverviewPane).show(self.store.snapshot())
+        elif event.pane.id == "preview":
+            self.schedule_preview(0)
+
+    # -- saving and errors ---------------------------------------------------------
+
+    def save_all(self) -> bool:
+        ok = self.findings_pane.save_text()
+        return self.texts_pane.save() and ok
+
+    def action_save(self) -> None:
+        if self.save_all():
+            self._clear_error()
+            self.notify(self.t("saved"), timeout=2)
+
+    @on(FindingsPane.SaveFailed)
+    @on(TextsPane.SaveFailed)
+    def _save_failed(self, event: FindingsPane.SaveFailed | TextsPane.SaveFailed) -> None:
+        self.error = event.error
+        banner = self.query_one("#report-error", Static)
+        banner.update(self.t("error", error=event.error))
+        banner.add_class("-shown")
+        self.notify(self.t("error", error=event.error), severity="error", timeout=10)
+
+    @on(FindingsPane.Saved)
+    @on(TextsPane.Saved)
+    def _saved(self) -> None:
+        if not self.findings_pane.unsaved and not self.texts_pane.unsaved:
+            self._clear_error()
+
+    def _clear_error(self) -> None:
+        self.error = None
+        self._leave_armed = False
+        self.query_one("#report-error", Static).remove_class("-shown")
+
+    def action_back(self) -> None:
+        if self.save_all() or self._leave_armed:
+            self.app.pop_screen()
+            return
+        self._leave_armed = True
+        self.notify(self.t("leave_unsaved"), severity="warning", timeout=8)
+
+    # -- preview and export ------------------------------------------------------------
+
+    @on(FindingsPane.Changed)
+    @on(TextsPane.Changed)
+    def _changed(self) -> None:
+        self.schedule_preview()
+
+    def schedule_preview(self, delay: float | None = None) -> None:
+        """Render the preview once typing has paused (debounced)."""
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+            self._preview_timer = None
+        if delay == 0:
+            self.call_after_refresh(self._render_preview)
+        else:
+            self._preview_timer = self.set_timer(delay or self.PREVIEW_DELAY, self._render_preview)
+
+    def editing_data(self) -> WorkshopData:
+        """The stored workshop with the texts as they are in the editors now."""
+        data = self.store.snapshot()
+        return dataclasses.replace(data, findings=self.findings_pane.editing_findings(),
+                                   report=self.texts_pane.current())
+
+    @work(exclusive=True, group="report-preview")
+    async def _render_preview(self) -> None:
+        pane = self.query_one(PreviewPane)
+        try:
+            from facilitator.export import render_report
+
+            data = self.editing_data()
+            doc = await asyncio.to_thread(render_report, data)
+        except Exception as exc:  # the preview must never take the screen down
+            pane.failed(f"{type(exc).__name__}: {exc}")
+            return
+        await pane.show(doc.text, len(data.findings), str(self.export_dir))
+
+    def action_export(self) -> None:
+        if not self.save_all():
+            self.notify(self.t("export_unsaved"), severity="error", timeout=10)
+            return
+        try:
+            from facilitator.export import render_all
+            from facilitator.export.files import write_documents
+
+            docs = render_all(self.store.snapshot())
+            paths = write_documents(docs, self.export_dir)
+        except (OSError, StoreError) as exc:
+            self.notify(self.t("export_failed", error=exc), severity="error", timeout=10)
+            return
+        message = self.t("exported", paths="\n".join(str(p) for p in paths))
+        redactions = sum(d.redactions for d in docs)
+        if redactions:
+            message += "\n" + self.t("redacted", n=redactions)
+        self.notify(message, timeout=8)

@@ -1,0 +1,58 @@
+"""Small helpers shared by the report screen's widgets: translated key
+descriptions, role phrases and one-line statement labels."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Mapping
+
+from textual.binding import BindingsMap
+from textual.dom import DOMNode
+
+from facilitator.domain.plan import Plan
+from facilitator.domain.records import Statement
+from facilitator.tui.i18n import tr
+
+TEXT = {
+    "nl": {"anyone": "deelnemer", "quote": "citaat", "note": "notitie"},
+    "en": {"anyone": "participant", "quote": "quote", "note": "note"},
+}
+
+
+def localize_bindings(node: DOMNode, table: Mapping[str, Mapping[str, str]], lang: str) -> None:
+    """Give `node`'s bindings the description `table[lang]["key." + binding.id]`.
+
+    Bindings are class-level and English; the footer shows the translated text.
+    """
+    keys: dict[str, list] = {}
+    for key, binding in node._bindings:
+        if binding.id and f"key.{binding.id}" in table["nl"]:
+            binding = dataclasses.replace(binding, description=tr(table, lang, f"key.{binding.id}"))
+        keys.setdefault(key, []).append(binding)
+    node._bindings = BindingsMap.from_keys(keys)
+
+
+def role_phrase(plan: Plan, speaker: str | None, lang: str) -> str:
+    """The role label of a speaker key; never a participant's name."""
+    role = plan.role_of(speaker)
+    return role.label if role else tr(TEXT, lang, "anyone")
+
+
+def role_key(plan: Plan, speaker: str | None) -> str | None:
+    role = plan.role_of(speaker)
+    return role.key if role else None
+
+
+def session_codes(plan: Plan) -> dict[int, str]:
+    return {s.number: plan.code_of(s) for s in plan.sessions}
+
+
+def one_line(text: str, width: int) -> str:
+    """`text` on one line, cut to `width` characters with an ellipsis."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: max(0, width - 1)] + "…"
+
+
+def statement_line(st: Statement, width: int = 200) -> str:
+    marks = ("“" if st.kind == "quote" else "") + ("!" if st.key else "")
+    return (marks + " " if marks else "") + one_line(st.text, width)

@@ -1,0 +1,271 @@
+"""Pick statements from the record of all sessions, to attach to a finding.
+
+`filter_statements` is the pure filter; `PickStatements` is the modal screen
+(dismisses with the picked statement ids in record order, or None).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.timer import Timer
+from textual.widgets import Checkbox, DataTable, Footer, Input, Select, Static
+
+from facilitator.domain.plan import Plan, Theme
+from facilitator.domain.records import Statement
+from facilitator.tui.i18n import tr
+from facilitator.tui.widgets.report_common import localize_bindings, one_line, role_key, role_phrase, session_codes
+
+TEXT = {
+    "nl": {
+        "key.report.pick.toggle": "Kiezen",
+        "key.report.pick.done": "Koppelen",
+        "key.report.pick.cancel": "Annuleren",
+        "key.report.pick.search": "Zoeken",
+        "key.report.pick.theme": "Thema",
+        "key.report.pick.role": "Rol",
+        "key.report.pick.session": "Bijeenkomst",
+        "key.report.pick.quotes": "Citaten",
+        "key.report.pick.key": "Kern (!)",
+        "title": "Uitspraken koppelen aan bevinding {n}",
+        "search": "Zoek in de tekst…",
+        "any_theme": "Alle thema's",
+        "any_role": "Alle rollen",
+        "any_session": "Alle bijeenkomsten",
+        "unknown_role": "deelnemer (onbekend)",
+        "quotes": "alleen citaten",
+        "key": "alleen kern (!)",
+        "count": "{shown} van {total} uitspraken · {picked} gekozen · spatie: kiezen · enter: koppelen",
+        "code": "Code",
+        "role": "Rol",
+        "themes": "Thema's",
+        "text": "Uitspraak",
+        "session_n": "{number} · {code}",
+    },
+    "en": {
+        "key.report.pick.toggle": "Pick",
+        "key.report.pick.done": "Attach",
+        "key.report.pick.cancel": "Cancel",
+        "key.report.pick.search": "Search",
+        "key.report.pick.theme": "Theme",
+        "key.report.pick.role": "Role",
+        "key.report.pick.session": "Session",
+        "key.report.pick.quotes": "Quotes",
+        "key.report.pick.key": "Key (!)",
+        "title": "Attach statements to finding {n}",
+        "search": "Search the text…",
+        "any_theme": "All themes",
+        "any_role": "All roles",
+        "any_session": "All sessions",
+        "unknown_role": "participant (unknown)",
+        "quotes": "quotes only",
+        "key": "key only (!)",
+        "count": "{shown} of {total} statements · {picked} picked · space: pick · enter: attach",
+        "code": "Code",
+        "role": "Role",
+        "themes": "Themes",
+        "text": "Statement",
+        "session_n": "{number} · {code}",
+    },
+}
+
+UNKNOWN_ROLE = "-"  # the role filter value for statements by an unknown participant
+
+
+@dataclass(frozen=True)
+class StatementFilter:
+    theme: str | None = None
+    role: str | None = None  # a role key, UNKNOWN_ROLE, or None for any
+    session: int | None = None
+    quotes_only: bool = False
+    key_only: bool = False
+    text: str = ""  # every word must occur in the statement (case-insensitive)
+
+
+def filter_statements(statements: Iterable[Statement], plan: Plan, f: StatementFilter) -> list[Statement]:
+    """The statements that pass every part of the filter, in their given order."""
+    words = f.text.casefold().split()
+    roles = plan.speaker_roles()
+    out = []
+    for st in statements:
+        if f.session is not None and st.session != f.session:
+            continue
+        if f.theme is not None and f.theme not in st.themes:
+            continue
+        if f.quotes_only and st.kind != "quote":
+            continue
+        if f.key_only and not st.key:
+            continue
+        if f.role is not None:
+            rkey = roles.get(st.speaker) if st.speaker else None
+            if (rkey or UNKNOWN_ROLE) != f.role:
+                continue
+        if words:
+            text = st.text.casefold()
+            if not all(w in text for w in words):
+                continue
+        out.append(st)
+    return out
+
+
+class PickStatements(ModalScreen[list[int] | None]):
+    """A full-screen picker: filters on top, the statements below."""
+
+    CSS_PATH = "../styles/report.tcss"
+    BINDINGS = [
+        Binding("space", "toggle", "Pick", id="report.pick.toggle"),
+        Binding("enter", "done", "Attach", id="report.pick.done", priority=False),
+        Binding("escape", "cancel", "Cancel", id="report.pick.cancel"),
+        Binding("slash", "focus('#pick-search')", "Search", id="report.pick.search"),
+        Binding("t", "focus('#pick-theme')", "Theme", id="report.pick.theme"),
+        Binding("r", "focus('#pick-role')", "Role", id="report.pick.role"),
+        Binding("b", "focus('#pick-session')", "Session", id="report.pick.session"),
+        Binding("q", "flip('#pick-quotes')", "Quotes", id="report.pick.quotes"),
+        Binding("k", "flip('#pick-key')", "Key (!)", id="report.pick.key"),
+        Binding("down", "to_table", show=False),
+    ]
+    SEARCH_DELAY = 0.15  # seconds of quiet typing before the list is filtered again
+
+    def __init__(self, plan: Plan, themes: list[Theme], statements: list[Statement], *,
+                 finding_number: int, attached: Iterable[int] = (), lang: str = "nl") -> None:
+        super().__init__()
+        self.plan = plan
+        self.themes = themes
+        self.statements = statements
+        self.finding_number = finding_number
+        self.attached = set(attached)
+        self.lang = lang
+        self.picked: list[int] = []
+        self.shown: list[Statement] = []
+        self._codes = session_codes(plan)
+        self._timer: Timer | None = None
+        localize_bindings(self, TEXT, lang)
+
+    def t(self, key: str, **values: object) -> str:
+        return tr(TEXT, self.lang, key, **values)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="pick-box"):
+            yield Static(self.t("title", n=self.finding_number), id="pick-title")
+            yield Input(placeholder=self.t("search"), id="pick-search")
+            with Horizontal(id="pick-filters"):
+                yield Select([(t.label, t.key) for t in self.themes], prompt=self.t("any_theme"), id="pick-theme")
+                roles = [(r.label, r.key) for r in self.plan.roles] + [(self.t("unknown_role"), UNKNOWN_ROLE)]
+                yield Select(roles, prompt=self.t("any_role"), id="pick-role")
+                sessions = [(self.t("session_n", number=s.number, code=self._codes[s.number]), s.number)
+                            for s in sorted(self.plan.sessions, key=lambda s: s.number)]
+                yield Select(sessions, prompt=self.t("any_session"), id="pick-session")
+                yield Checkbox(self.t("quotes"), id="pick-quotes")
+                yield Checkbox(self.t("key"), id="pick-key")
+            yield Static("", id="pick-count")
+            yield DataTable(id="pick-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#pick-table", DataTable)
+        table.add_column("✓", key="mark", width=1)
+        table.add_column(self.t("code"), key="code")
+        table.add_column(self.t("role"), key="role")
+        table.add_column(self.t("themes"), key="themes")
+        table.add_column(self.t("text"), key="text", width=max(20, self.app.size.width - 60))
+        self.refilter()
+        table.focus()
+
+    # -- filtering ------------------------------------------------------------
+
+    def current_filter(self) -> StatementFilter:
+        def value(selector: str) -> object:
+            v = self.query_one(selector, Select).value
+            return None if v is Select.NULL else v
+
+        return StatementFilter(
+            theme=value("#pick-theme"), role=value("#pick-role"), session=value("#pick-session"),
+            quotes_only=self.query_one("#pick-quotes", Checkbox).value,
+            key_only=self.query_one("#pick-key", Checkbox).value,
+            text=self.query_one("#pick-search", Input).value,
+        )
+
+    def refilter(self) -> None:
+        self.shown = filter_statements(self.statements, self.plan, self.current_filter())
+        table = self.query_one("#pick-table", DataTable)
+        table.clear()
+        width = max(20, self.app.size.width - 60)
+        table.add_rows(self._row(st, width) for st in self.shown)
+        self._count()
+
+    def _row(self, st: Statement, width: int) -> list[str]:
+        mark = "✓" if st.id in self.picked else ("●" if st.id in self.attached else "")
+        marks = ("“ " if st.kind == "quote" else "") + ("! " if st.key else "")
+        return [mark, self._codes.get(st.session, "?"), role_phrase(self.plan, st.speaker, self.lang),
+                " ".join(st.themes), marks + one_line(st.text, width)]
+
+    def _count(self) -> None:
+        self.query_one("#pick-count", Static).update(
+            self.t("count", shown=len(self.shown), total=len(self.statements), picked=len(self.picked)))
+
+    @on(Input.Changed, "#pick-search")
+    def _search_changed(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(self.SEARCH_DELAY, self.refilter)
+
+    @on(Input.Submitted, "#pick-search")
+    def _search_done(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self.refilter()
+        self.query_one("#pick-table").focus()
+
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    def _filter_changed(self) -> None:
+        self.refilter()
+
+    # -- actions -------------------------------------------------------------
+
+    def action_flip(self, selector: str) -> None:
+        box = self.query_one(selector, Checkbox)
+        box.value = not box.value
+
+    def action_to_table(self) -> None:
+        if self.focused is self.query_one("#pick-search"):
+            self.query_one("#pick-table").focus()
+
+    def action_toggle(self) -> None:
+        table = self.query_one("#pick-table", DataTable)
+        if not self.shown or not 0 <= table.cursor_row < len(self.shown):
+            return
+        st = self.shown[table.cursor_row]
+        if st.id in self.picked:
+            self.picked.remove(st.id)
+        elif st.id is not None:
+            self.picked.append(st.id)
+        mark = "✓" if st.id in self.picked else ("●" if st.id in self.attached else "")
+        table.update_cell_at((table.cursor_row, 0), mark)
+        table.move_cursor(row=table.cursor_row + 1)
+        self._count()
+
+    def action_done(self) -> None:
+        if not isinstance(self.focused, DataTable):
+            self.query_one("#pick-table").focus()
+            return
+        picked = list(self.picked)
+        if not picked:
+            table = self.query_one("#pick-table", DataTable)
+            if self.shown and 0 <= table.cursor_row < len(self.shown):
+                picked = [self.shown[table.cursor_row].id]  # type: ignore[list-item]
+        order = {st.id: i for i, st in enumerate(self.statements)}
+        self.dismiss(sorted(picked, key=lambda i: order.get(i, 0)))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_done()

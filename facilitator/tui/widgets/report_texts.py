@@ -1,0 +1,152 @@
+"""The written parts of the report: introduction, analysis (title, text,
+framework stages), conclusion and next steps. Saved on leaving a field and on
+ctrl+s; a failed save is reported and the text stays in the editors.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.widgets import Input, SelectionList, Static, TextArea
+
+from facilitator.domain.records import ReportText
+from facilitator.store.workshop import StoreError, WorkshopStore
+from facilitator.tui.i18n import tr
+
+TEXT = {
+    "nl": {
+        "introduction": "Inleiding (begint met de inleiding uit het plan)",
+        "analysis_title": "Analyse: titel van het hoofdstuk",
+        "analysis_title_hint": "bijv. Analyse volgens het ontwikkelmodel",
+        "analysis": "Analyse",
+        "stages": "Fasen van het model: kies de thema's die voor een fase staan (spatie; volgorde van kiezen)",
+        "conclusion": "Conclusie",
+        "next_steps": "Hoe nu verder? (één aanbeveling per regel)",
+        "unsaved": "NIET OPGESLAGEN",
+    },
+    "en": {
+        "introduction": "Introduction (starts from the plan's introduction)",
+        "analysis_title": "Analysis: chapter title",
+        "analysis_title_hint": "e.g. Analysis along the development model",
+        "analysis": "Analysis",
+        "stages": "Stages of the framework: pick the themes that stand for a stage (space; order of picking)",
+        "conclusion": "Conclusion",
+        "next_steps": "Next steps (one recommendation per line)",
+        "unsaved": "NOT SAVED",
+    },
+}
+
+AREAS = ("introduction", "analysis", "conclusion", "next_steps")
+
+
+def next_steps_list(text: str) -> list[str]:
+    """One recommendation per non-blank line, stripped."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class TextsPane(VerticalScroll):
+    """All written texts in one scrolling column; each field is saved as part of ReportText."""
+
+    class Changed(Message):
+        pass
+
+    class SaveFailed(Message):
+        def __init__(self, error: str) -> None:
+            super().__init__()
+            self.error = error
+
+    class Saved(Message):
+        pass
+
+    def __init__(self, store: WorkshopStore, lang: str = "nl", **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.store = store
+        self.lang = lang
+        self.saved = store.report_text()
+        self.unsaved = False
+        self._plan_intro = (store.plan.workshop.introduction or "").strip()
+
+    def t(self, key: str, **values: object) -> str:
+        return tr(TEXT, self.lang, key, **values)
+
+    def compose(self) -> ComposeResult:
+        r = self.saved
+        intro = r.introduction if r.introduction is not None else self._plan_intro
+        yield Static(self.t("introduction"), classes="report-label")
+        yield TextArea(intro, id="text-introduction", soft_wrap=True, classes="report-area")
+        yield Static(self.t("analysis_title"), classes="report-label")
+        yield Input(r.analysis_title or "", placeholder=self.t("analysis_title_hint"), id="text-analysis-title")
+        yield Static(self.t("analysis"), classes="report-label")
+        yield TextArea(r.analysis, id="text-analysis", soft_wrap=True, classes="report-area")
+        yield Static(self.t("stages"), classes="report-label")
+        themes = self.store.themes()
+        yield SelectionList[str](*[(t.label, t.key) for t in themes], id="text-stages")
+        yield Static(self.t("conclusion"), classes="report-label")
+        yield TextArea(r.conclusion, id="text-conclusion", soft_wrap=True, classes="report-area")
+        yield Static(self.t("next_steps"), classes="report-label")
+        yield TextArea("\n".join(r.next_steps), id="text-next_steps", soft_wrap=True, classes="report-area")
+
+    def on_mount(self) -> None:
+        stages = self.query_one("#text-stages", SelectionList)
+        with stages.prevent(SelectionList.SelectedChanged):
+            for key in self.saved.stages:  # select in the saved order: selection order is stage order
+                try:
+                    stages.select(key)
+                except Exception:  # a stage whose theme no longer exists stays out
+                    pass
+
+    def current(self) -> ReportText:
+        """The report text as it is in the editors now."""
+        intro = self.query_one("#text-introduction", TextArea).text
+        keep_plan = self.saved.introduction is None and intro.strip() == self._plan_intro
+        title = self.query_one("#text-analysis-title", Input).value.strip()
+        return ReportText(
+            introduction=None if keep_plan else intro,
+            analysis_title=title or None,
+            analysis=self.query_one("#text-analysis", TextArea).text,
+            conclusion=self.query_one("#text-conclusion", TextArea).text,
+            next_steps=next_steps_list(self.query_one("#text-next_steps", TextArea).text),
+            stages=list(self.query_one("#text-stages", SelectionList).selected),
+        )
+
+    def save(self) -> bool:
+        """Save if anything changed. False when the save failed (the editors keep the text)."""
+        text = self.current()
+        if text == self.saved and not self.unsaved:
+            return True
+        try:
+            self.store.save_report_text(text)
+        except StoreError as exc:
+            self.unsaved = True
+            self._mark()
+            self.post_message(self.SaveFailed(str(exc)))
+            return False
+        self.saved = text
+        self.unsaved = False
+        self._mark()
+        self.post_message(self.Saved())
+        self.post_message(self.Changed())
+        return True
+
+    def _mark(self) -> None:
+        for area in self.query(".report-area"):
+            area.set_class(self.unsaved, "-unsaved")
+            area.border_subtitle = self.t("unsaved") if self.unsaved else ""
+
+    @on(TextArea.Changed)
+    @on(Input.Changed)
+    def _typed(self) -> None:
+        self.post_message(self.Changed())
+
+    @on(SelectionList.SelectedChanged)
+    def _stages_changed(self) -> None:
+        self.save()
+
+    @on(Input.Submitted)
+    def _title_done(self) -> None:
+        self.save()
+
+    def on_descendant_blur(self, event) -> None:
+        self.save()

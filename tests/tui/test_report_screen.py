@@ -1,0 +1,228 @@
+"""The researcher's report screen, driven by keys through Textual's Pilot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.app import App
+from textual.widgets import DataTable, Select, TextArea
+
+from facilitator.domain.plan import parse_plan
+from facilitator.domain.records import Finding, Statement
+from facilitator.store.workshop import StoreWriteError, WorkshopStore
+from facilitator.tui.screens.report import ReportScreen
+from facilitator.tui.widgets.report_findings import FindingEditor, FindingsPane
+from facilitator.tui.widgets.report_overview import bar, count_overview
+from facilitator.tui.widgets.report_picker import PickStatements, StatementFilter, filter_statements
+from facilitator.tui.widgets.report_texts import TextsPane, next_steps_list
+
+PLAN = Path("/work/shared/examples/plan-example.toml")
+if not PLAN.exists():  # CI lays shared/ beside the clone
+    PLAN = Path(__file__).resolve().parents[3] / "shared" / "examples" / "plan-example.toml"
+
+STATEMENTS = [
+    Statement(session=1, speaker="wt1", kind="quote", key=True, themes=["werkwijze"],
+              text="Ik wist niet dat de bibliotheek ook huiswerkbegeleiding doet"),
+    Statement(session=1, speaker="jw", kind="note", themes=["werkwijze"],
+              text="Jongerenwerk ziet de gezinnen vooral 's avonds"),
+    Statement(session=2, speaker="bib1", kind="quote", key=True, themes=["doorverwijzen", "taal"],
+              text="Doorverwijzen is bij ons gewoon een folder meegeven"),
+    Statement(session=2, speaker="wt", kind="quote", themes=["doorverwijzen"],
+              text="Voor ons betekent doorverwijzen een warme overdracht"),
+    Statement(session=3, speaker=None, kind="note", themes=["plek"],
+              text="Een vaste plek in de leeszaal voor het inloopspreekuur"),
+    Statement(session=1, speaker="lg", kind="quote", themes=["regels"],
+              text="Regels houden ons soms tegen"),
+]
+
+
+def make_store(tmp_path: Path) -> WorkshopStore:
+    text = PLAN.read_text(encoding="utf-8")
+    store = WorkshopStore.create(tmp_path / "data", parse_plan(text, default_slug="lombok-2026"), text)
+    for st in STATEMENTS:
+        store.add_statement(st)
+    return store
+
+
+class Host(App):
+    """A tiny app that shows only the report screen."""
+
+    def __init__(self, store: WorkshopStore, lang: str = "nl", export_dir: Path | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.lang = lang
+        self.export_dir = export_dir
+
+    def on_mount(self) -> None:
+        self.push_screen(ReportScreen(self.store))
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    s = make_store(tmp_path)
+    yield s
+    s.close()
+
+
+def ids_by_text(store: WorkshopStore) -> dict[str, int]:
+    return {st.text: st.id for st in store.statements()}  # type: ignore[misc]
+
+
+# -- pure helpers ---------------------------------------------------------------------
+
+
+def test_filter_statements_by_each_part(store: WorkshopStore) -> None:
+    sts, plan = store.statements(), store.plan
+
+    def texts(**kw: object) -> list[str]:
+        return [s.text for s in filter_statements(sts, plan, StatementFilter(**kw))]  # type: ignore[arg-type]
+
+    assert len(texts()) == 6
+    assert texts(theme="doorverwijzen") == [STATEMENTS[2].text, STATEMENTS[3].text]
+    assert texts(role="wt") == [STATEMENTS[0].text, STATEMENTS[3].text]  # wt1 speaks as wt
+    assert texts(role="-") == [STATEMENTS[4].text]  # unknown speaker
+    assert texts(session=2, key_only=True) == [STATEMENTS[2].text]
+    assert texts(quotes_only=True, session=1) == [STATEMENTS[0].text, STATEMENTS[5].text]
+    assert texts(text="DOORVERWIJZEN warme") == [STATEMENTS[3].text]  # every word, any case
+    assert texts(theme="taal", text="kast") == []
+
+
+def test_bar_scales_to_width() -> None:
+    assert bar(0, 10, 20) == ""
+    assert bar(10, 10, 20) == "█" * 20
+    assert bar(5, 10, 20) == "█" * 10
+    assert bar(1, 160, 20) == "▏"  # anything above zero shows
+    assert bar(3, 16, 2) == "▍"
+
+
+def test_count_overview_per_theme_role_and_session(store: WorkshopStore) -> None:
+    counts = count_overview(store.snapshot())
+    assert counts.cells[("werkwijze", "wt")] == 1 and counts.cells[("werkwijze", "jw")] == 1
+    assert counts.theme_totals["doorverwijzen"] == 2 and counts.theme_totals["taal"] == 1
+    assert counts.roles == ["wt", "jw", "bib", "lg", None]
+    assert counts.statements == 6
+    assert counts.sessions[1] == (3, 2, 1) and counts.sessions[4] == (0, 0, 0)
+    assert count_overview(store.snapshot(), session=2).themes == ["doorverwijzen", "taal"]
+
+
+def test_next_steps_one_per_line() -> None:
+    assert next_steps_list("  Een vaste plek\n\n- tweede \n") == ["Een vaste plek", "- tweede"]
+
+
+# -- the screen --------------------------------------------------------------------------
+
+
+async def test_compose_a_finding_from_picked_statements(store: WorkshopStore) -> None:
+    app = Host(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("n")  # a new finding; the cursor goes to its text
+        assert isinstance(app.focused, FindingEditor)
+        await pilot.press(*"Doorverwijzen betekent niet overal hetzelfde.")
+        await pilot.press("escape")  # leaving the editor saves the text
+        [finding] = store.findings()
+        assert finding.text == "Doorverwijzen betekent niet overal hetzelfde."
+
+        await pilot.press("a")
+        picker = app.screen
+        assert isinstance(picker, PickStatements)
+        picker.query_one("#pick-theme", Select).value = "doorverwijzen"
+        await pilot.pause()
+        assert len(picker.shown) == 2
+        await pilot.press("slash", *"ons", "enter")  # search; enter goes back to the list
+        await pilot.pause()
+        assert [s.text for s in picker.shown] == [STATEMENTS[2].text, STATEMENTS[3].text]
+        await pilot.press("space", "space", "enter")  # pick both, attach
+        await pilot.pause()
+        assert isinstance(app.screen, ReportScreen)
+
+    ids = ids_by_text(store)
+    [finding] = store.findings()
+    assert finding.statements == [ids[STATEMENTS[2].text], ids[STATEMENTS[3].text]]
+
+
+async def test_reorder_detach_delete_and_restore(store: WorkshopStore) -> None:
+    ids = list(ids_by_text(store).values())
+    for pos, text in enumerate(["Eerste", "Tweede", "Derde"]):
+        store.save_finding(Finding(text=text, position=pos, statements=ids[:3] if pos == 0 else []))
+    app = Host(store, lang="en")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("alt+down")  # Eerste moves below Tweede
+        assert [f.text for f in store.findings()] == ["Tweede", "Eerste", "Derde"]
+        table = app.screen.query_one("#findings-table", DataTable)
+        assert table.cursor_row == 1  # the cursor stays on the moved finding
+        await pilot.press("alt+down", "alt+up", "alt+up")
+        assert [f.text for f in store.findings()] == ["Eerste", "Tweede", "Derde"]
+
+        # the attached statements: move the last up, detach the first
+        app.screen.query_one("#attached-table").focus()
+        await pilot.press("down", "down", "alt+up")
+        assert store.findings()[0].statements == [ids[0], ids[2], ids[1]]
+        await pilot.press("up", "up", "x")
+        assert store.findings()[0].statements == [ids[2], ids[1]]
+
+        app.screen.query_one("#findings-table").focus()
+        await pilot.press("down", "delete")
+        assert [f.text for f in store.findings()] == ["Eerste", "Derde"]
+        await pilot.press("u")  # restore at its place
+        assert [f.text for f in store.findings()] == ["Eerste", "Tweede", "Derde"]
+        assert [f.position for f in store.findings()] == [0, 1, 2]
+
+
+async def test_edit_the_conclusion_and_next_steps(store: WorkshopStore) -> None:
+    app = Host(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f3")
+        screen = app.screen
+        assert isinstance(app.focused, TextArea) and app.focused.id == "text-introduction"
+        # the introduction starts from the plan's
+        assert app.focused.text.startswith("Wijkteammedewerkers, jongerenwerkers")
+        screen.query_one("#text-conclusion").focus()
+        await pilot.press(*"Samen werken begint bij elkaar kennen.")
+        screen.query_one("#text-next_steps").focus()  # leaving the conclusion saves it
+        await pilot.pause()
+        assert store.report_text().conclusion == "Samen werken begint bij elkaar kennen."
+        assert store.report_text().introduction is None  # untouched: still the plan's
+        await pilot.press(*"Vaste plek", "enter", *"Gezamenlijke casus", "ctrl+s")
+        assert store.report_text().next_steps == ["Vaste plek", "Gezamenlijke casus"]
+
+
+async def test_a_failed_save_keeps_the_text_and_says_so(store: WorkshopStore, monkeypatch) -> None:
+    store.save_finding(Finding(text="Oud", position=0))
+    app = Host(store)
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise StoreWriteError("disk full: [Errno 28] No space left on device")
+
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        monkeypatch.setattr(store, "save_finding", broken)
+        monkeypatch.setattr(store, "save_report_text", broken)
+        await pilot.press("enter", "end", *" en nieuw", "escape")
+        editor = screen.query_one(FindingEditor)
+        assert editor.text == "Oud en nieuw"  # still in the editor
+        assert store.findings()[0].text == "Oud"
+        banner = screen.query_one("#report-error")
+        assert banner.has_class("-shown") and "No space left" in str(banner.render())
+        assert editor.has_class("-unsaved")
+        assert "NIET OPGESLAGEN" in str(editor.border_title)
+        # moving to another tab and back does not replace the unsaved text
+        await pilot.press("n")  # a new finding cannot be made before the text is saved
+        assert len(store.findings()) == 1 and editor.text == "Oud en nieuw"
+
+        # the written texts too
+        await pilot.press("f3")
+        screen.query_one("#text-conclusion").focus()
+        await pilot.press(*"Conclusie", "ctrl+s")
+        assert screen.query_one("#text-conclusion", TextArea).text == "Conclusie"
+        assert screen.query_one(TextsPane).unsaved
+
+        await pilot.press("escape")  # leaving with unsaved text asks for a second escape
+        assert app.screen is screen
+
+        monkeypatch.undo()  # the disk has room again
+        await pilot.press("ctrl+s")
+        assert store.findings()[0].text == "Oud en nieuw"
+        assert store.report_text().conclusion == "Conclusie"
+        assert not banner.has_class("-shown")
+        assert not screen.query_one(FindingsPane).unsaved
