@@ -44,9 +44,9 @@ def _update(data_dir: Path, plan, text: str, path: Path) -> int:  # type: ignore
             raise UserError(*(f"{path}: {p}" for p in problems),
                             f"{path}: not applied: the workshop {plan.slug!r} is unchanged", plain=True)
         kept = kept_themes(data, plan)
-        for theme in kept:  # before the plan changes, so no moment loses the label
-            store.add_theme(theme.key, theme.label)
         store.update_plan(plan, text)
+        for theme in kept:  # a dropped plan theme that records use lives on as a created theme
+            store.add_theme(theme.key, theme.label)
     note = f"; kept as created themes: {', '.join(t.key for t in kept)}" if kept else ""
     _say(f"updated workshop {plan.slug!r} from {path}: every record kept{note}")
     return 0

@@ -16,6 +16,7 @@ from typing import Any
 
 from facilitator.cli import UserError
 from facilitator.domain import capture
+from facilitator.domain.attendance import merge_declaration
 from facilitator.domain.plan import Plan
 from facilitator.domain.records import Action, Statement
 
@@ -23,8 +24,7 @@ from facilitator.domain.records import Action, Statement
 @dataclass
 class ParsedNotes:
     records: list[Statement | Action] = field(default_factory=list)
-    declared: list[str] = field(default_factory=list)  # keys of all `aanwezig:` lines, in order
-    has_declaration: bool = False
+    declarations: list[tuple[str, ...]] = field(default_factory=list)  # each `aanwezig:` line's keys
     new_themes: list[str] = field(default_factory=list)  # created while tagging, in first-use order
     errors: list[str] = field(default_factory=list)  # `FILE:LINE: message`
 
@@ -67,8 +67,7 @@ def parse_notes(text: str, filename: str, plan: Plan, theme_keys: list[str], ses
         elif isinstance(parsed, capture.StepLine):
             ctx = dataclasses.replace(ctx, current_step=parsed.step)
         elif isinstance(parsed, capture.AttendanceLine):
-            out.declared.extend(parsed.keys)
-            out.has_declaration = True
+            out.declarations.append(parsed.keys)
     return out
 
 
@@ -100,13 +99,13 @@ def read_text(path: Path) -> str:
                         "save the file as UTF-8 and try again", plain=True) from None
 
 
-def merged_attendance(existing: list[str], declared: list[str]) -> list[str]:
-    """Merge `aanwezig:` keys into the session's existing declaration."""
-    try:
-        from facilitator.domain.attendance import merge_declaration
-    except ImportError:  # pragma: no cover - until the attendance module lands
-        return existing + [k for k in declared if k not in existing]
-    return list(merge_declaration(existing, declared))
+def merged_attendance(existing: list[str], declarations: list[tuple[str, ...]],
+                      speakers: dict[str, str]) -> list[str]:
+    """Each `aanwezig:` line merged, in order, into the session's existing declaration."""
+    merged = list(existing)
+    for keys in declarations:
+        merged = merge_declaration(merged, keys, speakers)
+    return merged
 
 
 def import_notes(store: Any, session: int, text: str, filename: str) -> tuple[ParsedNotes, int]:
@@ -116,7 +115,9 @@ def import_notes(store: Any, session: int, text: str, filename: str) -> tuple[Pa
         n = len(parsed.errors)
         raise UserError(*parsed.errors, f"{filename}: {n} bad line{'s' if n != 1 else ''}; nothing was imported",
                         plain=True)
-    attendance = merged_attendance(store.attendance(session), parsed.declared) if parsed.has_declaration else None
+    attendance = None
+    if parsed.declarations:
+        attendance = merged_attendance(store.attendance(session), parsed.declarations, store.plan.speaker_roles())
     count = store.import_records(session, parsed.records, attendance=attendance, themes=parsed.new_themes)
     return parsed, count
 
@@ -128,8 +129,9 @@ def summary(parsed: ParsedNotes, slug: str, code: str, session: int) -> str:
     actions = len(parsed.records) - len(statements)
     parts = [f"imported {_n(len(statements), 'statement')} ({_n(quotes, 'quote')}, {_n(key, 'key statement')}) "
              f"and {_n(actions, 'action')} into {slug} session {session} ({code})"]
-    if parsed.has_declaration:
-        parts.append(f"attendance: {len(parsed.declared)} declared")
+    if parsed.declarations:
+        keys = sorted({k for line in parsed.declarations for k in line})
+        parts.append(f"attendance declared: {' '.join(keys)}")
     if parsed.new_themes:
         parts.append("new themes created: " + ", ".join(parsed.new_themes))
     return "; ".join(parts)

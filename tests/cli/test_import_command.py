@@ -1,0 +1,105 @@
+"""`facilitator import`: all or nothing, every bad line reported as FILE:LINE."""
+
+from __future__ import annotations
+
+import pytest
+
+from facilitator.store.workshop import WorkshopStore
+
+NOTES = """\
+aanwezig: sm1 bj bj
+## casus
+sm1: “Voor de bewoner maakt het niet uit wie hij aanspreekt.” #regels !
+Ze heeft iemand buiten het postcodegebied geholpen. #nieuwthema
+bj: "Ik wil concreet aan de slag." #nieuwthema #regels
+// een commentaar
+
+actie: casusoverleg elke maand @sm #plek
+"""
+
+
+@pytest.fixture
+def workshop(run, plan_file):
+    assert run("new", str(plan_file))[0] == 0
+    return "wijk"
+
+
+def snapshot(run):
+    with WorkshopStore.open(run.data_dir, "wijk", readonly=True) as store:
+        return store.snapshot()
+
+
+def test_import_writes_every_record(run, workshop, tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text(NOTES, encoding="utf-8")
+    code, out, err = run("import", "wijk", str(notes), "--session", "1")
+    assert (code, err) == (0, "")
+    assert out.count("\n") == 1
+    assert "3 statements (2 quotes, 1 key statement) and 1 action" in out and "OWP1-4nov2014" in out
+    assert "new themes created: nieuwthema, plek" in out
+    data = snapshot(run)
+    st = data.statements
+    assert [(s.speaker, s.kind, s.step, s.key) for s in st] == [
+        ("sm1", "quote", 1, True), ("sm1", "note", 1, False), ("bj", "quote", 1, False)]
+    assert st[0].text == "Voor de bewoner maakt het niet uit wie hij aanspreekt."
+    assert st[2].themes == ["nieuwthema", "regels"]
+    assert [(a.owner, a.text, a.themes) for a in data.actions] == [("sm", "casusoverleg elke maand", ["plek"])]
+    assert {t.key for t in data.themes} == {"regels", "nieuwthema", "plek"}
+    assert sorted(data.attendance[1]) == ["bj", "bj", "sm1"]
+
+
+def test_bad_lines_are_all_reported_and_nothing_is_written(run, workshop, tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text(NOTES + "xx: wie is dit\n## 7\nactie:\n", encoding="utf-8")
+    code, out, err = run("import", "wijk", str(notes), "--session", "1")
+    assert code == 2 and out == ""
+    lines = err.splitlines()
+    assert [line.split(": ")[0] for line in lines] == [f"{notes}:9", f"{notes}:10", f"{notes}:11", str(notes)]
+    assert "'xx'" in lines[0] and "nothing was imported" in lines[-1]
+    data = snapshot(run)
+    assert data.statements == [] and data.actions == [] and data.attendance == {}
+    assert [t.key for t in data.themes] == ["regels"]
+
+
+def test_unknown_session_file_and_encoding(run, workshop, tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text(NOTES, encoding="utf-8")
+    code, _, err = run("import", "wijk", str(notes), "--session", "9")
+    assert code == 2 and "no session 9" in err and err.count("\n") == 1
+    code, _, err = run("import", "nope", str(notes), "--session", "1")
+    assert code == 2 and "no workshop 'nope'" in err and err.count("\n") == 1
+    bad = tmp_path / "cp1252.txt"
+    bad.write_bytes("sm: eerste regel\nsm: “caf\xe9”\n".encode("cp1252"))
+    code, _, err = run("import", "wijk", str(bad), "--session", "1")
+    assert code == 2 and err.strip().startswith(f"{bad}:2: not UTF-8 text")
+    assert snapshot(run).statements == []
+
+
+def test_import_appends_and_merges_attendance(run, workshop, tmp_path):
+    first = tmp_path / "a.txt"
+    first.write_text("aanwezig: sm1\nsm1: een\n", encoding="utf-8")
+    second = tmp_path / "b.txt"
+    second.write_text("aanwezig: bj\ntwee\n", encoding="utf-8")
+    assert run("import", "wijk", str(first), "--session", "1")[0] == 0
+    assert run("import", "wijk", str(second), "--session", "1")[0] == 0
+    data = snapshot(run)
+    assert [s.text for s in data.statements] == ["een", "twee"]
+    assert data.statements[1].speaker is None  # sticky speaker does not carry across files
+    assert sorted(data.attendance[1]) == ["bj", "sm1"]
+
+
+def test_ten_thousand_lines(run, workshop, tmp_path):
+    lines = ["aanwezig: sm1 bj"]
+    for i in range(10_000):
+        if i % 1000 == 0:
+            lines.append(f"## {1 + (i // 1000) % 2}")
+        lines.append(f"sm1: opmerking {i} #regels" if i % 2 else f"“citaat {i}” #t{i % 7}")
+    notes = tmp_path / "big.txt"
+    notes.write_text("\n".join(lines), encoding="utf-8")
+    code, out, err = run("import", "wijk", str(notes), "--session", "1")
+    assert (code, err) == (0, "")
+    assert "10000 statements" in out
+    data = snapshot(run)
+    assert len(data.statements) == 10_000
+    assert data.statements[-1].text == "opmerking 9999"
+    assert len({t.key for t in data.themes}) == 8

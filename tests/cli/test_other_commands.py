@@ -1,0 +1,157 @@
+"""export, run, doctor, demo, argument errors and the unexpected-error log."""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+import types
+
+import pytest
+
+from facilitator.store.workshop import WorkshopStore
+from tests.cli.conftest import run_subprocess
+
+
+@pytest.fixture
+def demo(run):
+    code, out, err = run("demo")
+    assert (code, err) == (0, "") and "holtenbroek-2025" in out
+    return "holtenbroek-2025"
+
+
+def test_export_prints_paths_writes_0600_and_counts_redactions(run, demo, tmp_path):
+    out_dir = tmp_path / "exports"
+    code, out, err = run("export", demo, "--out", str(out_dir))
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    paths = [line for line in lines if not line.startswith("note:")]
+    assert paths[0] == str(out_dir / "holtenbroek-2025.md")
+    assert len(paths) == 4  # report + minutes of the three held sessions
+    for p in paths:
+        assert stat.S_IMODE(os.stat(p).st_mode) == 0o600
+    text = "".join(open(p, encoding="utf-8").read() for p in paths)
+    assert "Joke" not in text and "Samira" not in text and "Henk" not in text
+    assert lines[-1].startswith("note: ") and "replaced by their role" in lines[-1]
+
+
+def test_export_one_session_with_mode(run, demo, tmp_path):
+    code, out, _ = run("export", demo, "--session", "2", "--out", str(tmp_path), "--mode", "644")
+    assert code == 0
+    path = out.splitlines()[0]
+    assert path.endswith("OWP2-7okt2025.md") and stat.S_IMODE(os.stat(path).st_mode) == 0o644
+    code, _, err = run("export", demo, "--session", "9", "--out", str(tmp_path))
+    assert code == 2 and "no session 9" in err
+    code, _, err = run("export", demo, "--mode", "rw", "--out", str(tmp_path))
+    assert code == 2 and "--mode" in err and err.count("\n") == 1
+
+
+def test_demo_is_deterministic_and_refuses_to_overwrite(run, demo, tmp_path):
+    with WorkshopStore.open(run.data_dir, demo, readonly=True) as store:
+        first = store.snapshot()
+    code, _, err = run("demo")
+    assert code == 2 and "--force" in err and err.count("\n") == 1
+    assert run("demo", "--force")[0] == 0
+    with WorkshopStore.open(run.data_dir, demo, readonly=True) as store:
+        again = store.snapshot()
+    assert again == first
+    assert first.held_sessions() == [1, 2, 3]
+    assert len(first.findings) == 4 and all(f.statements for f in first.findings)
+    quotes = {s.id for s in first.statements if s.kind == "quote"}
+    assert all(set(f.statements) <= quotes for f in first.findings)
+    assert first.report.stages == ["signaleren", "doorgeven", "samen-oppakken"]
+    assert [t.key for t in first.themes][-2:] == ["wonen", "mantelzorg"]  # created while tagging
+    for n, clock in first.clocks.items():
+        planned = [s.minutes for s in first.plan.session(n).agenda]
+        actual = [round(t.elapsed(0) / 60) for t in clock.steps.values()]
+        assert len(actual) == len(planned) and actual != planned
+    assert 25 <= len(first.session_statements(1)) + len(first.session_actions(1)) + 2 <= 40
+
+
+@pytest.fixture
+def fake_tui(monkeypatch):
+    calls = []
+    module = types.ModuleType("facilitator.tui.app")
+    module.run_app = lambda data_dir, slug, session, lang: calls.append((data_dir, slug, session, lang)) or 0
+    monkeypatch.setitem(sys.modules, "facilitator.tui.app", module)
+    return calls
+
+
+def test_run_opens_the_next_session_not_held(run, demo, fake_tui):
+    assert run("--lang", "en", "run", demo)[0] == 0
+    assert run("run", demo, "--session", "2")[0] == 0
+    assert run()[0] == 0
+    assert fake_tui == [(run.data_dir, demo, 4, "en"), (run.data_dir, demo, 2, "nl"), (run.data_dir, None, None, "nl")]
+    code, _, err = run("run", demo, "--session", "7")
+    assert code == 2 and "no session 7" in err
+
+
+def test_run_without_the_tui_says_not_built_yet(run, monkeypatch):
+    monkeypatch.setitem(sys.modules, "facilitator.tui.app", None)
+    code, out, err = run("run")
+    assert code == 1 and out == "" and err == "facilitator: the terminal app is not built yet\n"
+
+
+def test_doctor(run, demo):
+    code, out, err = run("doctor", demo)
+    assert (code, err) == (0, "") and "holtenbroek-2025: ok" in out
+    code, out, _ = run("doctor", "nope")
+    assert code == 2 and "no workshop 'nope'" in out
+
+
+def test_usage_errors_are_one_line(run):
+    code, out, err = run("import", "x")
+    assert code == 2 and out == "" and err.count("\n") == 1 and "required" in err
+    code, _, err = run("bogus")
+    assert code == 2 and err.count("\n") == 1
+
+
+def test_unexpected_error_goes_to_a_0600_log(run, plan_file, monkeypatch):
+    from facilitator.cli import commands
+
+    def boom(*args):
+        raise RuntimeError("kapot")
+
+    monkeypatch.setattr(commands, "cmd_list", boom)
+    run.data_dir.mkdir()
+    code, out, err = run("list")
+    log = run.data_dir / "facilitator.log"
+    assert code == 1 and out == ""
+    assert err == f"facilitator: unexpected error (details in {log})\n"
+    assert stat.S_IMODE(os.stat(log).st_mode) == 0o600
+    text = log.read_text()
+    assert "Traceback" in text and "RuntimeError: kapot" in text
+
+
+# -- a few in a real subprocess ------------------------------------------------------
+
+
+def test_subprocess_new_list_import_export(tmp_path, plan_file):
+    data = str(tmp_path / "data")
+    r = run_subprocess("--data-dir", data, "new", str(plan_file), cwd=tmp_path)
+    assert r.returncode == 0 and r.stderr == ""
+    r = run_subprocess("--data-dir", data, "new", str(plan_file), cwd=tmp_path)
+    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
+    notes = tmp_path / "n.txt"
+    notes.write_text("sm1: “Goed zo.” #regels\nzz: fout\n## 9\n", encoding="utf-8")
+    r = run_subprocess("--data-dir", data, "import", "wijk", str(notes), "--session", "1", cwd=tmp_path)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert [line.split(": ")[0] for line in r.stderr.splitlines()] == [f"{notes}:2", f"{notes}:3", str(notes)]
+    notes.write_text("sm1: “Anouk zei: goed zo.” #regels\n", encoding="utf-8")
+    r = run_subprocess("--data-dir", data, "import", "wijk", str(notes), "--session", "1", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    r = run_subprocess("list", cwd=tmp_path, env={"FACILITATOR_DATA_DIR": data})
+    assert r.returncode == 0 and "OWP1-4nov2014" in r.stdout
+    r = run_subprocess("--data-dir", data, "export", "wijk", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    written = [line for line in r.stdout.splitlines() if not line.startswith("note:")]
+    assert written and all(stat.S_IMODE(os.stat(tmp_path / p).st_mode) == 0o600 for p in written)
+    assert all(p.startswith("exports") for p in written)
+
+
+def test_subprocess_unexpected_error_and_unwritable_data_dir(tmp_path):
+    # A data dir that is a file: the command fails unexpectedly or with a store error; never a traceback.
+    bogus = tmp_path / "file"
+    bogus.write_text("x")
+    r = run_subprocess("--data-dir", str(bogus), "demo", cwd=tmp_path)
+    assert r.returncode in (1, 2) and r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
