@@ -1,0 +1,160 @@
+"""The Textual app: `run_app` is the entry point of `facilitator run`.
+
+Heavy modules (screens, widgets, the store) are imported when needed so the
+first frame comes quickly.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any, Callable, ClassVar, Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+
+from facilitator.tui.i18n import DEFAULT_LANGUAGE, tr
+
+TEXT = {
+    "nl": {
+        "title": "Facilitator",
+        "key.app.help": "Toetsen",
+        "key.app.quit": "Stoppen",
+        "key.app.palette": "Opdrachten",
+        "recovered": "Bij het openen hersteld:\n{lines}",
+        "not_found": "{message}",
+    },
+    "en": {
+        "title": "Facilitator",
+        "key.app.help": "Keys",
+        "key.app.quit": "Quit",
+        "key.app.palette": "Commands",
+        "recovered": "Recovered on opening:\n{lines}",
+        "not_found": "{message}",
+    },
+}
+
+
+def _commands_provider() -> type:
+    from facilitator.tui.commands import ActionsProvider
+
+    return ActionsProvider
+
+
+class FacilitatorApp(App[int]):
+    CSS_PATH = "styles/app.tcss"
+    TITLE = "Facilitator"
+    COMMANDS: ClassVar[set[Any]] = {_commands_provider}
+    BINDINGS = [
+        Binding("f1", "help", "Toetsen", id="app.help"),
+        Binding("ctrl+q", "quit", "Stoppen", id="app.quit", priority=True),
+        Binding("ctrl+p", "command_palette", "Opdrachten", id="app.palette", show=False),
+    ]
+
+    def __init__(self, data_dir: Path, slug: str | None = None, session: int | None = None,
+                 lang: str = DEFAULT_LANGUAGE, now: Callable[[], float] = time.time,
+                 readonly: bool = False, bell: bool = True):
+        super().__init__()
+        self.data_dir = Path(data_dir)
+        self.slug = slug
+        self.session_number = session
+        self.lang = lang
+        self.now = now
+        self.readonly = readonly
+        self.use_bell = bell
+        self.store: Any = None
+        self.rang = 0  # bells rung, for tests
+        self.title = tr(TEXT, lang, "title")
+        self._localise_bindings()
+
+    def _localise_bindings(self) -> None:
+        from facilitator.tui.keys import localise
+
+        localise(self, TEXT, self.lang)
+
+    def t(self, name: str, /, **values: object) -> str:
+        return tr(TEXT, self.lang, name, **values)
+
+    # -- start -----------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        if self.slug:
+            self.open_session(self.slug, self.session_number, readonly=self.readonly)
+        else:
+            from facilitator.tui.screens.home import HomeScreen
+
+            self.push_screen(HomeScreen())
+
+    def open_session(self, slug: str, session: int | None, *, readonly: bool = False,
+                     on_fail: Callable[[], None] | None = None) -> None:
+        """Open a workshop (asking about a lock) and push its live screen."""
+        from facilitator.store.workshop import StoreError, StoreLocked, WorkshopStore
+
+        try:
+            store = WorkshopStore.open(self.data_dir, slug, readonly=readonly)
+        except StoreLocked as exc:
+            from facilitator.tui.screens.dialogs import LockedScreen
+
+            def answer(read_only: bool | None) -> None:
+                if read_only:
+                    self.open_session(slug, session, readonly=True, on_fail=on_fail)
+                elif on_fail:
+                    on_fail()
+                else:
+                    self.exit(1, message=str(exc))
+
+            self.push_screen(LockedScreen(str(exc)), answer)
+            return
+        except StoreError as exc:
+            if on_fail:
+                self.notify(str(exc), severity="error")
+                on_fail()
+            else:
+                self.exit(1, message=str(exc))
+            return
+        self.close_store()
+        self.store = store
+        if store.recovery:
+            self.notify(self.t("recovered", lines="\n".join(store.recovery)), severity="warning", timeout=30)
+        from facilitator.tui.screens.live import LiveScreen
+
+        self.push_screen(LiveScreen(store, session))
+
+    def close_store(self) -> None:
+        if self.store is not None:
+            try:
+                self.store.close()
+            finally:
+                self.store = None
+
+    # -- actions ---------------------------------------------------------------------
+
+    def ring(self) -> None:
+        self.rang += 1
+        if self.use_bell:
+            self.bell()
+
+    def action_help(self) -> None:
+        from facilitator.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    async def action_quit(self) -> None:
+        guard = getattr(self.screen, "quit_guard", None)
+        if guard is not None and not guard():
+            return
+        self.exit(0)
+
+    def get_system_commands(self, screen: Any) -> Iterable[SystemCommand]:
+        yield from ()
+
+    def on_unmount(self) -> None:
+        self.close_store()
+
+
+def run_app(data_dir: Path, slug: str | None, session: int | None, lang: str) -> int:
+    """Run the TUI: the live screen of a session, or the home screen without a slug."""
+    app = FacilitatorApp(Path(data_dir), slug, session, lang)
+    result = app.run()
+    return int(result or app.return_code or 0)

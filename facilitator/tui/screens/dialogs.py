@@ -1,0 +1,90 @@
+"""Small modal questions: a locked workshop, quitting with unsaved records."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from facilitator.tui.i18n import tr
+
+TEXT = {
+    "nl": {
+        "locked": "Deze workshop is al geopend:\n{message}\n\nAlleen lezen openen?",
+        "readonly": "Alleen lezen (L)", "refuse": "Stoppen (Esc)",
+        "unsaved": "{n} regel(s) zijn NIET opgeslagen.\nWachten tot ze opgeslagen zijn, of toch stoppen "
+                   "en de regels in een reddingsbestand in de datamap zetten?",
+        "wait": "Wachten (Esc)", "quit": "Toch stoppen (S)",
+    },
+    "en": {
+        "locked": "This workshop is already open:\n{message}\n\nOpen it read-only?",
+        "readonly": "Read-only (L)", "refuse": "Quit (Esc)",
+        "unsaved": "{n} line(s) are NOT saved.\nWait until they are saved, or quit anyway and write "
+                   "the lines to a rescue file in the data directory?",
+        "wait": "Wait (Esc)", "quit": "Quit anyway (S)",
+    },
+}
+
+
+class _Question(ModalScreen[bool]):
+    DEFAULT_CSS = """
+    _Question, LockedScreen, ConfirmQuit { align: center middle; }
+    #dialog { width: 64; max-width: 95%; height: auto; border: thick $error; background: $surface; padding: 1 2; }
+    #buttons { height: auto; margin-top: 1; }
+    #buttons Button { margin-right: 2; }
+    """
+    BINDINGS = [Binding("escape", "answer(False)", show=False)]
+    yes_key = "y"
+
+    def __init__(self, message: str, yes: str, no: str):
+        super().__init__()
+        self.message, self.yes, self.no = message, yes, no
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(self.message, id="message")
+            with Horizontal(id="buttons"):
+                yield Button(self.yes, id="yes", variant="error")
+                yield Button(self.no, id="no", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    def on_key(self, event) -> None:  # type: ignore[no-untyped-def]
+        if event.key == self.yes_key:
+            event.stop()
+            self.dismiss(True)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, value: bool) -> None:
+        self.dismiss(value)
+
+
+class LockedScreen(_Question):
+    yes_key = "l"
+
+    def __init__(self, message: str):
+        lang = _lang()
+        super().__init__(tr(TEXT, lang, "locked", message=message), tr(TEXT, lang, "readonly"),
+                         tr(TEXT, lang, "refuse"))
+
+
+class ConfirmQuit(_Question):
+    yes_key = "s"
+
+    def __init__(self, count: int):
+        lang = _lang()
+        super().__init__(tr(TEXT, lang, "unsaved", n=count), tr(TEXT, lang, "quit"), tr(TEXT, lang, "wait"))
+
+
+def _lang() -> str:
+    from textual._context import active_app
+
+    try:
+        return getattr(active_app.get(), "lang", "nl")
+    except LookupError:
+        return "nl"

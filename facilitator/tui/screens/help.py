@@ -1,0 +1,67 @@
+"""F1: every key of the screen underneath, with what it does."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Static
+
+from facilitator.tui.commands import screen_actions
+from facilitator.tui.i18n import tr
+
+TEXT = {
+    "nl": {"title": "Toetsen (Esc of F1: terug)", "key": "toets", "does": "doet",
+           "syntax": "Invoer: `sm: “citaat” #thema !` · `## 2` stap · `actie: … @lg` · `aanwezig: wt1 jw jw` · "
+                     "`// opmerking`. Pijl rechts neemt de aanvulling over. Ctrl+P: alle opdrachten."},
+    "en": {"title": "Keys (Esc or F1: back)", "key": "key", "does": "does",
+           "syntax": "Capture: `sm: “quote” #theme !` · `## 2` step · `actie: … @lg` · `aanwezig: wt1 jw jw` · "
+                     "`// comment`. Right arrow accepts the completion. Ctrl+P: all commands."},
+}
+
+
+class HelpScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    #help { width: 90%; height: 90%; border: round $accent; background: $surface; padding: 0 1; }
+    #help DataTable { height: 1fr; }
+    #syntax { height: auto; margin-top: 1; }
+    """
+    BINDINGS = [Binding("escape,f1,q", "close", show=False)]
+
+    def __init__(self, under: Any):
+        super().__init__()
+        self.under = under
+
+    def compose(self) -> ComposeResult:
+        lang = getattr(self.app, "lang", "nl")
+        with Vertical(id="help"):
+            yield Static(tr(TEXT, lang, "title"), id="title")
+            yield DataTable(id="keys", cursor_type="row")
+            yield Static(tr(TEXT, lang, "syntax"), id="syntax", markup=False)
+
+    def on_mount(self) -> None:
+        lang = getattr(self.app, "lang", "nl")
+        table = self.query_one(DataTable)
+        table.add_column(tr(TEXT, lang, "key"), key="key")
+        table.add_column(tr(TEXT, lang, "does"), key="does")
+        for description, key, _node, _action in self.rows():
+            table.add_row(key, description)
+        table.focus()
+
+    def rows(self) -> list[tuple[str, str, Any, str]]:
+        rows = screen_actions(self.under)
+        seen = {r[0] for r in rows}
+        for widget in self.under.query("*"):
+            for _key, bindings in widget._bindings.key_to_bindings.items():
+                for b in bindings:
+                    if b.id and b.description and b.description not in seen:
+                        seen.add(b.description)
+                        rows.append((b.description, self.app.get_key_display(b), widget, b.action))
+        return rows
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,714 @@
+"""The live session screen: agenda and clock, guiding question, capture line,
+record, attendance and actions.
+
+Typing never waits for disk: every store mutation goes to a single writer
+thread (facilitator.tui.writer) and shows at once as pending. A failed save is
+loud, keeps its text, and is retried until it saves.
+
+`## step` lines only change the step new records are filed under (marked ✎ in
+the agenda); the clock and the agenda's current step move with F6/F7 alone, so
+catching up on an earlier step never disturbs the timing. F6/F7 also move the
+filing step along.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, TabbedContent, TabPane
+
+from facilitator.domain.capture import (ActionLine, AttendanceLine, CaptureError, Ignored, StatementLine,
+                                        StepLine, parse_line)
+from facilitator.domain.records import Action, Statement
+from facilitator.tui import clockctl
+from facilitator.tui.i18n import tr
+from facilitator.tui.session import format_line, make_context, merge_attendance, names_in, pick_session, role_label
+from facilitator.tui.widgets.actions import ActionsTable
+from facilitator.tui.widgets.agenda import AgendaList
+from facilitator.tui.widgets.attendance import AttendancePanel
+from facilitator.tui.widgets.capture import CaptureLine, CaptureSuggester, Preview
+from facilitator.tui.widgets.clock import ClockBar
+from facilitator.tui.widgets.prompt import PromptPanel
+from facilitator.tui.widgets.record import RecordTable
+from facilitator.tui.writer import Job, Writer
+
+TEXT = {
+    "nl": {
+        "key.live.clock": "Start/pauze", "key.live.prev": "Vorige stap", "key.live.next": "Volgende stap",
+        "key.live.agenda": "Agenda", "key.live.attendance": "Aanwezig", "key.live.actions": "Acties",
+        "key.live.record": "Kies uitspraak", "key.live.edit": "Bewerk uitspraak",
+        "key.live.delete": "Verwijder uitspraak", "key.live.undo": "Ongedaan maken",
+        "key.live.retry": "Nu opslaan", "key.live.putback": "Niet-opgeslagen terugzetten",
+        "key.live.capture": "Naar invoer",
+        "tab.agenda": "Agenda", "tab.attendance": "Aanwezig", "tab.actions": "Acties",
+        "placeholder": "sm: “citaat” #thema !   ·   ## stap   ·   actie: …   ·   aanwezig: …",
+        "readonly": "ALLEEN LEZEN: {reason}", "readonly.reason": "de workshop is elders geopend",
+        "unknown": "een deelnemer", "quote": "citaat", "note": "notitie", "key": "kernuitspraak",
+        "preview.statement": "{role} · {kind}{themes}{mark}", "preview.new": " (nieuw thema: {themes})",
+        "preview.step": "→ stap {n}: {title}", "preview.action": "actie{owner}: {text}",
+        "preview.attendance": "aanwezig: {keys}", "preview.ignored": "(wordt niet opgeslagen)",
+        "preview.names": "  ⚠ naam van een deelnemer in de tekst: {names}",
+        "preview.edit": "BEWERKEN (Esc: annuleren) · ", "preview.empty": "rol: tekst #thema !",
+        "speaker": "spreker: {role}", "no_speaker": "spreker: -",
+        "step_now": "Nu bij stap {n}: {title}", "theme_new": "Nieuw thema aangemaakt: #{theme}",
+        "saved_late": "Opgeslagen: {text}", "failed": "NIET OPGESLAGEN: {error}. De tekst blijft bewaard; "
+        "opnieuw proberen elke 2 s (Ctrl+S nu, F10 terug in de invoer).",
+        "error": "Mislukt: {error}", "time_up": "De tijd voor stap {n} ({title}) is om.",
+        "not_saved_yet": "Deze uitspraak is nog niet opgeslagen.", "nothing": "Niets geselecteerd.",
+        "nothing_undo": "Niets om ongedaan te maken.", "undone": "Ongedaan gemaakt.",
+        "deleted": "Verwijderd (Ctrl+Z: ongedaan maken).", "edited": "Gewijzigd.",
+        "need_statement": "Bij bewerken hoort een uitspraak.", "put_back": "Teruggezet in de invoer.",
+        "no_unsaved": "Alles is opgeslagen.", "busy_line": "Maak eerst de invoer leeg.",
+        "is_readonly": "Alleen lezen: er wordt niets opgeslagen.", "backup_failed": "Reservekopie mislukt: {error}",
+        "attendance_set": "Aanwezigheid bijgewerkt.", "parser_missing": "De parser is nog niet beschikbaar.",
+        "session_title": "{code} · {title}",
+    },
+    "en": {
+        "key.live.clock": "Start/pause", "key.live.prev": "Previous step", "key.live.next": "Next step",
+        "key.live.agenda": "Agenda", "key.live.attendance": "Attendance", "key.live.actions": "Actions",
+        "key.live.record": "Select statement", "key.live.edit": "Edit statement",
+        "key.live.delete": "Delete statement", "key.live.undo": "Undo",
+        "key.live.retry": "Save now", "key.live.putback": "Put unsaved back",
+        "key.live.capture": "To capture line",
+        "tab.agenda": "Agenda", "tab.attendance": "Present", "tab.actions": "Actions",
+        "placeholder": "sm: “quote” #theme !   ·   ## step   ·   actie: …   ·   aanwezig: …",
+        "readonly": "READ-ONLY: {reason}", "readonly.reason": "the workshop is open elsewhere",
+        "unknown": "a participant", "quote": "quote", "note": "note", "key": "key statement",
+        "preview.statement": "{role} · {kind}{themes}{mark}", "preview.new": " (new theme: {themes})",
+        "preview.step": "→ step {n}: {title}", "preview.action": "action{owner}: {text}",
+        "preview.attendance": "present: {keys}", "preview.ignored": "(not recorded)",
+        "preview.names": "  ⚠ a participant's name in the text: {names}",
+        "preview.edit": "EDITING (Esc: cancel) · ", "preview.empty": "role: text #theme !",
+        "speaker": "speaker: {role}", "no_speaker": "speaker: -",
+        "step_now": "Now at step {n}: {title}", "theme_new": "New theme created: #{theme}",
+        "saved_late": "Saved: {text}", "failed": "NOT SAVED: {error}. The text is kept; "
+        "retrying every 2 s (Ctrl+S now, F10 back into the line).",
+        "error": "Failed: {error}", "time_up": "Time is up for step {n} ({title}).",
+        "not_saved_yet": "This statement is not saved yet.", "nothing": "Nothing selected.",
+        "nothing_undo": "Nothing to undo.", "undone": "Undone.",
+        "deleted": "Deleted (Ctrl+Z: undo).", "edited": "Changed.",
+        "need_statement": "Editing needs a statement.", "put_back": "Put back into the capture line.",
+        "no_unsaved": "Everything is saved.", "busy_line": "Empty the capture line first.",
+        "is_readonly": "Read-only: nothing is saved.", "backup_failed": "Backup failed: {error}",
+        "attendance_set": "Attendance updated.", "parser_missing": "The parser is not available yet.",
+        "session_title": "{code} · {title}",
+    },
+}
+
+_uids = itertools.count(1)
+
+
+@dataclass
+class Entry:
+    uid: str
+    statement: Statement
+    line: str
+    job: Job | None = None  # the unsaved add, None once saved
+
+    @property
+    def state(self) -> str:
+        return self.job.state if self.job is not None else "saved"
+
+
+class LiveScreen(Screen):
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-tall")]
+    BINDINGS = [
+        Binding("f5", "toggle_clock", "Start/pauze", id="live.clock"),
+        Binding("f6", "prev_step", "Vorige stap", id="live.prev"),
+        Binding("f7", "next_step", "Volgende stap", id="live.next"),
+        Binding("f2", "panel('agenda')", "Agenda", id="live.agenda"),
+        Binding("f3", "panel('attendance')", "Aanwezig", id="live.attendance"),
+        Binding("f4", "panel('actions')", "Acties", id="live.actions"),
+        Binding("f8", "focus_record", "Kies uitspraak", id="live.record"),
+        Binding("f9", "edit", "Bewerk uitspraak", id="live.edit"),
+        Binding("f12", "delete", "Verwijder uitspraak", id="live.delete"),
+        Binding("ctrl+z", "undo", "Ongedaan maken", id="live.undo"),
+        Binding("ctrl+s", "retry_saves", "Nu opslaan", id="live.retry", show=False),
+        Binding("f10", "put_back", "Niet-opgeslagen terugzetten", id="live.putback", show=False),
+        Binding("escape", "to_capture", "Naar invoer", id="live.capture", show=False),
+    ]
+
+    def __init__(self, store: Any, session: int | None = None):
+        super().__init__()
+        self.store = store
+        self.plan = store.plan
+        self.entries: dict[str, Entry] = {}
+        self.undo_stack: list[tuple[str, Statement]] = []
+        self.editing: str | None = None
+        self.draft = ""
+        self.writer: Writer | None = None
+        self.alarmed: set[int] = set()
+        self.failing = False
+        self._number = session
+
+    # -- set-up ---------------------------------------------------------------------
+
+    @property
+    def lang(self) -> str:
+        return self.app.lang  # type: ignore[attr-defined]
+
+    def t(self, name: str, /, **values: object) -> str:
+        return tr(TEXT, self.lang, name, **values)
+
+    def now(self) -> float:
+        return self.app.now()  # type: ignore[attr-defined]
+
+    def _load(self) -> None:
+        store = self.store
+        statements = store.statements()
+        if self._number is None:
+            held = {s.session for s in statements} | {a.session for a in store.actions()}
+            held |= {s.number for s in self.plan.sessions
+                     if store.clock(s.number).started_at is not None or store.attendance(s.number)}
+            self._number = pick_session(self.plan, held)
+        self.number = self._number
+        session = self.plan.session(self.number)
+        if session is None:
+            raise ValueError(f"no session {self.number} in the plan")
+        self.session = session
+        self.clock = store.clock(self.number)
+        self.capture_step = self.clock.current_step
+        self.statements = [s for s in statements if s.session == self.number]
+        self.actions = store.actions(self.number)
+        self.attendance = store.attendance(self.number)
+        self.theme_keys = [t.key for t in store.themes()]
+        self.speaker = next((s.speaker for s in reversed(self.statements) if s.speaker), None)
+
+    def compose(self) -> ComposeResult:
+        self._load()
+        self.lang_ = self.lang
+        with Vertical(id="top"):
+            yield ClockBar(self.lang, id="clock")
+            yield PromptPanel(self.lang, id="prompt")
+        with Horizontal(id="middle"):
+            with TabbedContent(id="side", initial="tab-agenda"):
+                with TabPane(self.t("tab.agenda"), id="tab-agenda"):
+                    yield AgendaList(id="agenda")
+                with TabPane(self.t("tab.attendance"), id="tab-attendance"):
+                    yield AttendancePanel(self.plan, self.lang, self.attendance, id="attendance")
+                with TabPane(self.t("tab.actions"), id="tab-actions"):
+                    yield ActionsTable(self.lang, id="actions")
+            yield RecordTable(self.lang, id="record")
+        yield Preview("", id="preview")
+        yield CaptureLine(placeholder=self.t("placeholder"), id="capture", select_on_focus=False,
+                          suggester=CaptureSuggester(lambda: self.plan.speaker_roles().keys(),
+                                                     lambda: self.theme_keys))
+        yield Footer()
+
+    def on_mount(self) -> None:
+        from facilitator.tui.keys import localise
+
+        localise(self, TEXT, self.lang)
+        code = self.plan.code_of(self.session)
+        self.sub_title = self.t("session_title", code=code, title=self.session.title or "")
+        self.app.sub_title = self.sub_title
+        record = self.query_one(RecordTable)
+        record.call_after_refresh(self._fill_record)
+        table = self.query_one(ActionsTable)
+        table.call_after_refresh(self._fill_actions)
+        capture = self.query_one(CaptureLine)
+        if self.store.readonly:
+            capture.disabled = True
+            self.query_one(Preview).show(self.t("readonly", reason=self.t("readonly.reason")), warning=True)
+        else:
+            loop = asyncio.get_running_loop()
+            self.writer = Writer(lambda job: loop.call_soon_threadsafe(self._job_changed, job))
+            interval = getattr(self.app, "retry_interval", 2.0)
+            self.set_interval(interval, self._auto_retry)
+            self._show_preview("")
+        self.set_interval(1.0, self.tick)
+        self.refresh_clock()
+        capture.focus()
+
+    def _fill_record(self) -> None:
+        record = self.query_one(RecordTable)
+        for st in self.statements:
+            entry = Entry(f"s{next(_uids)}", st, "")
+            self.entries[entry.uid] = entry
+            record.add_row(*self._cells(entry), key=entry.uid)
+        if record.row_count:
+            record.move_cursor(row=record.row_count - 1, animate=False)
+
+    def _fill_actions(self) -> None:
+        table = self.query_one(ActionsTable)
+        for a in self.actions:
+            table.add_action(f"a{next(_uids)}", a.text, self._role(a.owner) if a.owner else "",
+                             " ".join("#" + t for t in a.themes), False)
+
+    def on_unmount(self) -> None:
+        if self.writer is not None:
+            self.writer.stop()
+
+    # -- clock ----------------------------------------------------------------------
+
+    def tick(self) -> None:
+        self.refresh_clock()
+        if clockctl.state(self.clock) != "running":
+            return
+        step = self.clock.current_step
+        planned = self.session.agenda[step].minutes
+        elapsed = clockctl.step_elapsed(self.clock, step, self.now())
+        if elapsed > planned * 60 and step not in self.alarmed:
+            self.alarmed.add(step)
+            self.notify(self.t("time_up", n=step + 1, title=self.session.agenda[step].title),
+                        severity="warning", timeout=10)
+            self.app.ring()  # type: ignore[attr-defined]
+
+    def refresh_clock(self) -> None:
+        now = self.now()
+        step = self.clock.current_step
+        agenda = self.session.agenda
+        self.query_one(ClockBar).show(
+            state=clockctl.state(self.clock), step=step, total=len(agenda),
+            elapsed=clockctl.step_elapsed(self.clock, step, now), planned=agenda[step].minutes,
+            session=clockctl.session_elapsed(self.clock, now))
+        shown = agenda[self.capture_step]
+        self.query_one(PromptPanel).show(f"{self.capture_step + 1}. {shown.title}", shown.prompt, shown.method)
+        self.query_one(AgendaList).show(self.session, self.clock, now, self.capture_step)
+
+    def _set_clock(self, clock: Any) -> None:
+        first = self.clock.started_at is None and clock.started_at is not None
+        self.clock = clock
+        self.capture_step = clock.current_step
+        if self.writer is not None:
+            if first:
+                self._submit(Job(self._backup, kind="backup"))
+            self._submit(Job(lambda c=clock: self.store.save_clock(c), kind="clock"))
+        self.refresh_clock()
+
+    def _backup(self) -> str | None:
+        backup = getattr(self.store, "backup", None)
+        if backup is None:
+            return None
+        try:
+            backup()
+        except Exception as exc:  # noqa: BLE001 - a backup never blocks the saves behind it
+            return str(exc) or type(exc).__name__
+        return None
+
+    def action_toggle_clock(self) -> None:
+        if self._readonly():
+            return
+        self._set_clock(clockctl.toggle(self.clock, self.now()))
+        self._refocus()
+
+    def _goto(self, step: int) -> None:
+        if self._readonly():
+            return
+        clock = clockctl.goto(self.clock, step, self.now(), len(self.session.agenda))
+        self._set_clock(clock)
+        s = self.session.agenda[clock.current_step]
+        self.notify(self.t("step_now", n=clock.current_step + 1, title=s.title), timeout=3)
+        self._refocus()
+
+    def action_prev_step(self) -> None:
+        self._goto(self.clock.current_step - 1)
+
+    def action_next_step(self) -> None:
+        self._goto(self.clock.current_step + 1)
+
+    # -- capture --------------------------------------------------------------------
+
+    def context(self) -> Any:
+        return make_context(self.plan, self.theme_keys, self.session, self.speaker, self.capture_step)
+
+    def on_input_changed(self, event: CaptureLine.Changed) -> None:
+        if event.input.id == "capture" and not self.store.readonly:
+            self._show_preview(event.value)
+
+    def _show_preview(self, value: str) -> None:
+        preview = self.query_one(Preview)
+        prefix = self.t("preview.edit") if self.editing else ""
+        speaker = self.t("speaker", role=self._role(self.speaker)) if self.speaker else self.t("no_speaker")
+        if not value.strip():
+            preview.show(Text(prefix + speaker + "   " + self.t("preview.empty"), style="dim"))
+            return
+        try:
+            parsed = parse_line(value, self.context())
+        except CaptureError as exc:
+            preview.show(Text(prefix + "✗ " + exc.message), error=True)
+            return
+        except NotImplementedError:
+            preview.show(Text(self.t("parser_missing")), error=True)
+            return
+        text, warn = self._describe(parsed)
+        preview.show(Text(prefix + text), warning=warn)
+
+    def _describe(self, parsed: Any) -> tuple[str, bool]:
+        if isinstance(parsed, StatementLine):
+            themes = "".join(f" #{t}" for t in parsed.themes)
+            out = self.t("preview.statement", role=self._role(parsed.speaker),
+                         kind=self.t(parsed.kind), themes=themes, mark=(" ! " + self.t("key")) if parsed.key else "")
+            if parsed.new_themes:
+                out += self.t("preview.new", themes=", ".join(parsed.new_themes))
+            out += ": " + (f"“{parsed.text}”" if parsed.kind == "quote" else parsed.text)
+            names = names_in(parsed.text, self.plan)
+            if names:
+                return out + self.t("preview.names", names=", ".join(names)), True
+            return out, False
+        if isinstance(parsed, StepLine):
+            return self.t("preview.step", n=parsed.step + 1, title=self.session.agenda[parsed.step].title), False
+        if isinstance(parsed, ActionLine):
+            owner = f" ({self._role(parsed.owner)})" if parsed.owner else ""
+            return self.t("preview.action", owner=owner, text=parsed.text), False
+        if isinstance(parsed, AttendanceLine):
+            return self.t("preview.attendance", keys=" ".join(parsed.keys)), False
+        return self.t("preview.ignored"), False
+
+    def on_input_submitted(self, event: CaptureLine.Submitted) -> None:
+        if event.input.id != "capture":
+            return
+        event.stop()
+        self.submit_line(event.value)
+
+    def submit_line(self, value: str) -> bool:
+        """Record one capture line; False (and the line kept) on an error."""
+        if self._readonly():
+            return False
+        capture = self.query_one(CaptureLine)
+        try:
+            parsed = parse_line(value, self.context())
+        except CaptureError as exc:
+            self.query_one(Preview).show(Text("✗ " + exc.message), error=True)
+            self.app.ring()  # type: ignore[attr-defined]
+            return False
+        except NotImplementedError:
+            self.query_one(Preview).show(Text(self.t("parser_missing")), error=True)
+            return False
+        if self.editing is not None:
+            if not isinstance(parsed, StatementLine):
+                self.query_one(Preview).show(Text("✗ " + self.t("need_statement")), error=True)
+                return False
+            self._finish_edit(parsed, value)
+            return True
+        capture.value = ""
+        if isinstance(parsed, StatementLine):
+            self._add_themes(parsed.new_themes)
+            self._add_statement(parsed, value)
+        elif isinstance(parsed, StepLine):
+            self.capture_step = parsed.step
+            self.refresh_clock()
+        elif isinstance(parsed, ActionLine):
+            self._add_themes(parsed.new_themes)
+            self._add_action(parsed, value)
+        elif isinstance(parsed, AttendanceLine):
+            keys = merge_attendance(self.plan, self.attendance, parsed.keys)
+            self._set_attendance(keys)
+            self.query_one(AttendancePanel).set_keys(keys)
+        self._show_preview("")
+        return True
+
+    def _add_themes(self, keys: tuple[str, ...]) -> None:
+        for key in keys:
+            if key in self.theme_keys:
+                continue
+            self.theme_keys.append(key)
+            self._submit(Job(lambda k=key: self.store.add_theme(k), text=f"#{key}", kind="theme"))
+            self.notify(self.t("theme_new", theme=key), timeout=4)
+
+    def _offset(self) -> float | None:
+        if self.clock.started_at is None:
+            return None
+        return max(0.0, self.now() - self.clock.started_at)
+
+    def _add_statement(self, parsed: StatementLine, line: str) -> None:
+        st = Statement(session=self.number, step=self.capture_step, speaker=parsed.speaker, kind=parsed.kind,
+                       text=parsed.text, themes=list(parsed.themes), key=parsed.key, offset=self._offset())
+        if parsed.explicit_speaker:
+            self.speaker = parsed.speaker
+        entry = Entry(f"s{next(_uids)}", st, line)
+        entry.job = Job(lambda: self.store.add_statement(entry.statement), text=line, kind="statement", tag=entry)
+        self.entries[entry.uid] = entry
+        self.query_one(RecordTable).add_entry(entry.uid, self._cells(entry))
+        self._submit(entry.job)
+
+    def _add_action(self, parsed: ActionLine, line: str) -> None:
+        action = Action(session=self.number, step=self.capture_step, text=parsed.text, owner=parsed.owner,
+                        themes=list(parsed.themes))
+        uid = f"a{next(_uids)}"
+        self.actions.append(action)
+        self.query_one(ActionsTable).add_action(uid, action.text, self._role(action.owner) if action.owner else "",
+                                                " ".join("#" + t for t in action.themes), True)
+        self._submit(Job(lambda: self.store.add_action(action), text=line, kind="action", tag=uid))
+
+    def _set_attendance(self, keys: list[str]) -> None:
+        self.attendance = list(keys)
+        self._submit(Job(lambda k=list(keys): self.store.set_attendance(self.number, k), kind="attendance"))
+
+    def on_attendance_panel_changed(self, event: AttendancePanel.Changed) -> None:
+        if self._readonly():
+            return
+        self._set_attendance(event.keys)
+
+    # -- saving ---------------------------------------------------------------------
+
+    def _submit(self, job: Job) -> None:
+        if self.writer is not None:
+            self.writer.submit(job)
+
+    def _job_changed(self, job: Job) -> None:
+        if not self.is_attached:
+            return
+        if job.kind == "backup":
+            if job.result:
+                self.notify(self.t("backup_failed", error=job.result), severity="warning")
+            return
+        if job.state == "failed":
+            if not self.failing:
+                self.failing = True
+                self.notify(self.t("failed", error=job.error), severity="error", timeout=15)
+                self.app.ring()  # type: ignore[attr-defined]
+                self.add_class("-failing")
+        elif job.state == "error":
+            self.notify(self.t("error", error=job.error), severity="error", timeout=10)
+        elif job.state == "saved" and self.failing and self.writer is not None and not self.writer.failed:
+            self.failing = False
+            self.remove_class("-failing")
+            self.notify(self.t("saved_late", text=job.text or job.kind), timeout=5)
+        if job.kind == "statement":
+            entry: Entry = job.tag
+            if job.state == "saved":
+                entry.statement = job.result
+                entry.job = None
+            if entry.uid in self.entries:
+                self.query_one(RecordTable).set_entry(entry.uid, self._cells(entry))
+        elif job.kind == "action":
+            table = self.query_one(ActionsTable)
+            text = self._action_text(job)
+            if job.tag in table.rows:
+                table.set_action(job.tag, text, job.state == "failed")
+
+    def _action_text(self, job: Job) -> str:
+        for a in self.actions:
+            pass
+        label = job.text.split(":", 1)[1].strip() if ":" in job.text else job.text
+        if job.state == "failed":
+            return f"{self.t('failed', error=job.error).split(':')[0]}: {label}"
+        return label if job.state == "saved" else label + " …"
+
+    def _auto_retry(self) -> None:
+        if self.writer is not None and self.writer.failed:
+            self.writer.retry()
+
+    def action_retry_saves(self) -> None:
+        if self.writer is not None:
+            self.writer.retry()
+
+    def unsaved(self) -> list[Job]:
+        return self.writer.unsaved() if self.writer is not None else []
+
+    def action_put_back(self) -> None:
+        """Take the first unsaved line out of the queue and back into the capture line."""
+        capture = self.query_one(CaptureLine)
+        for job in self.unsaved():
+            if job.kind not in ("statement", "action") or not job.text:
+                continue
+            if capture.value.strip():
+                self.notify(self.t("busy_line"), severity="warning")
+                return
+            if self.writer is not None and self.writer.cancel(job):
+                if job.kind == "statement":
+                    entry = job.tag
+                    self.entries.pop(entry.uid, None)
+                    self.query_one(RecordTable).remove_row(entry.uid)
+                else:
+                    table = self.query_one(ActionsTable)
+                    if job.tag in table.rows:
+                        table.remove_row(job.tag)
+                capture.value = job.text
+                capture.cursor_position = len(job.text)
+                self.notify(self.t("put_back"))
+                if self.writer is not None and not self.writer.failed:
+                    self.failing = False
+                    self.remove_class("-failing")
+                self._refocus()
+                return
+        self.notify(self.t("no_unsaved"))
+
+    def quit_guard(self) -> bool:
+        """True when it is safe to quit; else asks (and may quit itself)."""
+        if self.writer is None:
+            return True
+        self.writer.wait_idle(2.0)
+        jobs = [j for j in self.unsaved()]
+        if not jobs:
+            return True
+        from facilitator.tui.screens.dialogs import ConfirmQuit
+
+        def answer(quit_anyway: bool | None) -> None:
+            if quit_anyway:
+                path = self.write_rescue()
+                self.app.exit(0, message=f"rescue: {path}" if path else None)
+
+        self.app.push_screen(ConfirmQuit(len(jobs)), answer)
+        return False
+
+    def write_rescue(self) -> Path | None:
+        """Write the unsaved lines to a text file in the data directory (importable syntax)."""
+        lines = [j.text for j in self.unsaved() if j.text and j.kind in ("statement", "action")]
+        if not lines:
+            return None
+        import time
+
+        data_dir = Path(self.app.data_dir)  # type: ignore[attr-defined]
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        path = data_dir / f"rescue-{self.store.slug}-{self.number}-{stamp}.txt"
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write(f"// unsaved lines of session {self.number}\n")
+            fh.write("\n".join(lines) + "\n")
+            fh.flush()
+        return path
+
+    # -- record: edit, delete, undo -------------------------------------------------------
+
+    def _role(self, speaker: str | None) -> str:
+        return role_label(self.plan, speaker, self.t("unknown"))
+
+    def _cells(self, entry: Entry) -> list[Text]:
+        st = entry.statement
+        text = f"“{st.text}”" if st.kind == "quote" else st.text
+        state = {"saved": "", "pending": self.t_rec("pending"), "failed": self.t_rec("failed"),
+                 "error": self.t_rec("failed")}[entry.state]
+        return self.query_one(RecordTable).cells(
+            offset=clockctl.mmss(st.offset) if st.offset is not None else "", step=str((st.step or 0) + 1),
+            role=self._role(st.speaker), text=text, themes=" ".join("#" + t for t in st.themes) + (" !" if st.key else ""),
+            state=state, failed=entry.state in ("failed", "error"))
+
+    def t_rec(self, key: str) -> str:
+        from facilitator.tui.widgets.record import TEXT as RECORD_TEXT
+
+        return tr(RECORD_TEXT, self.lang, key)
+
+    def _selected(self) -> Entry | None:
+        uid = self.query_one(RecordTable).selected_key()
+        entry = self.entries.get(uid) if uid else None
+        if entry is None:
+            self.notify(self.t("nothing"), severity="warning")
+        return entry
+
+    def action_focus_record(self) -> None:
+        self.remove_class("-side")
+        record = self.query_one(RecordTable)
+        if record.row_count:
+            record.move_cursor(row=record.row_count - 1, animate=False)
+        record.focus()
+
+    def action_edit(self) -> None:
+        if self._readonly():
+            return
+        entry = self._selected()
+        if entry is None:
+            return
+        if entry.statement.id is None:
+            self.notify(self.t("not_saved_yet"), severity="warning")
+            return
+        capture = self.query_one(CaptureLine)
+        if self.editing is None:
+            self.draft = capture.value
+        self.editing = entry.uid
+        capture.value = format_line(entry.statement)
+        capture.cursor_position = len(capture.value)
+        self._refocus()
+
+    def _finish_edit(self, parsed: StatementLine, line: str) -> None:
+        entry = self.entries.get(self.editing or "")
+        self.editing = None
+        capture = self.query_one(CaptureLine)
+        capture.value = self.draft
+        self.draft = ""
+        if entry is None:
+            return
+        old = entry.statement
+        new = old.model_copy(update={"speaker": parsed.speaker, "kind": parsed.kind, "text": parsed.text,
+                                     "themes": list(parsed.themes), "key": parsed.key})
+        self._add_themes(parsed.new_themes)
+        entry.statement = new
+        self.undo_stack.append(("edit", old))
+        self._submit(Job(lambda: self.store.update_statement(new), text=line, kind="update"))
+        self.query_one(RecordTable).set_entry(entry.uid, self._cells(entry))
+        self.notify(self.t("edited"), timeout=2)
+        self._show_preview(capture.value)
+
+    def action_delete(self) -> None:
+        if self._readonly():
+            return
+        entry = self._selected()
+        if entry is None:
+            return
+        st = entry.statement
+        if st.id is None:
+            self.notify(self.t("not_saved_yet"), severity="warning")
+            return
+        del self.entries[entry.uid]
+        self.query_one(RecordTable).remove_row(entry.uid)
+        self.undo_stack.append(("delete", st))
+        self._submit(Job(lambda i=st.id: self.store.delete_statement(i), text=format_line(st), kind="delete"))
+        self.notify(self.t("deleted"), timeout=3)
+
+    def action_undo(self) -> None:
+        if self._readonly():
+            return
+        if not self.undo_stack:
+            self.notify(self.t("nothing_undo"))
+            return
+        kind, st = self.undo_stack.pop()
+        if kind == "edit":
+            for entry in self.entries.values():
+                if entry.statement.id == st.id:
+                    entry.statement = st
+                    self.query_one(RecordTable).set_entry(entry.uid, self._cells(entry))
+            self._submit(Job(lambda: self.store.update_statement(st), text=format_line(st), kind="update"))
+        else:
+            entry = Entry(f"s{next(_uids)}", st, format_line(st))
+            self.entries[entry.uid] = entry
+            self._submit(Job(lambda: self.store.restore_statement(st), text=entry.line, kind="restore"))
+            self._rebuild_record()
+        self.notify(self.t("undone"), timeout=2)
+
+    def _rebuild_record(self) -> None:
+        ordered = sorted(self.entries.values(), key=lambda e: (e.statement.seq or 10**9, e.statement.id or 10**9))
+        self.entries = {e.uid: e for e in ordered}
+        record = self.query_one(RecordTable)
+        record.clear()
+        for e in ordered:
+            record.add_row(*self._cells(e), key=e.uid)
+
+    # -- panels and focus ----------------------------------------------------------------
+
+    def action_panel(self, name: str) -> None:
+        tabs = self.query_one(TabbedContent)
+        tabs.active = f"tab-{name}"
+        self.add_class("-side")
+        widget = {"agenda": AgendaList, "attendance": AttendancePanel, "actions": ActionsTable}[name]
+        self.query_one(widget).focus()  # type: ignore[arg-type]
+
+    def action_to_capture(self) -> None:
+        if self.editing is not None:
+            self.editing = None
+            capture = self.query_one(CaptureLine)
+            capture.value = self.draft
+            self.draft = ""
+            self._show_preview(capture.value)
+        self.remove_class("-side")
+        self._refocus()
+
+    def _refocus(self) -> None:
+        capture = self.query_one(CaptureLine)
+        if not capture.disabled:
+            capture.focus()
+
+    def _readonly(self) -> bool:
+        if self.store.readonly:
+            self.notify(self.t("is_readonly"), severity="warning")
+            return True
+        return False

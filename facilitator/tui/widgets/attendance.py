@@ -1,0 +1,110 @@
+"""Attendance: tick the seats present, and count persons of roles without a seat.
+
+Stored as the list of keys the capture syntax uses: a seat key once, a role
+key once per person present without a seat.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import DataTable
+
+from facilitator.domain.plan import Plan
+from facilitator.tui.i18n import tr
+
+TEXT = {
+    "nl": {"who": "aanwezig", "role": "rol", "name": "naam", "key.att.toggle": "Aan/af",
+           "key.att.plus": "Persoon erbij", "key.att.minus": "Persoon eraf"},
+    "en": {"who": "present", "role": "role", "name": "name", "key.att.toggle": "Toggle",
+           "key.att.plus": "Add person", "key.att.minus": "Remove person"},
+}
+
+
+class AttendancePanel(DataTable):
+    BINDINGS = [
+        Binding("space,enter,x", "toggle", "Aan/af", id="att.toggle"),
+        Binding("plus,equals_sign,right", "plus", "Persoon erbij", id="att.plus"),
+        Binding("minus,left", "minus", "Persoon eraf", id="att.minus"),
+    ]
+
+    class Changed(Message):
+        def __init__(self, keys: list[str]):
+            super().__init__()
+            self.keys = keys
+
+    def __init__(self, plan: Plan, lang: str, keys: list[str], **kwargs: object):
+        super().__init__(cursor_type="row", **kwargs)  # type: ignore[arg-type]
+        self.plan = plan
+        self.lang = lang
+        self.counts: Counter[str] = Counter(keys)
+        from facilitator.tui.keys import localise
+
+        localise(self, TEXT, lang)
+
+    def on_mount(self) -> None:
+        self.add_column(tr(TEXT, self.lang, "who"), key="who", width=8)
+        self.add_column(tr(TEXT, self.lang, "role"), key="role")
+        self.add_column(tr(TEXT, self.lang, "name"), key="name")
+        for p in self.plan.participants:
+            role = self.plan.role(p.role)
+            self.add_row(self._mark(p.key), Text(f"{p.key} {role.label if role else p.role}"),
+                         Text(p.name or ""), key=p.key)
+        for r in self.plan.roles:
+            self.add_row(self._mark(r.key), Text(f"{r.key} {r.plural_label}"), Text(""), key=r.key)
+
+    def _is_seat(self, key: str) -> bool:
+        return self.plan.participant(key) is not None
+
+    def _mark(self, key: str) -> Text:
+        n = self.counts.get(key, 0)
+        if self._is_seat(key):
+            return Text("[x]" if n else "[ ]", style="bold" if n else "dim")
+        return Text(f"{n}×" if n else "-", style="bold" if n else "dim")
+
+    def keys(self) -> list[str]:
+        out: list[str] = [p.key for p in self.plan.participants if self.counts.get(p.key)]
+        for r in self.plan.roles:
+            out += [r.key] * self.counts.get(r.key, 0)
+        known = {p.key for p in self.plan.participants} | {r.key for r in self.plan.roles}
+        for key, n in self.counts.items():  # keys no longer in the plan are kept
+            if key not in known:
+                out += [key] * n
+        return out
+
+    def set_keys(self, keys: list[str]) -> None:
+        self.counts = Counter(keys)
+        for key in list(self.rows):
+            self.update_cell(key, "who", self._mark(key.value or ""))
+
+    def _current(self) -> str | None:
+        if self.row_count == 0:
+            return None
+        return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+
+    def _change(self, key: str, n: int) -> None:
+        self.counts[key] = max(0, n)
+        self.update_cell(key, "who", self._mark(key))
+        self.post_message(self.Changed(self.keys()))
+
+    def action_toggle(self) -> None:
+        key = self._current()
+        if key is None:
+            return
+        if self._is_seat(key):
+            self._change(key, 0 if self.counts.get(key) else 1)
+        else:
+            self._change(key, 0 if self.counts.get(key) else 1)
+
+    def action_plus(self) -> None:
+        key = self._current()
+        if key is not None:
+            self._change(key, 1 if self._is_seat(key) else self.counts.get(key, 0) + 1)
+
+    def action_minus(self) -> None:
+        key = self._current()
+        if key is not None:
+            self._change(key, self.counts.get(key, 0) - 1)

@@ -1,0 +1,51 @@
+"""The capture line: an Input with completion, and a preview or error beside it."""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable
+
+from rich.text import Text
+from textual.suggester import Suggester
+from textual.widgets import Input, Static
+
+
+class CaptureSuggester(Suggester):
+    """Completes the speaker key at the start of the line and `#theme` tokens."""
+
+    def __init__(self, speakers: Callable[[], Iterable[str]], themes: Callable[[], Iterable[str]]):
+        super().__init__(use_cache=False, case_sensitive=True)
+        self._speakers = speakers
+        self._themes = themes
+
+    async def get_suggestion(self, value: str) -> str | None:
+        return complete(value, self._speakers(), self._themes())
+
+
+def complete(value: str, speakers: Iterable[str], themes: Iterable[str]) -> str | None:
+    if not value or value.endswith(" "):
+        return None
+    head, _, last = value.rpartition(" ")
+    lower = last.lower()
+    if last.startswith("#") and len(last) > 1:
+        for key in sorted(themes):
+            if key.startswith(lower[1:]) and key != lower[1:]:
+                return value + key[len(last) - 1:]
+        return None
+    if not head and ":" not in last and not last.startswith(("#", "/", '"', "“")):
+        for key in sorted(speakers, key=lambda k: (len(k), k)):
+            if key.startswith(lower) and key != lower:
+                return value + key[len(last):] + ":"
+    return None
+
+
+class CaptureLine(Input):
+    """One line, Enter records it. Never disabled while the screen is writable."""
+
+
+class Preview(Static):
+    """What the line will become, or the error that keeps it."""
+
+    def show(self, text: Text | str, *, error: bool = False, warning: bool = False) -> None:
+        self.set_class(error, "-error")
+        self.set_class(warning and not error, "-warning")
+        self.update(text)

@@ -1,0 +1,31 @@
+"""The guiding question of the current step, large enough to read at a glance."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from facilitator.tui.i18n import tr
+
+TEXT = {
+    "nl": {"none": "(geen vraag bij deze stap)", "method": "werkvorm: {method}"},
+    "en": {"none": "(no question for this step)", "method": "method: {method}"},
+}
+
+
+class PromptPanel(Static):
+    def __init__(self, lang: str, **kwargs: object):
+        super().__init__("", **kwargs)  # type: ignore[arg-type]
+        self.lang = lang
+
+    def show(self, title: str, prompt: str | None, method: str | None) -> None:
+        text = Text()
+        text.append(title, style="bold")
+        if method:
+            text.append("  · " + tr(TEXT, self.lang, "method", method=method), style="italic")
+        text.append("\n")
+        if prompt:
+            text.append(prompt, style="bold reverse")
+        else:
+            text.append(tr(TEXT, self.lang, "none"), style="dim")
+        self.update(text)

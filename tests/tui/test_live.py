@@ -1,0 +1,230 @@
+"""The live screen, driven with Pilot: capture, timing, edit/delete/undo, attendance, restart."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from facilitator.store.workshop import WorkshopStore
+from facilitator.tui.widgets.record import RecordTable
+
+from .helpers import SLUG, FakeClock, make_app, make_workshop, screen_text, settle, type_line
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    make_workshop(tmp_path)
+    return tmp_path
+
+
+def saved(data_dir: Path, session: int = 1) -> list:
+    with WorkshopStore.open(data_dir, SLUG, readonly=True) as store:
+        return store.statements(session)
+
+
+async def test_capture_each_kind_of_line(data_dir: Path) -> None:
+    clock = FakeClock()
+    app = make_app(data_dir, clock=clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        assert app.focused is screen.query_one("#capture")
+        await pilot.press("f5")
+        clock.advance(65)
+        await type_line(pilot, "wt1: “We weten niet wat de bieb doet.” #werkwijze !", enter=False)
+        preview = str(screen.query_one("#preview").render())
+        assert "wijkteammedewerker" in preview and "#werkwijze" in preview
+        await pilot.press("enter")
+        assert screen.query_one("#capture").value == ""
+        await type_line(pilot, "jw: ze heeft toch geholpen #regels")
+        await type_line(pilot, "actie: casusoverleg in de bieb @lg #plek")
+        await type_line(pilot, "aanwezig: wt1 jw1 bib bib")
+        await type_line(pilot, "// alleen een opmerking")
+        await type_line(pilot, "nog iets #nieuwthema")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "01:05" in text and "“We weten niet wat" in text
+        assert app.focused is screen.query_one("#capture")
+    statements = saved(data_dir)
+    assert [(s.speaker, s.kind, s.text, s.themes, s.key) for s in statements] == [
+        ("wt1", "quote", "We weten niet wat de bieb doet.", ["werkwijze"], True),
+        ("jw", "note", "ze heeft toch geholpen", ["regels"], False),
+        ("jw", "note", "nog iets", ["nieuwthema"], False),  # sticky speaker
+    ]
+    assert statements[0].offset == pytest.approx(65)
+    with WorkshopStore.open(data_dir, SLUG, readonly=True) as store:
+        assert [(a.text, a.owner) for a in store.actions(1)] == [("casusoverleg in de bieb", "lg")]
+        assert sorted(store.attendance(1)) == sorted(["wt1", "jw1", "bib", "bib"])
+        assert "nieuwthema" in [t.key for t in store.themes()]
+
+
+async def test_error_keeps_the_line(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await type_line(pilot, "xyz: wie is dit #werkwijze")
+        screen = app.screen
+        assert screen.query_one("#capture").value == "xyz: wie is dit #werkwijze"
+        preview = screen.query_one("#preview")
+        assert preview.has_class("-error") and "xyz" in str(preview.render())
+        await settle(pilot)
+    assert saved(data_dir) == []
+
+
+async def test_sticky_speaker_shown(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await type_line(pilot, "bib: eerste")
+        await type_line(pilot, "tweede", enter=False)
+        assert "bibliotheekmedewerker" in str(app.screen.query_one("#preview").render())
+        await pilot.press("enter")
+        await settle(pilot)
+    assert [s.speaker for s in saved(data_dir)] == ["bib", "bib"]
+
+
+async def test_name_in_text_warns(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await type_line(pilot, "wt: Ik belde Ruben meteen", enter=False)
+        preview = app.screen.query_one("#preview")
+        assert preview.has_class("-warning") and "Ruben" in str(preview.render())
+
+
+async def test_steps_and_timing_with_a_controlled_clock(data_dir: Path) -> None:
+    clock = FakeClock()
+    app = make_app(data_dir, clock=clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        bar = screen.query_one("#clock")
+        await pilot.press("f5")  # start
+        clock.advance(12 * 60 + 1)  # 15 min planned: 80% is 12:00
+        screen.tick()
+        assert bar.has_class("-warning")
+        clock.advance(3 * 60)
+        screen.tick()
+        assert bar.has_class("-over") and app.rang == 1
+        screen.tick()
+        assert app.rang == 1  # once per step
+        await pilot.press("f5")  # pause
+        clock.advance(100)
+        await pilot.press("f5")  # resume
+        clock.advance(10)
+        await pilot.press("f7")  # next step
+        assert screen.clock.current_step == 1
+        clock.advance(30)
+        await type_line(pilot, "## 3")
+        assert screen.capture_step == 2 and screen.clock.current_step == 1  # ## does not touch the clock
+        await type_line(pilot, "wt: in stap drie")
+        await pilot.press("f6")  # previous: back to step 0, filing step follows
+        assert screen.clock.current_step == 0 and screen.capture_step == 0
+        await settle(pilot)
+    with WorkshopStore.open(data_dir, SLUG, readonly=True) as store:
+        c = store.clock(1)
+        assert c.current_step == 0
+        first, second = c.steps[0], c.steps[1]
+        assert first.paused == pytest.approx(100 + 30)  # the pause, then the time spent in step 2
+        assert second.start is not None and second.end is not None
+        assert second.elapsed(clock()) == pytest.approx(30)
+        assert store.statements(1)[0].step == 2
+
+
+async def test_edit_delete_undo(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        await type_line(pilot, "wt: eerste zin #taal")
+        await type_line(pilot, "jw: tweede zin")
+        await settle(pilot)
+        await pilot.press("f8")  # to the record: cursor on the newest
+        assert isinstance(app.focused, RecordTable)
+        await pilot.press("up", "enter")  # edit the first
+        capture = screen.query_one("#capture")
+        assert app.focused is capture and "eerste zin" in capture.value
+        await type_line(pilot, "lg: eerste zin, verbeterd #taal !")
+        await settle(pilot)
+        assert [s.text for s in saved(data_dir)] == ["eerste zin, verbeterd", "tweede zin"]
+        assert saved(data_dir)[0].speaker == "lg"
+        await pilot.press("ctrl+z")  # undo the edit
+        await settle(pilot)
+        assert saved(data_dir)[0].text == "eerste zin"
+        await pilot.press("f8", "delete")  # delete the newest
+        await settle(pilot)
+        assert [s.text for s in saved(data_dir)] == ["eerste zin"]
+        assert "tweede zin" not in screen_text(app)
+        await pilot.press("ctrl+z")  # undo the delete
+        await settle(pilot)
+        assert [s.text for s in saved(data_dir)] == ["eerste zin", "tweede zin"]
+        assert "tweede zin" in screen_text(app)
+
+
+async def test_attendance_ticks(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f3")
+        # rows: wt1 wt2 jw1 bib1, then roles wt jw bib lg pb on
+        await pilot.press("space", "down", "down", "space", "down", "down", "plus", "plus", "minus", "plus")
+        await pilot.press("escape")
+        assert app.focused is app.screen.query_one("#capture")
+        await settle(pilot)
+    with WorkshopStore.open(data_dir, SLUG, readonly=True) as store:
+        assert sorted(store.attendance(1)) == ["jw1", "wt", "wt", "wt1"]
+
+
+async def test_restart_mid_session_resumes(data_dir: Path) -> None:
+    clock = FakeClock()
+    app = make_app(data_dir, clock=clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f5")
+        clock.advance(60)
+        await pilot.press("f7")
+        clock.advance(30)
+        await type_line(pilot, "bib: “Wij hebben een leestafel.” #plek")
+        await settle(pilot)
+    clock.advance(600)  # the app was down for ten minutes
+    app = make_app(data_dir, clock=clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        assert screen.clock.current_step == 1 and screen.capture_step == 1
+        assert screen.speaker == "bib"
+        text = screen_text(app)
+        assert "Wij hebben een leestafel." in text
+        assert "Stap 2/4" in text and "10:30 / 40:00" in text  # the step ran on while the app was down
+        await type_line(pilot, "nog een")
+        await settle(pilot)
+    assert [s.speaker for s in saved(data_dir)] == ["bib", "bib"]
+
+
+async def test_english_interface(data_dir: Path) -> None:
+    app = make_app(data_dir, lang="en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Step 1/4" in text and "not started" in text
+        assert "Stap" not in text
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 45), (40, 12)])
+async def test_sizes_and_resize(data_dir: Path, size: tuple[int, int]) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=size) as pilot:
+        await type_line(pilot, "wt: een zin #taal")
+        await pilot.resize_terminal(40, 12)
+        await pilot.pause()
+        await pilot.resize_terminal(*size)
+        await pilot.pause()
+        capture = app.screen.query_one("#capture")
+        assert capture.region.height >= 1 and capture.region.bottom <= size[1]
+        await pilot.press("f3")
+        await pilot.press("escape")
+        assert app.focused is capture
+
+
+async def test_narrow_side_panel_replaces_record(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert not screen.query_one("#side").display or screen.query_one("#side").region.width == 0
+        await pilot.press("f2")
+        assert screen.query_one("#side").region.width > 0
+        assert screen.query_one(RecordTable).region.width == 0
+        await pilot.press("escape")
+        assert screen.query_one(RecordTable).region.width > 0
