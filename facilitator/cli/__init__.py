@@ -88,7 +88,10 @@ def build_parser() -> argparse.ArgumentParser:
 def _data_dir(args: argparse.Namespace) -> Path:
     from facilitator.store.workshop import resolve_data_dir
 
-    return resolve_data_dir(args.data_dir)
+    path = resolve_data_dir(args.data_dir)
+    if path.exists() and not path.is_dir():
+        raise UserError(f"{path}: the data directory is not a directory (--data-dir or $FACILITATOR_DATA_DIR)")
+    return path
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -112,17 +115,26 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # a file the user named or the data directory: say which, and why
+        if exc.strerror and exc.filename:
+            print(f"facilitator: {exc.filename}: {exc.strerror}", file=sys.stderr)
+            return 2
+        return _unexpected(raw_dir, argv)
     except Exception as exc:  # noqa: BLE001 - the last line of defence
         known = _known_error_lines(exc)
         if known is not None:
             # Plan errors already read `FILE: place: message`.
             _print_known(known, plain=type(exc).__name__ == "PlanError")
             return 2
-        from facilitator.cli.errorlog import log_unexpected
+        return _unexpected(raw_dir, argv)
 
-        path = log_unexpected(raw_dir, argv if argv is not None else sys.argv[1:])
-        print(f"facilitator: unexpected error (details in {path})", file=sys.stderr)
-        return 1
+
+def _unexpected(raw_dir: str | None, argv: list[str] | None) -> int:
+    from facilitator.cli.errorlog import log_unexpected
+
+    path = log_unexpected(raw_dir, argv if argv is not None else sys.argv[1:])
+    print(f"facilitator: unexpected error (details in {path})", file=sys.stderr)
+    return 1
 
 
 def _known_error_lines(exc: Exception) -> list[str] | None:

@@ -149,9 +149,29 @@ def test_subprocess_new_list_import_export(tmp_path, plan_file):
     assert all(p.startswith("exports") for p in written)
 
 
-def test_subprocess_unexpected_error_and_unwritable_data_dir(tmp_path):
-    # A data dir that is a file: the command fails unexpectedly or with a store error; never a traceback.
+def test_subprocess_data_dir_that_is_a_file(tmp_path):
     bogus = tmp_path / "file"
     bogus.write_text("x")
     r = run_subprocess("--data-dir", str(bogus), "demo", cwd=tmp_path)
-    assert r.returncode in (1, 2) and r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
+    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "not a directory" in r.stderr
+
+
+def test_subprocess_unexpected_error_is_logged(tmp_path):
+    # The TUI module raising at import is unexpected: one line, the traceback in the log.
+    shim = tmp_path / "shim"
+    (shim / "facilitator" / "tui").mkdir(parents=True)
+    (shim / "sitecustomize.py").write_text(
+        "import sys, types\n"
+        "class Boom(types.ModuleType):\n"
+        "    def __getattr__(self, name):\n"
+        "        raise RuntimeError('broken on purpose')\n"
+        "sys.modules['facilitator.tui.app'] = Boom('facilitator.tui.app')\n")
+    data = tmp_path / "data"
+    data.mkdir()
+    from tests.cli.conftest import ROOT
+
+    r = run_subprocess("--data-dir", str(data), "run", cwd=tmp_path, env={"PYTHONPATH": f"{shim}:{ROOT}"})
+    log = data / "facilitator.log"
+    assert r.returncode == 1 and r.stderr == f"facilitator: unexpected error (details in {log})\n"
+    assert "RuntimeError: broken on purpose" in log.read_text()
+    assert stat.S_IMODE(os.stat(log).st_mode) == 0o600
