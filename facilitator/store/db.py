@@ -48,6 +48,7 @@ TMP_INFIX = ".tmp-"  # temp files: store.db.tmp-PID-RANDOM
 DAMAGED_INFIX = ".damaged-"
 FILE_MODE = 0o600
 DIR_MODE = 0o700
+COMPACT_SLACK = 1000  # compact once dead operations exceed live documents + this
 _MISSING: Any = object()
 
 
@@ -427,7 +428,7 @@ class JournalStorage(Storage):
             raise write_error(self.path, exc) from exc
         self._size += len(line)
         self._ops += len(ops)
-        if self._ops > 2 * self.live_docs() + 1000:
+        if self._ops > 2 * self.live_docs() + COMPACT_SLACK:
             with contextlib.suppress(StoreError):
                 self._rewrite()  # compaction; the save itself is already acknowledged
 
@@ -574,6 +575,7 @@ def open_db(path: Path, *, readonly: bool = False,
     if verify is not None:
         verify(rep.tables)
     needs_repair = rep.damaged or rep.torn or rep.legacy
+    lossless = not rep.damaged and not rep.legacy  # only the last newline missing: nothing to keep aside
     if readonly:
         if rep.corrupt or not rep.header:  # a torn tail may be a save in progress elsewhere
             notes.append(f"{path.name} is damaged: {_damage(rep)}; showing what could be read "
@@ -583,7 +585,7 @@ def open_db(path: Path, *, readonly: bool = False,
     for tmp in temp_files(path.parent, path.name):  # unfinished rewrites: never acknowledged
         with contextlib.suppress(OSError):
             tmp.unlink()
-    if needs_repair:
+    if needs_repair and not lossless:
         aside = aside_name(path, ".old-format-" if rep.legacy else DAMAGED_INFIX)
         try:
             write_new_file(aside, data)
@@ -600,12 +602,13 @@ def open_db(path: Path, *, readonly: bool = False,
     except OSError as exc:
         raise StoreError(f"cannot open {path} for writing: {exc.strerror or exc}") from exc
     storage = JournalStorage(path, rep, fd, len(data))
-    if needs_repair or storage._ops > 2 * storage.live_docs() + 1000:
+    if needs_repair or storage._ops > 2 * storage.live_docs() + COMPACT_SLACK:
         try:
             storage.compact()
         except StoreWriteError as exc:
             if needs_repair:
                 storage._needs_rewrite = True  # the first save rewrites the file before appending
+            if needs_repair and not lossless:
                 notes.append(f"the repaired {path.name} could not be written yet ({exc}); the next save retries")
     return JournalDB(storage=lambda: storage), notes
 

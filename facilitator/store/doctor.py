@@ -1,0 +1,295 @@
+"""`facilitator doctor`: check every workshop store in a data directory (or one).
+
+For each store: readable, valid (records validate, meta present, plan parses),
+no orphans (records pointing at sessions, agenda steps or speakers the plan does
+not have; findings citing deleted statements), permissions, stale temp files.
+Directories that are not stores are reported and left alone; stores written by
+a newer facilitator are reported and never touched.
+
+With repair=True (and the workshop lock free) it repairs what is safe: tightens
+permissions (0600 files, 0700 directories), removes stale temp files, recovers a
+damaged journal (the original is kept aside, never deleted) and drops dangling
+statement references from findings. Everything else is reported.
+
+Exit status rule (`exit_status`): 0 when no line is a "problem", else 1.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ValidationError
+
+from facilitator.domain.plan import Plan, PlanError, Theme, parse_plan
+from facilitator.domain.records import Action, Finding, ReportText, SessionClock, Statement
+from facilitator.store.db import (
+    DAMAGED_INFIX,
+    DIR_MODE,
+    FILE_MODE,
+    TMP_INFIX,
+    StoreError,
+    StoreLocked,
+    StoreNewer,
+    open_db,
+    replay,
+)
+from facilitator.store.lock import WorkshopLock
+from facilitator.store.workshop import BACKUP_DIR, SCHEMA_VERSION, STORE_NAME, check_schema
+
+Level = Literal["ok", "fixed", "note", "problem"]
+MAX_LINES_PER_KIND = 10
+
+
+@dataclass(frozen=True)
+class DoctorLine:
+    level: Level  # ok: healthy; fixed: repaired now; note: worth knowing; problem: left for a person
+    slug: str | None  # None: the data directory itself
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.slug or '(data dir)'}: {self.level}: {self.text}"
+
+
+def exit_status(lines: list[DoctorLine]) -> int:
+    """0 when nothing is left for a person to fix, else 1."""
+    return 1 if any(line.level == "problem" for line in lines) else 0
+
+
+def check(data_dir: Path, slug: str | None = None, repair: bool = True) -> tuple[list[str], bool]:
+    """`doctor` for the CLI: printable lines, and whether no problem is left."""
+    lines = doctor(data_dir, slug, repair)
+    return [str(line) for line in lines], exit_status(lines) == 0
+
+
+def doctor(data_dir: Path, slug: str | None = None, repair: bool = True) -> list[DoctorLine]:
+    """Check (and with repair=True, safely repair) every store in `data_dir`, or only `slug`."""
+    out: list[DoctorLine] = []
+    if not data_dir.is_dir():
+        return [DoctorLine("problem", None, f"{data_dir} is not a directory")]
+    if slug is not None:
+        if not (data_dir / slug / STORE_NAME).is_file():
+            return [DoctorLine("problem", slug, f"no workshop {slug!r} in {data_dir}")]
+        return _check_store(data_dir / slug, repair)
+    _fix_mode(data_dir, DIR_MODE, repair, None, out)
+    for entry in sorted(data_dir.iterdir()):
+        if entry.is_dir() and (entry / STORE_NAME).is_file():
+            out.extend(_check_store(entry, repair))
+        elif not entry.name.startswith("."):
+            kind = "directory" if entry.is_dir() else "file"
+            out.append(DoctorLine("note", None, f"{entry.name}: a {kind} that is not a workshop store; left alone"))
+    if not out:
+        out.append(DoctorLine("ok", None, f"no workshops in {data_dir}"))
+    return out
+
+
+def _check_store(path: Path, repair: bool) -> list[DoctorLine]:
+    slug = path.name
+    out: list[DoctorLine] = []
+
+    def say(level: Level, text: str) -> None:
+        out.append(DoctorLine(level, slug, text))
+
+    store = path / STORE_NAME
+    try:
+        data = store.read_bytes()
+    except OSError as exc:
+        say("problem", f"{STORE_NAME} cannot be read: {exc.strerror or exc}")
+        return out
+    try:
+        rep = replay(data, store)
+        check_schema(store)(rep.tables)
+    except StoreNewer as exc:
+        say("problem", f"{exc}; left untouched")
+        return out
+
+    lock: WorkshopLock | None = None
+    in_use = False
+    if repair:
+        try:
+            lock = WorkshopLock(path).acquire()
+        except StoreLocked as exc:
+            say("problem", f"not repaired: {exc}")
+            repair, in_use = False, True
+    try:
+        _check_files(path, repair, in_use, say)
+        if repair:
+            db, notes = open_db(store, verify=check_schema(store))  # recovers, keeping the original aside
+            for note in notes:
+                say("fixed", note)
+        else:
+            db, _notes = open_db(store, readonly=True)
+            if rep.damaged or rep.torn or rep.legacy:
+                say("problem", f"{STORE_NAME} needs repair ({_describe(rep)}); run doctor when the workshop is closed")
+        try:
+            _check_records(db.storage.read(), db if repair else None, say)
+        finally:
+            db.close()
+    except StoreError as exc:
+        say("problem", str(exc))
+    finally:
+        if lock is not None:
+            lock.release()
+    for aside in sorted(path.glob(f"{STORE_NAME}{DAMAGED_INFIX}*")) + sorted(path.glob(f"{STORE_NAME}.old-format-*")):
+        say("note", f"{aside.name}: an original kept aside after a repair; delete it once you are sure nothing is missing")
+    if not any(line.level in ("problem", "fixed") for line in out):
+        out.insert(0, DoctorLine("ok", slug, "store is healthy"))
+    return out
+
+
+def _describe(rep: Any) -> str:
+    from facilitator.store.db import _damage
+
+    return "old format" if rep.legacy else _damage(rep)
+
+
+def _check_files(path: Path, repair: bool, in_use: bool, say: Any) -> None:
+    for tmp in sorted(path.glob(f"*{TMP_INFIX}*")):
+        if in_use:
+            say("note", f"temp file {tmp.name} (may belong to the process holding the workshop)")
+        elif repair:
+            try:
+                tmp.unlink()
+                say("fixed", f"removed stale temp file {tmp.name}")
+            except OSError as exc:
+                say("problem", f"stale temp file {tmp.name} could not be removed: {exc.strerror or exc}")
+        else:
+            say("problem", f"stale temp file {tmp.name}")
+    lines: list[Any] = []
+    _fix_mode(path, DIR_MODE, repair, path.name, lines)
+    backups = path / BACKUP_DIR
+    if backups.is_dir():
+        _fix_mode(backups, DIR_MODE, repair, path.name, lines)
+        for f in sorted(backups.iterdir()):
+            _fix_mode(f, FILE_MODE, repair, path.name, lines, rel=f"{BACKUP_DIR}/{f.name}")
+    for f in sorted(path.iterdir()):
+        if f.is_file():
+            _fix_mode(f, FILE_MODE, repair, path.name, lines)
+    for line in lines:
+        say(line.level, line.text)
+
+
+def _fix_mode(target: Path, mode: int, repair: bool, slug: str | None, out: list[DoctorLine],
+              rel: str | None = None) -> None:
+    try:
+        current = stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        return
+    if not current & 0o077:
+        return
+    name = rel or (target.name if slug is not None else str(target))
+    if repair:
+        try:
+            os.chmod(target, mode)
+            out.append(DoctorLine("fixed", slug, f"{name}: permissions {current:04o} -> {mode:04o}"))
+            return
+        except OSError as exc:
+            out.append(DoctorLine("problem", slug, f"{name}: permissions {current:04o} could not be fixed: "
+                                                   f"{exc.strerror or exc}"))
+            return
+    out.append(DoctorLine("problem", slug, f"{name}: permissions {current:04o} are too open (want {mode:04o})"))
+
+
+_MODELS: dict[str, type[BaseModel]] = {
+    "statements": Statement, "actions": Action, "findings": Finding, "clocks": SessionClock, "report": ReportText,
+}
+
+
+def _check_records(tables: dict[str, dict[str, dict]], db: Any, say: Any) -> None:
+    """Validate every record against the models and the plan. `db`: repair findings through it."""
+    meta = tables.get("meta", {}).get("1")
+    plan: Plan | None = None
+    if meta is None:
+        say("problem", "no metadata (meta record 1 is missing): the plan is lost; restore a backup from backups/")
+    elif meta.get("schema_version") != SCHEMA_VERSION:
+        say("problem", f"metadata has schema_version {meta.get('schema_version')!r}, expected {SCHEMA_VERSION}")
+    elif not isinstance(meta.get("plan_text"), str):
+        say("problem", "metadata has no plan text")
+    else:
+        try:
+            plan = parse_plan(meta["plan_text"], "stored plan", default_slug=meta.get("slug"))
+        except PlanError as exc:
+            say("problem", f"the stored plan does not parse: {exc.lines[0]}")
+
+    valid: dict[str, dict[int, Any]] = {}
+    for name, model in _MODELS.items():
+        good: dict[int, Any] = {}
+        bad: list[str] = []
+        for doc_id, doc in tables.get(name, {}).items():
+            try:
+                good[int(doc_id)] = model.model_validate(doc)
+            except (ValidationError, ValueError):
+                bad.append(doc_id)
+        _report_many(say, [f"{name} record {i} does not validate" for i in bad])
+        valid[name] = good
+    for doc_id, doc in tables.get("attendance", {}).items():
+        if not (isinstance(doc.get("session"), int) and isinstance(doc.get("keys"), list)
+                and all(isinstance(k, str) for k in doc["keys"])):
+            say("problem", f"attendance record {doc_id} does not validate")
+    for doc_id, doc in tables.get("themes", {}).items():
+        try:
+            Theme(key=doc.get("key"), label=doc.get("label"))
+        except (ValidationError, TypeError):
+            say("problem", f"themes record {doc_id} does not validate")
+
+    if plan is not None:
+        _check_orphans(plan, valid, tables, say)
+    _check_findings(valid["findings"], set(valid["statements"]) | _ids(tables, "statements"), db, say)
+
+
+def _ids(tables: dict[str, dict[str, dict]], name: str) -> set[int]:
+    return {int(k) for k in tables.get(name, {})}
+
+
+def _check_orphans(plan: Plan, valid: dict[str, dict[int, Any]], tables: dict[str, dict[str, dict]], say: Any) -> None:
+    speakers = plan.speaker_roles()
+    problems: list[str] = []
+    for name, who in (("statements", "speaker"), ("actions", "owner")):
+        for rec_id, rec in sorted(valid[name].items()):
+            session = plan.session(rec.session)
+            label = f"{name[:-1]} {rec_id}"
+            if session is None:
+                problems.append(f"{label}: session {rec.session} is not in the plan")
+                continue
+            if rec.step is not None and not 0 <= rec.step < len(session.agenda):
+                problems.append(f"{label}: agenda step {rec.step} is not in session {rec.session} "
+                                f"({len(session.agenda)} steps)")
+            key = getattr(rec, who)
+            if key is not None and key not in speakers:
+                problems.append(f"{label}: {who} {key!r} is not a role or participant of the plan")
+    for doc_id, doc in tables.get("attendance", {}).items():
+        unknown = [k for k in doc.get("keys", []) if isinstance(k, str) and k not in speakers]
+        if unknown:
+            problems.append(f"attendance of session {doc.get('session')}: unknown keys {', '.join(unknown)}")
+    for rec_id, clock in valid["clocks"].items():
+        if plan.session(clock.session) is None:
+            problems.append(f"clock {rec_id}: session {clock.session} is not in the plan")
+    _report_many(say, problems)
+
+
+def _check_findings(findings: dict[int, Finding], statement_ids: set[int], db: Any, say: Any) -> None:
+    for fid, finding in sorted(findings.items()):
+        dangling = [i for i in finding.statements if i not in statement_ids]
+        if not dangling:
+            continue
+        listed = ", ".join(str(i) for i in dangling)
+        if db is None:
+            say("problem", f"finding {fid} cites deleted statement(s) {listed}")
+            continue
+        kept = [i for i in finding.statements if i in statement_ids]
+        try:
+            db.table("findings").update({"statements": kept}, doc_ids=[fid])
+            say("fixed", f"finding {fid}: dropped reference(s) to deleted statement(s) {listed}")
+        except StoreError as exc:
+            say("problem", f"finding {fid} cites deleted statement(s) {listed}; not fixed: {exc}")
+
+
+def _report_many(say: Any, problems: list[str]) -> None:
+    for text in problems[:MAX_LINES_PER_KIND]:
+        say("problem", text)
+    if len(problems) > MAX_LINES_PER_KIND:
+        say("problem", f"... and {len(problems) - MAX_LINES_PER_KIND} more like these")
+

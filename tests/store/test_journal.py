@@ -1,0 +1,175 @@
+"""The journal under TinyDB: truncated and bit-flipped files, transactions, ids."""
+
+from __future__ import annotations
+
+import copy
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from facilitator.domain.records import Statement
+from facilitator.store import db as dbmod
+from facilitator.store.db import open_db, transaction
+from facilitator.store.workshop import WorkshopStore
+
+
+def build(path: Path) -> tuple[bytes, list[dict]]:
+    """A small journal and the expected statements table after each of its lines."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db, notes = open_db(path)
+    assert notes == []
+    t = db.table("statements")
+    states: list[dict] = [{}, {}]  # after the header; after the empty-db's nothing (header only)
+    states = [{}]
+
+    def snap() -> None:
+        states.append(copy.deepcopy(dict(t._read_table())))
+
+    t.insert({"text": "één", "n": 1}); snap()  # noqa: E702
+    t.insert({"text": "twee"}); snap()  # noqa: E702
+    t.update({"text": "TWEE"}, doc_ids=[2]); snap()  # noqa: E702
+    t.remove(doc_ids=[1]); snap()  # noqa: E702
+    with transaction(db):
+        t.insert({"text": "drie"})
+        db.table("other").insert({"x": 1})
+    snap()
+    db.close()
+    return path.read_bytes(), states
+
+
+def test_every_truncation_opens_with_what_was_complete(tmp_path):
+    data, states = build(tmp_path / "orig" / "store.db")
+    for length in range(len(data)):
+        folder = tmp_path / f"t{length}"
+        folder.mkdir()
+        path = folder / "store.db"
+        path.write_bytes(data[:length])
+        db, notes = open_db(path)
+        cut = data[:length]
+        complete = cut.count(b"\n") + (1 if data[length:length + 1] == b"\n" and length else 0)
+        expected = states[max(complete - 1, 0)]
+        assert dict(db.table("statements")._read_table()) == expected, length
+        kept = list(folder.glob("store.db.damaged-*"))
+        if length and (cut.endswith(b"\n") or data[length:length + 1] == b"\n"):
+            assert notes == [] and kept == [], length  # nothing lost
+        else:
+            assert len(notes) == 1 and "damaged" in notes[0] and kept[0].name in notes[0], length
+            assert kept[0].read_bytes() == cut and stat.S_IMODE(kept[0].stat().st_mode) == 0o600
+        db.close()
+        again, notes2 = open_db(path)  # the repair was written durably
+        assert notes2 == [] and dict(again.table("statements")._read_table()) == expected
+        again.close()
+        assert not list(folder.glob("*.tmp-*"))
+
+
+def test_every_bit_flip_is_detected_or_harmless(tmp_path):
+    data, states = build(tmp_path / "orig" / "store.db")
+    final = states[-1]
+    every_value: dict[str, list] = {}
+    for state in states:
+        for key, doc in state.items():
+            every_value.setdefault(key, []).append(doc)
+    for pos in range(len(data)):
+        flipped = bytearray(data)
+        flipped[pos] ^= 1 << (pos % 8)
+        folder = tmp_path / f"f{pos}"
+        folder.mkdir()
+        path = folder / "store.db"
+        path.write_bytes(bytes(flipped))
+        db, notes = open_db(path)
+        got = dict(db.table("statements")._read_table())
+        db.close()
+        for key, doc in got.items():
+            assert doc in every_value.get(key, []), f"flip at {pos} produced an altered record"
+        if notes:
+            assert "damaged" in notes[0]
+            assert (folder / notes[0].rsplit(" ", 1)[1]).read_bytes() == bytes(flipped)
+        else:
+            assert got == final, f"flip at {pos} lost data silently"
+
+
+def test_store_reports_truncation_to_the_user(store, data_dir):
+    texts = [f"uitspraak {i}" for i in range(4)]
+    for t in texts:
+        store.add_statement(Statement(session=1, text=t))
+    store.close()
+    path = store.path / "store.db"
+    data = path.read_bytes()
+    path.write_bytes(data[:-7])
+    with WorkshopStore.open(data_dir, "proef") as s:
+        assert [x.text for x in s.statements()] == texts[:3]
+        assert len(s.recovery) == 1 and "unfinished last save" in s.recovery[0]
+    assert [p.name.split("-")[0] for p in store.path.glob("store.db.damaged-*")] == ["store.db.damaged"]
+
+
+def test_damaged_copies_never_overwrite_each_other(tmp_path):
+    data, _ = build(tmp_path / "w" / "store.db")
+    path = tmp_path / "w" / "store.db"
+    for _ in range(3):
+        path.write_bytes(data[:-3])
+        db, notes = open_db(path)
+        db.close()
+    kept = sorted(p.name for p in path.parent.glob("store.db.damaged-*"))
+    assert len(kept) == 3 and len(set(kept)) == 3
+
+
+def test_readonly_recovers_in_memory_and_writes_nothing(tmp_path):
+    data, states = build(tmp_path / "w" / "store.db")
+    path = tmp_path / "w" / "store.db"
+    lines = data.split(b"\n")
+    lines[2] = lines[2].replace(b"twee", b"twie")  # a corrupt line in the middle
+    bad = b"\n".join(lines)
+    path.write_bytes(bad)
+    db, notes = open_db(path, readonly=True)
+    assert len(notes) == 1 and "not repaired" in notes[0]
+    assert sorted(os.listdir(path.parent)) == ["store.db"] and path.read_bytes() == bad
+    db.close()
+    path.write_bytes(data + b"a save in progress")  # torn tail: perhaps a writer elsewhere
+    db, notes = open_db(path, readonly=True)
+    assert notes == [] and dict(db.table("statements")._read_table()) == states[-1]
+
+
+def test_transaction_is_one_entry_and_rolls_back(tmp_path):
+    path = tmp_path / "store.db"
+    db, _ = open_db(path)
+    t = db.table("statements")
+    t.insert({"text": "a"})
+    size = path.stat().st_size
+    with pytest.raises(KeyError):
+        with transaction(db):
+            t.insert({"text": "b"})
+            t.update({"text": "A"}, doc_ids=[1])
+            raise KeyError("stop")
+    assert [d["text"] for d in t.all()] == ["a"] and path.stat().st_size == size
+    with transaction(db):
+        with transaction(db):
+            t.insert({"text": "b"})
+        t.insert({"text": "c"})
+        t.remove(doc_ids=[1])
+    assert path.read_bytes()[size:].count(b"\n") == 1
+    assert t.insert({"text": "d"}) == 4
+    db.close()
+    db, _ = open_db(path)
+    assert {d.doc_id: d["text"] for d in db.table("statements").all()} == {2: "b", 3: "c", 4: "d"}
+    db.close()
+
+
+def test_unserialisable_document_changes_nothing(tmp_path):
+    path = tmp_path / "store.db"
+    db, _ = open_db(path)
+    t = db.table("statements")
+    with pytest.raises(TypeError):
+        t.insert({"text": object()})
+    assert t.all() == [] and t.insert({"text": "ok"}) == 1
+    db.close()
+
+
+def test_missing_header_and_empty_file_are_damage(tmp_path):
+    path = tmp_path / "store.db"
+    path.write_bytes(b"")
+    db, notes = open_db(path)
+    assert len(notes) == 1 and "empty file" in notes[0]
+    db.close()
+    assert dbmod.replay(path.read_bytes()).header
