@@ -95,22 +95,24 @@ class FacilitatorApp(App[int]):
         except StoreLocked as exc:
             from facilitator.tui.screens.dialogs import LockedScreen
 
+            message = str(exc)
+
             def answer(read_only: bool | None) -> None:
                 if read_only:
                     self.open_session(slug, session, readonly=True, on_fail=on_fail)
                 elif on_fail:
                     on_fail()
                 else:
-                    self.exit(1, message=str(exc))
+                    self.exit(1, return_code=1, message=message)
 
-            self.push_screen(LockedScreen(str(exc)), answer)
+            self.push_screen(LockedScreen(message), answer)
             return
         except StoreError as exc:
             if on_fail:
                 self.notify(str(exc), severity="error")
                 on_fail()
             else:
-                self.exit(1, message=str(exc))
+                self.exit(1, return_code=1, message=str(exc))
             return
         self.close_store()
         self.store = store

@@ -1,0 +1,145 @@
+"""Failed saves, quitting with unsaved lines, a locked workshop, recovery notes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from facilitator.store.workshop import StoreWriteError, WorkshopStore
+
+from .helpers import SLUG, make_app, make_workshop, screen_text, settle, type_line
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    make_workshop(tmp_path)
+    return tmp_path
+
+
+def fail_first(store: WorkshopStore, n: int) -> list[int]:
+    """Make the store's add_statement raise StoreWriteError for its first n calls."""
+    real = store.add_statement
+    calls = [0]
+
+    def add_statement(st):  # type: ignore[no-untyped-def]
+        calls[0] += 1
+        if calls[0] <= n:
+            raise StoreWriteError("No space left on device")
+        return real(st)
+
+    store.add_statement = add_statement  # type: ignore[method-assign]
+    return calls
+
+
+async def test_failed_save_is_loud_keeps_text_and_retries(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=(160, 45)) as pilot:
+        screen = app.screen
+        calls = fail_first(app.store, 2)
+        await type_line(pilot, "wt: “Dit mag niet verloren gaan.” #taal")
+        await type_line(pilot, "jw: en dit ook niet")  # queued behind the failed one, order kept
+        await settle(pilot)
+        assert screen.query_one("#capture").value == ""  # typing was never blocked
+        text = screen_text(app)
+        assert "NIET OPGESLAGEN “Dit mag" in text
+        assert screen.has_class("-failing") and app.rang >= 1
+        assert calls[0] == 1 and [j.text for j in screen.unsaved()][:2] == [
+            "wt: “Dit mag niet verloren gaan.” #taal", "jw: en dit ook niet"]
+        screen.action_retry_saves()  # second failure
+        await settle(pilot)
+        assert calls[0] == 2 and "NIET OPGESLAGEN" in screen_text(app)
+        screen.action_retry_saves()  # the fault is gone
+        await settle(pilot)
+        assert calls[0] == 4 and screen.unsaved() == []
+        assert "NIET OPGESLAGEN" not in screen_text(app) and not screen.has_class("-failing")
+    with WorkshopStore.open(data_dir, SLUG, readonly=True) as store:
+        assert [s.text for s in store.statements(1)] == ["Dit mag niet verloren gaan.", "en dit ook niet"]
+
+
+async def test_put_back_returns_the_unsaved_line(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=(160, 45)) as pilot:
+        screen = app.screen
+        fail_first(app.store, 1)
+        await type_line(pilot, "wt: terug in de invoer")
+        await settle(pilot)
+        await pilot.press("f10")
+        assert screen.query_one("#capture").value == "wt: terug in de invoer"
+        assert screen.query_one("#record").row_count == 0 and screen.unsaved() == []
+        await pilot.press("enter")  # the fault is gone: saves now
+        await settle(pilot)
+    with WorkshopStore.open(data_dir, SLUG, readonly=True) as store:
+        assert [s.text for s in store.statements(1)] == ["terug in de invoer"]
+
+
+async def test_quit_with_unsaved_refuses_then_writes_rescue_file(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=(160, 45)) as pilot:
+        fail_first(app.store, 100)
+        await type_line(pilot, "wt: “gered”")
+        await settle(pilot)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ConfirmQuit"  # refused, asking
+        await pilot.press("escape")  # wait
+        await pilot.pause()
+        assert type(app.screen).__name__ == "LiveScreen" and app.is_running
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        await pilot.press("s")  # quit anyway
+        await pilot.pause()
+    rescue = list(data_dir.glob("rescue-*.txt"))
+    assert len(rescue) == 1 and "wt: “gered”" in rescue[0].read_text(encoding="utf-8")
+
+
+async def test_locked_workshop_offers_read_only(data_dir: Path) -> None:
+    holder = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(f"""
+            import sys, time
+            from pathlib import Path
+            from facilitator.store.workshop import WorkshopStore
+            s = WorkshopStore.open(Path({str(data_dir)!r}), {SLUG!r})
+            print("ready", flush=True)
+            sys.stdin.read()
+        """)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        cwd=Path(__file__).resolve().parents[2])
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+        app = make_app(data_dir)
+        async with app.run_test(size=(160, 45)) as pilot:
+            await pilot.pause()
+            assert type(app.screen).__name__ == "LockedScreen"
+            assert "lombok-2026" in screen_text(app)
+            await pilot.press("l")
+            await pilot.pause()
+            screen = app.screen
+            assert type(screen).__name__ == "LiveScreen" and app.store.readonly
+            assert screen.query_one("#capture").disabled and screen.writer is None
+            assert "ALLEEN LEZEN" in screen_text(app)
+        app = make_app(data_dir)
+        async with app.run_test(size=(160, 45)) as pilot:
+            await pilot.pause()
+            await pilot.press("escape")  # refuse
+            await pilot.pause()
+        assert app.return_code == 1
+    finally:
+        holder.communicate("", timeout=10)
+
+
+async def test_recovery_lines_are_shown(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_open = WorkshopStore.open.__func__  # type: ignore[attr-defined]
+
+    def open_with_recovery(cls, *args, **kwargs):  # type: ignore[no-untyped-def]
+        store = real_open(cls, *args, **kwargs)
+        store.recovery = ["store.db: dropped a torn last record"]
+        return store
+
+    monkeypatch.setattr(WorkshopStore, "open", classmethod(open_with_recovery))
+    app = make_app(data_dir)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        assert any("dropped a torn last record" in str(n.message) for n in app._notifications)
