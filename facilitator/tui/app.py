@@ -48,7 +48,7 @@ class FacilitatorApp(App[int]):
     BINDINGS = [
         Binding("f1", "help", "Toetsen", id="app.help"),
         Binding("ctrl+q", "quit", "Stoppen", id="app.quit", priority=True),
-        Binding("ctrl+p", "command_palette", "Opdrachten", id="app.palette", show=False),
+        Binding("ctrl+p", "command_palette", "Opdrachten", show=False),
     ]
 
     def __init__(self, data_dir: Path, slug: str | None = None, session: int | None = None,

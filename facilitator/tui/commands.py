@@ -13,12 +13,12 @@ def screen_actions(screen: Any) -> list[tuple[str, str, Any, str]]:
     out: dict[str, tuple[str, str, Any, str]] = {}
     for key, active in screen.active_bindings.items():
         b = active.binding
-        if not b.description or b.action in ("command_palette",):
-            continue
+        if not b.id or not b.description:
+            continue  # only the app's own actions (all declared with an id)
         name = f"{b.description}"
         if name not in out:
             out[name] = (b.description, b.key_display or screen.app.get_key_display(b), active.node, b.action)
-    return sorted(out.values())
+    return list(out.values())
 
 
 class ActionsProvider(Provider):

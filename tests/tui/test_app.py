@@ -1,0 +1,101 @@
+"""Home screen, plan view, export, help (F1) and the command palette."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from facilitator.store.workshop import WorkshopStore
+
+from .helpers import SLUG, make_app, make_workshop, screen_text, settle, type_line
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    make_workshop(tmp_path)
+    return tmp_path
+
+
+async def test_home_lists_sessions_and_runs_one(data_dir: Path) -> None:
+    app = make_app(data_dir, slug=None, session=None)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "OWP1-3mrt2026" in text and "Evaluatie met de leidinggevenden" in text
+        await pilot.press("down", "enter")  # session 2
+        await pilot.pause()
+        assert type(app.screen).__name__ == "LiveScreen" and app.screen.number == 2
+        await type_line(pilot, "wt: in sessie twee")
+        await settle(pilot)
+    with WorkshopStore.open(data_dir, SLUG, readonly=True) as store:
+        assert [s.session for s in store.statements()] == [2]
+
+
+async def test_without_session_the_next_not_held_opens(data_dir: Path) -> None:
+    app = make_app(data_dir, session=None)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await type_line(pilot, "wt: iets")
+        await settle(pilot)
+    app = make_app(data_dir, session=None)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        assert app.screen.number == 2
+
+
+async def test_plan_screen(data_dir: Path) -> None:
+    app = make_app(data_dir, slug=None, session=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("p")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "wijkteammedewerker" in text and "Fatima" in text and "#werkwijze" in text
+        assert "Wie ben je, en bij welke bewoner" in text
+        await pilot.press("escape")
+        assert type(app.screen).__name__ == "HomeScreen"
+
+
+async def test_export_from_home(data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "work"
+    out.mkdir()
+    monkeypatch.chdir(out)
+    app = make_app(data_dir, slug=None, session=None)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+        messages = [str(n.message) for n in app._notifications]
+    assert (out / "exports" / f"{SLUG}.md").exists(), messages
+
+
+async def test_help_lists_every_key(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=(120, 45)) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HelpScreen"
+        text = screen_text(app)
+        for words in ("Start/pauze", "Volgende stap", "Vorige stap", "Bewerk uitspraak", "Verwijder uitspraak",
+                      "Ongedaan maken", "Nu opslaan", "Niet-opgeslagen terugzetten", "Aanwezig", "Stoppen"):
+            assert words in text, words
+        await pilot.press("escape")
+        assert type(app.screen).__name__ == "LiveScreen"
+
+
+async def test_every_binding_is_in_the_palette(data_dir: Path) -> None:
+    from facilitator.tui.commands import screen_actions
+
+    app = make_app(data_dir, lang="en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        names = {d for d, *_ in screen_actions(app.screen)}
+        for binding in type(app.screen).BINDINGS:
+            assert binding.id is not None
+        assert {"Start/pause", "Next step", "Previous step", "Edit statement", "Delete statement", "Undo",
+                "Save now", "Put unsaved back", "Attendance", "Actions", "Keys", "Quit"} <= names
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"next step")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.clock.current_step == 1
