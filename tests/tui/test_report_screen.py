@@ -13,7 +13,7 @@ from facilitator.domain.records import Finding, Statement
 from facilitator.store.workshop import StoreWriteError, WorkshopStore
 from facilitator.tui.screens.report import ReportScreen
 from facilitator.tui.widgets.report_findings import FindingEditor, FindingsPane
-from facilitator.tui.widgets.report_overview import bar, count_overview
+from facilitator.tui.widgets.report_overview import bar, session_rows
 from facilitator.tui.widgets.report_picker import PickStatements, StatementFilter, filter_statements
 from facilitator.tui.widgets.report_texts import TextsPane, next_steps_list
 
@@ -96,14 +96,23 @@ def test_bar_scales_to_width() -> None:
     assert bar(3, 16, 2) == "▍"
 
 
-def test_count_overview_per_theme_role_and_session(store: WorkshopStore) -> None:
-    counts = count_overview(store.snapshot())
-    assert counts.cells[("werkwijze", "wt")] == 1 and counts.cells[("werkwijze", "jw")] == 1
-    assert counts.theme_totals["doorverwijzen"] == 2 and counts.theme_totals["taal"] == 1
-    assert counts.roles == ["wt", "jw", "bib", "lg", None]
-    assert counts.statements == 6
-    assert counts.sessions[1] == (3, 2, 1) and counts.sessions[4] == (0, 0, 0)
-    assert count_overview(store.snapshot(), session=2).themes == ["doorverwijzen", "taal"]
+def test_session_rows_count_statements_quotes_and_key(store: WorkshopStore) -> None:
+    rows = session_rows(store.snapshot())
+    assert rows == {1: (3, 2, 1), 2: (2, 2, 1), 3: (1, 0, 0), 4: (0, 0, 0)}
+
+
+async def test_overview_draws_theme_by_role_with_bars(store: WorkshopStore) -> None:
+    app = Host(store)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("f4")
+        table = app.screen.query_one("#overview-themes", DataTable)
+        row = table.get_row("theme-doorverwijzen")
+        assert row[0] == "Doorverwijzen en warme overdracht" and row[-2] == 2
+        assert row[-1] == "█" * 20  # the largest theme fills the bar
+        assert table.get_row("theme-taal")[-1] == "█" * 10
+        await pilot.press("s")  # session 1 only
+        assert "OWP1-3mrt2026" in str(app.screen.query_one("#overview-scope").render())
+        assert table.row_count == 2  # werkwijze, regels
 
 
 def test_next_steps_one_per_line() -> None:
@@ -226,3 +235,74 @@ async def test_a_failed_save_keeps_the_text_and_says_so(store: WorkshopStore, mo
         assert store.report_text().conclusion == "Conclusie"
         assert not banner.has_class("-shown")
         assert not screen.query_one(FindingsPane).unsaved
+
+
+def notices(app: App) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def test_export_writes_the_report_with_findings_and_codes(store: WorkshopStore, tmp_path: Path) -> None:
+    ids = ids_by_text(store)
+    store.save_finding(Finding(text="Ruben en de anderen bedoelen iets anders met doorverwijzen.", position=0,
+                               statements=[ids[STATEMENTS[3].text], ids[STATEMENTS[0].text]]))
+    out = tmp_path / "exports"
+    app = Host(store, export_dir=out)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("f5")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        preview = app.screen.query_one("#preview-pane")
+        assert "Voor ons betekent doorverwijzen een warme overdracht" in preview.text
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        report = (out / "lombok-2026.md").read_text(encoding="utf-8")
+        assert "bedoelen iets anders met doorverwijzen" in report
+        assert "Ruben" not in report  # the seat's name never leaves the machine
+        assert "“Voor ons betekent doorverwijzen een warme overdracht” (OWP2-17mrt2026)" in report
+        assert "“Ik wist niet dat de bibliotheek ook huiswerkbegeleiding doet” (OWP1-3mrt2026)" in report
+        assert report.index("warme overdracht”") < report.index("huiswerkbegeleiding doet”")  # attached order
+        assert sorted(p.name for p in out.iterdir()) == [
+            "lombok-2026-OWP1-3mrt2026.md", "lombok-2026-OWP2-17mrt2026.md", "lombok-2026-OWP3-7apr2026.md",
+            "lombok-2026.md"]
+        [message] = [m for m in notices(app) if "Geëxporteerd" in m]
+        assert str(out / "lombok-2026.md") in message
+        assert "1 naam/namen vervangen" in message
+
+
+async def test_preview_says_when_the_summary_is_a_draft(store: WorkshopStore) -> None:
+    app = Host(store, lang="en")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("f5")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        note = str(app.screen.query_one("#preview-note").render())
+        assert "No findings written yet" in note
+        assert "Doorverwijzen is bij ons gewoon een folder meegeven" in app.screen.query_one("#preview-pane").text
+
+
+# -- snapshots ---------------------------------------------------------------------------
+
+
+def snapshot_app(tmp_path: Path) -> Host:
+    store = make_store(tmp_path)
+    ids = ids_by_text(store)
+    store.save_finding(Finding(text="Doorverwijzen betekent niet voor iedereen hetzelfde.", position=0,
+                               statements=[ids[STATEMENTS[2].text], ids[STATEMENTS[3].text]]))
+    store.save_finding(Finding(text="Men kent elkaars werkwijze nog nauwelijks.", position=1,
+                               statements=[ids[STATEMENTS[0].text]]))
+    app = Host(store)
+    return app
+
+
+async def _steady(pilot) -> None:
+    for area in pilot.app.screen.query(TextArea):
+        area.cursor_blink = False
+    await pilot.pause()
+
+
+def test_snapshot_80x24(snap_compare, tmp_path: Path) -> None:
+    assert snap_compare(snapshot_app(tmp_path), terminal_size=(80, 24), run_before=_steady)
+
+
+def test_snapshot_160x45(snap_compare, tmp_path: Path) -> None:
+    assert snap_compare(snapshot_app(tmp_path), terminal_size=(160, 45), run_before=_steady)

@@ -32,8 +32,12 @@ TEXT = {
     "nl": {
         "key.report.back": "Terug",
         "key.report.save": "Opslaan",
-        "key.report.export": "Exporteren",
+        "key.report.export": "Export",
         "key.report.tab.findings": "Bevindingen",
+        "group.report.tab.findings": "Tabblad",
+        "group.report.tab.texts": "Tabblad",
+        "group.report.tab.overview": "Tabblad",
+        "group.report.tab.preview": "Tabblad",
         "key.report.tab.texts": "Teksten",
         "key.report.tab.overview": "Overzicht",
         "key.report.tab.preview": "Voorbeeld",
@@ -55,6 +59,10 @@ TEXT = {
         "key.report.save": "Save",
         "key.report.export": "Export",
         "key.report.tab.findings": "Findings",
+        "group.report.tab.findings": "Tab",
+        "group.report.tab.texts": "Tab",
+        "group.report.tab.overview": "Tab",
+        "group.report.tab.preview": "Tab",
         "key.report.tab.texts": "Texts",
         "key.report.tab.overview": "Overview",
         "key.report.tab.preview": "Preview",
@@ -74,6 +82,7 @@ TEXT = {
 }
 
 TABS = ("findings", "texts", "overview", "preview")
+TAB_KEYS = Binding.Group("Tabs", compact=True)
 WIDE = 120  # columns from which the findings pane lays out side by side
 
 
@@ -85,10 +94,10 @@ class ReportScreen(Screen):
         Binding("escape", "back", "Back", id="report.back"),
         Binding("ctrl+s", "save", "Save", id="report.save"),
         Binding("ctrl+o", "export", "Export", id="report.export"),
-        Binding("f2", "tab('findings')", "Findings", id="report.tab.findings"),
-        Binding("f3", "tab('texts')", "Texts", id="report.tab.texts"),
-        Binding("f4", "tab('overview')", "Overview", id="report.tab.overview"),
-        Binding("f5", "tab('preview')", "Preview", id="report.tab.preview"),
+        Binding("f2", "tab('findings')", "Findings", id="report.tab.findings", group=TAB_KEYS),
+        Binding("f3", "tab('texts')", "Texts", id="report.tab.texts", group=TAB_KEYS),
+        Binding("f4", "tab('overview')", "Overview", id="report.tab.overview", group=TAB_KEYS),
+        Binding("f5", "tab('preview')", "Preview", id="report.tab.preview", group=TAB_KEYS),
     ]
     PREVIEW_DELAY = 0.4  # seconds of quiet before the preview is rendered again
 

@@ -27,14 +27,18 @@ TEXT = {
         "key.report.finding.edit": "Tekst",
         "key.report.finding.up": "Omhoog",
         "key.report.finding.down": "Omlaag",
-        "key.report.finding.delete": "Verwijderen",
-        "key.report.finding.undo": "Terugzetten",
-        "key.report.finding.attach": "Uitspraken",
+        "key.report.finding.delete": "Wis",
+        "key.report.finding.undo": "Herstel",
+        "key.report.finding.attach": "Koppel",
         "key.report.finding.done": "Klaar",
         "key.report.quote.up": "Omhoog",
+        "group.report.finding.up": "Schuif",
+        "group.report.finding.down": "Schuif",
+        "group.report.quote.up": "Schuif",
+        "group.report.quote.down": "Schuif",
         "key.report.quote.down": "Omlaag",
-        "key.report.quote.detach": "Loskoppelen",
-        "key.report.quote.attach": "Uitspraken",
+        "key.report.quote.detach": "Ontkoppel",
+        "key.report.quote.attach": "Koppel",
         "findings": "Bevindingen",
         "finding": "Bevinding",
         "quotes": "Citaten",
@@ -57,12 +61,16 @@ TEXT = {
         "key.report.finding.down": "Move down",
         "key.report.finding.delete": "Delete",
         "key.report.finding.undo": "Restore",
-        "key.report.finding.attach": "Statements",
+        "key.report.finding.attach": "Attach",
         "key.report.finding.done": "Done",
         "key.report.quote.up": "Move up",
+        "group.report.finding.up": "Move",
+        "group.report.finding.down": "Move",
+        "group.report.quote.up": "Move",
+        "group.report.quote.down": "Move",
         "key.report.quote.down": "Move down",
         "key.report.quote.detach": "Detach",
-        "key.report.quote.attach": "Statements",
+        "key.report.quote.attach": "Attach",
         "findings": "Findings",
         "finding": "Finding",
         "quotes": "Quotes",
@@ -81,6 +89,9 @@ TEXT = {
 }
 
 
+MOVE = Binding.Group("Move", compact=True)
+
+
 def _on_pane(widget: DataTable, action: str) -> None:
     """Run `action` (e.g. "move(1)") on the FindingsPane around `widget`."""
     _, name, params = parse_action(action)
@@ -92,8 +103,8 @@ class FindingsTable(DataTable):
         Binding("n", "pane('new')", "New", id="report.finding.new"),
         Binding("enter,e", "pane('edit')", "Text", id="report.finding.edit"),
         Binding("a", "pane('attach')", "Statements", id="report.finding.attach"),
-        Binding("alt+up,ctrl+up", "pane('move(-1)')", "Move up", id="report.finding.up"),
-        Binding("alt+down,ctrl+down", "pane('move(1)')", "Move down", id="report.finding.down"),
+        Binding("alt+up,ctrl+up", "pane('move(-1)')", "Move up", id="report.finding.up", group=MOVE),
+        Binding("alt+down,ctrl+down", "pane('move(1)')", "Move down", id="report.finding.down", group=MOVE),
         Binding("delete", "pane('delete')", "Delete", id="report.finding.delete"),
         Binding("u", "pane('undo')", "Restore", id="report.finding.undo"),
     ]
@@ -101,12 +112,17 @@ class FindingsTable(DataTable):
     def action_pane(self, action: str) -> None:
         _on_pane(self, action)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "pane" and parameters == ("undo",):
+            return self.query_ancestor(FindingsPane).deleted is not None
+        return True
+
 
 class AttachedTable(DataTable):
     BINDINGS = [
         Binding("a", "pane('attach')", "Statements", id="report.quote.attach"),
-        Binding("alt+up,ctrl+up", "pane('move_quote(-1)')", "Move up", id="report.quote.up"),
-        Binding("alt+down,ctrl+down", "pane('move_quote(1)')", "Move down", id="report.quote.down"),
+        Binding("alt+up,ctrl+up", "pane('move_quote(-1)')", "Move up", id="report.quote.up", group=MOVE),
+        Binding("alt+down,ctrl+down", "pane('move_quote(1)')", "Move down", id="report.quote.down", group=MOVE),
         Binding("delete,x", "pane('detach')", "Detach", id="report.quote.detach"),
     ]
 
@@ -162,15 +178,19 @@ class FindingsPane(Vertical):
     def on_mount(self) -> None:
         for widget in (self.query_one(FindingsTable), self.query_one(AttachedTable), self.query_one(FindingEditor)):
             localize_bindings(widget, TEXT, self.lang)
-        table = self.query_one(FindingsTable)
-        table.add_column("#", key="n", width=3)
-        table.add_column(self.t("finding"), key="text")
-        table.add_column(self.t("quotes"), key="quotes", width=7)
-        attached = self.query_one(AttachedTable)
-        attached.add_column(self.t("code"), key="code")
-        attached.add_column(self.t("role"), key="role")
-        attached.add_column(self.t("text"), key="text")
         self.reload()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._refit)
+
+    def _refit(self) -> None:
+        f = self.current()
+        self._fill(f.id if f else None)
+
+    def _text_width(self, table: DataTable, fixed: int) -> int:
+        """Cells left for the text column: the table's width less the other columns and padding."""
+        width = table.size.width or 80
+        return max(20, width - fixed)
 
     # -- reading ---------------------------------------------------------------
 
@@ -182,8 +202,11 @@ class FindingsPane(Vertical):
 
     def _fill(self, cursor_id: int | None) -> None:
         table = self.query_one(FindingsTable)
-        table.clear()
-        width = max(20, self.size.width - 16) if self.size.width else 60
+        table.clear(columns=True)
+        width = self._text_width(table, 3 + 7 + 8)
+        table.add_column("#", key="n", width=3)
+        table.add_column(self.t("finding"), key="text", width=width)
+        table.add_column(self.t("quotes"), key="quotes", width=7)
         for i, f in enumerate(self.findings, 1):
             text = self._shown_text(f)
             table.add_row(str(i), one_line(text, width) if text.strip() else self.t("empty"), len(f.statements),
@@ -211,8 +234,10 @@ class FindingsPane(Vertical):
         """Load the finding under the cursor into the editor and the attached table."""
         f = self.current()
         editor = self.query_one(FindingEditor)
-        if not self.unsaved:  # never replace text that is not saved yet
-            self.editing = f.id if f else None
+        new_id = f.id if f else None
+        # Switch the editor to another finding only once its text is saved: never drop typed text.
+        if new_id != self.editing and self.save_text(refill=False):
+            self.editing = new_id
             with editor.prevent(TextArea.Changed):
                 editor.load_text(f.text if f else "")
             editor.disabled = f is None
@@ -228,7 +253,11 @@ class FindingsPane(Vertical):
 
     def _fill_attached(self, f: Finding | None, cursor: int = 0) -> None:
         table = self.query_one(AttachedTable)
-        table.clear()
+        table.clear(columns=True)
+        width = self._text_width(table, 14 + 22 + 8)
+        table.add_column(self.t("code"), key="code", width=14)
+        table.add_column(self.t("role"), key="role", width=22)
+        table.add_column(self.t("text"), key="text", width=width)
         n = self.number_of(f.id) if f else 0
         self.query_one("#attached-label", Static).update(self.t("attached", n=n) if f else "")
         if f is None:
@@ -240,15 +269,12 @@ class FindingsPane(Vertical):
                 continue
             mark = "“" if st.kind == "quote" else ""
             table.add_row(self._codes.get(st.session, "?"), role_phrase(self.store.plan, st.speaker, self.lang),
-                          mark + one_line(st.text, 300))
+                          mark + one_line(st.text, width))
         if f.statements:
             table.move_cursor(row=min(cursor, len(f.statements) - 1))
 
     @on(DataTable.RowHighlighted, "#findings-table")
     def _row_changed(self, event: DataTable.RowHighlighted) -> None:
-        f = self.current()
-        if f is not None and f.id != self.editing:
-            self.save_text()
         self._show_current()
 
     # -- saving ----------------------------------------------------------------
@@ -261,7 +287,7 @@ class FindingsPane(Vertical):
             return None
         return saved
 
-    def save_text(self) -> bool:
+    def save_text(self, refill: bool = True) -> bool:
         """Save the editor's text if it differs from the stored one. False when the save failed."""
         if self.editing is None:
             return True
@@ -280,7 +306,9 @@ class FindingsPane(Vertical):
         self.findings = [saved if x.id == saved.id else x for x in self.findings]
         self.post_message(self.Saved())
         self.post_message(self.Changed())
-        self._fill(self.current().id if self.current() else None)
+        if refill:
+            current = self.current()
+            self._fill(current.id if current else None)
         return True
 
     def editing_findings(self) -> list[Finding]:
@@ -368,6 +396,7 @@ class FindingsPane(Vertical):
             self.post_message(self.SaveFailed(str(exc)))
             return
         self.deleted = keep
+        self.query_one(FindingsTable).refresh_bindings()
         if self.editing == f.id:
             self.editing, self.unsaved = None, False
         self.reload()
@@ -382,6 +411,7 @@ class FindingsPane(Vertical):
         if restored is None:
             return
         self.deleted = None
+        self.query_one(FindingsTable).refresh_bindings()
         order = [x for x in self.findings]
         order.insert(min(f.position, len(order)), restored)
         for pos, item in enumerate(order):

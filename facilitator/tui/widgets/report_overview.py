@@ -1,15 +1,15 @@
 """Overview: statements per theme × role, per session or for the whole series,
-drawn as bars. `count_overview` and `bar` are pure helpers."""
+drawn as bars. The counting is facilitator.domain.overview's; `bar` and
+`session_rows` are pure helpers."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass, field
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
+from facilitator.domain.overview import ThemeRoleCounts, theme_role_counts
 from facilitator.domain.workshop import WorkshopData
 from facilitator.tui.i18n import tr
 from facilitator.tui.widgets.report_common import localize_bindings, session_codes
@@ -57,44 +57,13 @@ def bar(value: int, maximum: int, width: int) -> str:
     return "█" * full + (_EIGHTHS[rest] if rest else "")
 
 
-@dataclass(frozen=True)
-class OverviewCounts:
-    roles: list[str | None]  # role keys as columns, in plan order; None: unknown speaker
-    themes: list[str | None]  # theme keys as rows; None: statements without a theme
-    cells: dict[tuple[str | None, str | None], int] = field(default_factory=dict)  # (theme, role) -> n
-    theme_totals: dict[str | None, int] = field(default_factory=dict)  # statements per theme
-    statements: int = 0  # statements in scope (a statement with two themes counts once)
-    # per session: number -> (statements, quotes, key statements), for the whole series
-    sessions: dict[int, tuple[int, int, int]] = field(default_factory=dict)
-
-
-def count_overview(data: WorkshopData, session: int | None = None) -> OverviewCounts:
-    """Count statements per theme and role (for one session or all), and per session."""
-    plan = data.plan
-    in_scope = [s for s in data.statements if session is None or s.session == session]
-    cells: dict[tuple[str | None, str | None], int] = {}
-    totals: dict[str | None, int] = {}
-    seen_roles: set[str | None] = set()
-    for st in in_scope:
-        role = plan.role_of(st.speaker)
-        rkey = role.key if role else None
-        seen_roles.add(rkey)
-        for theme in st.themes or [None]:
-            cells[(theme, rkey)] = cells.get((theme, rkey), 0) + 1
-            totals[theme] = totals.get(theme, 0) + 1
-    roles: list[str | None] = [r.key for r in plan.roles if r.key in seen_roles]
-    if None in seen_roles:
-        roles.append(None)
-    known = [t.key for t in data.themes]
-    themes: list[str | None] = [k for k in known if k in totals]
-    themes += sorted(k for k in totals if k is not None and k not in known)
-    if None in totals:
-        themes.append(None)
-    per_session: dict[int, tuple[int, int, int]] = {}
-    for s in sorted(plan.sessions, key=lambda s: s.number):
+def session_rows(data: WorkshopData) -> dict[int, tuple[int, int, int]]:
+    """Session number -> (statements, quotes, key statements), for every planned session."""
+    rows = {}
+    for s in sorted(data.plan.sessions, key=lambda s: s.number):
         sts = data.session_statements(s.number)
-        per_session[s.number] = (len(sts), sum(st.kind == "quote" for st in sts), sum(st.key for st in sts))
-    return OverviewCounts(roles, themes, cells, totals, len(in_scope), per_session)
+        rows[s.number] = (len(sts), sum(st.kind == "quote" for st in sts), sum(st.key for st in sts))
+    return rows
 
 
 class OverviewPane(Vertical):
@@ -121,17 +90,17 @@ class OverviewPane(Vertical):
 
     def show(self, data: WorkshopData) -> None:
         self._data = data
-        counts = count_overview(data, self.scope)
+        counts = theme_role_counts(data, self.scope)
         codes = session_codes(data.plan)
         if self.scope is None:
-            title = self.t("scope.series", n=counts.statements)
+            title = self.t("scope.series", n=counts.total)
         else:
-            title = self.t("scope.session", number=self.scope, code=codes.get(self.scope, "?"), n=counts.statements)
+            title = self.t("scope.session", number=self.scope, code=codes.get(self.scope, "?"), n=counts.total)
         self.query_one("#overview-scope", Static).update(title)
         self._fill_themes(data, counts)
-        self._fill_sessions(counts, codes)
+        self._fill_sessions(session_rows(data), codes)
 
-    def _fill_themes(self, data: WorkshopData, counts: OverviewCounts) -> None:
+    def _fill_themes(self, data: WorkshopData, counts: ThemeRoleCounts) -> None:
         table = self.query_one("#overview-themes", DataTable)
         table.clear(columns=True)
         table.add_column(self.t("theme"))
@@ -141,20 +110,20 @@ class OverviewPane(Vertical):
         table.add_column(self.t("total"))
         table.add_column("", width=self.BAR_WIDTH)
         top = max(counts.theme_totals.values(), default=0)
-        for theme in counts.themes:
+        for theme in counts.used_themes():
             label = data.theme_label(theme) if theme else self.t("no_theme")
-            row = [label] + [counts.cells.get((theme, r), 0) or "" for r in counts.roles]
+            row = [label] + [counts.count(theme, r) or "" for r in counts.roles]
             total = counts.theme_totals.get(theme, 0)
             table.add_row(*row, total, bar(total, top, self.BAR_WIDTH), key=f"theme-{theme}")
 
-    def _fill_sessions(self, counts: OverviewCounts, codes: dict[int, str]) -> None:
+    def _fill_sessions(self, rows: dict[int, tuple[int, int, int]], codes: dict[int, str]) -> None:
         table = self.query_one("#overview-sessions", DataTable)
         table.clear(columns=True)
         for label in ("session", "statements", "quotes", "key"):
             table.add_column(self.t(label))
         table.add_column("", width=self.BAR_WIDTH)
-        top = max((n for n, _, _ in counts.sessions.values()), default=0)
-        for number, (n, quotes, key) in counts.sessions.items():
+        top = max((n for n, _, _ in rows.values()), default=0)
+        for number, (n, quotes, key) in rows.items():
             marker = "▶ " if number == self.scope else ""
             table.add_row(f"{marker}{number} · {codes[number]}", n, quotes, key, bar(n, top, self.BAR_WIDTH),
                           key=f"session-{number}")
