@@ -64,6 +64,8 @@ class FacilitatorApp(App[int]):
         self.use_bell = bell
         self.store: Any = None
         self.rang = 0  # bells rung, for tests
+        self.cursor_blink = True
+        self.retry_interval = 2.0  # seconds between retries of a failed save
         self.title = tr(TEXT, lang, "title")
         self._localise_bindings()
 

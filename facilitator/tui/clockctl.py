@@ -11,15 +11,18 @@ from typing import Literal
 
 from facilitator.domain.records import SessionClock, StepTiming
 
-State = Literal["idle", "running", "paused"]
+State = Literal["idle", "running", "paused", "done"]
 
 
 def state(clock: SessionClock) -> State:
+    """"done": the current step has ended (a session closed by another tool, e.g. the demo)."""
     if clock.started_at is None:
         return "idle"
     timing = clock.steps.get(clock.current_step)
     if timing is not None and timing.paused_at is not None:
         return "paused"
+    if timing is not None and timing.end is not None:
+        return "done"
     return "running"
 
 
@@ -38,6 +41,8 @@ def toggle(clock: SessionClock, now: float) -> SessionClock:
     t = _timing(clock, clock.current_step)
     if current == "idle":
         clock.started_at = now
+        _open(t, now)
+    elif current == "done":
         _open(t, now)
     elif current == "running":
         if t.start is None:
@@ -84,7 +89,12 @@ def step_elapsed(clock: SessionClock, step: int, now: float) -> float:
 
 
 def session_elapsed(clock: SessionClock, now: float) -> float:
-    return max(0.0, now - clock.started_at) if clock.started_at is not None else 0.0
+    if clock.started_at is None:
+        return 0.0
+    timing = clock.steps.get(clock.current_step)
+    if state(clock) == "done" and timing is not None and timing.end is not None:
+        now = timing.end
+    return max(0.0, now - clock.started_at)
 
 
 def level(elapsed: float, planned_minutes: int) -> Literal["ok", "warning", "over"]:

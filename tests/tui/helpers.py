@@ -45,6 +45,8 @@ def make_app(data_dir: Path, slug: str | None = SLUG, session: int | None = 1, l
 
     app = FacilitatorApp(data_dir, slug, session, lang, now=clock or FakeClock(), bell=False, **kwargs)
     app.retry_interval = 3600.0  # retries are driven by the tests
+    app.cursor_blink = False
+    app.animation_level = "none"
     return app
 
 

@@ -57,7 +57,7 @@ class HomeScreen(Screen):
 
         localise(self, TEXT, getattr(self.app, "lang", "nl"))
         table = self.query_one(DataTable)
-        for key in ("workshop", "code", "date", "title", "held"):
+        for key in ("workshop", "code", "date", "held", "title"):
             table.add_column(self.t(key), key=key)
         self.action_reload()
         table.focus()
@@ -79,13 +79,13 @@ class HomeScreen(Screen):
                 with WorkshopStore.open(self.data_dir, slug, readonly=True) as store:
                     data = store.snapshot()
             except StoreError as exc:
-                table.add_row(slug, "", "", self.t("locked", message=exc), "", key=f"{slug}|")
+                table.add_row(slug, "", "", "", self.t("locked", message=exc), key=f"{slug}|")
                 continue
             plan = data.plan
             for s in sorted(plan.sessions, key=lambda s: s.number):
                 held = data.is_held(s.number)
-                table.add_row(Text(slug, style="bold"), plan.code_of(s), s.date.isoformat(), s.title or "",
-                              self.t("yes") if held else self.t("no"), key=f"{slug}|{s.number}")
+                table.add_row(Text(slug, style="bold"), plan.code_of(s), s.date.isoformat(),
+                              self.t("yes") if held else self.t("no"), s.title or "", key=f"{slug}|{s.number}")
 
     def _selected(self) -> tuple[str, int | None] | None:
         table = self.query_one(DataTable)

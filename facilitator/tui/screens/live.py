@@ -217,6 +217,7 @@ class LiveScreen(Screen):
         table = self.query_one(ActionsTable)
         table.call_after_refresh(self._fill_actions)
         capture = self.query_one(CaptureLine)
+        capture.cursor_blink = getattr(self.app, "cursor_blink", True)
         if self.store.readonly:
             capture.disabled = True
             self.query_one(Preview).show(self.t("readonly", reason=self.t("readonly.reason")), warning=True)

@@ -9,9 +9,9 @@ from facilitator.tui import clockctl
 from facilitator.tui.i18n import tr
 
 TEXT = {
-    "nl": {"idle": "⏹ niet gestart (F5)", "running": "▶ loopt", "paused": "⏸ gepauzeerd",
+    "nl": {"idle": "⏹ niet gestart (F5)", "running": "▶ loopt", "paused": "⏸ gepauzeerd", "done": "⏹ afgelopen (F5: verder)",
            "step": "Stap {n}/{total}", "session": "sessie {time}", "over": "over tijd"},
-    "en": {"idle": "⏹ not started (F5)", "running": "▶ running", "paused": "⏸ paused",
+    "en": {"idle": "⏹ not started (F5)", "running": "▶ running", "paused": "⏸ paused", "done": "⏹ ended (F5: resume)",
            "step": "Step {n}/{total}", "session": "session {time}", "over": "over time"},
 }
 
@@ -31,7 +31,7 @@ class ClockBar(Widget):
     def show(self, *, state: str, step: int, total: int, elapsed: float, planned: int, session: float) -> None:
         t = lambda key, **v: tr(TEXT, self.lang, key, **v)  # noqa: E731
         planned_s = planned * 60
-        self.level = clockctl.level(elapsed, planned) if state != "idle" else "ok"
+        self.level = clockctl.level(elapsed, planned) if state in ("running", "paused") else "ok"
         self.fraction = min(1.0, elapsed / planned_s) if planned_s else 0.0
         line = Text(no_wrap=True, overflow="ellipsis")
         line.append(t("step", n=step + 1, total=total) + "  ", style="bold")
