@@ -595,7 +595,8 @@ def open_db(path: Path, *, readonly: bool = False,
         if rep.legacy:
             notes.append(f"{path.name} was in the old format: converted; original kept as {aside.name}")
         else:
-            notes.append(f"{path.name} was damaged ({_damage(rep)}): recovered {rep.ops} changes; "
+            notes.append(f"{path.name} was damaged ({_damage(rep)}): {sum(len(t) for t in rep.tables.values())} records "
+                         f"recovered; "
                          f"original kept as {aside.name}")
     try:
         fd = os.open(path, os.O_RDWR | os.O_APPEND)

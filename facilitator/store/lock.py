@@ -45,6 +45,9 @@ class WorkshopLock:
         except Timeout:
             raise StoreLocked(f"workshop {self.directory.name!r} is open in another process "
                               f"({describe_holder(self.directory)}); close it there, or open it read-only") from None
+        for stale in self.directory.glob(f"{INFO_NAME}.tmp-*"):  # a holder killed while writing it
+            with contextlib.suppress(OSError):
+                stale.unlink()
         try:
             _write_info(self.info_path)
         except OSError:
