@@ -136,7 +136,6 @@ class ReportScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#findings-table").focus()
-        self.schedule_preview(0)
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width >= WIDE, "-wide")
@@ -220,7 +219,9 @@ class ReportScreen(Screen):
         self.schedule_preview()
 
     def schedule_preview(self, delay: float | None = None) -> None:
-        """Render the preview once typing has paused (debounced)."""
+        """Render the preview once typing has paused (debounced); only while it is on screen."""
+        if self.query_one(TabbedContent).active != "preview":
+            return  # rendered afresh when the tab is shown
         if self._preview_timer is not None:
             self._preview_timer.stop()
             self._preview_timer = None
@@ -258,7 +259,7 @@ class ReportScreen(Screen):
 
             docs = render_all(self.store.snapshot())
             paths = write_documents(docs, self.export_dir)
-        except (OSError, StoreError) as exc:
+        except (OSError, ValueError, StoreError) as exc:
             self.notify(self.t("export_failed", error=exc), severity="error", timeout=10)
             return
         message = self.t("exported", paths="\n".join(str(p) for p in paths))

@@ -131,6 +131,7 @@ class PickStatements(ModalScreen[list[int] | None]):
         Binding("down", "to_table", show=False),
     ]
     SEARCH_DELAY = 0.15  # seconds of quiet typing before the list is filtered again
+    PAGE = 400  # rows added to the table at a time; more follow as the cursor nears the end
 
     def __init__(self, plan: Plan, themes: list[Theme], statements: list[Statement], *,
                  finding_number: int, attached: Iterable[int] = (), lang: str = "nl") -> None:
@@ -143,6 +144,7 @@ class PickStatements(ModalScreen[list[int] | None]):
         self.lang = lang
         self.picked: list[int] = []
         self.shown: list[Statement] = []
+        self._loaded = 0  # how many of `shown` are in the table
         self._codes = session_codes(plan)
         self._timer: Timer | None = None
         localize_bindings(self, TEXT, lang)
@@ -195,9 +197,22 @@ class PickStatements(ModalScreen[list[int] | None]):
         self.shown = filter_statements(self.statements, self.plan, self.current_filter())
         table = self.query_one("#pick-table", DataTable)
         table.clear()
-        width = max(20, self.app.size.width - 60)
-        table.add_rows(self._row(st, width) for st in self.shown)
+        self._loaded = 0
+        self._load_more()
         self._count()
+
+    def _load_more(self) -> None:
+        """Put the next PAGE filtered statements in the table (a table of 10,000 rows takes a second to fill)."""
+        table = self.query_one("#pick-table", DataTable)
+        width = max(20, self.app.size.width - 60)
+        page = self.shown[self._loaded:self._loaded + self.PAGE]
+        table.add_rows(self._row(st, width) for st in page)
+        self._loaded += len(page)
+
+    @on(DataTable.RowHighlighted, "#pick-table")
+    def _near_end(self, event: DataTable.RowHighlighted) -> None:
+        if self._loaded < len(self.shown) and event.cursor_row >= self._loaded - self.PAGE // 4:
+            self._load_more()
 
     def _row(self, st: Statement, width: int) -> list[str]:
         mark = "✓" if st.id in self.picked else ("●" if st.id in self.attached else "")
