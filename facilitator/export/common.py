@@ -26,6 +26,7 @@ class Context:
         self.names = data.plan.names()
         self.codes = {s.number: data.plan.code_of(s) for s in data.plan.sessions}
         self.theme_labels = {t.key: t.label for t in data.themes}
+        self.plan_themes = {t.key for t in data.plan.themes}
         self.redactions = 0
         self._redacted: dict[str, tuple[str, int]] = {}
 
@@ -65,15 +66,16 @@ class Context:
     def code(self, number: int) -> str:
         return line(self.codes.get(number, str(number)))
 
+    def theme_label(self, key: str) -> str:
+        """A theme's label; one created while tagging is session text, so redacted."""
+        label = self.theme_labels.get(key, key)
+        return label if key in self.plan_themes else self.redact(label)
+
     def theme_title(self, key: str | None) -> str:
-        if key is None:
-            return self.w["untagged_title"]
-        return line(self.theme_labels.get(key, key))
+        return self.w["untagged_title"] if key is None else line(self.theme_label(key))
 
     def theme_cell(self, key: str | None) -> str:
-        if key is None:
-            return self.w["untagged"]
-        return cell(self.theme_labels.get(key, key))
+        return self.w["untagged"] if key is None else cell(self.theme_label(key))
 
     # -- session text -------------------------------------------------------------
 

@@ -1,0 +1,64 @@
+"""Roles, never names: no participant name from the plan appears in any export."""
+
+from __future__ import annotations
+
+import re
+
+from facilitator.domain.plan import Theme
+from facilitator.domain.records import Finding
+from facilitator.export import render_all, render_minutes, render_report
+from tests.export.fixture import NAMES, workshop
+
+
+def everything_named():
+    """The fixture with a name in every kind of text the researcher or note-taker writes."""
+    data = workshop(
+        introduction="Ruben opende de reeks.",
+        analysis="Zoals FATIMA zei.",
+        next_steps=["Vraag ruben om het rooster."],
+        conclusion="Fatima en Ruben: dank.",
+    )
+    data.findings.append(Finding(id=3, text="Ruben-achtige situaties, zei fatima.", statements=[3]))
+    data.themes.append(Theme(key="ruben", label="ruben"))  # created while tagging
+    data.statements[1] = data.statements[1].model_copy(update={"themes": ["ruben"]})
+    return data
+
+
+def test_no_name_appears_in_any_export() -> None:
+    docs = render_all(everything_named())
+    assert len(docs) == 3
+    for doc in docs:
+        for name in NAMES:
+            assert not re.search(name, doc.text, re.IGNORECASE), (doc.filename, name)
+
+
+def test_names_become_the_role_label_and_are_counted() -> None:
+    data = everything_named()
+    minutes = render_minutes(data, 1)
+    assert "“\\[wijkteammedewerker\\] zei het al" in minutes.text
+    assert "1. \\[jongerenwerker\\] nodigt" not in minutes.text  # an action of session 1 ...
+    assert "2. \\[jongerenwerker\\] nodigt het wijkteam uit" in minutes.text  # ... is the second one
+    # statement 3 (1), action 2 (1), theme "ruben" in two tables (2)
+    assert minutes.redactions == 4
+    report = render_report(data)
+    assert "Vraag [jongerenwerker] om het rooster." in report.text  # researcher Markdown: not escaped
+    assert "[wijkteammedewerker] en [jongerenwerker]: dank." in report.text
+    assert report.redactions > 10
+
+
+def test_without_names_in_the_text_nothing_is_redacted() -> None:
+    data = workshop()
+    data.statements[2] = data.statements[2].model_copy(update={"text": "We komen dezelfde gezinnen tegen."})
+    data.actions[1] = data.actions[1].model_copy(update={"text": "Het wijkteam uitnodigen."})
+    assert render_minutes(data, 1).redactions == 0
+
+
+def test_seat_keys_never_appear_as_attribution() -> None:
+    for doc in render_all(workshop()):
+        for key in ("wt1", "wt2", "jw1", "bib1"):
+            assert key not in doc.text, (doc.filename, key)
+
+
+def test_colofon_people_are_not_participants_and_stay() -> None:
+    text = render_report(workshop()).text
+    assert "- Procesbegeleider: A. Visser" in text and "- Onderzoeker: B. de Groot" in text
