@@ -1,0 +1,73 @@
+"""write_documents: atomic files, private mode, loud failures that keep the old file."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from facilitator.export import Document
+from facilitator.export.files import write_documents
+
+
+def test_writes_each_document_creating_the_directory(tmp_path: Path) -> None:
+    out = tmp_path / "a" / "exports"
+    paths = write_documents([Document("x.md", "één\n", 0), Document("y.md", "y\n", 0)], out)
+    assert paths == [out / "x.md", out / "y.md"]
+    assert (out / "x.md").read_bytes() == "één\n".encode("utf-8")
+    assert sorted(p.name for p in out.iterdir()) == ["x.md", "y.md"]  # no temporary files left
+
+
+def test_mode_is_0600_by_default_whatever_the_umask(tmp_path: Path) -> None:
+    old = os.umask(0)
+    try:
+        write_documents([Document("x.md", "x\n", 0)], tmp_path)
+        write_documents([Document("y.md", "y\n", 0)], tmp_path, mode=0o644)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "x.md").stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "y.md").stat().st_mode) == 0o644
+
+
+def test_replaces_an_existing_file(tmp_path: Path) -> None:
+    (tmp_path / "x.md").write_text("old\n")
+    write_documents([Document("x.md", "new\n", 0)], tmp_path)
+    assert (tmp_path / "x.md").read_text() == "new\n"
+
+
+def test_a_failed_write_raises_and_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "x.md").write_text("old\n")
+
+    def no_space(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", no_space)
+    with pytest.raises(OSError, match="No space"):
+        write_documents([Document("x.md", "new\n", 0)], tmp_path)
+    assert (tmp_path / "x.md").read_text() == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["x.md"]
+
+
+def test_a_write_cut_short_by_the_file_size_limit_keeps_the_old_file(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    (tmp_path / "x.md").write_text("old\n")
+    code = ("import resource, signal, sys; from pathlib import Path; "
+            "signal.signal(signal.SIGXFSZ, signal.SIG_IGN); "
+            "resource.setrlimit(resource.RLIMIT_FSIZE, (1000, 1000)); "
+            "from facilitator.export import Document; from facilitator.export.files import write_documents; "
+            "write_documents([Document('x.md', 'y' * 5000, 0)], Path(sys.argv[1]))")
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.run([sys.executable, "-c", code, str(tmp_path)], cwd=root, capture_output=True, text=True)
+    assert proc.returncode != 0 and "File too large" in proc.stderr
+    assert (tmp_path / "x.md").read_text() == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["x.md"]
+
+
+@pytest.mark.parametrize("name", ["", "../x.md", "a/b.md", ".", ".."])
+def test_refuses_anything_but_a_plain_file_name(tmp_path: Path, name: str) -> None:
+    with pytest.raises(ValueError):
+        write_documents([Document(name, "x\n", 0)], tmp_path / "out")
