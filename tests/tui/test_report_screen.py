@@ -107,9 +107,9 @@ async def test_overview_draws_theme_by_role_with_bars(store: WorkshopStore) -> N
         await pilot.press("f4")
         table = app.screen.query_one("#overview-themes", DataTable)
         row = table.get_row("theme-doorverwijzen")
-        assert row[0] == "Doorverwijzen en warme overdracht" and row[-2] == 2
-        assert row[-1] == "█" * 20  # the largest theme fills the bar
-        assert table.get_row("theme-taal")[-1] == "█" * 10
+        assert row[:3] == ["Doorverwijzen en warme overdracht", 2, "█" * 20]  # the largest fills the bar
+        assert row[3:] == [1, "", 1, "", ""]  # wt, jw, bib, lg, unknown
+        assert table.get_row("theme-taal")[2] == "█" * 10
         await pilot.press("s")  # session 1 only
         assert "OWP1-3mrt2026" in str(app.screen.query_one("#overview-scope").render())
         assert table.row_count == 2  # werkwijze, regels

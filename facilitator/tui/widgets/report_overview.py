@@ -104,17 +104,17 @@ class OverviewPane(Vertical):
         table = self.query_one("#overview-themes", DataTable)
         table.clear(columns=True)
         table.add_column(self.t("theme"))
-        for rkey in counts.roles:
-            role = data.plan.role(rkey) if rkey else None
-            table.add_column((role.plural_label if role else self.t("anyone")), key=f"role-{rkey}")
         table.add_column(self.t("total"))
         table.add_column("", width=self.BAR_WIDTH)
+        for rkey in counts.roles:  # after the bar: at 80 columns these scroll sideways
+            role = data.plan.role(rkey) if rkey else None
+            table.add_column((role.plural_label if role else self.t("anyone")), key=f"role-{rkey}")
         top = max(counts.theme_totals.values(), default=0)
         for theme in counts.used_themes():
             label = data.theme_label(theme) if theme else self.t("no_theme")
-            row = [label] + [counts.count(theme, r) or "" for r in counts.roles]
             total = counts.theme_totals.get(theme, 0)
-            table.add_row(*row, total, bar(total, top, self.BAR_WIDTH), key=f"theme-{theme}")
+            cells = [counts.count(theme, r) or "" for r in counts.roles]
+            table.add_row(label, total, bar(total, top, self.BAR_WIDTH), *cells, key=f"theme-{theme}")
 
     def _fill_sessions(self, rows: dict[int, tuple[int, int, int]], codes: dict[int, str]) -> None:
         table = self.query_one("#overview-sessions", DataTable)

@@ -155,7 +155,10 @@ class PickStatements(ModalScreen[list[int] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="pick-box"):
             yield Static(self.t("title", n=self.finding_number), id="pick-title")
-            yield Input(placeholder=self.t("search"), id="pick-search")
+            with Horizontal(id="pick-search-row"):
+                yield Input(placeholder=self.t("search"), id="pick-search")
+                yield Checkbox(self.t("quotes"), id="pick-quotes")
+                yield Checkbox(self.t("key"), id="pick-key")
             with Horizontal(id="pick-filters"):
                 yield Select([(t.label, t.key) for t in self.themes], prompt=self.t("any_theme"), id="pick-theme")
                 roles = [(r.label, r.key) for r in self.plan.roles] + [(self.t("unknown_role"), UNKNOWN_ROLE)]
@@ -163,8 +166,6 @@ class PickStatements(ModalScreen[list[int] | None]):
                 sessions = [(self.t("session_n", number=s.number, code=self._codes[s.number]), s.number)
                             for s in sorted(self.plan.sessions, key=lambda s: s.number)]
                 yield Select(sessions, prompt=self.t("any_session"), id="pick-session")
-                yield Checkbox(self.t("quotes"), id="pick-quotes")
-                yield Checkbox(self.t("key"), id="pick-key")
             yield Static("", id="pick-count")
             yield DataTable(id="pick-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
@@ -172,10 +173,10 @@ class PickStatements(ModalScreen[list[int] | None]):
     def on_mount(self) -> None:
         table = self.query_one("#pick-table", DataTable)
         table.add_column("✓", key="mark", width=1)
+        table.add_column(self.t("text"), key="text", width=self._text_width())
         table.add_column(self.t("code"), key="code")
         table.add_column(self.t("role"), key="role")
         table.add_column(self.t("themes"), key="themes")
-        table.add_column(self.t("text"), key="text", width=max(20, self.app.size.width - 60))
         self.refilter()
         table.focus()
 
@@ -204,7 +205,7 @@ class PickStatements(ModalScreen[list[int] | None]):
     def _load_more(self) -> None:
         """Put the next PAGE filtered statements in the table (a table of 10,000 rows takes a second to fill)."""
         table = self.query_one("#pick-table", DataTable)
-        width = max(20, self.app.size.width - 60)
+        width = self._text_width()
         page = self.shown[self._loaded:self._loaded + self.PAGE]
         table.add_rows(self._row(st, width) for st in page)
         self._loaded += len(page)
@@ -214,11 +215,15 @@ class PickStatements(ModalScreen[list[int] | None]):
         if self._loaded < len(self.shown) and event.cursor_row >= self._loaded - self.PAGE // 4:
             self._load_more()
 
+    def _text_width(self) -> int:
+        """The statement text comes first and gets what the screen can spare (code, role, themes scroll)."""
+        return max(30, self.app.size.width - 64)
+
     def _row(self, st: Statement, width: int) -> list[str]:
         mark = "✓" if st.id in self.picked else ("●" if st.id in self.attached else "")
         marks = ("“ " if st.kind == "quote" else "") + ("! " if st.key else "")
-        return [mark, self._codes.get(st.session, "?"), role_phrase(self.plan, st.speaker, self.lang),
-                " ".join(st.themes), marks + one_line(st.text, width)]
+        return [mark, marks + one_line(st.text, width - len(marks)), self._codes.get(st.session, "?"),
+                role_phrase(self.plan, st.speaker, self.lang), " ".join(st.themes)]
 
     def _count(self) -> None:
         self.query_one("#pick-count", Static).update(
