@@ -24,11 +24,13 @@ class Context:
         self.speaker_role = data.plan.speaker_roles()
         self.roles = {r.key: r for r in data.plan.roles}
         self.names = data.plan.names()
-        self.codes = {s.number: data.plan.code_of(s) for s in data.plan.sessions}
+        self.codes = {s.number: line(data.plan.code_of(s)) for s in data.plan.sessions}
         self.theme_labels = {t.key: t.label for t in data.themes}
         self.plan_themes = {t.key for t in data.plan.themes}
         self.redactions = 0
         self._redacted: dict[str, tuple[str, int]] = {}
+        self._phrases: dict[str | None, str] = {}
+        self._escaped: dict[tuple[str, str], str] = {}
 
     # -- privacy -------------------------------------------------------------
 
@@ -57,14 +59,17 @@ class Context:
 
     def phrase(self, speaker: str | None) -> str:
         """The role phrase of a speaker key: "een sociaal makelaar" / "een deelnemer"."""
-        role = self.roles.get(self.role_key(speaker) or "")
-        return line(role_phrase(role.label if role else None, self.lang))
+        phrase = self._phrases.get(speaker)
+        if phrase is None:
+            role = self.roles.get(self.role_key(speaker) or "")
+            phrase = self._phrases[speaker] = line(role_phrase(role.label if role else None, self.lang))
+        return phrase
 
     def date(self, session: Session) -> str:
         return long_date(session.date, self.lang)
 
     def code(self, number: int) -> str:
-        return line(self.codes.get(number, str(number)))
+        return self.codes.get(number) or str(number)
 
     def theme_label(self, key: str) -> str:
         """A theme's label; one created while tagging is session text, so redacted."""
@@ -81,7 +86,12 @@ class Context:
 
     def text(self, text: str, indent: str = "") -> str:
         """Session text (statement, action): redacted and escaped."""
-        return inline(self.redact(text), indent)
+        redacted = self.redact(text)
+        key = (redacted, indent)
+        out = self._escaped.get(key)
+        if out is None:
+            out = self._escaped[key] = inline(redacted, indent)
+        return out
 
     def citation(self, st: Statement, indent: str = "") -> str:
         """`Een sociaal makelaar: “…” (CODE)`; a note has no quote marks."""

@@ -30,6 +30,8 @@ import re
 _ANYWHERE = re.compile(r"[\\`*_\[\]<|~#]|&(?=[#A-Za-z])")
 _LINE_START = re.compile(r"^(?:[>\-+=]|(\d+)([.)]))")
 _BREAK = re.compile(r"\r\n?|\n")
+# Text with none of these needs no escaping at all (the common case, kept fast).
+_PLAIN = re.compile(r"[^\s\\`*_\[\]<|~#&\x00-\x1f\x7f-\x9f\ud800-\udfff][^\\`*_\[\]<|~#&\r\n\x00-\x1f\x7f-\x9f\ud800-\udfff]*")
 _BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
@@ -42,8 +44,14 @@ def _entity(ch: str) -> str:
     return f"&#{ord(ch)};"
 
 
+def _plain(text: str) -> bool:
+    return _PLAIN.fullmatch(text) is not None and not text[-1].isspace() and not _LINE_START.match(text)
+
+
 def _one_line(text: str) -> str:
     """Escape one line of text (no line breaks in it)."""
+    if text and _plain(text):
+        return text
     lead = len(text) - len(text.lstrip())
     if lead == len(text):
         return "".join(_entity(c) for c in text)
@@ -64,6 +72,8 @@ def _one_line(text: str) -> str:
 
 def inline(text: str, indent: str = "") -> str:
     """`text` as Markdown inline content; line breaks become hard breaks + `indent`."""
+    if text and _plain(text):
+        return text
     text = _BAD.sub("\ufffd", text)
     lines = _BREAK.split(text)
     out = [_one_line(lines[0])]
@@ -76,6 +86,8 @@ def inline(text: str, indent: str = "") -> str:
 
 def line(text: str) -> str:
     """`text` on a single line (headings, table cells): a line break becomes a space."""
+    if text and _plain(text):
+        return text
     return _one_line(_BAD.sub("\ufffd", _BREAK.sub(" ", text)))
 
 

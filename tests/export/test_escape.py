@@ -84,3 +84,17 @@ def test_line_breaks_become_hard_breaks_with_the_block_prefix() -> None:
 
 def test_cells_are_single_line_and_escape_pipes() -> None:
     assert cell("a|b\nc") == "a\\|b c"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(texts, st.text()))
+def test_the_fast_path_for_plain_text_gives_what_full_escaping_gives(t: str) -> None:
+    from facilitator.export import escape
+
+    fast = (inline(t), inline(t, "> "), line(t))
+    original = escape._plain
+    escape._plain = lambda text: False
+    try:
+        assert (inline(t), inline(t, "> "), line(t)) == fast
+    finally:
+        escape._plain = original
