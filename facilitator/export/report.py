@@ -24,12 +24,17 @@ Markdown and passed through, names redacted; all other text is escaped.
 
 from __future__ import annotations
 
+import re
+
 from facilitator.domain.overview import stage_counts, theme_role_counts
 from facilitator.domain.records import Statement
 from facilitator.domain.workshop import WorkshopData
 from facilitator.export.common import Context, finish, indent_block
 from facilitator.export.escape import line
 from facilitator.export.words import join_words
+
+
+_BREAKS = re.compile(r"\r\n?")
 
 
 def report(data: WorkshopData):
@@ -54,9 +59,13 @@ def report(data: WorkshopData):
     return Document(filename=f"{slug}.md", text=finish(blocks), redactions=ctx.redactions)
 
 
+def _researcher(ctx: Context, text: str) -> str:
+    """Researcher-written Markdown: passed through, names redacted, line endings made \\n."""
+    return ctx.redact(_BREAKS.sub("\n", text).strip("\n"))
+
+
 def _markdown(ctx: Context, text: str) -> str:
-    """Researcher-written Markdown: passed through, names redacted."""
-    text = ctx.redact(text.strip("\n"))
+    text = _researcher(ctx, text)
     return text if text.strip() else ctx.w["not_written"]
 
 
@@ -93,7 +102,7 @@ def _introduction(ctx: Context) -> list[str]:
     text = own if own is not None else (ctx.plan.workshop.introduction or "")
     blocks = [f"## {w['introduction']}"]
     if text.strip():
-        blocks.append(ctx.redact(text.strip("\n")))
+        blocks.append(_researcher(ctx, text))
     held = _held(ctx)
     if not held:
         return blocks + [w["held_none"]]
@@ -133,7 +142,8 @@ def _summary(ctx: Context, number: int) -> list[str]:
         for i, finding in enumerate(findings, 1):
             marker = f"{i}. "
             pad = " " * len(marker)
-            text = ctx.redact(finding.text.strip("\n")) or "…"
+            text = _researcher(ctx, finding.text)
+            text = text if text.strip() else "…"
             item = [marker + indent_block(text, pad)]
             for sid in finding.statements:
                 st = by_id.get(sid)
@@ -168,7 +178,7 @@ def _analysis(ctx: Context, number: int) -> list[str]:
     title = line(rep.analysis_title) if rep.analysis_title else w["analysis"]
     blocks = [f"## {number}. {title}"]
     if rep.analysis.strip():
-        blocks.append(ctx.redact(rep.analysis.strip("\n")))
+        blocks.append(_researcher(ctx, rep.analysis))
     if rep.stages:
         rows = [w["stages_head"], "|---|---:|"]
         rows += [f"| {ctx.theme_cell(key)} | {n} |" for key, n in stage_counts(ctx.data)]
@@ -183,7 +193,7 @@ def _next(ctx: Context, number: int) -> list[str]:
     items = []
     for i, step in enumerate(steps, 1):
         marker = f"{i}. "
-        items.append(marker + indent_block(ctx.redact(step.strip("\n")), " " * len(marker)))
+        items.append(marker + indent_block(_researcher(ctx, step), " " * len(marker)))
     if items:
         blocks.append("\n\n".join(items))
     actions = ctx.data.actions

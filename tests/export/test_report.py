@@ -177,3 +177,9 @@ def test_nothing_held_yet() -> None:
     assert "Er zijn nog geen bijeenkomsten gehouden." in text
     assert "- Periode: 3 maart 2026 – 12 mei 2026" in text  # the planned period
     assert "Er zijn nog geen kernuitspraken gemarkeerd." in text
+
+
+def test_researcher_text_with_windows_line_endings() -> None:
+    text = render_report(workshop(conclusion="Eerste regel.\r\nTweede regel.\r\n")).text
+    assert "\r" not in text
+    assert "## 3. Conclusie\n\nEerste regel.\nTweede regel.\n\n## 4." in text
