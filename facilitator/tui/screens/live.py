@@ -212,8 +212,7 @@ class LiveScreen(Screen):
         code = self.plan.code_of(self.session)
         self.sub_title = self.t("session_title", code=code, title=self.session.title or "")
         self.app.sub_title = self.sub_title
-        record = self.query_one(RecordTable)
-        record.call_after_refresh(self._fill_record)
+        self._fill_record()
         table = self.query_one(ActionsTable)
         table.call_after_refresh(self._fill_actions)
         capture = self.query_one(CaptureLine)
@@ -238,7 +237,7 @@ class LiveScreen(Screen):
             self.entries[entry.uid] = entry
             record.add_row(*self._cells(entry), key=entry.uid)
         if record.row_count:
-            record.move_cursor(row=record.row_count - 1, animate=False)
+            record.call_after_refresh(record.move_cursor, row=record.row_count - 1)
 
     def _fill_actions(self) -> None:
         table = self.query_one(ActionsTable)

@@ -48,4 +48,4 @@ class Preview(Static):
     def show(self, text: Text | str, *, error: bool = False, warning: bool = False) -> None:
         self.set_class(error, "-error")
         self.set_class(warning and not error, "-warning")
-        self.update(text)
+        self.update(text, layout=False)

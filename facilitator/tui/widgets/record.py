@@ -1,96 +1,223 @@
 """The session's record: every statement, newest at the bottom, following new ones.
 
-A DataTable (line API), so 10,000 rows stay fast: adding a row touches only
-that row. Rows are keyed by the screen's own entry ids, since store ids come
-later (saves run in the background).
+A line-API ScrollView of its own: each row is rendered once into a cached Strip,
+so adding a row or scrolling with 10,000 rows only draws the visible lines.
+Rows are keyed by the screen's own entry ids (store ids come later: saves run
+in the background). The first line is the column header.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.binding import Binding
-from textual.widgets import DataTable
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from facilitator.tui.i18n import tr
 
 TEXT = {
     "nl": {"time": "tijd", "step": "st", "role": "rol", "text": "uitspraak", "themes": "thema's",
-           "state": "", "pending": "…", "failed": "NIET OPGESLAGEN", "key.record.edit": "Bewerk",
-           "key.record.delete": "Verwijder"},
+           "pending": "…", "failed": "NIET OPGESLAGEN", "key.record.edit": "Bewerk",
+           "key.record.delete": "Verwijder", "key.record.up": "Omhoog", "key.record.down": "Omlaag"},
     "en": {"time": "time", "step": "st", "role": "role", "text": "statement", "themes": "themes",
-           "state": "", "pending": "…", "failed": "NOT SAVED", "key.record.edit": "Edit",
-           "key.record.delete": "Delete"},
+           "pending": "…", "failed": "NOT SAVED", "key.record.edit": "Edit",
+           "key.record.delete": "Delete", "key.record.up": "Up", "key.record.down": "Down"},
 }
 
 COLUMNS = ("time", "step", "role", "text", "themes")
 FIXED = {"time": 5, "step": 2, "role": 12, "themes": 14}
+GAP = 2
 
 
-class RecordTable(DataTable):
+class RecordTable(ScrollView, can_focus=True):
+    DEFAULT_CSS = """
+    RecordTable { background: $surface; }
+    """
     BINDINGS = [
         Binding("enter", "edit", "Bewerk", id="record.edit"),
         Binding("delete,d", "delete", "Verwijder", id="record.delete"),
+        Binding("up,k", "cursor(-1)", "Omhoog", show=False),
+        Binding("down,j", "cursor(1)", "Omlaag", show=False),
+        Binding("pageup", "page(-1)", show=False),
+        Binding("pagedown", "page(1)", show=False),
+        Binding("home", "to(0)", show=False),
+        Binding("end", "to(-1)", show=False),
     ]
 
-    def __init__(self, lang: str, **kwargs: object):
-        super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, lang: str, **kwargs: Any):
+        super().__init__(**kwargs)
         self.lang = lang
+        self.keys: list[str] = []
+        self.index: dict[str, int] = {}
+        self.data: dict[str, list[Text]] = {}
+        self.cursor_row = 0
+        self._cache: dict[tuple[str, int, int], Strip] = {}
         from facilitator.tui.keys import localise
 
         localise(self, TEXT, lang)
 
-    def on_mount(self) -> None:
-        for name in COLUMNS:
-            self.add_column(tr(TEXT, self.lang, name), key=name, width=FIXED.get(name, 30))
-        self.fit_text_column()
+    # -- the DataTable-like surface the screen uses ---------------------------------
 
-    def on_resize(self) -> None:
-        self.fit_text_column()
-
-    def fit_text_column(self) -> None:
-        width = self.size.width
-        if not width:
-            return
-        fixed = sum(FIXED.values()) + 2 * len(COLUMNS) + 1
-        column = self.columns.get("text")  # type: ignore[call-overload]
-        if column is not None:
-            new = max(12, width - fixed)
-            if new != column.width:
-                column.width = new
-                column.auto_width = False
-                self._clear_caches()
-                self._require_update_dimensions = True
-                self.refresh()
+    @property
+    def row_count(self) -> int:
+        return len(self.keys)
 
     def cells(self, *, offset: str, step: str, role: str, text: str, themes: str, state: str,
               failed: bool = False) -> list[Text]:
-        cell = Text(no_wrap=True, overflow="ellipsis")
+        cell = Text()
         if state:
             cell.append(state + " ", style="bold white on red" if failed else "dim")
         cell.append(text, style="bold red" if failed else "")
-        return [Text(offset), Text(step), Text(role, no_wrap=True, overflow="ellipsis"), cell,
-                Text(themes, no_wrap=True, overflow="ellipsis")]
+        return [Text(offset), Text(step), Text(role), cell, Text(themes)]
+
+    def add_row(self, *cells: Text, key: str) -> None:
+        self.index[key] = len(self.keys)
+        self.keys.append(key)
+        self.data[key] = list(cells)
+        self._resize_virtual()
 
     def add_entry(self, uid: str, cells: list[Text], follow: bool = True) -> None:
         at_end = self.cursor_row >= self.row_count - 1
         self.add_row(*cells, key=uid)
         if follow and at_end:
-            self.move_cursor(row=self.row_count - 1, animate=False)
+            self.move_cursor(row=self.row_count - 1)
+        else:
+            self.refresh()
 
     def set_entry(self, uid: str, cells: list[Text]) -> None:
-        for name, cell in zip(COLUMNS, cells):
-            self.update_cell(uid, name, cell)
+        if uid not in self.data:
+            return
+        self.data[uid] = list(cells)
+        self._drop(uid)
+        self._refresh_row(self.index[uid])
+
+    def remove_row(self, uid: str) -> None:
+        if uid not in self.index:
+            return
+        self.keys.pop(self.index[uid])
+        del self.data[uid]
+        self._drop(uid)
+        self.index = {k: i for i, k in enumerate(self.keys)}
+        self.cursor_row = max(0, min(self.cursor_row, self.row_count - 1))
+        self._resize_virtual()
+        self.refresh()
+
+    def clear(self) -> None:
+        self.keys, self.index, self.data = [], {}, {}
+        self._cache.clear()
+        self.cursor_row = 0
+        self._resize_virtual()
+        self.refresh()
+
+    def move_cursor(self, *, row: int, animate: bool = False) -> None:
+        old = self.cursor_row
+        self.cursor_row = max(0, min(row, self.row_count - 1))
+        self._refresh_row(old)
+        self._refresh_row(self.cursor_row)
+        self._scroll_to_cursor()
 
     def selected_key(self) -> str | None:
-        if self.row_count == 0:
+        if not self.keys:
             return None
-        try:
-            return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
-        except Exception:  # noqa: BLE001 - no rows
-            return None
+        return self.keys[self.cursor_row]
+
+    # -- rendering ---------------------------------------------------------------------
+
+    def _resize_virtual(self) -> None:
+        self.virtual_size = Size(self.size.width, self.row_count + 1)
+
+    def _drop(self, uid: str) -> None:
+        for key in [k for k in self._cache if k[0] == uid]:
+            del self._cache[key]
+
+    def _refresh_row(self, row: int) -> None:
+        y = row + 1 - self.scroll_offset.y
+        if 0 <= y < self.size.height:
+            self.refresh_line(y)
+
+    def _scroll_to_cursor(self) -> None:
+        height = max(1, self.size.height - 1)  # the header stays
+        top = int(self.scroll_offset.y)
+        if self.cursor_row < top:
+            top = self.cursor_row
+        elif self.cursor_row >= top + height:
+            top = self.cursor_row - height + 1
+        self.scroll_to(y=top, animate=False, immediate=True)
+        self.refresh()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._cache.clear()
+        self._resize_virtual()
+        self._scroll_to_cursor()
+
+    def widths(self, width: int) -> list[int]:
+        fixed = sum(FIXED.values()) + GAP * (len(COLUMNS) - 1) + 1
+        return [FIXED.get(c, max(8, width - fixed)) for c in COLUMNS]
+
+    def _line(self, cells: list[Text], width: int, style: Style | None) -> Strip:
+        line = Text(" ", no_wrap=True, end="")
+        for i, (cell, w) in enumerate(zip(cells, self.widths(width))):
+            piece = cell.copy()
+            piece.no_wrap = True
+            piece.truncate(w, overflow="ellipsis", pad=True)
+            line.append_text(piece)
+            if i < len(COLUMNS) - 1:
+                line.append(" " * GAP)
+        segments = list(line.render(self.app.console))
+        strip = Strip(segments).crop_extend(0, width, None)
+        return strip.apply_style(style) if style else strip
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        if y == 0:
+            header = [Text(tr(TEXT, self.lang, c), style="bold") for c in COLUMNS]
+            return self._line(header, width, Style(bold=True, dim=False))
+        row = int(self.scroll_offset.y) + y - 1
+        if row >= self.row_count:
+            return Strip.blank(width)
+        uid = self.keys[row]
+        mode = 0 if row != self.cursor_row else (2 if self.has_focus else 1)
+        key = (uid, width, mode)
+        strip = self._cache.get(key)
+        if strip is None:
+            style = {0: None, 1: Style(underline=True), 2: Style(reverse=True)}[mode]
+            strip = self._cache[key] = self._line(self.data[uid], width, style)
+            if len(self._cache) > 4000:
+                self._cache.clear()
+        return strip
+
+    def on_focus(self) -> None:
+        self._refresh_row(self.cursor_row)
+
+    def on_blur(self) -> None:
+        self._refresh_row(self.cursor_row)
+
+    def on_click(self, event: events.Click) -> None:
+        if event.y >= 1:
+            self.move_cursor(row=int(self.scroll_offset.y) + event.y - 1)
+
+    # -- actions -----------------------------------------------------------------------
+
+    def action_cursor(self, delta: int) -> None:
+        self.move_cursor(row=self.cursor_row + delta)
+
+    def action_page(self, direction: int) -> None:
+        self.move_cursor(row=self.cursor_row + direction * max(1, self.size.height - 2))
+
+    def action_to(self, row: int) -> None:
+        self.move_cursor(row=self.row_count - 1 if row < 0 else row)
 
     def action_edit(self) -> None:
         self.screen.action_edit()  # type: ignore[attr-defined]
 
     def action_delete(self) -> None:
         self.screen.action_delete()  # type: ignore[attr-defined]
+
+
+__all__ = ["RecordTable", "Segment"]
