@@ -371,8 +371,27 @@ class JournalStorage(Storage):
 
     def close(self) -> None:
         if self._fd is not None:
+            with contextlib.suppress(StoreError, OSError):
+                self._verify_file()
             os.close(self._fd)
             self._fd = None
+
+    def _verify_file(self) -> None:
+        """On closing: when the file no longer replays to the acknowledged state (bytes
+        changed by something outside the app while it was open), keep it aside and
+        rewrite it from memory, so no acknowledged record is lost at the next open."""
+        if self._tx:
+            return
+        data = self.path.read_bytes()
+        rep = replay(data, self.path)
+
+        def live(tables: dict[str, dict[str, dict]]) -> dict[str, dict[str, dict]]:
+            return {name: docs for name, docs in tables.items() if docs}
+
+        if not rep.damaged and not rep.torn and not rep.legacy and live(rep.tables) == live(self._tables):
+            return
+        write_new_file(aside_name(self.path, DAMAGED_INFIX), data)
+        self._rewrite()
 
     @property
     def closed(self) -> bool:
