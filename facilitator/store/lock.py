@@ -19,7 +19,7 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
-from facilitator.store.db import FILE_MODE, StoreLocked, write_all
+from facilitator.store.db import FILE_MODE, StoreError, StoreLocked, write_all
 
 LOCK_NAME = "store.lock"
 INFO_NAME = "store.lock.info"
@@ -45,6 +45,9 @@ class WorkshopLock:
         except Timeout:
             raise StoreLocked(f"workshop {self.directory.name!r} is open in another process "
                               f"({describe_holder(self.directory)}); close it there, or open it read-only") from None
+        except OSError as exc:
+            raise StoreError(f"cannot lock {self.path}: {exc.strerror or exc}; "
+                             "check the folder's permissions, or open it read-only") from exc
         for stale in self.directory.glob(f"{INFO_NAME}.tmp-*"):  # a holder killed while writing it
             with contextlib.suppress(OSError):
                 stale.unlink()

@@ -299,3 +299,15 @@ def test_path_of_data_dir_is_created(tmp_path: Path, plan):
     deep = tmp_path / "a" / "b"
     with WorkshopStore.create(deep, plan, PLAN_TEXT) as s:
         assert s.path == deep / "proef"
+
+
+def test_unlockable_folder_is_a_clear_error(store, data_dir, monkeypatch):
+    store.close()
+    import filelock
+
+    def refuse(self, *args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(filelock.FileLock, "acquire", refuse)
+    with pytest.raises(StoreError, match="cannot lock .*Permission denied"):
+        WorkshopStore.open(data_dir, "proef")
