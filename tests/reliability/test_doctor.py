@@ -1,0 +1,151 @@
+"""`facilitator doctor` on real damage: flipped bytes, a cut-off file, a foreign
+file, a store of a newer schema or format. Driven through the CLI in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from facilitator.store.db import encode
+
+from .conftest import SLUG, cli, no_traceback, statements
+
+LINES = ["wt: eerste uitspraak", "jw: “tweede, letterlijk” #taal", "bib: derde uitspraak"]
+
+
+@pytest.fixture
+def filled(data_dir: Path, tmp_path: Path) -> Path:
+    """Two imports (two journal entries) of three statements each."""
+    notes = tmp_path / "notes.txt"
+    for i in (1, 2):
+        notes.write_text("\n".join(f"{line} {i}" if "“" not in line else line.replace("letterlijk", f"letterlijk {i}")
+                                   for line in LINES) + "\n", encoding="utf-8")
+        assert cli(data_dir, "import", SLUG, str(notes), "--session", "1").returncode == 0
+    return data_dir
+
+
+def store_file(data_dir: Path) -> Path:
+    return data_dir / SLUG / "store.db"
+
+
+def doctor(data_dir: Path, *args: str):  # type: ignore[no-untyped-def]
+    proc = cli(data_dir, "doctor", *args)
+    no_traceback(proc)
+    return proc
+
+
+def kept_aside(data_dir: Path) -> list[Path]:
+    return sorted((data_dir / SLUG).glob("store.db.damaged-*"))
+
+
+def test_healthy_store_is_left_as_it_is(filled: Path) -> None:
+    before = store_file(filled).read_bytes()
+    proc = doctor(filled)
+    assert proc.returncode == 0 and f"{SLUG}: ok: store is healthy" in proc.stdout
+    assert store_file(filled).read_bytes() == before and kept_aside(filled) == []
+
+
+def test_flipped_bytes_in_an_old_entry(filled: Path) -> None:
+    path = store_file(filled)
+    original = path.read_bytes()
+    data = bytearray(original)
+    at = data.index("eerste uitspraak 1".encode())
+    data[at] ^= 0x20  # one bit, inside the first import's entry
+    path.write_bytes(bytes(data))
+    proc = doctor(filled, SLUG)
+    assert proc.returncode == 0, proc.stdout
+    assert "fixed: store.db was damaged" in proc.stdout and "original kept as store.db.damaged-" in proc.stdout
+    (aside,) = kept_aside(filled)
+    assert aside.read_bytes() == bytes(data)  # the damaged original, byte for byte
+    # the second import's entry survives whole; the damaged entry is the only loss, and it is kept aside
+    assert statements(filled) == ["eerste uitspraak 2", "tweede, letterlijk 2", "derde uitspraak 2"]
+    again = doctor(filled, SLUG)
+    assert again.returncode == 0 and "ok: store is healthy" in again.stdout
+    assert cli(filled, "list").returncode == 0
+
+
+def test_truncated_store_drops_only_the_unfinished_last_save(filled: Path) -> None:
+    path = store_file(filled)
+    data = path.read_bytes()
+    path.write_bytes(data[:-15])  # the last save cut short, as by a crash mid-write
+    proc = doctor(filled)
+    assert proc.returncode == 0 and "unfinished last save" in proc.stdout
+    assert statements(filled) == ["eerste uitspraak 1", "tweede, letterlijk 1", "derde uitspraak 1"]
+    assert kept_aside(filled)[0].read_bytes() == data[:-15]
+
+
+def test_store_cut_to_nothing_is_a_problem_and_a_backup_restores_it(filled: Path) -> None:
+    from facilitator.store.workshop import WorkshopStore
+
+    with WorkshopStore.open(filled, SLUG) as store:  # what `run` does when a session starts
+        saved_copy = store.backup()
+    store_file(filled).write_bytes(b"")
+    proc = doctor(filled, SLUG)
+    assert proc.returncode == 2 and "problem: no metadata" in proc.stdout and "backups/" in proc.stdout
+    run = cli(filled, "list")
+    assert run.returncode == 2 and run.stderr.count("\n") == 1 and "doctor" in run.stderr
+    shutil.copyfile(saved_copy, store_file(filled))  # the README's recovery step
+    assert doctor(filled, SLUG).returncode == 0
+    assert len(statements(filled)) == 6
+
+
+def test_foreign_file_is_never_destroyed(filled: Path) -> None:
+    foreign = b"SQLite format 3\x00" + bytes(range(256)) * 8
+    store_file(filled).write_bytes(foreign)
+    proc = doctor(filled)
+    assert proc.returncode == 2 and "problem" in proc.stdout
+    assert any(p.read_bytes() == foreign for p in kept_aside(filled)) or store_file(filled).read_bytes() == foreign
+    for command in (("list",), ("export", SLUG), ("run", SLUG)):
+        out = cli(filled, *command, "--data-dir", str(filled))
+        assert out.returncode == 2, command
+        no_traceback(out)
+        assert out.stderr.count("\n") == 1, out.stderr
+
+
+def test_non_store_entries_in_the_data_dir_are_left_alone(filled: Path) -> None:
+    (filled / "notes").mkdir()
+    (filled / "notes" / "store.txt").write_text("not a store")
+    (filled / "stray.txt").write_text("hello")
+    proc = doctor(filled)
+    assert proc.returncode == 0
+    assert "notes: a directory that is not a workshop store; left alone" in proc.stdout
+    assert (filled / "stray.txt").read_text() == "hello"
+
+
+@pytest.mark.parametrize("kind", ["schema", "format"])
+def test_newer_store_is_refused_and_untouched(filled: Path, kind: str) -> None:
+    path = store_file(filled)
+    data = path.read_bytes()
+    if kind == "schema":
+        meta = json.loads(data.split(b"\n")[1][9:])[0][2]  # the meta record written by `new`
+        assert meta["slug"] == SLUG
+        data += encode([["meta", 1, {**meta, "schema_version": 99}]])
+    else:
+        header, rest = data.split(b"\n", 1)
+        data = encode({"facilitator-store": 7, "next": {}}) + rest
+    path.write_bytes(data)
+    path.chmod(0o644)  # something doctor would normally tighten: not even that is touched
+    proc = doctor(filled, SLUG)
+    assert proc.returncode == 2 and "newer facilitator" in proc.stdout and "left untouched" in proc.stdout
+    assert path.read_bytes() == data and (path.stat().st_mode & 0o777) == 0o644 and kept_aside(filled) == []
+    for command in (("list",), ("run", SLUG), ("import", SLUG, str(path), "--session", "1")):
+        out = cli(filled, *command)
+        assert out.returncode == 2 and "newer facilitator" in out.stderr, (command, out.stderr)
+        no_traceback(out)
+    assert path.read_bytes() == data
+
+
+def test_doctor_leaves_a_workshop_in_use_alone(filled: Path) -> None:
+    from facilitator.store.workshop import WorkshopStore
+
+    path = store_file(filled)
+    with WorkshopStore.open(filled, SLUG):
+        with open(path, "ab") as fh:
+            fh.write(b"0000 half a line")  # damage the holder itself would repair
+        before = path.read_bytes()
+        proc = doctor(filled, SLUG)
+        assert proc.returncode == 2 and "not repaired" in proc.stdout and "another process" in proc.stdout
+        assert path.read_bytes() == before and kept_aside(filled) == []
