@@ -99,17 +99,18 @@ class Term:
     def screen(self) -> str:
         return self.tmux("capture-pane", "-p", "-t", "app")
 
-    def wait_for(self, text: str, timeout: float = 15.0) -> str:
+    def wait_for(self, *texts: str, timeout: float = 15.0) -> str:
+        """The screen, once one capture of it shows every one of `texts`."""
         found: list[str] = []
 
         def check() -> bool:
             found[:] = [self.screen()]
-            return text in found[0]
+            return all(text in found[0] for text in texts)
 
         try:
-            poll(check, timeout, what=repr(text))
+            poll(check, timeout, what=repr(texts))
         except AssertionError:
-            raise AssertionError(f"{text!r} not on screen:\n{found[0] if found else ''}") from None
+            raise AssertionError(f"{texts!r} not on screen:\n{found[0] if found else ''}") from None
         return found[0]
 
     def wait_gone(self, text: str, timeout: float = 15.0) -> str:
@@ -134,7 +135,7 @@ class Term:
 
     def exit_code(self, timeout: float = 15.0) -> int:
         marker = f"__EXIT{self.runs}="
-        screen = self.wait_for(marker, timeout)
+        screen = self.wait_for(marker, timeout=timeout)
         import re
 
         return int(re.match(r"\d+", screen.split(marker, 1)[1]).group())  # type: ignore[union-attr]
