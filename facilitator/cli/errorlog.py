@@ -23,10 +23,12 @@ def _candidates(raw_dir: str | None) -> list[Path]:
     return [d / LOG_NAME for d in dirs]
 
 
-def log_unexpected(raw_dir: str | None, argv: list[str]) -> Path | str:
-    """Append the current exception's traceback to the log (created 0600). Returns its path."""
+def log_unexpected(raw_dir: str | None, argv: list[str], exc: BaseException | None = None) -> Path | str:
+    """Append the traceback of `exc` (default: the exception being handled) to the log
+    (created 0600). Returns its path."""
+    trace = "".join(traceback.format_exception(exc)) if exc is not None else traceback.format_exc()
     entry = (f"--- {dt.datetime.now().isoformat(timespec='seconds')} facilitator {' '.join(argv)}\n"
-             f"{traceback.format_exc()}\n")
+             f"{trace}\n")
     for path in _candidates(raw_dir):
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)

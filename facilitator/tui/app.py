@@ -156,6 +156,21 @@ class FacilitatorApp(App[int]):
     def on_unmount(self) -> None:
         self.close_store()
 
+    # -- unexpected errors: to the log, never a traceback (with locals) on screen --------
+
+    def _handle_exception(self, error: Exception) -> None:
+        self._last_error = error
+        super()._handle_exception(error)
+
+    def _fatal_error(self) -> None:
+        import sys
+
+        from facilitator.cli.errorlog import log_unexpected
+
+        path = log_unexpected(str(self.data_dir), sys.argv[1:], getattr(self, "_last_error", None))
+        self._exit_renderables.append(f"facilitator: unexpected error (details in {path})")
+        self._close_messages_no_wait()
+
 
 def run_app(data_dir: Path, slug: str | None, session: int | None, lang: str) -> int:
     """Run the TUI: the live screen of a session, or the home screen without a slug."""

@@ -71,6 +71,8 @@ TEXT = {
         "is_readonly": "Alleen lezen: er wordt niets opgeslagen.", "backup_failed": "Reservekopie mislukt: {error}",
         "attendance_set": "Aanwezigheid bijgewerkt.", "parser_missing": "De parser is nog niet beschikbaar.",
         "session_title": "{code} · {title}",
+        "rescue_failed": "Reddingsbestand NIET geschreven ({error}); de regels blijven hier. Maak ruimte en probeer "
+        "opnieuw.",
     },
     "en": {
         "key.live.clock": "Start/pause", "key.live.prev": "Previous step", "key.live.next": "Next step",
@@ -101,6 +103,7 @@ TEXT = {
         "is_readonly": "Read-only: nothing is saved.", "backup_failed": "Backup failed: {error}",
         "attendance_set": "Attendance updated.", "parser_missing": "The parser is not available yet.",
         "session_title": "{code} · {title}",
+        "rescue_failed": "Rescue file NOT written ({error}); the lines stay here. Free some space and try again.",
     },
 }
 
@@ -547,7 +550,11 @@ class LiveScreen(Screen):
 
         def answer(quit_anyway: bool | None) -> None:
             if quit_anyway:
-                path = self.write_rescue()
+                try:
+                    path = self.write_rescue()
+                except OSError as exc:  # disk full too: stay open, the lines are still here
+                    self.notify(self.t("rescue_failed", error=exc.strerror or exc), severity="error", timeout=30)
+                    return
                 self.app.exit(0, message=f"rescue: {path}" if path else None)
 
         self.app.push_screen(ConfirmQuit(len(jobs)), answer)
