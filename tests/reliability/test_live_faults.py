@@ -214,3 +214,24 @@ def test_store_damaged_from_outside_while_open(data_dir, term_factory):
     assert statements(data_dir) == texts
     term.keys("C-q")
     assert term.exit_code() == 0
+
+
+def test_quit_anyway_on_a_full_disk_keeps_the_lines_and_never_shows_a_traceback(data_dir, term_factory):
+    """The store AND the rescue file cannot be written: the app stays open with the
+    line (it used to crash with a traceback showing the text); once there is room the
+    line is saved."""
+    term = term_factory(data_dir, *RUN).start()
+    term.wait_for(READY)
+    resource.prlimit(term.pid, resource.RLIMIT_FSIZE, (1, resource.RLIM_INFINITY))  # nothing fits
+    term.line("wt: nergens kwijt te raken")
+    term.wait_for("NIET OPGESLAGEN nergens")
+    term.keys("C-q")
+    term.wait_for("Toch stoppen")
+    term.keys("s")  # quit anyway: the rescue file cannot be written either
+    screen = term.wait_for("Reddingsbestand NIET geschreven")
+    assert "Traceback" not in screen and "nergens kwijt te raken" in screen
+    resource.prlimit(term.pid, resource.RLIMIT_FSIZE, UNLIMITED)
+    term.keys("C-s")
+    saved(data_dir, ["nergens kwijt te raken"])
+    term.keys("C-q")
+    assert term.exit_code() == 0
