@@ -228,3 +228,21 @@ async def test_narrow_side_panel_replaces_record(data_dir: Path) -> None:
         assert screen.query_one(RecordTable).region.width == 0
         await pilot.press("escape")
         assert screen.query_one(RecordTable).region.width > 0
+
+
+async def test_edit_keeps_an_unknown_speaker(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        await type_line(pilot, "“van iemand” #taal")  # no speaker yet: an unknown participant
+        await type_line(pilot, "jw: tweede zin")  # jw becomes the sticky speaker
+        await settle(pilot)
+        assert [s.speaker for s in saved(data_dir)] == [None, "jw"]
+        await pilot.press("f8", "up", "enter")  # edit the first
+        capture = screen.query_one("#capture")
+        assert "van iemand" in capture.value and not capture.value.startswith("jw")
+        await type_line(pilot, "“van iemand, verbeterd” #taal")
+        await settle(pilot)
+        first = saved(data_dir)[0]
+        assert (first.text, first.speaker) == ("van iemand, verbeterd", None)
+        assert screen.speaker == "jw"  # the sticky speaker is left as it was

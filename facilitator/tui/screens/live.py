@@ -323,7 +323,10 @@ class LiveScreen(Screen):
     # -- capture --------------------------------------------------------------------
 
     def context(self) -> Any:
-        return make_context(self.plan, self.theme_keys, self.session, self.speaker, self.capture_step)
+        """The parser's context. While editing, no sticky speaker: an edited line
+        gets the speaker it names (a statement of an unknown participant stays so)."""
+        speaker = None if self.editing is not None else self.speaker
+        return make_context(self.plan, self.theme_keys, self.session, speaker, self.capture_step)
 
     def on_input_changed(self, event: CaptureLine.Changed) -> None:
         if event.input.id == "capture" and not self.store.readonly:

@@ -11,6 +11,11 @@ from facilitator.tui import clockctl
 
 
 class AgendaList(OptionList):
+    """Redrawn every second by the clock: only lines that changed are replaced,
+    so a tick repaints one line and never lays out the screen."""
+
+    _shown: list[Text] | None = None
+
     def show(self, session: Session, clock: SessionClock, now: float, capture_step: int) -> None:
         items = []
         for i, step in enumerate(session.agenda):
@@ -28,6 +33,14 @@ class AgendaList(OptionList):
             if i == capture_step and capture_step != clock.current_step:
                 line.append(" ✎", style="bold")
             items.append(line)
+        shown = self._shown
+        if shown is not None and len(shown) == len(items) == self.option_count:
+            for i, (old, new) in enumerate(zip(shown, items)):
+                if old != new:
+                    self.replace_option_prompt_at_index(i, new)
+            self._shown = items
+            return
+        self._shown = items
         highlighted = self.highlighted
         self.set_options(items)
         if highlighted is not None and highlighted < len(items):

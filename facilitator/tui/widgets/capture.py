@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Callable, Iterable
 
 from rich.text import Text
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.suggester import Suggester
 from textual.widgets import Input, Static
 
@@ -39,7 +41,15 @@ def complete(value: str, speakers: Iterable[str], themes: Iterable[str]) -> str 
 
 
 class CaptureLine(Input):
-    """One line, Enter records it. Never disabled while the screen is writable."""
+    """One line, Enter records it. Never disabled while the screen is writable.
+
+    Input sets `virtual_size` on every change of its value, and in Textual that
+    reactive lays out the whole screen: every keystroke and every Enter then
+    repainted every widget. The line has a fixed size (its scroll range is read
+    from `virtual_size` when needed), so here the change only repaints the line.
+    """
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
 
 class Preview(Static):

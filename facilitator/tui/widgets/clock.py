@@ -31,6 +31,7 @@ class ClockBar(Widget):
     def show(self, *, state: str, step: int, total: int, elapsed: float, planned: int, session: float) -> None:
         t = lambda key, **v: tr(TEXT, self.lang, key, **v)  # noqa: E731
         planned_s = planned * 60
+        shown = (self.fraction, self.level)
         self.level = clockctl.level(elapsed, planned) if state in ("running", "paused") else "ok"
         self.fraction = min(1.0, elapsed / planned_s) if planned_s else 0.0
         line = Text(no_wrap=True, overflow="ellipsis")
@@ -40,6 +41,8 @@ class ClockBar(Widget):
             line.append(f"  (+{clockctl.mmss(elapsed - planned_s)} {t('over')})", style="bold")
         line.append("   " + t("session", time=clockctl.mmss(session)))
         line.append("   " + t(state))
+        if line == self.line and (self.fraction, self.level) == shown:
+            return
         self.line = line
         self.set_class(self.level == "warning", "-warning")
         self.set_class(self.level == "over", "-over")

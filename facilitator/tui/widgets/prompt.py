@@ -17,8 +17,14 @@ class PromptPanel(Static):
     def __init__(self, lang: str, **kwargs: object):
         super().__init__("", **kwargs)  # type: ignore[arg-type]
         self.lang = lang
+        self._shown: tuple[str, str | None, str | None] | None = None
 
     def show(self, title: str, prompt: str | None, method: str | None) -> None:
+        """Show a step's question; called every second, so unchanged text is left alone
+        (an update lays out the whole screen)."""
+        if self._shown == (title, prompt, method):
+            return
+        self._shown = (title, prompt, method)
         text = Text()
         text.append(title, style="bold")
         if method:

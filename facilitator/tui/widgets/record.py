@@ -37,7 +37,7 @@ GAP = 2
 
 class RecordTable(ScrollView, can_focus=True):
     DEFAULT_CSS = """
-    RecordTable { background: $surface; }
+    RecordTable { background: $surface; overflow-x: hidden; }
     """
     BINDINGS = [
         Binding("enter", "edit", "Bewerk", id="record.edit"),
@@ -130,7 +130,20 @@ class RecordTable(ScrollView, can_focus=True):
     # -- rendering ---------------------------------------------------------------------
 
     def _resize_virtual(self) -> None:
-        self.virtual_size = Size(self.size.width, self.row_count + 1)
+        """Set the scrollable size. Setting `virtual_size` lays out the whole
+        screen (O(widgets), every widget repainted); when only the row count
+        changes and the scrollbars stay as they are, update the scrollbar alone."""
+        size = Size(self.size.width, self.row_count + 1)
+        old = self.virtual_size
+        if size == old:
+            return
+        height = self.container_size.height
+        if (self.is_mounted and height and size.width == old.width and self.show_vertical_scrollbar
+                and old.height > height and size.height > height):
+            self.set_reactive(RecordTable.virtual_size, size)
+            self._scroll_update(size)
+        else:
+            self.virtual_size = size
 
     def _drop(self, uid: str) -> None:
         for key in [k for k in self._cache if k[0] == uid]:
