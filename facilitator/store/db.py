@@ -30,6 +30,7 @@ import contextlib
 import copy
 import json
 import os
+import re
 import secrets
 import time
 import zlib
@@ -77,6 +78,10 @@ class StoreWriteError(StoreError):
 
 class StoreNewer(StoreError):
     """Written by a newer facilitator: refused, never touched."""
+
+
+class StoreForeign(StoreError):
+    """A store file with nothing of a store in it: refused, never touched."""
 
 
 def write_error(path: Path, exc: OSError) -> StoreWriteError:
@@ -591,6 +596,9 @@ def open_db(path: Path, *, readonly: bool = False,
     except OSError as exc:
         raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from exc
     rep = replay(data, path)
+    if is_foreign(data, rep):
+        raise StoreForeign(f"{path} is not a facilitator store (nothing in it could be read); nothing was changed: "
+                           f"restore the newest {path.parent.name}/backups/store-*.db over it, or move it away")
     if verify is not None:
         verify(rep.tables)
     needs_repair = rep.damaged or rep.torn or rep.legacy
@@ -631,6 +639,17 @@ def open_db(path: Path, *, readonly: bool = False,
             if needs_repair and not lossless:
                 notes.append(f"the repaired {path.name} could not be written yet ({exc}); the next save retries")
     return JournalDB(storage=lambda: storage), notes
+
+
+_JOURNAL_START = re.compile(rb"[0-9a-f]{0,8}|[0-9a-f]{8} [\[{]?")
+
+
+def is_foreign(data: bytes, rep: Replay) -> bool:
+    """Not a store at all (another program's file): nothing readable, and it does not
+    even start like a journal line, so it is no truncated or damaged store either."""
+    if rep.header or rep.entries or rep.legacy or not data.strip():
+        return False
+    return _JOURNAL_START.fullmatch(data[:10]) is None
 
 
 def _damage(rep: Replay) -> str:

@@ -33,7 +33,9 @@ from facilitator.store.db import (
     TMP_INFIX,
     StoreError,
     StoreLocked,
+    StoreForeign,
     StoreNewer,
+    is_foreign,
     open_db,
     replay,
 )
@@ -101,8 +103,11 @@ def _check_store(path: Path, repair: bool) -> list[DoctorLine]:
         return out
     try:
         rep = replay(data, store)
+        if is_foreign(data, rep):
+            raise StoreForeign(f"{STORE_NAME} is not a facilitator store (nothing in it could be read); "
+                               f"restore the newest {slug}/backups/store-*.db over it, or move it away")
         check_schema(store)(rep.tables)
-    except StoreNewer as exc:
+    except (StoreNewer, StoreForeign) as exc:
         say("problem", f"{exc}; left untouched")
         return out
 

@@ -39,6 +39,7 @@ from facilitator.store.db import (
     StoreError,
     StoreExists,
     StoreLocked,
+    StoreForeign,
     StoreNewer,
     StoreNotFound,
     StoreWriteError,
@@ -51,7 +52,7 @@ from facilitator.store.db import (
 from facilitator.store.lock import WorkshopLock
 
 __all__ = [
-    "SCHEMA_VERSION", "StoreError", "StoreExists", "StoreLocked", "StoreNewer", "StoreNotFound",
+    "SCHEMA_VERSION", "StoreError", "StoreExists", "StoreForeign", "StoreLocked", "StoreNewer", "StoreNotFound",
     "StoreWriteError", "WorkshopStore", "list_workshops", "resolve_data_dir",
 ]
 

@@ -150,3 +150,21 @@ def test_unknown_slug_and_missing_data_dir(tmp_path, data_dir, plan):
     WorkshopStore.create(data_dir, plan, PLAN_TEXT).close()
     lines = doctor(data_dir, "anders")
     assert exit_status(lines) == 1 and "no workshop 'anders'" in lines[0].text
+
+
+def test_foreign_store_file_is_refused_and_left_byte_identical(store, data_dir):
+    import pytest
+
+    from facilitator.store.workshop import StoreForeign
+
+    store.close()
+    path = data_dir / "proef" / "store.db"
+    foreign = b"SQLite format 3\x00" + bytes(range(256)) * 4
+    path.write_bytes(foreign)
+    lines = doctor(data_dir)
+    assert exit_status(lines) == 1
+    assert any("not a facilitator store" in t and "backups/" in t for t in levels(lines, "problem"))
+    with pytest.raises(StoreForeign, match="not a facilitator store"):
+        WorkshopStore.open(data_dir, "proef")
+    assert path.read_bytes() == foreign
+    assert sorted(p.name for p in path.parent.iterdir() if p.name.startswith("store.db")) == ["store.db"]
