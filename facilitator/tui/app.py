@@ -53,7 +53,7 @@ class FacilitatorApp(App[int]):
 
     def __init__(self, data_dir: Path, slug: str | None = None, session: int | None = None,
                  lang: str = DEFAULT_LANGUAGE, now: Callable[[], float] = time.time,
-                 readonly: bool = False, bell: bool = True):
+                 readonly: bool = False, bell: bool = True, export_dir: Path | None = None):
         super().__init__()
         self.data_dir = Path(data_dir)
         self.slug = slug
@@ -66,6 +66,7 @@ class FacilitatorApp(App[int]):
         self.rang = 0  # bells rung, for tests
         self.cursor_blink = True
         self.retry_interval = 2.0  # seconds between retries of a failed save
+        self.export_dir = Path(export_dir) if export_dir is not None else Path("exports")  # the report screen's
         self.title = tr(TEXT, lang, "title")
         self._localise_bindings()
 
@@ -123,6 +124,26 @@ class FacilitatorApp(App[int]):
         from facilitator.tui.screens.live import LiveScreen
 
         self.push_screen(LiveScreen(store, session))
+
+    def open_report(self, slug: str) -> bool:
+        """Open a workshop for writing and push its report screen; False (and a notice) when it cannot."""
+        from facilitator.store.workshop import StoreError, WorkshopStore
+
+        try:
+            store = WorkshopStore.open(self.data_dir, slug)
+        except StoreError as exc:
+            self.notify(str(exc), severity="error", timeout=10)
+            return False
+        self.close_store()
+        self.store = store
+        self.show_report(store)
+        return True
+
+    def show_report(self, store: Any) -> None:
+        """Push the report screen of an open store (the live screen's, or one opened for it)."""
+        from facilitator.tui.screens.report import ReportScreen
+
+        self.push_screen(ReportScreen(store))
 
     def close_store(self) -> None:
         if self.store is not None:

@@ -7,14 +7,56 @@ from typing import Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from facilitator.tui.i18n import tr
+
+TEXT = {
+    "nl": {"report.export": "Rapport exporteren", "report.save": "Rapport opslaan",
+           "report.tab.findings": "Rapport: bevindingen", "report.tab.texts": "Rapport: teksten",
+           "report.tab.overview": "Rapport: overzicht", "report.tab.preview": "Rapport: voorbeeld",
+           "report.new": "Nieuwe bevinding", "report.attach": "Uitspraken koppelen"},
+    "en": {"report.export": "Export report", "report.save": "Save report",
+           "report.tab.findings": "Report: findings", "report.tab.texts": "Report: texts",
+           "report.tab.overview": "Report: overview", "report.tab.preview": "Report: preview",
+           "report.new": "New finding", "report.attach": "Attach statements"},
+}
+
+# The report screen's commands (its author's list): name, key shown, where it runs, action.
+REPORT_COMMANDS = (
+    ("report.export", "ctrl+o", "", "export"), ("report.save", "ctrl+s", "", "save"),
+    ("report.tab.findings", "f2", "", "tab('findings')"), ("report.tab.texts", "f3", "", "tab('texts')"),
+    ("report.tab.overview", "f4", "", "tab('overview')"), ("report.tab.preview", "f5", "", "tab('preview')"),
+    ("report.new", "n", "findings_pane", "new"), ("report.attach", "a", "findings_pane", "attach"),
+)
+
+
+def extra_commands(screen: Any) -> list[tuple[str, str, Any, str]]:
+    """Commands of a screen that are not (always) bound to a key on it: the report screen's."""
+    if type(screen).__name__ != "ReportScreen":
+        return []
+    lang = getattr(screen.app, "lang", "nl")
+    out = []
+    for name, key, where, action in REPORT_COMMANDS:
+        try:
+            node = getattr(screen, where) if where else screen
+        except Exception:  # noqa: BLE001 - a pane not mounted (yet): leave its commands out
+            continue
+        out.append((tr(TEXT, lang, name), key, node, action))
+    return out
+
 
 def screen_actions(screen: Any) -> list[tuple[str, str, Any, str]]:
-    """(description, key, namespace, action) of every binding active on `screen`."""
+    """(description, key, namespace, action) of every binding active on `screen`,
+    and the screen's extra commands."""
     out: dict[str, tuple[str, str, Any, str]] = {}
+    for command in extra_commands(screen):
+        out[command[0]] = command
+    bound = {(id(node), action) for _d, _k, node, action in out.values()}
     for key, active in screen.active_bindings.items():
         b = active.binding
         if not b.id or not b.description:
             continue  # only the app's own actions (all declared with an id)
+        if (id(active.node), b.action) in bound:
+            continue  # listed already under its command name
         name = f"{b.description}"
         if name not in out:
             out[name] = (b.description, b.key_display or screen.app.get_key_display(b), active.node, b.action)

@@ -99,3 +99,61 @@ async def test_every_binding_is_in_the_palette(data_dir: Path) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen.clock.current_step == 1
+
+
+async def test_report_from_home_exports(data_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    app = make_app(data_dir, slug=None, session=None, export_dir=out)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("r")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ReportScreen"
+        assert app.store is not None and not app.store.readonly
+        await pilot.press("ctrl+p")  # the palette lists the report's commands
+        await pilot.pause()
+        await pilot.press(*"rapport exporteren")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert (out / f"{SLUG}.md").exists(), [str(n.message) for n in app._notifications]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HomeScreen"
+        assert app.store is None  # closed again: the workshop can be opened elsewhere
+    with WorkshopStore.open(data_dir, SLUG) as store:  # not locked any more
+        assert store.plan.workshop.slug == SLUG
+
+
+async def test_report_commands_in_palette_and_help(data_dir: Path) -> None:
+    from facilitator.tui.commands import screen_actions
+
+    app = make_app(data_dir, lang="en")
+    async with app.run_test(size=(120, 45)) as pilot:
+        await type_line(pilot, "wt: iets voor het rapport")
+        await settle(pilot)
+        await pilot.press("ctrl+r")  # from the live screen
+        await pilot.pause()
+        screen = app.screen
+        assert type(screen).__name__ == "ReportScreen" and screen.store is app.store
+        names = {d for d, *_ in screen_actions(screen)}
+        assert {"Export report", "Save report", "Report: findings", "Report: texts", "Report: overview",
+                "Report: preview", "New finding", "Attach statements", "Keys", "Quit"} <= names
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"new finding")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert len(app.store.findings()) == 1  # the palette ran the pane's action
+        await pilot.press("escape")  # leave the finding's editor
+        await pilot.pause()
+        await pilot.press("f1")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HelpScreen"
+        text = screen_text(app)
+        for words in ("Export report", "Attach statements", "Report: preview", "ctrl+o"):
+            assert words in text, words
+        await pilot.press("escape")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "LiveScreen"

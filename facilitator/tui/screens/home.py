@@ -16,19 +16,19 @@ from facilitator.tui.i18n import tr
 TEXT = {
     "nl": {
         "key.home.run": "Sessie starten", "key.home.plan": "Plan bekijken", "key.home.export": "Exporteren",
-        "key.home.reload": "Vernieuwen",
+        "key.home.reload": "Vernieuwen", "key.home.report": "Rapport",
         "workshop": "workshop", "code": "code", "date": "datum", "title": "titel", "held": "gehouden",
         "yes": "ja", "no": "-", "empty": "Geen workshops in {dir}. Maak er een met `facilitator new PLAN.toml`.",
-        "intro": "Workshops in {dir}. Enter: sessie starten · P: plan · E: exporteren · F1: toetsen",
+        "intro": "Workshops in {dir}. Enter: sessie starten · R: rapport · P: plan · E: exporteren · F1: toetsen",
         "exported": "Geschreven: {paths}", "export_failed": "Exporteren mislukt: {error}",
         "locked": "(in gebruik: {message})",
     },
     "en": {
         "key.home.run": "Run session", "key.home.plan": "View plan", "key.home.export": "Export",
-        "key.home.reload": "Reload",
+        "key.home.reload": "Reload", "key.home.report": "Report",
         "workshop": "workshop", "code": "code", "date": "date", "title": "title", "held": "held",
         "yes": "yes", "no": "-", "empty": "No workshops in {dir}. Create one with `facilitator new PLAN.toml`.",
-        "intro": "Workshops in {dir}. Enter: run session · P: plan · E: export · F1: keys",
+        "intro": "Workshops in {dir}. Enter: run session · R: report · P: plan · E: export · F1: keys",
         "exported": "Written: {paths}", "export_failed": "Export failed: {error}",
         "locked": "(in use: {message})",
     },
@@ -37,7 +37,8 @@ TEXT = {
 
 class HomeScreen(Screen):
     BINDINGS = [
-        Binding("enter,r", "run", "Sessie starten", id="home.run"),
+        Binding("enter", "run", "Sessie starten", id="home.run"),
+        Binding("r", "report", "Rapport", id="home.report"),
         Binding("p", "plan", "Plan bekijken", id="home.plan"),
         Binding("e", "export", "Exporteren", id="home.export"),
         Binding("f5", "reload", "Vernieuwen", id="home.reload"),
@@ -104,6 +105,20 @@ class HomeScreen(Screen):
         if picked:
             self.app.open_session(picked[0], picked[1], on_fail=lambda: None)  # type: ignore[attr-defined]
 
+    def action_report(self) -> None:
+        picked = self._selected()
+        if picked:
+            self.app.open_report(picked[0])  # type: ignore[attr-defined]
+
+    def on_screen_resume(self) -> None:
+        """Back from a report (or a session): its workshop is closed again, the list refreshed."""
+        app = self.app
+        store = getattr(app, "store", None)
+        if store is None or any(getattr(s, "store", None) is store for s in app.screen_stack):
+            return  # nothing open, or still in use by a screen
+        app.close_store()  # type: ignore[attr-defined]
+        self.action_reload()
+
     def action_plan(self) -> None:
         picked = self._selected()
         if not picked:
@@ -124,7 +139,7 @@ class HomeScreen(Screen):
         if not picked:
             return
         try:
-            paths = export_workshop(self.data_dir, picked[0], Path("exports"))
+            paths = export_workshop(self.data_dir, picked[0], Path(getattr(self.app, "export_dir", "exports")))
         except Exception as exc:  # noqa: BLE001 - shown to the user
             self.notify(self.t("export_failed", error=exc), severity="error", timeout=10)
             return

@@ -48,7 +48,7 @@ TEXT = {
         "key.live.record": "Kies uitspraak", "key.live.edit": "Bewerk uitspraak",
         "key.live.delete": "Verwijder uitspraak", "key.live.undo": "Ongedaan maken",
         "key.live.retry": "Nu opslaan", "key.live.putback": "Niet-opgeslagen terugzetten",
-        "key.live.capture": "Naar invoer",
+        "key.live.capture": "Naar invoer", "key.live.report": "Rapport",
         "tab.agenda": "Agenda", "tab.attendance": "Aanwezig", "tab.actions": "Acties",
         "placeholder": "sm: “citaat” #thema !   ·   ## stap   ·   actie: …   ·   aanwezig: …",
         "readonly": "ALLEEN LEZEN: {reason}", "readonly.reason": "de workshop is elders geopend",
@@ -80,7 +80,7 @@ TEXT = {
         "key.live.record": "Select statement", "key.live.edit": "Edit statement",
         "key.live.delete": "Delete statement", "key.live.undo": "Undo",
         "key.live.retry": "Save now", "key.live.putback": "Put unsaved back",
-        "key.live.capture": "To capture line",
+        "key.live.capture": "To capture line", "key.live.report": "Report",
         "tab.agenda": "Agenda", "tab.attendance": "Present", "tab.actions": "Actions",
         "placeholder": "sm: “quote” #theme !   ·   ## step   ·   actie: …   ·   aanwezig: …",
         "readonly": "READ-ONLY: {reason}", "readonly.reason": "the workshop is open elsewhere",
@@ -139,6 +139,7 @@ class LiveScreen(Screen):
         Binding("ctrl+s", "retry_saves", "Nu opslaan", id="live.retry", show=False),
         Binding("f10", "put_back", "Niet-opgeslagen terugzetten", id="live.putback", show=False),
         Binding("escape", "to_capture", "Naar invoer", id="live.capture", show=False),
+        Binding("ctrl+r", "report", "Rapport", id="live.report", show=False),
     ]
 
     def __init__(self, store: Any, session: int | None = None):
@@ -694,6 +695,12 @@ class LiveScreen(Screen):
             record.add_row(*self._cells(e), key=e.uid)
 
     # -- panels and focus ----------------------------------------------------------------
+
+    def action_report(self) -> None:
+        """The report screen of this workshop, on the same open store (saves done first)."""
+        if self.writer is not None:
+            self.writer.wait_idle(2.0)
+        self.app.show_report(self.store)  # type: ignore[attr-defined]
 
     def action_panel(self, name: str) -> None:
         tabs = self.query_one(TabbedContent)
