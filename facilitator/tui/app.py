@@ -53,7 +53,8 @@ class FacilitatorApp(App[int]):
 
     def __init__(self, data_dir: Path, slug: str | None = None, session: int | None = None,
                  lang: str = DEFAULT_LANGUAGE, now: Callable[[], float] = time.time,
-                 readonly: bool = False, bell: bool = True, export_dir: Path | None = None):
+                 readonly: bool = False, bell: bool = True, export_dir: Path | None = None,
+                 background_open: bool = False):
         super().__init__()
         self.data_dir = Path(data_dir)
         self.slug = slug
@@ -66,6 +67,7 @@ class FacilitatorApp(App[int]):
         self.rang = 0  # bells rung, for tests
         self.cursor_blink = True
         self.retry_interval = 2.0  # seconds between retries of a failed save
+        self.background_open = background_open  # first frame before the store opens (run_app)
         self.export_dir = Path(export_dir) if export_dir is not None else Path("exports")  # the report screen's
         self.title = tr(TEXT, lang, "title")
         self._localise_bindings()
@@ -81,12 +83,61 @@ class FacilitatorApp(App[int]):
     # -- start -----------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        if self.slug:
+        if self.slug and self.background_open:
+            self.start_session(self.slug, self.session_number, readonly=self.readonly)
+        elif self.slug:
             self.open_session(self.slug, self.session_number, readonly=self.readonly)
         else:
             from facilitator.tui.screens.home import HomeScreen
 
             self.push_screen(HomeScreen())
+
+    def start_session(self, slug: str, session: int | None, *, readonly: bool = False) -> None:
+        """At start-up: the live screen's first frame at once, the store opened behind it."""
+        from facilitator.tui.screens.live import LiveScreen
+
+        def opener() -> Any:
+            from facilitator.store.workshop import WorkshopStore
+
+            return WorkshopStore.open(self.data_dir, slug, readonly=readonly)
+
+        self.push_screen(LiveScreen(None, session, opener=opener))
+
+    def session_opened(self, store: Any) -> None:
+        """The live screen's store is open (called by the screen, on the app's thread)."""
+        self.close_store()
+        self.store = store
+        if store.recovery:
+            self.notify(self.t("recovered", lines="\n".join(store.recovery)), severity="warning", timeout=30)
+
+    def session_failed(self, screen: Any, exc: BaseException) -> None:
+        """The store of a starting live screen did not open: ask about a lock, or exit with the reason."""
+        from facilitator.store.workshop import StoreLocked
+
+        held = list(getattr(screen, "held", []))
+        screen.held = []
+        if screen in self.screen_stack:
+            self.pop_screen() if self.screen is screen else None
+        if held:  # lines typed while it was opening: never lost
+            path = self.data_dir / f"rescue-{self.slug}-{self.session_number or 0}-{time.strftime('%Y%m%d-%H%M%S')}.txt"
+            with open(path, "a", encoding="utf-8") as fh:
+                fh.write("\n".join(held) + "\n")
+            self.notify(f"rescue: {path}", severity="warning", timeout=30)
+        slug = self.slug or ""
+        if isinstance(exc, StoreLocked):
+            from facilitator.tui.screens.dialogs import LockedScreen
+
+            message = str(exc)
+
+            def answer(read_only: bool | None) -> None:
+                if read_only:
+                    self.open_session(slug, self.session_number, readonly=True)
+                else:
+                    self.exit(1, return_code=1, message=message)
+
+            self.push_screen(LockedScreen(message), answer)
+            return
+        self.exit(1, return_code=1, message=str(exc) or type(exc).__name__)
 
     def open_session(self, slug: str, session: int | None, *, readonly: bool = False,
                      on_fail: Callable[[], None] | None = None) -> None:
@@ -195,6 +246,6 @@ class FacilitatorApp(App[int]):
 
 def run_app(data_dir: Path, slug: str | None, session: int | None, lang: str) -> int:
     """Run the TUI: the live screen of a session, or the home screen without a slug."""
-    app = FacilitatorApp(Path(data_dir), slug, session, lang)
+    app = FacilitatorApp(Path(data_dir), slug, session, lang, background_open=True)
     result = app.run()
     return int(result or app.return_code or 0)

@@ -7,9 +7,10 @@ time excludes pauses; the session's time is wall time since it started.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from facilitator.domain.records import SessionClock, StepTiming
+if TYPE_CHECKING:  # the live screen's first frame comes before pydantic is imported
+    from facilitator.domain.records import SessionClock, StepTiming
 
 State = Literal["idle", "running", "paused", "done"]
 
@@ -31,6 +32,8 @@ def _copy(clock: SessionClock) -> SessionClock:
 
 
 def _timing(clock: SessionClock, step: int) -> StepTiming:
+    from facilitator.domain.records import StepTiming
+
     return clock.steps.setdefault(step, StepTiming())
 
 

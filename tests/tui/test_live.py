@@ -246,3 +246,32 @@ async def test_edit_keeps_an_unknown_speaker(data_dir: Path) -> None:
         first = saved(data_dir)[0]
         assert (first.text, first.speaker) == ("van iemand, verbeterd", None)
         assert screen.speaker == "jw"  # the sticky speaker is left as it was
+
+
+async def test_lines_typed_while_the_store_opens_are_kept(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    gate = threading.Event()
+    real_open = WorkshopStore.open.__func__
+
+    def slow_open(cls, *args, **kwargs):  # the store opens only when the test says so
+        assert gate.wait(10)
+        return real_open(cls, *args, **kwargs)
+
+    monkeypatch.setattr(WorkshopStore, "open", classmethod(slow_open))
+    app = make_app(data_dir, background_open=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        assert type(screen).__name__ == "LiveScreen" and not screen.ready  # first frame, store not open
+        await type_line(pilot, "wt: vroeg getypt")
+        await type_line(pilot, "jw: nog een")
+        assert screen.held == ["wt: vroeg getypt", "jw: nog een"]
+        assert "bewaard" in screen_text(app).lower()
+        gate.set()
+        for _ in range(200):
+            if screen.ready:
+                break
+            await pilot.pause(0.02)
+        assert screen.ready and not screen.held
+        await settle(pilot)
+    assert [(s.speaker, s.text) for s in saved(data_dir)] == [("wt", "vroeg getypt"), ("jw", "nog een")]

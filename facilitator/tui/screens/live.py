@@ -26,12 +26,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, TabbedContent, TabPane
 
-from facilitator.domain.capture import (ActionLine, AttendanceLine, CaptureError, Ignored, StatementLine,
-                                        StepLine, parse_line)
-from facilitator.domain.records import Action, Statement
 from facilitator.tui import clockctl
 from facilitator.tui.i18n import tr
-from facilitator.tui.session import format_line, make_context, merge_attendance, names_in, pick_session, role_label
 from facilitator.tui.widgets.actions import ActionsTable
 from facilitator.tui.widgets.agenda import AgendaList
 from facilitator.tui.widgets.attendance import AttendancePanel
@@ -40,6 +36,21 @@ from facilitator.tui.widgets.clock import ClockBar
 from facilitator.tui.widgets.prompt import PromptPanel
 from facilitator.tui.widgets.record import RecordTable
 from facilitator.tui.writer import Job, Writer
+
+
+def _import_domain() -> None:
+    """The parser, the records and the session helpers (pydantic, ~100 ms of imports).
+
+    Imported by the thread that opens the store, after the first frame is
+    painted; every use of these names comes after the screen is ready.
+    """
+    global ActionLine, AttendanceLine, CaptureError, Ignored, StatementLine, StepLine, parse_line
+    global Action, Statement, format_line, make_context, merge_attendance, names_in, pick_session, role_label
+    from facilitator.domain.capture import (ActionLine, AttendanceLine, CaptureError, Ignored, StatementLine,
+                                            StepLine, parse_line)
+    from facilitator.domain.records import Action, Statement
+    from facilitator.tui.session import (format_line, make_context, merge_attendance, names_in, pick_session,
+                                         role_label)
 
 TEXT = {
     "nl": {
@@ -70,6 +81,8 @@ TEXT = {
         "no_unsaved": "Alles is opgeslagen.", "busy_line": "Maak eerst de invoer leeg.",
         "is_readonly": "Alleen lezen: er wordt niets opgeslagen.", "backup_failed": "Reservekopie mislukt: {error}",
         "attendance_set": "Aanwezigheid bijgewerkt.", "parser_missing": "De parser is nog niet beschikbaar.",
+        "opening": "De workshop wordt geopend…",
+        "held": "Bewaard, opgeslagen zodra de workshop open is: {n} regel(s)",
         "session_title": "{code} · {title}",
         "rescue_failed": "Reddingsbestand NIET geschreven ({error}); de regels blijven hier. Maak ruimte en probeer "
         "opnieuw.",
@@ -102,6 +115,8 @@ TEXT = {
         "no_unsaved": "Everything is saved.", "busy_line": "Empty the capture line first.",
         "is_readonly": "Read-only: nothing is saved.", "backup_failed": "Backup failed: {error}",
         "attendance_set": "Attendance updated.", "parser_missing": "The parser is not available yet.",
+        "opening": "Opening the workshop…",
+        "held": "Kept, saved as soon as the workshop is open: {n} line(s)",
         "session_title": "{code} · {title}",
         "rescue_failed": "Rescue file NOT written ({error}); the lines stay here. Free some space and try again.",
     },
@@ -142,10 +157,15 @@ class LiveScreen(Screen):
         Binding("ctrl+r", "report", "Rapport", id="live.report", show=False),
     ]
 
-    def __init__(self, store: Any, session: int | None = None):
+    def __init__(self, store: Any, session: int | None = None, opener: Any = None):
+        """`store` open already, or None and `opener()` opens it: then the screen's
+        first frame is drawn before the store opens (in a thread); lines typed
+        meanwhile are held and recorded, in order, once it is open."""
         super().__init__()
         self.store = store
-        self.plan = store.plan
+        self.opener = opener
+        self.ready = False
+        self.held: list[str] = []
         self.entries: dict[str, Entry] = {}
         self.undo_stack: list[tuple[str, Statement]] = []
         self.editing: str | None = None
@@ -167,8 +187,9 @@ class LiveScreen(Screen):
     def now(self) -> float:
         return self.app.now()  # type: ignore[attr-defined]
 
-    def _load(self) -> None:
-        store = self.store
+    def _load(self, store: Any) -> None:
+        _import_domain()
+        self.plan = store.plan
         statements = store.statements()
         if self._number is None:
             held = {s.session for s in statements} | {a.session for a in store.actions()}
@@ -187,9 +208,9 @@ class LiveScreen(Screen):
         self.attendance = store.attendance(self.number)
         self.theme_keys = [t.key for t in store.themes()]
         self.speaker = next((s.speaker for s in reversed(self.statements) if s.speaker), None)
+        self.store = store
 
     def compose(self) -> ComposeResult:
-        self._load()
         self.lang_ = self.lang
         with Vertical(id="top"):
             yield ClockBar(self.lang, id="clock")
@@ -199,20 +220,53 @@ class LiveScreen(Screen):
                 with TabPane(self.t("tab.agenda"), id="tab-agenda"):
                     yield AgendaList(id="agenda")
                 with TabPane(self.t("tab.attendance"), id="tab-attendance"):
-                    yield AttendancePanel(self.plan, self.lang, self.attendance, id="attendance")
+                    yield AttendancePanel(None, self.lang, [], id="attendance")
                 with TabPane(self.t("tab.actions"), id="tab-actions"):
                     yield ActionsTable(self.lang, id="actions")
             yield RecordTable(self.lang, id="record")
         yield Preview("", id="preview")
         yield CaptureLine(placeholder=self.t("placeholder"), id="capture", select_on_focus=False,
-                          suggester=CaptureSuggester(lambda: self.plan.speaker_roles().keys(),
-                                                     lambda: self.theme_keys))
+                          suggester=CaptureSuggester(lambda: self.plan.speaker_roles().keys() if self.ready else (),
+                                                     lambda: self.theme_keys if self.ready else ()))
         yield Footer()
 
     def on_mount(self) -> None:
         from facilitator.tui.keys import localise
 
         localise(self, TEXT, self.lang)
+        capture = self.query_one(CaptureLine)
+        capture.cursor_blink = getattr(self.app, "cursor_blink", True)
+        capture.focus()
+        if self.store is not None:
+            self._load(self.store)
+            self._ready()
+        else:
+            self.query_one(Preview).show(Text(self.t("opening"), style="dim"))
+            self.call_after_refresh(self.run_worker, self._open, thread=True, exit_on_error=False)
+
+    def _open(self) -> None:
+        """Thread: open the store and read the session, then fill the screen in."""
+        try:
+            store = self.opener()
+        except Exception as exc:  # noqa: BLE001 - the app shows it (locked, damaged, missing)
+            self.app.call_from_thread(self.app.session_failed, self, exc)  # type: ignore[attr-defined]
+            return
+        try:
+            self._load(store)
+        except Exception as exc:  # noqa: BLE001
+            store.close()
+            self.app.call_from_thread(self.app.session_failed, self, exc)  # type: ignore[attr-defined]
+            return
+        self.app.call_from_thread(self._opened)
+
+    def _opened(self) -> None:
+        self.app.session_opened(self.store)  # type: ignore[attr-defined]
+        if self.is_attached:
+            self._ready()
+
+    def _ready(self) -> None:
+        self.ready = True
+        self.query_one(AttendancePanel).set_plan(self.plan, self.attendance)
         code = self.plan.code_of(self.session)
         self.sub_title = self.t("session_title", code=code, title=self.session.title or "")
         self.app.sub_title = self.sub_title
@@ -220,7 +274,6 @@ class LiveScreen(Screen):
         table = self.query_one(ActionsTable)
         table.call_after_refresh(self._fill_actions)
         capture = self.query_one(CaptureLine)
-        capture.cursor_blink = getattr(self.app, "cursor_blink", True)
         if self.store.readonly:
             capture.disabled = True
             self.query_one(Preview).show(self.t("readonly", reason=self.t("readonly.reason")), warning=True)
@@ -232,7 +285,12 @@ class LiveScreen(Screen):
             self._show_preview("")
         self.set_interval(1.0, self.tick)
         self.refresh_clock()
-        capture.focus()
+        held, self.held = self.held, []
+        failed = [line for line in held if not self.submit_line(line)]  # typed while opening, in order
+        if failed:  # a line the parser refuses goes back into the capture line, never away
+            capture.value = failed[0]
+            for line in failed[1:]:
+                self.notify(line, severity="error", timeout=60)
 
     def _fill_record(self) -> None:
         record = self.query_one(RecordTable)
@@ -256,6 +314,8 @@ class LiveScreen(Screen):
     # -- clock ----------------------------------------------------------------------
 
     def tick(self) -> None:
+        if not self.ready:
+            return
         self.refresh_clock()
         if clockctl.state(self.clock) != "running":
             return
@@ -330,6 +390,8 @@ class LiveScreen(Screen):
         return make_context(self.plan, self.theme_keys, self.session, speaker, self.capture_step)
 
     def on_input_changed(self, event: CaptureLine.Changed) -> None:
+        if not self.ready:
+            return
         if event.input.id == "capture" and not self.store.readonly:
             self._show_preview(event.value)
 
@@ -380,6 +442,12 @@ class LiveScreen(Screen):
 
     def submit_line(self, value: str) -> bool:
         """Record one capture line; False (and the line kept) on an error."""
+        if not self.ready:
+            if value.strip():
+                self.held.append(value)
+                self.query_one(CaptureLine).value = ""
+                self.query_one(Preview).show(Text(self.t("held", n=len(self.held))), warning=True)
+            return True
         if self._readonly():
             return False
         capture = self.query_one(CaptureLine)
@@ -544,6 +612,8 @@ class LiveScreen(Screen):
 
     def quit_guard(self) -> bool:
         """True when it is safe to quit; else asks (and may quit itself)."""
+        if self.held:
+            return False  # typed while opening: saved as soon as the store is open
         if self.writer is None:
             return True
         self.writer.wait_idle(2.0)
@@ -698,6 +768,8 @@ class LiveScreen(Screen):
 
     def action_report(self) -> None:
         """The report screen of this workshop, on the same open store (saves done first)."""
+        if self._readonly():
+            return
         if self.writer is not None:
             self.writer.wait_idle(2.0)
         self.app.show_report(self.store)  # type: ignore[attr-defined]
@@ -725,6 +797,9 @@ class LiveScreen(Screen):
             capture.focus()
 
     def _readonly(self) -> bool:
+        if not self.ready:
+            self.notify(self.t("opening"), severity="warning")
+            return True
         if self.store.readonly:
             self.notify(self.t("is_readonly"), severity="warning")
             return True

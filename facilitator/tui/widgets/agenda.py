@@ -5,8 +5,11 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import OptionList
 
-from facilitator.domain.plan import Session
-from facilitator.domain.records import SessionClock
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from facilitator.domain.plan import Session
+    from facilitator.domain.records import SessionClock
 from facilitator.tui import clockctl
 
 

@@ -13,7 +13,10 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
 
-from facilitator.domain.plan import Plan
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from facilitator.domain.plan import Plan
 from facilitator.tui.i18n import tr
 
 TEXT = {
@@ -36,7 +39,7 @@ class AttendancePanel(DataTable):
             super().__init__()
             self.keys = keys
 
-    def __init__(self, plan: Plan, lang: str, keys: list[str], **kwargs: object):
+    def __init__(self, plan: Plan | None, lang: str, keys: list[str], **kwargs: object):
         super().__init__(cursor_type="row", **kwargs)  # type: ignore[arg-type]
         self.plan = plan
         self.lang = lang
@@ -49,6 +52,18 @@ class AttendancePanel(DataTable):
         self.add_column(tr(TEXT, self.lang, "who"), key="who", width=8)
         self.add_column(tr(TEXT, self.lang, "role"), key="role")
         self.add_column(tr(TEXT, self.lang, "name"), key="name")
+        if self.plan is not None:
+            self._fill()
+
+    def set_plan(self, plan: Plan, keys: list[str]) -> None:
+        """The plan arrives after the first frame (the store opens in the background)."""
+        self.plan = plan
+        self.counts = Counter(keys)
+        if self.is_mounted:
+            self._fill()
+
+    def _fill(self) -> None:
+        assert self.plan is not None
         for p in self.plan.participants:
             role = self.plan.role(p.role)
             self.add_row(self._mark(p.key), Text(f"{p.key} {role.label if role else p.role}"),
