@@ -26,7 +26,6 @@ class Context:
         self.names = data.plan.names()
         self.codes = {s.number: line(data.plan.code_of(s)) for s in data.plan.sessions}
         self.theme_labels = {t.key: t.label for t in data.themes}
-        self.plan_themes = {t.key for t in data.plan.themes}
         self.redactions = 0
         self._redacted: dict[str, tuple[str, int]] = {}
         self._phrases: dict[str | None, str] = {}
@@ -37,7 +36,25 @@ class Context:
     def label_of(self, key: str) -> str:
         """The role label standing in for a participant's name."""
         role = self.roles.get(self.speaker_role.get(key, ""))
-        return role.label if role else self.w["unknown_role"]
+        return self.role_label(role.label) if role else self.w["unknown_role"]
+
+    def role_label(self, label: str) -> str:
+        """A role label as exported: one that holds a participant name is replaced
+        as a whole by the generic "deelnemer" (its own label would repeat the name)."""
+        if not self.names or not label:
+            return label
+        from facilitator.domain.privacy import find_names
+
+        spans = find_names(label, self.names)
+        if spans:
+            self.redactions += len(spans)
+            return self.w["unknown_role"]
+        return label
+
+    def plain(self, text: str) -> str:
+        """A plan string (title, location, step title, colofon entry, ...) on one
+        line: redacted, counted and escaped. Every plan string goes through here."""
+        return line(self.redact(text))
 
     def redact(self, text: str) -> str:
         """`text` with participant names replaced by `[role label]`, counted."""
@@ -62,7 +79,8 @@ class Context:
         phrase = self._phrases.get(speaker)
         if phrase is None:
             role = self.roles.get(self.role_key(speaker) or "")
-            phrase = self._phrases[speaker] = line(role_phrase(role.label if role else None, self.lang))
+            phrase = line(role_phrase(self.role_label(role.label) if role else None, self.lang))
+            self._phrases[speaker] = phrase
         return phrase
 
     def date(self, session: Session) -> str:
@@ -72,9 +90,8 @@ class Context:
         return self.codes.get(number) or str(number)
 
     def theme_label(self, key: str) -> str:
-        """A theme's label; one created while tagging is session text, so redacted."""
-        label = self.theme_labels.get(key, key)
-        return label if key in self.plan_themes else self.redact(label)
+        """A theme's label (from the plan or created while tagging), redacted."""
+        return self.redact(self.theme_labels.get(key, key))
 
     def theme_title(self, key: str | None) -> str:
         return self.w["untagged_title"] if key is None else line(self.theme_label(key))
@@ -115,14 +132,14 @@ class Context:
         parts = []
         for key, n in self.attendance(number):
             role = self.roles[key]
-            parts.append(count_phrase(n, role.label, role.plural_label))
+            parts.append(count_phrase(n, self.role_label(role.label), self.role_label(role.plural_label)))
         return line(", ".join(parts)) if parts else self.w["not_recorded"]
 
     # -- tables --------------------------------------------------------------------------
 
     def role_column(self, key: str | None) -> str:
         role = self.roles.get(key or "")
-        return cell(role.label) if role else self.w["unknown_role"]
+        return cell(self.role_label(role.label)) if role else self.w["unknown_role"]
 
     def overview_table(self, counts: ThemeRoleCounts) -> list[str]:
         """Statements per theme (rows) and role (columns), with totals."""

@@ -23,7 +23,6 @@ from facilitator.domain.plan import Session
 from facilitator.domain.records import SessionClock, Statement
 from facilitator.domain.workshop import WorkshopData
 from facilitator.export.common import Context, finish
-from facilitator.export.escape import cell, line
 
 
 def minutes(data: WorkshopData, number: int):
@@ -35,9 +34,9 @@ def minutes(data: WorkshopData, number: int):
     ctx = Context(data)
     w = ctx.w
     code = ctx.code(number)
-    title = w["minutes_title"].format(n=number) + (f": {line(session.title)}" if session.title else "")
+    title = w["minutes_title"].format(n=number) + (f": {ctx.plain(session.title)}" if session.title else "")
     place = session.location or data.plan.workshop.location
-    meta = " · ".join([ctx.date(session)] + ([line(place)] if place else []) + [w["code"].format(code=code)])
+    meta = " · ".join([ctx.date(session)] + ([ctx.plain(place)] if place else []) + [w["code"].format(code=code)])
     blocks = [f"# {title}", meta, f"{w['present']}: {ctx.attendance_phrase(number)}"]
     blocks += [f"## {w['agenda']}", "\n".join(_agenda(ctx, session, data.clocks.get(number)))]
     blocks += [f"## {w['proceedings']}", *_proceedings(ctx, session, data.session_statements(number))]
@@ -61,7 +60,7 @@ def _agenda(ctx: Context, session: Session, clock: SessionClock | None) -> list[
             actual = w["not_reached"]
         else:
             actual = w["min"].format(n=int(timing.elapsed(now) / 60 + 0.5))
-        rows.append(f"| {i + 1} | {cell(step.title)} | {planned} | {actual} |")
+        rows.append(f"| {i + 1} | {ctx.plain(step.title)} | {planned} | {actual} |")
     return rows
 
 
@@ -85,7 +84,7 @@ def _proceedings(ctx: Context, session: Session, statements: list[Statement]) ->
         by_step.setdefault(key, []).append(st)
     blocks: list[str] = []
     for i, step in enumerate(session.agenda):
-        blocks.append(f"### {i + 1}. {line(step.title)}")
+        blocks.append(f"### {i + 1}. {ctx.plain(step.title)}")
         records = by_step.get(i, [])
         blocks += [_record(ctx, st) for st in records] or [ctx.w["no_notes"]]
     if None in by_step:

@@ -76,7 +76,7 @@ def _held(ctx: Context) -> list:
 
 def _title(ctx: Context) -> list[str]:
     ws = ctx.plan.workshop
-    return [f"# {line(ws.title)}"] + ([line(ws.subtitle)] if ws.subtitle else [])
+    return [f"# {ctx.plain(ws.title)}"] + ([ctx.plain(ws.subtitle)] if ws.subtitle else [])
 
 
 def _colofon(ctx: Context) -> list[str]:
@@ -92,7 +92,7 @@ def _colofon(ctx: Context) -> list[str]:
         (w["period"], period),
         (w["location"], ws.location),
     ]
-    items = [f"- {label}: {line(value)}" for label, value in rows if value]
+    items = [f"- {label}: {ctx.plain(value)}" for label, value in rows if value]
     return [f"## {w['colofon']}", "\n".join(items)]
 
 
@@ -122,7 +122,7 @@ def _introduction(ctx: Context) -> list[str]:
             roles[role] = max(roles.get(role, 0), n)
     order = [r for r in ctx.plan.roles if r.key in roles]
     if order:
-        names = [line(r.plural_label) for r in order]
+        names = [line(ctx.role_label(r.plural_label)) for r in order]
         sentence += " " + w["took_part"].format(roles=join_words(names, ctx.lang))
     else:
         sentence += " " + w["took_part_none"]
@@ -175,7 +175,7 @@ def _by_theme(ctx: Context, statements: list[Statement]) -> list[tuple[str | Non
 
 def _analysis(ctx: Context, number: int) -> list[str]:
     rep, w = ctx.data.report, ctx.w
-    title = line(rep.analysis_title) if rep.analysis_title else w["analysis"]
+    title = ctx.plain(rep.analysis_title) if rep.analysis_title else w["analysis"]
     blocks = [f"## {number}. {title}"]
     if rep.analysis.strip():
         blocks.append(_researcher(ctx, rep.analysis))
@@ -213,10 +213,10 @@ def _appendices(ctx: Context) -> list[str]:
     blocks = [f"## {w['appendices']}", f"### {w['appendix_sessions']}"]
     for s in _held(ctx):
         kind = "evaluation" if s.kind == "evaluatie" else "session"
-        head = w[kind].format(n=s.number) + (f": {line(s.title)}" if s.title else "")
+        head = w[kind].format(n=s.number) + (f": {ctx.plain(s.title)}" if s.title else "")
         blocks.append(f"#### {head}")
         blocks.append(f"{ctx.date(s)} · {w['code'].format(code=ctx.code(s.number))}")
-        blocks.append("\n".join(f"{i}. {line(step.title)} ({w['min'].format(n=step.minutes)})"
+        blocks.append("\n".join(f"{i}. {ctx.plain(step.title)} ({w['min'].format(n=step.minutes)})"
                                 for i, step in enumerate(s.agenda, 1)))
     blocks.append(f"### {w['appendix_statements']}")
     groups = _by_theme(ctx, ctx.data.statements)

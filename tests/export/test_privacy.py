@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
-from facilitator.domain.plan import Theme
+from facilitator.domain.plan import Theme, plan_from_data
 from facilitator.domain.records import Finding
 from facilitator.export import render_all, render_minutes, render_report
 from tests.export.fixture import NAMES, workshop
@@ -24,12 +25,57 @@ def everything_named():
     return data
 
 
+# Plan fields that are keys or enumerations (patterns forbid a name there) or the names themselves.
+_NOT_TEXT = {"key", "role", "slug", "code_prefix", "language", "kind", "code", "name"}
+
+
+def _plant(value, field=""):
+    """Every free-text string of plan data with "Ruben" and "fatima's" in it."""
+    if isinstance(value, dict):
+        return {k: (v if k in _NOT_TEXT else _plant(v, k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plant(v, field) for v in value]
+    if isinstance(value, str):
+        return f"Ruben {value} fatima's"
+    return value
+
+
+def plan_full_of_names():
+    data = everything_named()
+    raw = data.plan.model_dump(exclude_none=False)
+    raw = {k: [{f: v for f, v in e.items() if v is not None} for e in vs] if isinstance(vs, list) else
+           {f: v for f, v in vs.items() if v is not None} for k, vs in raw.items()}
+    for s in raw["sessions"]:
+        s["agenda"] = [{f: v for f, v in a.items() if v is not None} for a in s["agenda"]]
+        for a in s["agenda"]:  # prompts and methods too, even if no export shows them today
+            a.setdefault("prompt", "Vraag het Ruben.")
+            a.setdefault("method", "Fatima's methode")
+    for t in raw["themes"]:
+        t.setdefault("description", "Zoals Ruben het zag")
+    plan = plan_from_data(_plant(raw))
+    planted = [th for th in plan.themes]
+    return dataclasses.replace(data, plan=plan, themes=planted + data.themes[len(planted):])
+
+
 def test_no_name_appears_in_any_export() -> None:
-    docs = render_all(everything_named())
-    assert len(docs) == 3
-    for doc in docs:
-        for name in NAMES:
-            assert not re.search(name, doc.text, re.IGNORECASE), (doc.filename, name)
+    for data in (everything_named(), plan_full_of_names()):
+        docs = render_all(data)
+        assert len(docs) == 3
+        for doc in docs:
+            for name in NAMES:
+                assert not re.search(name, doc.text, re.IGNORECASE), (doc.filename, name)
+
+
+def test_every_plan_string_is_redacted_and_counted() -> None:
+    data = plan_full_of_names()
+    assert data.plan.workshop.subtitle.startswith("Ruben ")
+    report, minutes = render_report(data), render_minutes(data, 1)
+    # Role labels hold names too here: such a label is replaced as a whole by "deelnemer".
+    assert "\n\\[deelnemer\\] Wijkteam, jongerenwerk en bibliotheek in Lombok \\[deelnemer\\]'s\n" \
+        in report.text  # the subtitle, escaped like any plan string
+    assert minutes.text.startswith("# Verslag bijeenkomst 1: \\[deelnemer\\] ")
+    assert report.redactions > render_report(everything_named()).redactions + 20
+    assert minutes.redactions > render_minutes(everything_named(), 1).redactions + 10
 
 
 def test_names_become_the_role_label_and_are_counted() -> None:
