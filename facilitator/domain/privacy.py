@@ -9,6 +9,10 @@ Decisions:
   `zoë` matches `Zoë`, `ZOË`), in composed or decomposed form (NFC/NFD).
 - A name of several words matches with any whitespace or hyphens between its
   words: "Anne Marie" also finds "Anne-Marie" and "anne  marie".
+- Possessives: a name directly followed by `s` as the end of the word
+  (Dutch "Rubens fiets") matches too; the span is the name only, so redaction
+  gives "[jongerenwerker]s fiets", like "Ruben's" gives "[jongerenwerker]'s".
+  Only that one `s`: "Rubenstraat" is another word and does not match.
 - Longest first: at one place the longest name wins ("Anne Marie" before
   "Anne"); matches never overlap, scanning from the start.
 - Known limit: no folding beyond that (`ß` does not match `ss`, `Fatima` does
@@ -26,7 +30,7 @@ from typing import Callable, Mapping
 # "Zoe" does not match inside a decomposed "Zoë".
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 _BEFORE = rf"(?<![\w{_MARKS}])"
-_AFTER = rf"(?![\w{_MARKS}])"
+_AFTER = rf"(?=s?(?![\w{_MARKS}]))"  # a possessive `s` may follow
 _WORD_GAP = re.compile(r"[\s\-]+")
 
 
@@ -54,7 +58,10 @@ def _compile(items: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str], tuple
 
 
 def _glued(text: str, end: int) -> bool:
-    """A match followed by a combining mark outside the blocks the pattern knows."""
+    """A match followed by a combining mark outside the blocks the pattern knows
+    (after the possessive `s`, if there is one)."""
+    if end < len(text) and text[end] in "sS":
+        end += 1
     return end < len(text) and unicodedata.category(text[end]).startswith("M")
 
 

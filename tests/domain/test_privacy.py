@@ -31,8 +31,15 @@ def test_plan_names():
 
 
 def test_whole_words_only():
-    assert found("Fatimas fiets, Rubenstraat, Ruben2, _Ruben, Ruben's idee, (Ruben).") == [
+    assert found("Fatimasfiets, Rubenstraat, Ruben2, _Ruben, Rubenss, Ruben's idee, (Ruben).") == [
         ("Ruben", "jw1"), ("Ruben", "jw1")]
+
+
+def test_dutch_possessive_s_without_apostrophe():
+    assert redact_names("Rubens fiets", NAMES, LABELS.__getitem__) == ("[jongerenwerker]s fiets", 1)
+    assert found("FATIMAS tas, Anne Maries idee, Ruben’s en Ruben's.") == [
+        ("FATIMAS"[:6], "wt1"), ("Anne Marie", "a1"), ("Ruben", "jw1"), ("Ruben", "jw1")]
+    assert found("Rubenstraat, Rubensen, Rubens\u0951") == []
 
 
 def test_case_insensitive_unicode():
