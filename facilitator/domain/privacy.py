@@ -88,8 +88,13 @@ def find_names(text: str, names: Mapping[str, str]) -> list[tuple[int, int, str]
         pos = end
 
 
-def redact_names(text: str, names: Mapping[str, str], label_of: Callable[[str], str]) -> tuple[str, int]:
-    """`text` with each name replaced by `[label]` (the role label of that participant), and the count."""
+def redact_names(text: str, names: Mapping[str, str], label_of: Callable[[str], str],
+                 brackets: tuple[str, str] = ("[", "]")) -> tuple[str, int]:
+    """`text` with each name replaced by `[label]` (the role label of that participant), and the count.
+
+    `brackets` wrap the label; Markdown passed through as is uses `("\\[", "\\]")`,
+    since `[label]: ...` at the start of a line would be a link reference definition.
+    """
     spans = find_names(text, names)
     if not spans:
         return text, 0
@@ -97,7 +102,7 @@ def redact_names(text: str, names: Mapping[str, str], label_of: Callable[[str], 
     pos = 0
     for start, end, key in spans:
         out.append(text[pos:start])
-        out.append(f"[{label_of(key)}]")
+        out.append(f"{brackets[0]}{label_of(key)}{brackets[1]}")
         pos = end
     out.append(text[pos:])
     return "".join(out), len(spans)

@@ -27,7 +27,7 @@ class Context:
         self.codes = {s.number: line(data.plan.code_of(s)) for s in data.plan.sessions}
         self.theme_labels = {t.key: t.label for t in data.themes}
         self.redactions = 0
-        self._redacted: dict[str, tuple[str, int]] = {}
+        self._redacted: dict[tuple[str, bool], tuple[str, int]] = {}
         self._phrases: dict[str | None, str] = {}
         self._escaped: dict[tuple[str, str], str] = {}
 
@@ -56,16 +56,24 @@ class Context:
         line: redacted, counted and escaped. Every plan string goes through here."""
         return line(self.redact(text))
 
-    def redact(self, text: str) -> str:
-        """`text` with participant names replaced by `[role label]`, counted."""
+    def redact(self, text: str, markdown: bool = False) -> str:
+        """`text` with participant names replaced by `[role label]`, counted.
+
+        Plain text is escaped afterwards, which escapes the brackets too. For
+        Markdown passed through (`markdown=True`) the brackets and the label are
+        escaped here: `\\[role label\\]`, so "Fatima: klopt." cannot turn into a
+        link reference definition and vanish."""
         if not self.names or not text:
             return text
-        hit = self._redacted.get(text)
+        hit = self._redacted.get((text, markdown))
         if hit is None:
             from facilitator.domain.privacy import redact_names
 
-            hit = redact_names(text, self.names, self.label_of)
-            self._redacted[text] = hit
+            if markdown:
+                hit = redact_names(text, self.names, lambda k: line(self.label_of(k)), ("\\[", "\\]"))
+            else:
+                hit = redact_names(text, self.names, self.label_of)
+            self._redacted[(text, markdown)] = hit
         self.redactions += hit[1]
         return hit[0]
 

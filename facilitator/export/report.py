@@ -61,7 +61,7 @@ def report(data: WorkshopData):
 
 def _researcher(ctx: Context, text: str) -> str:
     """Researcher-written Markdown: passed through, names redacted, line endings made \\n."""
-    return ctx.redact(_BREAKS.sub("\n", text).strip("\n"))
+    return ctx.redact(_BREAKS.sub("\n", text).strip("\n"), markdown=True)
 
 
 def _markdown(ctx: Context, text: str) -> str:

@@ -87,8 +87,8 @@ def test_names_become_the_role_label_and_are_counted() -> None:
     # statement 3 (1), action 2 (1), theme "ruben" in two tables (2)
     assert minutes.redactions == 4
     report = render_report(data)
-    assert "Vraag [jongerenwerker] om het rooster." in report.text  # researcher Markdown: not escaped
-    assert "[wijkteammedewerker] en [jongerenwerker]: dank." in report.text
+    assert "Vraag \\[jongerenwerker\\] om het rooster." in report.text  # researcher Markdown: brackets escaped
+    assert "\\[wijkteammedewerker\\] en \\[jongerenwerker\\]: dank." in report.text
     assert report.redactions > 10
 
 
@@ -108,3 +108,15 @@ def test_seat_keys_never_appear_as_attribution() -> None:
 def test_colofon_people_are_not_participants_and_stay() -> None:
     text = render_report(workshop()).text
     assert "- Procesbegeleider: A. Visser" in text and "- Onderzoeker: B. de Groot" in text
+
+
+def test_a_redacted_name_starting_a_line_keeps_the_paragraph() -> None:
+    """`[label]: text` would be a link reference definition: the line would vanish."""
+    from tests.export.mdcheck import inline_texts
+
+    data = workshop(conclusion="Het gesprek ging zo.\n\nFatima: klopt.\n\nRuben vond dat ook.")
+    data.statements[2] = data.statements[2].model_copy(update={"text": "Fatima: klopt."})
+    for doc in (render_report(data), render_minutes(data, 1)):
+        texts = inline_texts(doc.text)
+        assert any("[wijkteammedewerker]: klopt." in t for t in texts), doc.filename
+    assert "[jongerenwerker] vond dat ook." in inline_texts(render_report(data).text)
