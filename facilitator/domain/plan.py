@@ -19,6 +19,9 @@ from facilitator.domain.codes import session_code
 ROLE_KEY = r"^[a-z][a-z0-9]*$"
 THEME_KEY = r"^[a-z][a-z0-9-]*$"
 SLUG = r"^[a-z0-9-]+$"
+# Session codes name the minutes' files: only characters every file system takes.
+CODE = r"^[A-Za-z0-9-]+$"
+CODE_PREFIX = r"^[A-Za-z0-9-]*$"
 
 
 class PlanError(ValueError):
@@ -46,7 +49,7 @@ class Workshop(_Model):
     title: NonEmpty
     slug: Annotated[str, Field(pattern=SLUG)] | None = None
     subtitle: str | None = None
-    code_prefix: str = "OWP"
+    code_prefix: Annotated[str, Field(pattern=CODE_PREFIX)] = "OWP"
     language: Literal["nl", "en"] = "nl"
     organisation: str | None = None
     location: str | None = None
@@ -93,7 +96,7 @@ class Session(_Model):
     title: str | None = None
     location: str | None = None
     kind: Literal["bijeenkomst", "evaluatie"] = "bijeenkomst"
-    code: NonEmpty | None = None
+    code: Annotated[str, Field(pattern=CODE)] | None = None
     agenda: Annotated[list[AgendaStep], Field(min_length=1)]
 
     @field_validator("date", mode="wrap")
@@ -273,7 +276,9 @@ _RANGES = {"minutes": (1, 600)}
 
 _KEY_HINTS = {ROLE_KEY: "lower-case letters and digits, starting with a letter",
               THEME_KEY: "lower-case letters, digits and '-', starting with a letter",
-              SLUG: "lower-case letters, digits and '-'"}
+              SLUG: "lower-case letters, digits and '-'",
+              CODE: "letters (A-Z, a-z), digits and '-' (it names the minutes' file)",
+              CODE_PREFIX: "letters (A-Z, a-z), digits and '-' (it names the minutes' files)"}
 
 
 def _message(err: dict[str, Any]) -> str:

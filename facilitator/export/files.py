@@ -8,20 +8,40 @@ fsync'd, then renamed over the target, then the directory fsync'd. A reader
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Iterable
 
 from facilitator.export import Document
 
 
+# Characters some file system (Windows, macOS, a USB stick) refuses or reads as a path.
+_UNPORTABLE = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
+
+
+def check_filename(name: str) -> None:
+    """Raise ValueError unless `name` is a plain, portable file name."""
+    if (not name or name in (".", "..") or name != name.strip() or name.endswith(".")
+            or _UNPORTABLE.search(name) or Path(name).name != name):
+        raise ValueError(f"not a plain, portable file name: {name!r}")
+
+
 def write_documents(docs: Iterable[Document], out_dir: Path, mode: int = 0o600) -> list[Path]:
-    """Write each document to `out_dir/filename` (creating the directory), with `mode`."""
+    """Write each document to `out_dir/filename` (creating the directory), with `mode`.
+
+    All or nothing for the names: every file name is checked (plain, portable,
+    no two alike) before the directory is made or any file written."""
+    docs = list(docs)
+    seen: set[str] = set()
+    for doc in docs:
+        check_filename(doc.filename)
+        if doc.filename.casefold() in seen:
+            raise ValueError(f"two documents would be written to the same file: {doc.filename!r}")
+        seen.add(doc.filename.casefold())
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for doc in docs:
-        if not doc.filename or Path(doc.filename).name != doc.filename or doc.filename in (".", ".."):
-            raise ValueError(f"not a plain file name: {doc.filename!r}")
         written.append(_write_atomic(out_dir / doc.filename, doc.text.encode("utf-8"), mode))
     _fsync_dir(out_dir)
     return written

@@ -71,3 +71,31 @@ def test_a_write_cut_short_by_the_file_size_limit_keeps_the_old_file(tmp_path: P
 def test_refuses_anything_but_a_plain_file_name(tmp_path: Path, name: str) -> None:
     with pytest.raises(ValueError):
         write_documents([Document(name, "x\n", 0)], tmp_path / "out")
+
+
+@pytest.mark.parametrize("bad", ["", ".", "..", "a/b.md", "../x.md", "a|b.md", "a*b.md", "a:b.md", "a\\b.md",
+                                 "x.md.", " x.md", "a\x00b.md", 'a"b.md'])
+def test_every_name_is_checked_before_any_file_is_written(tmp_path: Path, bad: str) -> None:
+    out = tmp_path / "exports"
+    with pytest.raises(ValueError, match="file name"):
+        write_documents([Document("good.md", "x\n", 0), Document(bad, "y\n", 0)], out)
+    assert not out.exists()  # nothing written, not even the directory
+
+
+def test_two_documents_for_one_file_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="same file"):
+        write_documents([Document("a.md", "x\n", 0), Document("A.md", "y\n", 0)], tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_plan_code_with_a_slash_never_reaches_the_exporter() -> None:
+    from facilitator.domain.plan import PlanError
+    from tests.export.fixture import PLAN_FILE, example_plan
+    from facilitator.domain.plan import parse_plan
+
+    text = PLAN_FILE.read_text(encoding="utf-8").replace("[[sessions]]\nnumber = 1\n",
+                                                        "[[sessions]]\nnumber = 1\ncode = \"OWP1/2026\"\n", 1)
+    assert 'code = "OWP1/2026"' in text
+    with pytest.raises(PlanError, match=r"sessions\[0\]\.code: invalid value 'OWP1/2026'"):
+        parse_plan(text, PLAN_FILE.name)
+    assert example_plan().sessions[0].code is None
