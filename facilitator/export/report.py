@@ -31,7 +31,7 @@ from facilitator.domain.records import Statement
 from facilitator.domain.workshop import WorkshopData
 from facilitator.export.common import Context, finish, indent_block
 from facilitator.export.escape import line
-from facilitator.export.words import join_words
+from facilitator.export.words import PROCESS_LABELS, join_words, persons_phrase, took_part
 
 
 _BREAKS = re.compile(r"\r\n?")
@@ -116,17 +116,32 @@ def _introduction(ctx: Context) -> list[str]:
     first, last = ctx.date(held[0]), ctx.date(held[-1])
     key = "held_one" if len(held) == 1 else "held_range"
     sentence = w[key].format(what=join_words(what, ctx.lang), first=first, last=last)
+    groups = _participants(ctx, held)
+    sentence += " " + (took_part(ctx.lang, len(held), groups) if groups else w["took_part_none"])
+    return blocks + [sentence]
+
+
+def _participants(ctx: Context, held: list) -> list[tuple[int, str]]:
+    """(persons, phrase) per role that took part, in plan order.
+
+    The number of a role is the most persons of it present at one session (the
+    same people usually come back), written in words up to twelve: "twee
+    buurtcoaches", one person as the role phrase: "een woonconsulent".
+    The roles that run the series are left out: a role whose label is
+    "procesbegeleider" or "onderzoeker" ("facilitator", "researcher"), in any
+    case; the colofon names those people. (Their role key cannot tell: the plan
+    gives no fixed key to the process roles.)
+    """
     roles: dict[str, int] = {}
     for s in held:
         for role, n in ctx.attendance(s.number):
             roles[role] = max(roles.get(role, 0), n)
-    order = [r for r in ctx.plan.roles if r.key in roles]
-    if order:
-        names = [line(ctx.role_label(r.plural_label)) for r in order]
-        sentence += " " + w["took_part"].format(roles=join_words(names, ctx.lang))
-    else:
-        sentence += " " + w["took_part_none"]
-    return blocks + [sentence]
+    groups = []
+    for r in ctx.plan.roles:
+        if r.key in roles and r.label.strip().casefold() not in PROCESS_LABELS:
+            label, plural = ctx.role_label(r.label), ctx.role_label(r.plural_label)
+            groups.append((roles[r.key], line(persons_phrase(roles[r.key], label, plural, ctx.lang))))
+    return groups
 
 
 def _statements_by_id(ctx: Context) -> dict[int, Statement]:

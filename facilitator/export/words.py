@@ -74,7 +74,9 @@ WORDS: dict[str, dict[str, str]] = {
         "held_range": "In deze reeks zijn {what} gehouden, van {first} tot en met {last}.",
         "held_one": "In deze reeks is {what} gehouden, op {first}.",
         "held_none": "Er zijn nog geen bijeenkomsten gehouden.",
-        "took_part": "Aan de bijeenkomsten namen {roles} deel.",
+        "took_part": "Aan {sessions} {verb} {roles} deel.",
+        "took_part_sessions": "de bijeenkomst|de bijeenkomsten",
+        "took_part_verb": "nam|namen",
         "took_part_none": "Er is nog geen aanwezigheid vastgelegd.",
     },
     "en": {
@@ -137,7 +139,9 @@ WORDS: dict[str, dict[str, str]] = {
         "held_range": "This series held {what}, from {first} to {last}.",
         "held_one": "This series held {what}, on {first}.",
         "held_none": "No sessions have been held yet.",
-        "took_part": "The sessions were attended by {roles}.",
+        "took_part": "{sessions} {verb} attended by {roles}.",
+        "took_part_sessions": "The session|The sessions",
+        "took_part_verb": "was|were",
         "took_part_none": "No attendance has been recorded yet.",
     },
 }
@@ -171,3 +175,41 @@ def join_words(items: list[str], lang: str) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + f" {WORDS[lang]['and']} " + items[-1]
+
+
+NUMBERS = {
+    "nl": ("nul", "een", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien", "elf", "twaalf"),
+    "en": ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"),
+}
+
+
+def number_word(n: int, lang: str) -> str:
+    """Zero to twelve in words ("twee", "two"), larger numbers in digits."""
+    return NUMBERS[lang][n] if 0 <= n < len(NUMBERS[lang]) else str(n)
+
+
+def persons_phrase(n: int, label: str, plural: str, lang: str) -> str:
+    """"een woonconsulent" (one person: the role phrase), "twee buurtcoaches", "13 buurtcoaches"."""
+    return role_phrase(label, lang) if n == 1 else f"{number_word(n, lang)} {plural}"
+
+
+# Roles that run the series rather than take part in it, by label.
+PROCESS_LABELS = frozenset({"procesbegeleider", "onderzoeker", "facilitator", "researcher"})
+
+
+def took_part(lang: str, sessions: int, groups: list[tuple[int, str]]) -> str:
+    """The sentence naming who took part: `groups` are (persons, phrase) per role.
+
+    Dutch: "Aan de bijeenkomst nam een woonconsulent deel." / "Aan de
+    bijeenkomsten namen twee buurtcoaches en een woonconsulent deel." (the verb
+    agrees with the people, the noun with the number of sessions held); English:
+    "The session was attended by ..." (the verb agrees with the sessions).
+    """
+    w = WORDS[lang]
+    one_session, many_sessions = w["took_part_sessions"].split("|")
+    one_verb, many_verb = w["took_part_verb"].split("|")
+    people = sum(n for n, _ in groups)
+    plural_verb = (sessions != 1) if lang == "en" else (people != 1)
+    return w["took_part"].format(sessions=one_session if sessions == 1 else many_sessions,
+                                 verb=many_verb if plural_verb else one_verb,
+                                 roles=join_words([p for _, p in groups], lang))

@@ -44,8 +44,42 @@ def test_introduction_then_generated_paragraph() -> None:
     assert text.lstrip().startswith("Wijkteammedewerkers, jongerenwerkers en bibliotheekmedewerkers in Lombok\n")
     assert text.rstrip().endswith(
         "In deze reeks zijn 2 bijeenkomsten gehouden, van 3 maart 2026 tot en met 17 maart 2026. "
-        "Aan de bijeenkomsten namen wijkteammedewerkers, jongerenwerkers, bibliotheekmedewerkers, "
-        "leidinggevenden, procesbegeleiders en onderzoekers deel.")
+        "Aan de bijeenkomsten namen twee wijkteammedewerkers, een jongerenwerker, een bibliotheekmedewerker "
+        "en een leidinggevende deel.")  # the most persons of a role at one session; no process roles
+
+
+def one_session_held(language: str = "nl", attendance: list[str] | None = None):
+    data = workshop(language)
+    data.statements[:] = [s for s in data.statements if s.session == 1]
+    data.actions[:] = [a for a in data.actions if a.session == 1]
+    data.findings.clear()
+    data.attendance.pop(2)
+    if attendance is not None:
+        data.attendance[1] = attendance
+        data.statements[:] = [s.model_copy(update={"speaker": "bib1"}) for s in data.statements]
+    return data
+
+
+def test_generated_paragraph_agrees_in_number() -> None:
+    nl = section(render_report(one_session_held()).text, "## Inleiding")
+    assert nl.rstrip().endswith("In deze reeks is 1 bijeenkomst gehouden, op 3 maart 2026. Aan de bijeenkomst namen "
+                                "twee wijkteammedewerkers, een jongerenwerker en een bibliotheekmedewerker deel.")
+    en = section(render_report(one_session_held("en")).text, "## Introduction")
+    assert en.rstrip().endswith("The session was attended by two wijkteammedewerkers, a jongerenwerker and "
+                                "a bibliotheekmedewerker.")
+    alone = section(render_report(one_session_held(attendance=["bib1", "pb", "on"])).text, "## Inleiding")
+    assert alone.rstrip().endswith("Aan de bijeenkomst nam een bibliotheekmedewerker deel.")
+    en = section(render_report(one_session_held("en", attendance=["bib1", "pb"])).text, "## Introduction")
+    assert en.rstrip().endswith("The session was attended by a bibliotheekmedewerker.")
+
+
+def test_numbers_in_words_up_to_twelve() -> None:
+    from facilitator.export.words import number_word, persons_phrase
+
+    assert [number_word(n, "nl") for n in (2, 11, 12, 13)] == ["twee", "elf", "twaalf", "13"]
+    assert [number_word(n, "en") for n in (2, 12, 13)] == ["two", "twelve", "13"]
+    assert persons_phrase(1, "woonconsulent", "woonconsulenten", "nl") == "een woonconsulent"
+    assert persons_phrase(3, "officer", "officers", "en") == "three officers"
 
 
 def test_researcher_introduction_overrides_the_plan() -> None:
