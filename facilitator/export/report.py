@@ -86,7 +86,8 @@ def _colofon(ctx: Context) -> list[str]:
     period = first if first == last else f"{first} – {last}"
     rows = [
         (w["organisation"], ws.organisation),
-        (w["commissioners"], ", ".join(ws.commissioners)),
+        # "; ": a commissioner's name may hold a comma ("Gemeente Utrecht, afdeling Zorg").
+        (w["commissioners"], "; ".join(c.strip() for c in ws.commissioners if c.strip())),
         (w["facilitator"], ws.facilitator),
         (w["researcher"], ws.researcher),
         (w["period"], period),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from facilitator.domain.records import Finding
 from facilitator.export import render_report
 from tests.export.fixture import workshop
@@ -31,7 +33,7 @@ def test_colofon() -> None:
     text = section(render_report(workshop()).text, "## Colofon")
     assert text.strip() == "\n".join([
         "- Organisatie: Lectoraat Participatie en Nabijheid",
-        "- Opdrachtgevers: Wijkteam Lombok, Stichting Jongerenwerk West",
+        "- Opdrachtgevers: Wijkteam Lombok; Stichting Jongerenwerk West",
         "- Procesbegeleider: A. Visser",
         "- Onderzoeker: B. de Groot",
         "- Periode: 3 maart 2026 – 17 maart 2026",
@@ -217,3 +219,10 @@ def test_researcher_text_with_windows_line_endings() -> None:
     text = render_report(workshop(conclusion="Eerste regel.\r\nTweede regel.\r\n")).text
     assert "\r" not in text
     assert "## 3. Conclusie\n\nEerste regel.\nTweede regel.\n\n## 4." in text
+
+
+def test_commissioners_are_separated_by_semicolons() -> None:
+    data = workshop()
+    ws = data.plan.workshop.model_copy(update={"commissioners": ["Gemeente Utrecht, afdeling Zorg", "Stichting X"]})
+    data = dataclasses.replace(data, plan=data.plan.model_copy(update={"workshop": ws}))
+    assert "- Opdrachtgevers: Gemeente Utrecht, afdeling Zorg; Stichting X\n" in render_report(data).text
