@@ -119,10 +119,12 @@ class Context:
         return out
 
     def citation(self, st: Statement, indent: str = "") -> str:
-        """`Een sociaal makelaar: “…” (CODE)`; a note has no quote marks."""
+        """A quote: `Een sociaal makelaar: “…” (CODE)`. A note is the note-taker's
+        words, not speech: `… (een sociaal makelaar, CODE)`."""
         body = self.text(st.text, indent)
-        said = f"“{body}”" if st.kind == "quote" else body
-        return f"{capitalise(self.phrase(st.speaker))}: {said} ({self.code(st.session)})"
+        if st.kind == "quote":
+            return f"{capitalise(self.phrase(st.speaker))}: “{body}” ({self.code(st.session)})"
+        return f"{body} ({self.phrase(st.speaker)}, {self.code(st.session)})"
 
     # -- attendance -------------------------------------------------------------------
 

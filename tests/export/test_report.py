@@ -192,7 +192,7 @@ def test_appendix_all_statements_by_theme_with_role_and_code() -> None:
     text = section(render_report(workshop()).text, "### Bijlage 2. Uitspraken per thema")
     assert headings(text, "h4") == ["Elkaars werkwijze", "Doorverwijzen en warme overdracht", "Begrippen en taal",
                                     "Een plek om elkaar te ontmoeten", "Regels en ruimte", "Zonder thema"]
-    assert "- Een jongerenwerker: Vertelt over een jongen die dagelijks in de leeszaal zit. (OWP1-3mrt2026)" in text
+    assert "- Vertelt over een jongen die dagelijks in de leeszaal zit. (een jongerenwerker, OWP1-3mrt2026)" in text
     assert "- Een leidinggevende: “Dat verschil had ik nooit gezien.” (OWP2-17mrt2026)" in text
     assert text.count("“") == 9  # 7 quotes, two of them under two themes; notes unquoted
 
