@@ -96,7 +96,8 @@ def _proceedings(ctx: Context, session: Session, statements: list[Statement]) ->
 def _record(ctx: Context, st: Statement) -> str:
     mark = f" ({ctx.w['key_mark']})" if st.key else ""
     if st.kind == "quote":
-        return f"> “{ctx.text(st.text, '> ')}”\n> — {ctx.phrase(st.speaker)}, {ctx.code(st.session)}{mark}"
+        # The backslash is a hard break: the attribution is a line of its own.
+        return f"> “{ctx.text(st.text, '> ')}”\\\n> — {ctx.phrase(st.speaker)}, {ctx.code(st.session)}{mark}"
     return f"{ctx.text(st.text)} ({ctx.phrase(st.speaker)}){mark}"
 
 

@@ -66,10 +66,10 @@ def test_a_running_step_is_timed_to_the_last_known_moment_not_the_export_time() 
 def test_proceedings_quotes_notes_key_marks_empty_steps_and_records_outside_the_agenda() -> None:
     text = section(render_minutes(workshop(), 1).text, "## Verloop")
     assert ("### 1. Opening en rondje\n\n"
-            "> “Ik weet eigenlijk niet wat de bibliotheek allemaal doet.”\n"
+            "> “Ik weet eigenlijk niet wat de bibliotheek allemaal doet.”\\\n"
             "> — een wijkteammedewerker, OWP1-3mrt2026 (kernuitspraak)\n\n"
             "Vertelt over een jongen die dagelijks in de leeszaal zit. (een jongerenwerker)\n") in text
-    assert "> “Wie belt wie, dat is nooit afgesproken.”\n> — een deelnemer, OWP1-3mrt2026\n" in text
+    assert "> “Wie belt wie, dat is nooit afgesproken.”\\\n> — een deelnemer, OWP1-3mrt2026\n" in text
     assert "### 4. Afsluiting en afspraken\n\n(geen aantekeningen)\n" in text
     assert text.rstrip().endswith("### Buiten de agenda\n\nPauze liep tien minuten uit. (een onderzoeker)")
 
@@ -106,3 +106,11 @@ def test_themes_table_counts_statements_and_key_statements() -> None:
 def test_tables_render_as_tables() -> None:
     toks = tokens(render_minutes(workshop(), 1).text)
     assert sum(t.type == "table_open" for t in toks) == 3
+
+
+def test_the_attribution_of_a_quote_renders_on_its_own_line() -> None:
+    from tests.export.mdcheck import inline_text, tokens
+
+    quote = [t for t in tokens(render_minutes(workshop(), 1).text) if t.type == "inline" and "Wie belt" in t.content]
+    assert inline_text(quote[0]) == "“Wie belt wie, dat is nooit afgesproken.”\n— een deelnemer, OWP1-3mrt2026"
+    assert [c.type for c in quote[0].children] == ["text", "hardbreak", "text"]  # not a soft break: one line

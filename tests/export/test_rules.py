@@ -79,7 +79,7 @@ def test_english_minutes() -> None:
                            "Present: 2 wijkteammedewerkers, 1 jongerenwerker, 1 bibliotheekmedewerker, ")
     assert headings(text, "h2") == ["Agenda", "Proceedings", "Agreements", "Themes"]
     assert "| 4 | Afsluiting en afspraken | 20 min | not reached |" in text
-    assert "> “Wie belt wie, dat is nooit afgesproken.”\n> — a participant, OWP1-3mrt2026\n" in text
+    assert "> “Wie belt wie, dat is nooit afgesproken.”\\\n> — a participant, OWP1-3mrt2026\n" in text
     assert "> — a wijkteammedewerker, OWP1-3mrt2026 (key statement)" in text
     assert "Pauze liep tien minuten uit. (an onderzoeker)" in text
     for dutch in ("Verslag", "Aanwezig", "Verloop", "Afspraken", "kernuitspraak", "een deelnemer", "maart"):
