@@ -9,7 +9,8 @@ Layout (../shared/spec/report-format.md, section 1):
     ## Verloop         per agenda step, in the order recorded: a quote as a
                        block quote with role phrase and code, a note as a
                        paragraph with the role phrase; a key statement (`!`)
-                       carries "(kernuitspraak)". A step without records says
+                       carries "(kernuitspraak)", a key note
+                       "(een x; kernuitspraak)". A step without records says
                        "(geen aantekeningen)"; records outside the agenda come last.
     ## Afspraken       numbered actions with the owner's role phrase
     ## Thema's         statements and key statements per theme, then
@@ -98,7 +99,8 @@ def _record(ctx: Context, st: Statement) -> str:
     if st.kind == "quote":
         # The backslash is a hard break: the attribution is a line of its own.
         return f"> “{ctx.text(st.text, '> ')}”\\\n> — {ctx.phrase(st.speaker)}, {ctx.code(st.session)}{mark}"
-    return f"{ctx.text(st.text)} ({ctx.phrase(st.speaker)}){mark}"
+    key = f"; {ctx.w['key_mark']}" if st.key else ""
+    return f"{ctx.text(st.text)} ({ctx.phrase(st.speaker)}{key})"
 
 
 def _agreements(ctx: Context, number: int) -> str:

@@ -114,3 +114,10 @@ def test_the_attribution_of_a_quote_renders_on_its_own_line() -> None:
     quote = [t for t in tokens(render_minutes(workshop(), 1).text) if t.type == "inline" and "Wie belt" in t.content]
     assert inline_text(quote[0]) == "“Wie belt wie, dat is nooit afgesproken.”\n— een deelnemer, OWP1-3mrt2026"
     assert [c.type for c in quote[0].children] == ["text", "hardbreak", "text"]  # not a soft break: one line
+
+
+def test_a_key_note_has_one_pair_of_brackets() -> None:
+    data = workshop()
+    data.statements[1] = data.statements[1].model_copy(update={"key": True})
+    text = render_minutes(data, 1).text
+    assert "Vertelt over een jongen die dagelijks in de leeszaal zit. (een jongerenwerker; kernuitspraak)\n" in text
