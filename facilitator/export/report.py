@@ -227,6 +227,8 @@ def _next(ctx: Context, number: int) -> list[str]:
 def _appendices(ctx: Context) -> list[str]:
     w = ctx.w
     blocks = [f"## {w['appendices']}", f"### {w['appendix_sessions']}"]
+    if not _held(ctx):
+        blocks.append(w["held_none"])
     for s in _held(ctx):
         kind = "evaluation" if s.kind == "evaluatie" else "session"
         head = w[kind].format(n=s.number) + (f": {ctx.plain(s.title)}" if s.title else "")

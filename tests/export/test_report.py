@@ -136,6 +136,7 @@ def test_draft_without_key_statements() -> None:
     data.statements[:] = [s.model_copy(update={"key": False}) for s in data.statements]
     text = section(render_report(data).text, "## 1. Samenvatting van resultaten")
     assert "Er zijn nog geen kernuitspraken gemarkeerd." in text
+    assert "### Bijlage 1. De bijeenkomsten\n\nEr zijn nog geen bijeenkomsten gehouden.\n\n### Bijlage 2." in text
 
 
 def test_analysis_text_and_count_per_stage() -> None:
@@ -213,6 +214,7 @@ def test_nothing_held_yet() -> None:
     assert "Er zijn nog geen bijeenkomsten gehouden." in text
     assert "- Periode: 3 maart 2026 – 12 mei 2026" in text  # the planned period
     assert "Er zijn nog geen kernuitspraken gemarkeerd." in text
+    assert "### Bijlage 1. De bijeenkomsten\n\nEr zijn nog geen bijeenkomsten gehouden.\n\n### Bijlage 2." in text
 
 
 def test_researcher_text_with_windows_line_endings() -> None:
