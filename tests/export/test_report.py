@@ -136,7 +136,6 @@ def test_draft_without_key_statements() -> None:
     data.statements[:] = [s.model_copy(update={"key": False}) for s in data.statements]
     text = section(render_report(data).text, "## 1. Samenvatting van resultaten")
     assert "Er zijn nog geen kernuitspraken gemarkeerd." in text
-    assert "### Bijlage 1. De bijeenkomsten\n\nEr zijn nog geen bijeenkomsten gehouden.\n\n### Bijlage 2." in text
 
 
 def test_analysis_text_and_count_per_stage() -> None:
