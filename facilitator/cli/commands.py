@@ -14,6 +14,19 @@ def _say(line: str) -> None:
     print(line, flush=True)
 
 
+def _open(data_dir: Path, slug: str, *, readonly: bool = False):  # type: ignore[no-untyped-def]
+    """Open a workshop and tell (on stderr) what was recovered from a damaged store."""
+    from facilitator.store.workshop import WorkshopStore
+
+    store = WorkshopStore.open(data_dir, slug, readonly=readonly)
+    for note in store.recovery:
+        print(f"facilitator: {slug}: {note}", file=sys.stderr, flush=True)
+    if store.recovery and readonly:
+        print(f"facilitator: {slug}: what could not be read is missing here; "
+              f"run 'facilitator doctor {slug}'", file=sys.stderr, flush=True)
+    return store
+
+
 def cmd_new(args: argparse.Namespace, data_dir: Path) -> int:
     from facilitator.domain.plan import parse_plan
     from facilitator.store.workshop import WorkshopStore
@@ -32,9 +45,8 @@ def cmd_new(args: argparse.Namespace, data_dir: Path) -> int:
 
 def _update(data_dir: Path, plan, text: str, path: Path) -> int:  # type: ignore[no-untyped-def]
     from facilitator.domain.plan_change import kept_themes, orphans
-    from facilitator.store.workshop import WorkshopStore
 
-    with WorkshopStore.open(data_dir, plan.slug) as store:
+    with _open(data_dir, plan.slug) as store:
         if store.plan_text == text:
             _say(f"workshop {plan.slug!r}: the plan is unchanged")
             return 0
@@ -43,10 +55,8 @@ def _update(data_dir: Path, plan, text: str, path: Path) -> int:  # type: ignore
         if problems:
             raise UserError(*(f"{path}: {p}" for p in problems),
                             f"{path}: not applied: the workshop {plan.slug!r} is unchanged", plain=True)
-        kept = kept_themes(data, plan)
-        store.update_plan(plan, text)
-        for theme in kept:  # a dropped plan theme that records use lives on as a created theme
-            store.add_theme(theme.key, theme.label)
+        kept = kept_themes(data, plan)  # dropped plan themes that records use live on as created themes
+        store.update_plan(plan, text, keep_themes=kept)
     note = f"; kept as created themes: {', '.join(t.key for t in kept)}" if kept else ""
     _say(f"updated workshop {plan.slug!r} from {path}: every record kept{note}")
     return 0
@@ -56,39 +66,44 @@ def cmd_list(args: argparse.Namespace, data_dir: Path) -> int:
     from rich import box
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
-    from facilitator.store.workshop import WorkshopStore, list_workshops
+    from facilitator.store.workshop import StoreError, list_workshops
 
     slugs = list_workshops(data_dir)
     if not slugs:
         _say(f"no workshops in {data_dir} (create one with 'facilitator new PLAN.toml', or 'facilitator demo')")
         return 0
     console = Console(width=None if sys.stdout.isatty() else 200, highlight=False)
+    problems = 0
     for slug in slugs:
-        with WorkshopStore.open(data_dir, slug, readonly=True) as store:
-            data = store.snapshot()
+        try:
+            with _open(data_dir, slug, readonly=True) as store:
+                data = store.snapshot()
+        except StoreError as exc:  # one unreadable store must not hide the others
+            print(f"facilitator: {slug}: {exc}", file=sys.stderr, flush=True)
+            problems += 1
+            continue
         plan = data.plan
-        table = Table(title=f"{slug}: {plan.workshop.title}", title_justify="left", box=box.SIMPLE_HEAD)
+        table = Table(title=Text(f"{slug}: {plan.workshop.title}"), title_justify="left", box=box.SIMPLE_HEAD)
         for col, justify in (("#", "right"), ("code", "left"), ("date", "left"), ("kind", "left"),
                              ("title", "left"), ("held", "left"), ("statements", "right"),
                              ("quotes", "right"), ("key", "right"), ("actions", "right")):
             table.add_column(col, justify=justify)  # type: ignore[arg-type]
         for s in sorted(plan.sessions, key=lambda s: s.number):
             st = data.session_statements(s.number)
-            table.add_row(str(s.number), plan.code_of(s), s.date.isoformat(), s.kind, s.title or "",
+            table.add_row(str(s.number), Text(plan.code_of(s)), s.date.isoformat(), s.kind, Text(s.title or ""),
                           "yes" if data.is_held(s.number) else "",
                           str(len(st)), str(sum(1 for x in st if x.kind == "quote")),
                           str(sum(1 for x in st if x.key)), str(len(data.session_actions(s.number))))
         console.print(table)
-    return 0
+    return 2 if problems else 0
 
 
 def cmd_import(args: argparse.Namespace, data_dir: Path) -> int:
-    from facilitator.store.workshop import WorkshopStore
-
     path = Path(args.notes)
     text = read_text(path)
-    with WorkshopStore.open(data_dir, args.slug) as store:
+    with _open(data_dir, args.slug) as store:
         parsed, _ = import_notes(store, args.session, text, str(path))
         session = store.plan.session(args.session)
         code = store.plan.code_of(session)  # type: ignore[arg-type]
@@ -97,15 +112,13 @@ def cmd_import(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def cmd_export(args: argparse.Namespace, data_dir: Path) -> int:
-    from facilitator.store.workshop import WorkshopStore
-
     try:
         mode = int(args.mode, 8)
     except ValueError:
         raise UserError(f"--mode {args.mode!r}: expected an octal file mode such as 600 or 644") from None
     if not 0 <= mode <= 0o777:
         raise UserError(f"--mode {args.mode!r}: expected an octal file mode such as 600 or 644")
-    with WorkshopStore.open(data_dir, args.slug, readonly=True) as store:
+    with _open(data_dir, args.slug, readonly=True) as store:
         data = store.snapshot()
     if args.session is not None:
         if data.plan.session(args.session) is None:
@@ -124,8 +137,8 @@ def cmd_export(args: argparse.Namespace, data_dir: Path) -> int:
         _say(str(p))
     redacted = sum(d.redactions for d in docs)
     if redacted:
-        _say(f"note: {redacted} participant name{'s were' if redacted != 1 else ' was'} "
-             "replaced by their role")
+        _say(f"note: a participant's name was replaced by their role in {redacted} "
+             f"place{'s' if redacted != 1 else ''}; check those quotes before handing the report over")
     return 0
 
 

@@ -22,6 +22,7 @@ import bisect
 import contextlib
 import functools
 import os
+import stat
 import threading
 import time
 from pathlib import Path
@@ -34,6 +35,7 @@ from facilitator.domain.plan import Plan, PlanError, Theme, parse_plan
 from facilitator.domain.records import Action, Finding, ReportText, SessionClock, Statement
 from facilitator.domain.workshop import WorkshopData
 from facilitator.store.db import (
+    DIR_MODE,
     FILE_MODE,
     JournalDB,
     StoreError,
@@ -209,6 +211,8 @@ class WorkshopStore:
                 lock.release()
             raise
         store._lockfile = lock
+        if not readonly:
+            _tighten(path)
         return store
 
     def close(self) -> None:
@@ -233,9 +237,16 @@ class WorkshopStore:
     # -- plan and themes ---------------------------------------------------------
 
     @_locked
-    def update_plan(self, plan: Plan, plan_text: str) -> None:
+    def update_plan(self, plan: Plan, plan_text: str, keep_themes: Iterable[Theme] = ()) -> None:
+        """Re-apply an edited plan in one atomic save. `keep_themes` (dropped from the
+        plan but still used by records) live on as created themes."""
         self._writable()
-        self._db.table("meta").update({"plan_text": plan_text}, doc_ids=[1])
+        created = {d.get("key") for d in self._db.table("themes").all()}
+        with transaction(self._db):
+            self._db.table("meta").update({"plan_text": plan_text}, doc_ids=[1])
+            for theme in keep_themes:
+                if theme.key not in created:
+                    self._db.table("themes").insert({"key": theme.key, "label": theme.label})
         self.plan = plan
         self.plan_text = plan_text
 
@@ -512,3 +523,11 @@ class WorkshopStore:
             self._session_docs[table_name][session] = table.insert(data)
         else:
             table.update(data, doc_ids=[doc_id])
+
+
+def _tighten(path: Path) -> None:
+    """Make a workshop private again (a clone or a copy may have loosened it): 0700/0600."""
+    for target, mode in ((path, DIR_MODE), (path / STORE_NAME, FILE_MODE)):
+        with contextlib.suppress(OSError):
+            if stat.S_IMODE(target.stat().st_mode) & ~mode:
+                os.chmod(target, mode)

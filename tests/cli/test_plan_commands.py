@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
+
 from facilitator.store.workshop import WorkshopStore
 from tests.cli.conftest import EXAMPLE, MINIMAL
 
@@ -124,3 +128,94 @@ def test_list_shows_sessions_codes_and_counts(run, plan_file):
     assert row1.split()[-5:] == ["yes", "2", "1", "1", "0"]
     row2 = next(line for line in out.splitlines() if "OWP2-2dec2014" in line)
     assert "2014-12-02" in row2 and "bijeenkomst" in row2 and row2.split()[-4:] == ["0", "0", "0", "0"]
+
+
+def test_update_is_one_atomic_save(run, plan_file, monkeypatch):
+    """A disk that fills at any fsync of the update leaves all of it or none: never a new
+    plan without the themes its records still use."""
+    from facilitator.domain.records import Statement
+    from facilitator.store import db as dbmod
+
+    run("new", str(plan_file))
+    _records(run.data_dir, [Statement(session=1, step=1, speaker="sm1", text="Ja.", themes=["regels"])])
+    store_file = run.data_dir / "wijk" / "store.db"
+    before = store_file.read_bytes()
+    plan_file.write_text(MINIMAL.replace('title = "Werkplaats in de wijk"', 'title = "Nieuwe titel"')
+                         .replace('[[themes]]\nkey = "regels"\nlabel = "Regels"\n', ""))
+    real_fsync = os.fsync
+    outcomes = set()
+    for n in range(1, 6):
+        store_file.write_bytes(before)
+        calls = {"n": 0}
+
+        def fsync(fd, n=n, calls=calls):
+            calls["n"] += 1
+            if calls["n"] == n:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return real_fsync(fd)
+
+        monkeypatch.setattr(dbmod.os, "fsync", fsync)
+        code, out, err = run("new", "--update", str(plan_file))
+        monkeypatch.setattr(dbmod.os, "fsync", real_fsync)
+        with WorkshopStore.open(run.data_dir, "wijk", readonly=True) as store:
+            title = store.plan.workshop.title
+            labels = {t.key: t.label for t in store.themes()}
+        if code == 0:
+            assert (title, labels.get("regels")) == ("Nieuwe titel", "Regels")
+            outcomes.add("applied")
+        else:
+            assert code == 2 and "No space left" in err and err.count("\n") == 1
+            assert (title, labels.get("regels")) == ("Werkplaats in de wijk", "Regels")
+            outcomes.add("refused")
+    assert outcomes == {"applied", "refused"}
+
+
+def test_list_shows_titles_literally_and_survives_a_bad_store(run, tmp_path):
+    plan = tmp_path / "haak.toml"
+    plan.write_text(MINIMAL.replace('title = "Werkplaats in de wijk"', 'title = "Werkplaats [/] [bold]test"'))
+    assert run("new", str(plan))[0] == 0
+    bad = run.data_dir / "aaa"
+    bad.mkdir(mode=0o700)
+    (bad / "store.db").write_bytes(b"garbage that is no store\n")
+    code, out, err = run("list")
+    assert code == 2
+    assert "Werkplaats [/] [bold]test" in out
+    assert err.startswith("facilitator: aaa: ") and "not a facilitator store" in err
+
+
+def test_commands_tell_what_was_recovered_from_a_damaged_store(run, plan_file, tmp_path):
+    from facilitator.domain.records import Statement
+
+    run("new", str(plan_file))
+    _records(run.data_dir, [Statement(session=1, step=0, speaker="sm1", text=f"regel {i}") for i in range(3)])
+    with WorkshopStore.open(run.data_dir, "wijk") as store:
+        store.add_statement(Statement(session=1, step=0, speaker="sm1", text="los"))
+    path = run.data_dir / "wijk" / "store.db"
+    data = bytearray(path.read_bytes())
+    data[-10] ^= 0x01  # a bit flip in the last entry
+    path.write_bytes(bytes(data))
+    code, out, err = run("export", "wijk", "--out", str(tmp_path / "out"))
+    assert code == 0
+    assert "facilitator: wijk: " in err and "damaged" in err and "facilitator doctor wijk" in err
+    code, out, err = run("import", "wijk", str(_notes(tmp_path, "sm1: nog een\n")), "--session", "1")
+    assert code == 0 and "damaged" in err and "kept as" in err
+
+
+def test_a_writable_open_makes_the_workshop_private_again(run, plan_file):
+    run("new", str(plan_file))
+    folder = run.data_dir / "wijk"
+    os.chmod(folder, 0o755)
+    os.chmod(folder / "store.db", 0o644)
+    with WorkshopStore.open(run.data_dir, "wijk", readonly=True):
+        pass
+    assert stat.S_IMODE((folder / "store.db").stat().st_mode) == 0o644  # a viewer changes nothing
+    with WorkshopStore.open(run.data_dir, "wijk"):
+        pass
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE((folder / "store.db").stat().st_mode) == 0o600
+
+
+def _notes(tmp_path, text):
+    path = tmp_path / "notes.txt"
+    path.write_text(text, encoding="utf-8")
+    return path
