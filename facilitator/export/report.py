@@ -163,8 +163,9 @@ def _summary(ctx: Context, number: int) -> list[str]:
             item = [marker + indent_block(text, pad)]
             for sid in finding.statements:
                 st = by_id.get(sid)
-                if st is not None:
-                    item.append(f"{pad}> {ctx.citation(st, pad + '> ')}")
+                # A statement deleted after it was cited: a visible marker, so the researcher sees it.
+                cited = ctx.citation(st, pad + "> ") if st is not None else line(w["deleted_statement"])
+                item.append(f"{pad}> {cited}")
             blocks.append("\n\n".join(item))
         return blocks
     blocks.append(w["draft"])

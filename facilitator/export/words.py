@@ -54,6 +54,7 @@ WORDS: dict[str, dict[str, str]] = {
         "draft": "*Concept:* er zijn nog geen bevindingen geschreven. Hieronder staan de "
                  "kernuitspraken per thema.",
         "no_key": "Er zijn nog geen kernuitspraken gemarkeerd.",
+        "deleted_statement": "[uitspraak verwijderd]",
         "analysis": "Analyse",
         "stages_head": "| fase | uitspraken |",
         "conclusion": "Conclusie",
@@ -119,6 +120,7 @@ WORDS: dict[str, dict[str, str]] = {
         "draft": "*Draft:* no findings have been written yet. Below are the key statements "
                  "per theme.",
         "no_key": "No key statements have been marked yet.",
+        "deleted_statement": "[statement deleted]",
         "analysis": "Analysis",
         "stages_head": "| stage | statements |",
         "conclusion": "Conclusion",

@@ -111,12 +111,15 @@ def test_findings_render_as_one_ordered_list_with_quotes_inside() -> None:
     assert len(strong) == 1  # the researcher's Markdown is passed through
 
 
-def test_a_finding_pointing_at_a_deleted_statement_skips_it() -> None:
+def test_a_finding_pointing_at_a_deleted_statement_shows_a_marker() -> None:
     data = workshop()
     data.findings[:] = [Finding(id=1, text="Eén bevinding.", statements=[999, 5])]
     text = section(render_report(data).text, "## 1. Samenvatting van resultaten")
-    assert text.strip() == ("1. Eén bevinding.\n\n   > Een bibliotheekmedewerker: "
+    assert text.strip() == ("1. Eén bevinding.\n\n   > \\[uitspraak verwijderd\\]\n\n   > Een bibliotheekmedewerker: "
                             "“Bij ons mag iedereen binnenlopen, zonder indicatie.” (OWP1-3mrt2026)")
+    data = workshop("en")
+    data.findings[:] = [Finding(id=1, text="One finding.", statements=[999])]
+    assert "   > \\[statement deleted\\]\n" in render_report(data).text
 
 
 def test_without_findings_key_statements_by_theme_marked_as_draft() -> None:
