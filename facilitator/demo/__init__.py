@@ -69,6 +69,7 @@ def notes_text(session: int) -> str:
 def build_demo(data_dir: Path, force: bool = False) -> str:
     """Create (or with `force`, replace) the demo workshop in `data_dir`. Returns its slug."""
     from facilitator.domain.plan import parse_plan
+    from facilitator.store.db import make_dir
     from facilitator.store.workshop import StoreExists, WorkshopStore, list_workshops
 
     data_dir = Path(data_dir)
@@ -79,7 +80,7 @@ def build_demo(data_dir: Path, force: bool = False) -> str:
         raise StoreExists(f"the demo workshop {SLUG!r} already exists in {data_dir} "
                           "(use 'facilitator demo --force' to rebuild it)")
     # Build beside the data, then swap it in: a failed build leaves nothing half-made.
-    data_dir.mkdir(parents=True, exist_ok=True)
+    make_dir(data_dir)  # 0700, like every data directory the store makes
     build_dir = Path(tempfile.mkdtemp(prefix=".demo-build-", dir=data_dir))
     try:
         _build(build_dir, plan, text)

@@ -175,3 +175,12 @@ def test_subprocess_unexpected_error_is_logged(tmp_path):
     assert r.returncode == 1 and r.stderr == f"facilitator: unexpected error (details in {log})\n"
     assert "RuntimeError: broken on purpose" in log.read_text()
     assert stat.S_IMODE(os.stat(log).st_mode) == 0o600
+
+
+def test_demo_makes_a_private_data_directory(tmp_path, capsys):
+    from facilitator.cli import main
+
+    data_dir = tmp_path / "nieuw" / "data"
+    assert main(["--data-dir", str(data_dir), "demo"]) == 0
+    assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
+    assert stat.S_IMODE((data_dir / "holtenbroek-2025").stat().st_mode) == 0o700
