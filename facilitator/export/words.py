@@ -159,8 +159,24 @@ def role_phrase(label: str | None, lang: str) -> str:
     if label is None:
         return WORDS[lang]["participant"]
     if lang == "en":
-        return ("an " if label[:1].lower() in "aeiou" else "a ") + label
+        return english_article(label) + " " + label
     return "een " + label
+
+
+# The simple rule (a vowel letter takes "an") with the common exceptions by sound:
+# a "you"/"w" sound takes "a" (union, user, European, one), a silent h takes "an".
+_A_BEFORE = ("uni", "use", "usu", "eu", "one", "once")
+_AN_BEFORE = ("hour", "honest", "honour", "honor", "heir")
+
+
+def english_article(word: str) -> str:
+    """"a" or "an" by the first letters: "an officer", "a union", "an hour"."""
+    low = word.lower()
+    if low.startswith(_A_BEFORE):
+        return "a"
+    if low.startswith(_AN_BEFORE):
+        return "an"
+    return "an" if low[:1] in ("a", "e", "i", "o", "u") else "a"
 
 
 def capitalise(phrase: str) -> str:

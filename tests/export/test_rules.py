@@ -70,6 +70,13 @@ def test_role_phrases() -> None:
     assert role_phrase("youth worker", "en") == "a youth worker"
     assert role_phrase("officer", "en") == "an officer"
     assert role_phrase(None, "en") == "a participant"
+    assert role_phrase("union representative", "en") == "a union representative"
+    assert role_phrase("European liaison", "en") == "a European liaison"
+    assert role_phrase("one-stop officer", "en") == "a one-stop officer"
+    assert role_phrase("hourly worker", "en") == "an hourly worker"
+    assert role_phrase("heir", "en") == "an heir"
+    assert role_phrase("housing officer", "en") == "a housing officer"
+    assert role_phrase("", "en") == "a "
 
 
 def test_english_minutes() -> None:
