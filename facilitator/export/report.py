@@ -1,6 +1,7 @@
 """The series report (eindrapport), ../shared/spec/report-format.md section 2.
 
-    # {title}                    title block: title, subtitle
+    # {title}                    title block: title, subtitle; "**Concept**"
+                                 while no findings are written
     ## Colofon                   organisation, commissioners, facilitator,
                                  researcher, period, location
     ## Inleiding                 introduction (researcher's or plan's), then a
@@ -76,7 +77,9 @@ def _held(ctx: Context) -> list:
 
 def _title(ctx: Context) -> list[str]:
     ws = ctx.plan.workshop
-    return [f"# {ctx.plain(ws.title)}"] + ([ctx.plain(ws.subtitle)] if ws.subtitle else [])
+    # No findings written: the whole report is a draft, said at the top.
+    draft = [ctx.w["draft_title"]] if not ctx.data.findings else []
+    return [f"# {ctx.plain(ws.title)}"] + ([ctx.plain(ws.subtitle)] if ws.subtitle else []) + draft
 
 
 def _colofon(ctx: Context) -> list[str]:

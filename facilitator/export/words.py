@@ -51,6 +51,7 @@ WORDS: dict[str, dict[str, str]] = {
         "location": "Locatie",
         "introduction": "Inleiding",
         "summary": "Samenvatting van resultaten",
+        "draft_title": "**Concept**",
         "draft": "*Concept:* er zijn nog geen bevindingen geschreven. Hieronder staan de "
                  "kernuitspraken per thema.",
         "no_key": "Er zijn nog geen kernuitspraken gemarkeerd.",
@@ -117,6 +118,7 @@ WORDS: dict[str, dict[str, str]] = {
         "location": "Location",
         "introduction": "Introduction",
         "summary": "Summary of results",
+        "draft_title": "**Draft**",
         "draft": "*Draft:* no findings have been written yet. Below are the key statements "
                  "per theme.",
         "no_key": "No key statements have been marked yet.",

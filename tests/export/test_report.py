@@ -230,3 +230,10 @@ def test_commissioners_are_separated_by_semicolons() -> None:
     ws = data.plan.workshop.model_copy(update={"commissioners": ["Gemeente Utrecht, afdeling Zorg", "Stichting X"]})
     data = dataclasses.replace(data, plan=data.plan.model_copy(update={"workshop": ws}))
     assert "- Opdrachtgevers: Gemeente Utrecht, afdeling Zorg; Stichting X\n" in render_report(data).text
+
+
+def test_without_findings_the_report_is_marked_draft_under_the_title() -> None:
+    subtitle = "Wijkteam, jongerenwerk en bibliotheek in Lombok"
+    assert f"{subtitle}\n\n**Concept**\n\n## Colofon" in render_report(workshop(with_findings=False)).text
+    assert "**Draft**\n\n## Colophon" in render_report(workshop("en", with_findings=False)).text
+    assert "**Concept**" not in render_report(workshop()).text
