@@ -2,7 +2,7 @@
 
 Layout (../shared/spec/report-format.md, section 1):
 
-    # Verslag bijeenkomst {n}: {title}
+    # Verslag bijeenkomst {n}: {title}     ("Verslag evaluatiebijeenkomst {n}")
     {long date} · {location} · code {code}
     Aanwezig: {persons per role}
     ## Agenda          planned and actual minutes per step
@@ -35,7 +35,8 @@ def minutes(data: WorkshopData, number: int):
     ctx = Context(data)
     w = ctx.w
     code = ctx.code(number)
-    title = w["minutes_title"].format(n=number) + (f": {ctx.plain(session.title)}" if session.title else "")
+    kind = "minutes_evaluation_title" if session.kind == "evaluatie" else "minutes_title"
+    title = w[kind].format(n=number) + (f": {ctx.plain(session.title)}" if session.title else "")
     place = session.location or data.plan.workshop.location
     meta = " · ".join([ctx.date(session)] + ([ctx.plain(place)] if place else []) + [w["code"].format(code=code)])
     blocks = [f"# {title}", meta, f"{w['present']}: {ctx.attendance_phrase(number)}"]

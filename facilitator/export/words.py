@@ -15,6 +15,7 @@ MONTHS = {
 WORDS: dict[str, dict[str, str]] = {
     "nl": {
         "minutes_title": "Verslag bijeenkomst {n}",
+        "minutes_evaluation_title": "Verslag evaluatiebijeenkomst {n}",
         "code": "code {code}",
         "present": "Aanwezig",
         "not_recorded": "niet vastgelegd",
@@ -83,6 +84,7 @@ WORDS: dict[str, dict[str, str]] = {
     },
     "en": {
         "minutes_title": "Minutes of session {n}",
+        "minutes_evaluation_title": "Minutes of evaluation session {n}",
         "code": "code {code}",
         "present": "Present",
         "not_recorded": "not recorded",

@@ -121,3 +121,10 @@ def test_a_key_note_has_one_pair_of_brackets() -> None:
     data.statements[1] = data.statements[1].model_copy(update={"key": True})
     text = render_minutes(data, 1).text
     assert "Vertelt over een jongen die dagelijks in de leeszaal zit. (een jongerenwerker; kernuitspraak)\n" in text
+
+
+def test_the_minutes_of_an_evaluation_session_say_so() -> None:
+    assert render_minutes(workshop(), 4).text.startswith(
+        "# Verslag evaluatiebijeenkomst 4: Evaluatie met de leidinggevenden\n")
+    assert render_minutes(workshop("en"), 4).text.startswith("# Minutes of evaluation session 4: ")
+    assert render_minutes(workshop(), 1).text.startswith("# Verslag bijeenkomst 1: ")
