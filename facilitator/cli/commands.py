@@ -14,11 +14,11 @@ def _say(line: str) -> None:
     print(line, flush=True)
 
 
-def _open(data_dir: Path, slug: str, *, readonly: bool = False):  # type: ignore[no-untyped-def]
+def _open(data_dir: Path, slug: str, *, readonly: bool = False, fallback_plan=None):  # type: ignore[no-untyped-def]
     """Open a workshop and tell (on stderr) what was recovered from a damaged store."""
     from facilitator.store.workshop import WorkshopStore
 
-    store = WorkshopStore.open(data_dir, slug, readonly=readonly)
+    store = WorkshopStore.open(data_dir, slug, readonly=readonly, fallback_plan=fallback_plan)
     for note in store.recovery:
         print(f"facilitator: {slug}: {note}", file=sys.stderr, flush=True)
     if store.recovery and readonly:
@@ -46,7 +46,7 @@ def cmd_new(args: argparse.Namespace, data_dir: Path) -> int:
 def _update(data_dir: Path, plan, text: str, path: Path) -> int:  # type: ignore[no-untyped-def]
     from facilitator.domain.plan_change import kept_themes, orphans
 
-    with _open(data_dir, plan.slug) as store:
+    with _open(data_dir, plan.slug, fallback_plan=(plan, text)) as store:
         if store.plan_text == text:
             _say(f"workshop {plan.slug!r}: the plan is unchanged")
             return 0

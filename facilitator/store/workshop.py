@@ -183,9 +183,12 @@ class WorkshopStore:
         return store
 
     @classmethod
-    def open(cls, data_dir: Path, slug: str, *, readonly: bool = False) -> WorkshopStore:
+    def open(cls, data_dir: Path, slug: str, *, readonly: bool = False,
+             fallback_plan: tuple[Plan, str] | None = None) -> WorkshopStore:
         """Open a workshop. Writable: takes the workshop lock (StoreLocked names the holder).
-        readonly=True: no lock, nothing can be saved (mutators raise StoreError)."""
+        readonly=True: no lock, nothing can be saved (mutators raise StoreError).
+        fallback_plan (plan, text): used when the stored plan no longer parses (a newer
+        version validates more strictly), so `new --update` can replace it."""
         path = data_dir / slug
         if not (path / STORE_NAME).exists():
             known = ", ".join(list_workshops(data_dir)) or "none"
@@ -197,12 +200,16 @@ class WorkshopStore:
                 meta = db.table("meta").get(doc_id=1)
                 if meta is None or not isinstance(meta.get("plan_text"), str):
                     raise StoreError(f"{path / STORE_NAME}: no metadata; run 'facilitator doctor {slug}'")
+                plan_text = meta["plan_text"]
                 try:
-                    plan = parse_plan(meta["plan_text"], f"{slug} (stored plan)", default_slug=slug)
+                    plan = parse_plan(plan_text, f"{slug} (stored plan)", default_slug=slug)
                 except PlanError as exc:
-                    raise StoreError(f"{path / STORE_NAME}: the stored plan is invalid ({exc.lines[0]}); "
-                                     f"run 'facilitator doctor {slug}'") from exc
-                store = cls(path, db, plan, meta["plan_text"], readonly, recovery)
+                    if fallback_plan is None:
+                        raise StoreError(f"{path / STORE_NAME}: the stored plan is invalid ({exc.lines[0]}); "
+                                         f"re-apply a corrected plan with 'facilitator new --update PLAN.toml'") from exc
+                    plan = fallback_plan[0]  # plan_text stays the stored one: it still has to be replaced
+                    recovery = [*recovery, f"the stored plan was invalid ({exc.lines[0]}); using the new one"]
+                store = cls(path, db, plan, plan_text, readonly, recovery)
             except BaseException:
                 db.close()
                 raise

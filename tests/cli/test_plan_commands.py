@@ -219,3 +219,16 @@ def _notes(tmp_path, text):
     path = tmp_path / "notes.txt"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def test_update_replaces_a_stored_plan_that_no_longer_parses(run, plan_file):
+    """A store whose plan a newer version validates more strictly is not a dead end."""
+    run("new", str(plan_file))
+    with WorkshopStore.open(run.data_dir, "wijk") as store:  # as an older version could have stored it
+        store._db.table("meta").update({"plan_text": MINIMAL + "\nbogus = 1\n"}, doc_ids=[1])
+    code, out, err = run("export", "wijk", "--out", str(plan_file.parent / "out"))
+    assert code == 2 and "stored plan is invalid" in err and "new --update" in err
+    code, out, err = run("new", "--update", str(plan_file))
+    assert code == 0 and "updated workshop 'wijk'" in out and "stored plan was invalid" in err
+    with WorkshopStore.open(run.data_dir, "wijk", readonly=True) as store:
+        assert store.plan_text == plan_file.read_text()
