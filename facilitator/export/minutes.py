@@ -52,18 +52,25 @@ def minutes(data: WorkshopData, number: int):
 def _agenda(ctx: Context, session: Session, clock: SessionClock | None) -> list[str]:
     w = ctx.w
     rows = [w["agenda_head"], "|---:|---|---:|---:|"]
-    now = _last_moment(clock)
     for i, step in enumerate(session.agenda):
         planned = w["min"].format(n=step.minutes)
-        timing = clock.steps.get(i) if clock else None
+        spent = step_minutes(clock, i)
         if clock is None:
             actual = w["not_timed"]
-        elif timing is None or timing.start is None:
+        elif spent is None:
             actual = w["not_reached"]
         else:
-            actual = w["min"].format(n=int(timing.elapsed(now) / 60 + 0.5))
+            actual = w["min"].format(n=spent)
         rows.append(f"| {i + 1} | {ctx.plain(step.title)} | {planned} | {actual} |")
     return rows
+
+
+def step_minutes(clock: SessionClock | None, index: int) -> int | None:
+    """The actual minutes of agenda step `index` (rounded), None if not timed or not reached."""
+    timing = clock.steps.get(index) if clock else None
+    if timing is None or timing.start is None:
+        return None
+    return int(timing.elapsed(_last_moment(clock)) / 60 + 0.5)
 
 
 def _last_moment(clock: SessionClock | None) -> float:

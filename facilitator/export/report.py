@@ -15,7 +15,8 @@
                                  per stage
     ## 3. Conclusie
     ## 4. Hoe nu verder?         numbered next steps, then the agreed actions
-    ## Bijlagen                  sessions (code, date, agenda); statements
+    ## Bijlagen                  sessions (date, location, code, agenda with
+                                 planned and, where timed, actual minutes); statements
                                  per theme; statements per theme and role
 
 Without an analysis section the later sections are numbered one lower.
@@ -32,6 +33,7 @@ from facilitator.domain.records import Statement
 from facilitator.domain.workshop import WorkshopData
 from facilitator.export.common import Context, finish, indent_block
 from facilitator.export.escape import line
+from facilitator.export.minutes import step_minutes
 from facilitator.export.words import PROCESS_LABELS, join_words, persons_phrase, took_part
 
 
@@ -237,9 +239,18 @@ def _appendices(ctx: Context) -> list[str]:
         kind = "evaluation" if s.kind == "evaluatie" else "session"
         head = w[kind].format(n=s.number) + (f": {ctx.plain(s.title)}" if s.title else "")
         blocks.append(f"#### {head}")
-        blocks.append(f"{ctx.date(s)} · {w['code'].format(code=ctx.code(s.number))}")
-        blocks.append("\n".join(f"{i}. {ctx.plain(step.title)} ({w['min'].format(n=step.minutes)})"
-                                for i, step in enumerate(s.agenda, 1)))
+        place = s.location or ctx.plan.workshop.location
+        blocks.append(" · ".join([ctx.date(s)] + ([ctx.plain(place)] if place else [])
+                                 + [w["code"].format(code=ctx.code(s.number))]))
+        clock = ctx.data.clocks.get(s.number)
+        steps = []
+        for i, step in enumerate(s.agenda):
+            planned = w["min"].format(n=step.minutes)
+            spent = step_minutes(clock, i)
+            when = planned if spent is None else w["planned_actual"].format(
+                planned=planned, actual=w["min"].format(n=spent))
+            steps.append(f"{i + 1}. {ctx.plain(step.title)} ({when})")
+        blocks.append("\n".join(steps))
     blocks.append(f"### {w['appendix_statements']}")
     groups = _by_theme(ctx, ctx.data.statements)
     if not groups:

@@ -185,8 +185,11 @@ def test_next_steps_numbered_then_all_agreed_actions_with_owner_and_code() -> No
 
 def test_appendix_sessions_code_date_agenda_of_held_sessions() -> None:
     text = section(render_report(workshop()).text, "### Bijlage 1. De bijeenkomsten")
-    assert ("#### Bijeenkomst 1: Kennismaken met elkaars opdracht\n\n3 maart 2026 · code OWP1-3mrt2026\n\n"
-            "1. Opening en rondje (15 min)\n2. Ieders opdracht in vijf minuten (40 min)\n") in text
+    assert ("#### Bijeenkomst 1: Kennismaken met elkaars opdracht\n\n"
+            "3 maart 2026 · Bibliotheek Lombok · code OWP1-3mrt2026\n\n"
+            "1. Opening en rondje (gepland 15 min, feitelijk 17 min)\n"
+            "2. Ieders opdracht in vijf minuten (gepland 40 min, feitelijk 38 min)\n") in text
+    assert "\n4. Afsluiting en afspraken (20 min)\n" in text  # not reached: the plan only
     assert "#### Bijeenkomst 2: Woorden en beelden" in text
     assert "Bijeenkomst 3" not in text and "Evaluatie" not in text  # not held
 
