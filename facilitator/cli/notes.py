@@ -5,6 +5,12 @@ up to date as the live capture line would (sticky speaker, current step from
 `## STEP`, new themes known after their first use), and returns either the
 records or every bad line as `FILE:LINE: message`. `import_notes` then writes
 all records in one atomic store call. The demo builder uses the same path.
+
+Records before the first `## STEP` line belong to the first agenda step
+(index 0), as on the live capture line, which always has a current step.
+Lines are split on "\n" only (a "\r" before it is dropped), so FILE:LINE is the
+line number an editor shows: `str.splitlines` would also split on U+2028,
+U+2029, form feed and \x1c-\x1e, which are characters inside a line here.
 """
 
 from __future__ import annotations
@@ -45,8 +51,13 @@ def parse_notes(text: str, filename: str, plan: Plan, theme_keys: list[str], ses
         raise UserError(f"{filename}: no session {session} in the plan (sessions: {known})")
     out = ParsedNotes()
     ctx = _context(plan, theme_keys, session)
+    if ctx.current_step is None and ctx.steps:
+        ctx = dataclasses.replace(ctx, current_step=0)  # before any `## STEP`: the first step
     known = set(ctx.themes)
-    for number, line in enumerate(text.splitlines(), start=1):
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()  # the newline ending the last line starts no line of its own
+    for number, line in enumerate((ln.removesuffix("\r") for ln in lines), start=1):
         try:
             parsed: Any = capture.parse_line(line, ctx)
         except capture.CaptureError as exc:

@@ -103,3 +103,34 @@ def test_ten_thousand_lines(run, workshop, tmp_path):
     assert len(data.statements) == 10_000
     assert data.statements[-1].text == "opmerking 9999"
     assert len({t.key for t in data.themes}) == 8
+
+
+def _example():
+    from pathlib import Path
+
+    from facilitator.domain.plan import parse_plan
+
+    path = Path(__file__).resolve().parents[2].parent / "shared" / "examples" / "plan-example.toml"
+    return parse_plan(path.read_text(encoding="utf-8"), path.name)
+
+
+def test_records_before_the_first_step_line_belong_to_the_first_step():
+    from facilitator.cli.notes import parse_notes
+
+    plan = _example()
+    parsed = parse_notes("wt1: Eerst dit.\nactie: iets doen @jw\n## 2\nwt1: Dan dat.\n", "n.txt", plan, [], 1)
+    assert parsed.errors == []
+    assert [r.step for r in parsed.records] == [0, 0, 1]
+
+
+def test_line_numbers_count_newlines_only():
+    from facilitator.cli.notes import parse_notes
+
+    plan = _example()
+    # U+2028/U+2029, form feed and \x1c-\x1e are characters inside a line, not line ends.
+    text = "wt1: een\u2028twee\u2029drie\r\nwt1: vier\x0cvijf\x1czes\r\nonbekend: x\r\nwt1: laatste"
+    parsed = parse_notes(text, "n.txt", plan, [], 1)
+    assert [e.split(": ")[0] for e in parsed.errors] == ["n.txt:2", "n.txt:3"]  # as an editor numbers them
+    parsed = parse_notes("wt1: een\u2028twee\u2029drie\r\nwt1: laatste\n", "n.txt", plan, [], 1)
+    assert parsed.errors == [] and [r.text for r in parsed.records] == ["een\u2028twee\u2029drie", "laatste"]
+    assert parse_notes("", "n.txt", plan, [], 1).records == []
