@@ -8,6 +8,10 @@ all records in one atomic store call. The demo builder uses the same path.
 
 Records before the first `## STEP` line belong to the first agenda step
 (index 0), as on the live capture line, which always has a current step.
+A line without a speaker before any speaker in the file is the session's last
+speaker so far (the spec's sticky speaker: "the last speaker used in this
+session"), so a second notes file, or notes after live capture, go on where the
+session was.
 Lines are split on "\n" only (a "\r" before it is dropped), so FILE:LINE is the
 line number an editor shows: `str.splitlines` would also split on U+2028,
 U+2029, form feed and \x1c-\x1e, which are characters inside a line here.
@@ -35,22 +39,15 @@ class ParsedNotes:
     errors: list[str] = field(default_factory=list)  # `FILE:LINE: message`
 
 
-def _context(plan: Plan, theme_keys: list[str], session: int) -> capture.Context:
-    context_for = getattr(capture, "context_for", None)
-    if context_for is not None:
-        return context_for(plan, theme_keys, session, None, None)
-    agenda = plan.session(session).agenda  # type: ignore[union-attr]
-    return capture.Context(speakers=plan.speaker_roles(), themes=frozenset(theme_keys),
-                           steps=[s.title for s in agenda])
-
-
-def parse_notes(text: str, filename: str, plan: Plan, theme_keys: list[str], session: int) -> ParsedNotes:
-    """Parse a whole notes file. Nothing is written; check `.errors` first."""
+def parse_notes(text: str, filename: str, plan: Plan, theme_keys: list[str], session: int,
+                current_speaker: str | None = None) -> ParsedNotes:
+    """Parse a whole notes file. Nothing is written; check `.errors` first.
+    `current_speaker`: the session's last speaker so far (sticky across files)."""
     if plan.session(session) is None:
         known = ", ".join(str(s.number) for s in plan.sessions)
         raise UserError(f"{filename}: no session {session} in the plan (sessions: {known})")
     out = ParsedNotes()
-    ctx = _context(plan, theme_keys, session)
+    ctx = capture.context_for(plan, theme_keys, session, current_speaker, None)
     if ctx.current_step is None and ctx.steps:
         ctx = dataclasses.replace(ctx, current_step=0)  # before any `## STEP`: the first step
     known = set(ctx.themes)
@@ -121,7 +118,9 @@ def merged_attendance(existing: list[str], declarations: list[tuple[str, ...]],
 
 def import_notes(store: Any, session: int, text: str, filename: str) -> tuple[ParsedNotes, int]:
     """Parse, then write everything in one atomic call. Raises UserError listing every bad line."""
-    parsed = parse_notes(text, filename, store.plan, [t.key for t in store.themes()], session)
+    so_far = store.statements(session)
+    parsed = parse_notes(text, filename, store.plan, [t.key for t in store.themes()], session,
+                         current_speaker=so_far[-1].speaker if so_far else None)
     if parsed.errors:
         n = len(parsed.errors)
         raise UserError(*parsed.errors, f"{filename}: {n} bad line{'s' if n != 1 else ''}; nothing was imported",

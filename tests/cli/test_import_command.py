@@ -84,8 +84,20 @@ def test_import_appends_and_merges_attendance(run, workshop, tmp_path):
     assert run("import", "wijk", str(second), "--session", "1")[0] == 0
     data = snapshot(run)
     assert [s.text for s in data.statements] == ["een", "twee"]
-    assert data.statements[1].speaker is None  # sticky speaker does not carry across files
+    # the sticky speaker is the last one used in this session, also across files
+    assert data.statements[1].speaker == "sm1"
     assert sorted(data.attendance[1]) == ["bj", "sm1"]
+
+
+def test_the_sticky_speaker_is_the_sessions_last_not_another_sessions(run, workshop, tmp_path):
+    notes = tmp_path / "a.txt"
+    notes.write_text("bj: in sessie 1\n", encoding="utf-8")
+    assert run("import", "wijk", str(notes), "--session", "1")[0] == 0
+    notes.write_text("zonder spreker\n", encoding="utf-8")
+    assert run("import", "wijk", str(notes), "--session", "2")[0] == 0
+    assert run("import", "wijk", str(notes), "--session", "1")[0] == 0
+    speakers = [(s.session, s.speaker) for s in snapshot(run).statements]
+    assert speakers == [(1, "bj"), (1, "bj"), (2, None)]
 
 
 def test_ten_thousand_lines(run, workshop, tmp_path):
