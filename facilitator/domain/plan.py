@@ -17,6 +17,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from facilitator.domain.codes import session_code
 
 ROLE_KEY = r"^[a-z][a-z0-9]*$"
+RESERVED_KEYS = frozenset({"actie", "action", "aanwezig", "present"})  # capture-syntax keywords
 THEME_KEY = r"^[a-z][a-z0-9-]*$"
 SLUG = r"^[a-z0-9-]+$"
 # Session codes name the minutes' files: only characters every file system takes.
@@ -201,6 +202,12 @@ def cross_check(data: Any) -> list[tuple[str, str]]:
 
     seen: dict[str, str] = {}
     role_keys: set[str] = set()
+    for kind in ("roles", "participants"):
+        for i, entry in entries(kind):
+            key = entry.get("key")
+            if isinstance(key, str) and key.lower() in RESERVED_KEYS:
+                errors.append((f"{kind}[{i}].key", f"{key!r} is a word of the capture syntax "
+                               "(actie:, action:, aanwezig:, present:); choose another key"))
     for i, role in entries("roles"):
         key = role.get("key")
         if not isinstance(key, str):
@@ -242,6 +249,25 @@ def cross_check(data: Any) -> list[tuple[str, str]]:
             if code in codes:
                 errors.append((f"sessions[{i}].code", f"session code {code!r} is also the code of sessions[{codes[code]}]"))
             codes.setdefault(code, i)
+    errors.extend(_names_in_identifiers(data, workshop, entries))
+    return errors
+
+
+def _names_in_identifiers(data: dict[str, Any], workshop: dict[str, Any], entries: Any) -> list[tuple[str, str]]:
+    """The slug and the session codes name the exported files and are cited after
+    every quote: a participant's name there would leave the machine."""
+    names = [(i, p["name"]) for i, p in entries("participants") if isinstance(p.get("name"), str) and p["name"].strip()]
+    places = [("workshop.slug", workshop.get("slug")), ("workshop.code_prefix", workshop.get("code_prefix"))]
+    places += [(f"sessions[{i}].code", s.get("code")) for i, s in entries("sessions")]
+    errors = []
+    for place, value in places:
+        if not isinstance(value, str):
+            continue
+        words = {w.casefold() for w in re.split(r"[^\w]+|_", value) if w}
+        for i, name in names:
+            if all(part.casefold() in words for part in re.split(r"[^\w]+", name) if part):
+                errors.append((place, f"contains the name of participants[{i}]; names stay on this machine, "
+                               "and this text is exported (file names, citations)"))
     return errors
 
 
