@@ -7,8 +7,11 @@ fsync'd, then renamed over the target, then the directory fsync'd. A reader
 
 from __future__ import annotations
 
+import contextlib
+import glob
 import os
 import re
+import secrets
 from pathlib import Path
 from typing import Iterable
 
@@ -48,8 +51,12 @@ def write_documents(docs: Iterable[Document], out_dir: Path, mode: int = 0o600) 
 
 
 def _write_atomic(target: Path, data: bytes, mode: int) -> Path:
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    for stale in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):  # left by a killed export
+        with contextlib.suppress(OSError):
+            stale.unlink()
+    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+    # O_EXCL | O_NOFOLLOW: never write through a file or link someone put there
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode)
     try:
         try:
             os.fchmod(fd, mode)  # the umask must not widen or narrow it

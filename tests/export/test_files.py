@@ -99,3 +99,26 @@ def test_a_plan_code_with_a_slash_never_reaches_the_exporter() -> None:
     with pytest.raises(PlanError, match=r"sessions\[0\]\.code: invalid value 'OWP1/2026'"):
         parse_plan(text, PLAN_FILE.name)
     assert example_plan().sessions[0].code is None
+
+
+def test_a_temp_file_left_by_a_killed_export_is_cleaned_up(tmp_path: Path) -> None:
+    """A kill -9 mid-write leaves `.NAME.xxxx.tmp`; the next export removes it."""
+    stale = tmp_path / ".report.md.1234.tmp"
+    stale.write_text("half")
+    write_documents([Document("report.md", "# Rapport\n", 0)], tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.md"]
+
+
+def test_never_writes_through_a_planted_link(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    out = tmp_path / "out"
+    out.mkdir()
+    import facilitator.export.files as files
+
+    monkeypatch.setattr(files.secrets, "token_hex", lambda n: "fixed")
+    (out / ".report.md.fixed.tmp").symlink_to(victim)  # planted after the stale sweep would see it
+    monkeypatch.setattr(files.Path, "glob", lambda self, pattern: iter(()))
+    with pytest.raises(FileExistsError):
+        write_documents([Document("report.md", "x\n", 0)], out)
+    assert victim.read_text() == "keep me"
