@@ -10,6 +10,7 @@ import what they need when they run, so `facilitator --help` starts fast.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -42,7 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--data-dir", metavar="DIR",
                         help="where workshops are kept (default: $FACILITATOR_DATA_DIR, else ./sessions)")
-    parser.add_argument("--lang", choices=("nl", "en"), default="nl", help="interface language (default nl)")
+    env_lang = os.environ.get("FACILITATOR_LANG", "").strip().lower()
+    parser.add_argument("--lang", choices=("nl", "en"), default=env_lang if env_lang in ("nl", "en") else "nl",
+                        help="interface language (default: $FACILITATOR_LANG, else nl)")
     # The global options are accepted after the command too (`facilitator list --data-dir X`).
     common = _Parser(add_help=False)
     common.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS, help=argparse.SUPPRESS)

@@ -184,3 +184,19 @@ def test_demo_makes_a_private_data_directory(tmp_path, capsys):
     assert main(["--data-dir", str(data_dir), "demo"]) == 0
     assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
     assert stat.S_IMODE((data_dir / "holtenbroek-2025").stat().st_mode) == 0o700
+
+
+@pytest.mark.parametrize("env, argv, expected", [
+    ({}, [], "nl"),
+    ({"FACILITATOR_LANG": "en"}, [], "en"),
+    ({"FACILITATOR_LANG": "EN "}, [], "en"),
+    ({"FACILITATOR_LANG": "fr"}, [], "nl"),
+    ({"FACILITATOR_LANG": "en"}, ["--lang", "nl"], "nl"),
+])
+def test_interface_language_setting(monkeypatch, env, argv, expected):
+    from facilitator.cli import build_parser
+
+    monkeypatch.delenv("FACILITATOR_LANG", raising=False)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    assert build_parser().parse_args([*argv, "list"]).lang == expected
