@@ -275,3 +275,47 @@ async def test_lines_typed_while_the_store_opens_are_kept(data_dir: Path, monkey
         assert screen.ready and not screen.held
         await settle(pilot)
     assert [(s.speaker, s.text) for s in saved(data_dir)] == [("wt", "vroeg getypt"), ("jw", "nog een")]
+
+
+async def test_side_tabs_and_key_bar(data_dir: Path) -> None:
+    """The side panel's tab line and the key bar (one widget each) work by key and by click."""
+    app = make_app(data_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        bar = screen.query_one("KeyBar")
+        assert "f5 Start/pauze" in screen_text(app) and "^p Opdrachten" in screen_text(app)
+        assert [screen.query_one(f"#{p}").display for p in ("agenda", "attendance", "actions")] == [True, False, False]
+        await pilot.click("#side-tabs", offset=(20, 0))  # " Agenda " " Aanwezig " " Acties "
+        await pilot.pause()
+        assert [screen.query_one(f"#{p}").display for p in ("agenda", "attendance", "actions")] == [False, False, True]
+        assert app.focused is screen.query_one("#actions")
+        x = next(start for start, _end, key in bar.spans if key == "f3")
+        await pilot.click("KeyBar", offset=(x + 1, 0))  # clicking a key presses it
+        await pilot.pause()
+        assert app.focused is screen.query_one("#attendance") and screen.query_one("#attendance").display
+        assert screen.query_one("#attendance").row_count > 0  # the plan's seats and roles
+        await pilot.press("escape", "f8")  # the record's own keys show while it has focus
+        await pilot.pause()
+        assert "Bewerk" in screen_text(app).splitlines()[-1]
+
+
+async def test_panels_after_a_background_open(data_dir: Path) -> None:
+    """`facilitator run`: the hidden panels come after the first frame and are filled once the store is open."""
+    with WorkshopStore.open(data_dir, SLUG) as store:
+        from facilitator.domain.records import Action
+
+        store.add_action(Action(session=1, step=0, text="bel de bieb", owner=None, themes=[]))
+    app = make_app(data_dir, background_open=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        for _ in range(200):
+            if screen.ready:
+                break
+            await pilot.pause(0.02)
+        assert screen.ready
+        await pilot.press("f4")
+        await pilot.pause()
+        assert screen.query_one("#actions").row_count == 1
+        await pilot.press("f3")
+        await pilot.pause()
+        assert screen.query_one("#attendance").row_count > 0

@@ -24,17 +24,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, TabbedContent, TabPane
 
 from facilitator.tui import clockctl
 from facilitator.tui.i18n import tr
-from facilitator.tui.widgets.actions import ActionsTable
 from facilitator.tui.widgets.agenda import AgendaList
-from facilitator.tui.widgets.attendance import AttendancePanel
 from facilitator.tui.widgets.capture import CaptureLine, CaptureSuggester, Preview
 from facilitator.tui.widgets.clock import ClockBar
+from facilitator.tui.widgets.keybar import KeyBar
 from facilitator.tui.widgets.prompt import PromptPanel
 from facilitator.tui.widgets.record import RecordTable
+from facilitator.tui.widgets.sidetabs import SideTabs
 from facilitator.tui.writer import Job, Writer
 
 
@@ -123,6 +122,13 @@ TEXT = {
 }
 
 _uids = itertools.count(1)
+PANELS = ("agenda", "attendance", "actions")
+
+
+def _breakpoint(size: int, breakpoints: list[tuple[int, str]]) -> str | None:
+    """The class Textual's breakpoints give a screen of this size (the largest threshold reached)."""
+    reached = [(at, name) for at, name in breakpoints if size >= at]
+    return max(reached)[1] if reached else None
 
 
 @dataclass
@@ -174,6 +180,20 @@ class LiveScreen(Screen):
         self.alarmed: set[int] = set()
         self.failing = False
         self._number = session
+        self._panels = False
+        self._breakpoint_classes()
+
+    def _breakpoint_classes(self) -> None:
+        """Set the size classes (-narrow/-wide, -short/-tall) before the first layout:
+        Textual sets them on the first resize, which styled and laid out the screen twice."""
+        try:
+            width, height = self.app.size
+        except Exception:  # noqa: BLE001 - no app running: the first resize sets them
+            return
+        for size, breakpoints in ((width, self.HORIZONTAL_BREAKPOINTS), (height, self.VERTICAL_BREAKPOINTS)):
+            name = _breakpoint(size, breakpoints)
+            if name:
+                self.add_class(name, update=False)
 
     # -- set-up ---------------------------------------------------------------------
 
@@ -216,19 +236,29 @@ class LiveScreen(Screen):
             yield ClockBar(self.lang, id="clock")
             yield PromptPanel(self.lang, id="prompt")
         with Horizontal(id="middle"):
-            with TabbedContent(id="side", initial="tab-agenda"):
-                with TabPane(self.t("tab.agenda"), id="tab-agenda"):
-                    yield AgendaList(id="agenda")
-                with TabPane(self.t("tab.attendance"), id="tab-attendance"):
-                    yield AttendancePanel(None, self.lang, [], id="attendance")
-                with TabPane(self.t("tab.actions"), id="tab-actions"):
-                    yield ActionsTable(self.lang, id="actions")
+            with Vertical(id="side"):
+                yield SideTabs([(name, self.t(f"tab.{name}")) for name in PANELS], "agenda", id="side-tabs")
+                yield AgendaList(id="agenda")
             yield RecordTable(self.lang, id="record")
         yield Preview("", id="preview")
         yield CaptureLine(placeholder=self.t("placeholder"), id="capture", select_on_focus=False,
                           suggester=CaptureSuggester(lambda: self.plan.speaker_roles().keys() if self.ready else (),
                                                      lambda: self.theme_keys if self.ready else ()))
-        yield Footer()
+        yield KeyBar()
+
+    def _mount_panels(self) -> None:
+        """The side panels not shown at first (attendance, actions: DataTables), mounted
+        after the first frame, or when needed first."""
+        if self._panels:
+            return
+        self._panels = True
+        from facilitator.tui.widgets.actions import ActionsTable
+        from facilitator.tui.widgets.attendance import AttendancePanel
+
+        attendance = AttendancePanel(None, self.lang, [], id="attendance")
+        actions = ActionsTable(self.lang, id="actions")
+        attendance.display = actions.display = False
+        self.query_one("#side").mount(attendance, actions)
 
     def on_mount(self) -> None:
         from facilitator.tui.keys import localise
@@ -242,7 +272,17 @@ class LiveScreen(Screen):
             self._ready()
         else:
             self.query_one(Preview).show(Text(self.t("opening"), style="dim"))
-            self.call_after_refresh(self.run_worker, self._open, thread=True, exit_on_error=False)
+            self.app.call_later(self.call_after_refresh, self._after_first_frame)
+
+    def _after_first_frame(self) -> None:
+        """After the first frame is painted: the hidden panels, then open the store.
+
+        `call_after_refresh` alone is not enough: while the app starts it holds a
+        batch (nothing painted) and the screen runs such callbacks at once. The
+        app's own queue is only read once that batch is over, so going through
+        `app.call_later` first puts this after the first painted frame."""
+        self._mount_panels()
+        self.run_worker(self._open, thread=True, exit_on_error=False)
 
     def _open(self) -> None:
         """Thread: open the store and read the session, then fill the screen in."""
@@ -266,12 +306,13 @@ class LiveScreen(Screen):
 
     def _ready(self) -> None:
         self.ready = True
-        self.query_one(AttendancePanel).set_plan(self.plan, self.attendance)
+        self._mount_panels()
+        self.query_one("#attendance").set_plan(self.plan, self.attendance)  # type: ignore[attr-defined]
         code = self.plan.code_of(self.session)
         self.sub_title = self.t("session_title", code=code, title=self.session.title or "")
         self.app.sub_title = self.sub_title
         self._fill_record()
-        table = self.query_one(ActionsTable)
+        table = self.query_one("#actions")
         table.call_after_refresh(self._fill_actions)
         capture = self.query_one(CaptureLine)
         if self.store.readonly:
@@ -302,7 +343,7 @@ class LiveScreen(Screen):
             record.call_after_refresh(record.move_cursor, row=record.row_count - 1)
 
     def _fill_actions(self) -> None:
-        table = self.query_one(ActionsTable)
+        table: Any = self.query_one("#actions")
         for a in self.actions:
             table.add_action(f"a{next(_uids)}", a.text, self._role(a.owner) if a.owner else "",
                              " ".join("#" + t for t in a.themes), False)
@@ -479,7 +520,7 @@ class LiveScreen(Screen):
         elif isinstance(parsed, AttendanceLine):
             keys = merge_attendance(self.plan, self.attendance, parsed.keys)
             self._set_attendance(keys)
-            self.query_one(AttendancePanel).set_keys(keys)
+            self.query_one("#attendance").set_keys(keys)  # type: ignore[attr-defined]
         self._show_preview("")
         return True
 
@@ -512,7 +553,7 @@ class LiveScreen(Screen):
                         themes=list(parsed.themes))
         uid = f"a{next(_uids)}"
         self.actions.append(action)
-        self.query_one(ActionsTable).add_action(uid, action.text, self._role(action.owner) if action.owner else "",
+        self.query_one("#actions").add_action(uid, action.text, self._role(action.owner) if action.owner else "",
                                                 " ".join("#" + t for t in action.themes), True)
         self._submit(Job(lambda: self.store.add_action(action), text=line, kind="action", tag=uid))
 
@@ -520,7 +561,7 @@ class LiveScreen(Screen):
         self.attendance = list(keys)
         self._submit(Job(lambda k=list(keys): self.store.set_attendance(self.number, k), kind="attendance"))
 
-    def on_attendance_panel_changed(self, event: AttendancePanel.Changed) -> None:
+    def on_attendance_panel_changed(self, event: Any) -> None:
         if self._readonly():
             return
         self._set_attendance(event.keys)
@@ -558,7 +599,7 @@ class LiveScreen(Screen):
             if entry.uid in self.entries:
                 self.query_one(RecordTable).set_entry(entry.uid, self._cells(entry))
         elif job.kind == "action":
-            table = self.query_one(ActionsTable)
+            table: Any = self.query_one("#actions")
             text = self._action_text(job)
             if job.tag in table.rows:
                 table.set_action(job.tag, text, job.state == "failed")
@@ -597,7 +638,7 @@ class LiveScreen(Screen):
                     self.entries.pop(entry.uid, None)
                     self.query_one(RecordTable).remove_row(entry.uid)
                 else:
-                    table = self.query_one(ActionsTable)
+                    table: Any = self.query_one("#actions")
                     if job.tag in table.rows:
                         table.remove_row(job.tag)
                 capture.value = job.text
@@ -775,11 +816,15 @@ class LiveScreen(Screen):
         self.app.show_report(self.store)  # type: ignore[attr-defined]
 
     def action_panel(self, name: str) -> None:
-        tabs = self.query_one(TabbedContent)
-        tabs.active = f"tab-{name}"
+        self._mount_panels()
+        for pane in PANELS:
+            self.query_one(f"#{pane}").display = pane == name
+        self.query_one(SideTabs).show(name)
         self.add_class("-side")
-        widget = {"agenda": AgendaList, "attendance": AttendancePanel, "actions": ActionsTable}[name]
-        self.query_one(widget).focus()  # type: ignore[arg-type]
+        self.query_one(f"#{name}").focus()
+
+    def on_side_tabs_selected(self, event: SideTabs.Selected) -> None:
+        self.action_panel(event.name)
 
     def action_to_capture(self) -> None:
         if self.editing is not None:
