@@ -275,14 +275,14 @@ class LiveScreen(Screen):
             self.app.call_later(self.call_after_refresh, self._after_first_frame)
 
     def _after_first_frame(self) -> None:
-        """After the first frame is painted: the hidden panels, then open the store.
+        """After the first frame is painted: open the store (a thread), mount the hidden panels.
 
         `call_after_refresh` alone is not enough: while the app starts it holds a
         batch (nothing painted) and the screen runs such callbacks at once. The
         app's own queue is only read once that batch is over, so going through
         `app.call_later` first puts this after the first painted frame."""
-        self._mount_panels()
         self.run_worker(self._open, thread=True, exit_on_error=False)
+        self._mount_panels()
 
     def _open(self) -> None:
         """Thread: open the store and read the session, then fill the screen in."""
@@ -553,8 +553,9 @@ class LiveScreen(Screen):
                         themes=list(parsed.themes))
         uid = f"a{next(_uids)}"
         self.actions.append(action)
-        self.query_one("#actions").add_action(uid, action.text, self._role(action.owner) if action.owner else "",
-                                                " ".join("#" + t for t in action.themes), True)
+        table: Any = self.query_one("#actions")
+        table.add_action(uid, action.text, self._role(action.owner) if action.owner else "",
+                         " ".join("#" + t for t in action.themes), True)
         self._submit(Job(lambda: self.store.add_action(action), text=line, kind="action", tag=uid))
 
     def _set_attendance(self, keys: list[str]) -> None:
