@@ -82,9 +82,17 @@ class FacilitatorApp(App[int]):
 
     # -- start -----------------------------------------------------------------------
 
+    def get_default_screen(self) -> Any:
+        """At start-up on a workshop (`facilitator run SLUG`) the live screen is the
+        app's first screen, composed and laid out once with the app (pushed from
+        on_mount it was laid out and rendered twice before the first frame)."""
+        if self.slug and self.background_open:
+            return self._starting_live_screen(self.slug, self.session_number, readonly=self.readonly)
+        return super().get_default_screen()
+
     def on_mount(self) -> None:
         if self.slug and self.background_open:
-            self.start_session(self.slug, self.session_number, readonly=self.readonly)
+            pass  # the default screen: see get_default_screen
         elif self.slug:
             self.open_session(self.slug, self.session_number, readonly=self.readonly)
         else:
@@ -92,8 +100,8 @@ class FacilitatorApp(App[int]):
 
             self.push_screen(HomeScreen())
 
-    def start_session(self, slug: str, session: int | None, *, readonly: bool = False) -> None:
-        """At start-up: the live screen's first frame at once, the store opened behind it."""
+    def _starting_live_screen(self, slug: str, session: int | None, *, readonly: bool = False) -> Any:
+        """A live screen whose first frame comes at once, the store opened behind it."""
         from facilitator.tui.screens.live import LiveScreen
 
         def opener() -> Any:
@@ -101,7 +109,7 @@ class FacilitatorApp(App[int]):
 
             return WorkshopStore.open(self.data_dir, slug, readonly=readonly)
 
-        self.push_screen(LiveScreen(None, session, opener=opener))
+        return LiveScreen(None, session, opener=opener)
 
     def session_opened(self, store: Any) -> None:
         """The live screen's store is open (called by the screen, on the app's thread)."""
@@ -116,8 +124,8 @@ class FacilitatorApp(App[int]):
 
         held = list(getattr(screen, "held", []))
         screen.held = []
-        if screen in self.screen_stack:
-            self.pop_screen() if self.screen is screen else None
+        if screen is self.screen and len(self.screen_stack) > 1:  # the first screen stays, empty
+            self.pop_screen()
         if held:  # lines typed while it was opening: never lost
             path = self.data_dir / f"rescue-{self.slug}-{self.session_number or 0}-{time.strftime('%Y%m%d-%H%M%S')}.txt"
             with open(path, "a", encoding="utf-8") as fh:

@@ -96,7 +96,9 @@ async def test_quit_with_unsaved_refuses_then_writes_rescue_file(data_dir: Path)
     assert len(rescue) == 1 and "wt: “gered”" in rescue[0].read_text(encoding="utf-8")
 
 
-async def test_locked_workshop_offers_read_only(data_dir: Path) -> None:
+@pytest.mark.parametrize("background", [False, True])
+async def test_locked_workshop_offers_read_only(data_dir: Path, background: bool) -> None:
+    """Opened from the home screen, or at start-up (`facilitator run`: the live screen is the first screen)."""
     holder = subprocess.Popen(
         [sys.executable, "-c", textwrap.dedent(f"""
             import sys, time
@@ -109,8 +111,12 @@ async def test_locked_workshop_offers_read_only(data_dir: Path) -> None:
         cwd=Path(__file__).resolve().parents[2])
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
-        app = make_app(data_dir)
+        app = make_app(data_dir, background_open=background)
         async with app.run_test(size=(160, 45)) as pilot:
+            for _ in range(200):
+                if type(app.screen).__name__ == "LockedScreen":
+                    break
+                await pilot.pause(0.02)
             await pilot.pause()
             assert type(app.screen).__name__ == "LockedScreen"
             assert "lombok-2026" in screen_text(app)
@@ -120,9 +126,12 @@ async def test_locked_workshop_offers_read_only(data_dir: Path) -> None:
             assert type(screen).__name__ == "LiveScreen" and app.store.readonly
             assert screen.query_one("#capture").disabled and screen.writer is None
             assert "ALLEEN LEZEN" in screen_text(app)
-        app = make_app(data_dir)
+        app = make_app(data_dir, background_open=background)
         async with app.run_test(size=(160, 45)) as pilot:
-            await pilot.pause()
+            for _ in range(200):
+                if type(app.screen).__name__ == "LockedScreen":
+                    break
+                await pilot.pause(0.02)
             await pilot.press("escape")  # refuse
             await pilot.pause()
         assert app.return_code == 1
