@@ -89,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _data_dir(args: argparse.Namespace) -> Path:
-    from facilitator.store.workshop import resolve_data_dir
+    from facilitator.store.paths import resolve_data_dir
 
     path = resolve_data_dir(args.data_dir)
     if path.exists() and not path.is_dir():

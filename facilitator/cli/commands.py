@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 from facilitator.cli import UserError
-from facilitator.cli.notes import import_notes, read_text, summary
 
 
 def _say(line: str) -> None:
@@ -28,6 +27,7 @@ def _open(data_dir: Path, slug: str, *, readonly: bool = False, fallback_plan=No
 
 
 def cmd_new(args: argparse.Namespace, data_dir: Path) -> int:
+    from facilitator.cli.notes import read_text
     from facilitator.domain.plan import parse_plan
     from facilitator.store.workshop import WorkshopStore
 
@@ -101,6 +101,8 @@ def cmd_list(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def cmd_import(args: argparse.Namespace, data_dir: Path) -> int:
+    from facilitator.cli.notes import import_notes, read_text, summary
+
     path = Path(args.notes)
     text = read_text(path)
     with _open(data_dir, args.slug) as store:
@@ -142,28 +144,18 @@ def cmd_export(args: argparse.Namespace, data_dir: Path) -> int:
     return 0
 
 
-def next_session(data) -> int | None:  # type: ignore[no-untyped-def]
-    """The first session (by number) not yet held, or None when all were held."""
-    for s in sorted(data.plan.sessions, key=lambda s: s.number):
-        if not data.is_held(s.number):
-            return s.number
-    return None
-
-
 def cmd_run(args: argparse.Namespace, data_dir: Path) -> int:
+    """Open the app. The store is not read here: the live screen paints first and opens
+    the workshop behind it, picking the next session not yet held when none is given
+    (a session not in the plan ends the app with exit 2 and a one-line message)."""
+    from facilitator.store.paths import list_workshops, workshop_exists
+
     slug = getattr(args, "slug", None)
     session = getattr(args, "session", None)
-    if slug is not None:
-        from facilitator.store.workshop import WorkshopStore
-
-        with WorkshopStore.open(data_dir, slug, readonly=True) as store:
-            data = store.snapshot()
-        if session is not None and data.plan.session(session) is None:
-            known = ", ".join(str(s.number) for s in data.plan.sessions)
-            raise UserError(f"no session {session} in {slug!r} (sessions: {known})")
-        if session is None:
-            session = next_session(data)
-    elif session is not None:
+    if slug is not None and not workshop_exists(data_dir, slug):
+        known = ", ".join(list_workshops(data_dir)) or "none"
+        raise UserError(f"no workshop {slug!r} in {data_dir} (workshops: {known})")
+    if slug is None and session is not None:
         raise UserError("--session needs a workshop: facilitator run SLUG --session N")
     try:
         from facilitator.tui.app import run_app

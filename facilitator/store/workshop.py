@@ -52,6 +52,13 @@ from facilitator.store.db import (
     write_error,
 )
 from facilitator.store.lock import WorkshopLock
+from facilitator.store.paths import (  # noqa: F401 - re-exported
+    DEFAULT_DATA_DIR,
+    ENV_DATA_DIR,
+    STORE_NAME,
+    list_workshops,
+    resolve_data_dir,
+)
 
 __all__ = [
     "SCHEMA_VERSION", "StoreError", "StoreExists", "StoreForeign", "StoreLocked", "StoreNewer", "StoreNotFound",
@@ -59,23 +66,8 @@ __all__ = [
 ]
 
 SCHEMA_VERSION = 1
-DEFAULT_DATA_DIR = "sessions"
-ENV_DATA_DIR = "FACILITATOR_DATA_DIR"
-STORE_NAME = "store.db"
 BACKUP_DIR = "backups"
 BACKUPS_KEPT = 5
-
-
-def resolve_data_dir(arg: str | os.PathLike[str] | None = None) -> Path:
-    """--data-dir, else $FACILITATOR_DATA_DIR, else ./sessions."""
-    return Path(arg or os.environ.get(ENV_DATA_DIR) or DEFAULT_DATA_DIR)
-
-
-def list_workshops(data_dir: Path) -> list[str]:
-    """Slugs of the workshops in a data directory, sorted."""
-    if not data_dir.is_dir():
-        return []
-    return sorted(p.parent.name for p in data_dir.glob(f"*/{STORE_NAME}"))
 
 
 def check_schema(path: Path) -> Callable[[dict[str, dict[str, dict]]], None]:

@@ -145,7 +145,12 @@ class FacilitatorApp(App[int]):
 
             self.push_screen(LockedScreen(message), answer)
             return
-        self.exit(1, return_code=1, message=str(exc) or type(exc).__name__)
+        from facilitator.store.workshop import StoreError
+
+        # A store problem or a session not in the plan is the user's to fix (exit 2, as the CLI);
+        # anything else is unexpected (exit 1).
+        code = 2 if isinstance(exc, (StoreError, LookupError)) else 1
+        self.exit(code, return_code=code, message=f"facilitator: {exc}" if str(exc) else type(exc).__name__)
 
     def open_session(self, slug: str, session: int | None, *, readonly: bool = False,
                      on_fail: Callable[[], None] | None = None) -> None:

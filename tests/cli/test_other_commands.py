@@ -77,13 +77,26 @@ def fake_tui(monkeypatch):
     return calls
 
 
-def test_run_opens_the_next_session_not_held(run, demo, fake_tui):
+def test_run_hands_the_workshop_to_the_app_without_reading_it(run, demo, fake_tui):
+    """The app picks the next session not held (and refuses one not in the plan) after
+    its first frame; the CLI only checks that the workshop exists."""
     assert run("--lang", "en", "run", demo)[0] == 0
     assert run("run", demo, "--session", "2")[0] == 0
     assert run()[0] == 0
-    assert fake_tui == [(run.data_dir, demo, 4, "en"), (run.data_dir, demo, 2, "nl"), (run.data_dir, None, None, "nl")]
-    code, _, err = run("run", demo, "--session", "7")
-    assert code == 2 and "no session 7" in err
+    assert fake_tui == [(run.data_dir, demo, None, "en"), (run.data_dir, demo, 2, "nl"), (run.data_dir, None, None, "nl")]
+    code, _, err = run("run", "nope")
+    assert code == 2 and "no workshop 'nope'" in err and demo in err
+    code, _, err = run("run", "--session", "2")
+    assert code == 2 and "--session needs a workshop" in err
+
+
+def test_run_imports_neither_the_store_nor_pydantic_before_the_app(tmp_path):
+    import subprocess
+
+    code = ("import sys, facilitator.cli.commands as c, facilitator.store.paths\n"
+            "print(','.join(m for m in ('pydantic', 'tinydb', 'facilitator.store.workshop') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
 
 
 def test_run_without_the_tui_says_not_built_yet(run, monkeypatch):

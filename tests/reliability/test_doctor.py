@@ -102,7 +102,10 @@ def test_foreign_file_is_never_destroyed(filled: Path) -> None:
         out = cli(filled, *command, "--data-dir", str(filled))
         assert out.returncode == 2, command
         no_traceback(out)
-        assert out.stderr.count("\n") == 1, out.stderr
+        if command[0] == "run":  # the app paints first and opens the store behind it: its last line says why
+            assert "not a facilitator store" in " ".join(out.stderr[-400:].split()), out.stderr[-400:]
+        else:
+            assert out.stderr.count("\n") == 1, out.stderr
 
 
 def test_non_store_entries_in_the_data_dir_are_left_alone(filled: Path) -> None:

@@ -43,6 +43,21 @@ async def test_without_session_the_next_not_held_opens(data_dir: Path) -> None:
         assert app.screen.number == 2
 
 
+async def test_background_open_picks_the_next_session_and_refuses_one_not_in_the_plan(
+        data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """As `facilitator run SLUG` starts it: the session is decided after the first frame."""
+    app = make_app(data_dir, session=None, background_open=True)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        assert type(app.screen).__name__ == "LiveScreen" and app.screen.number == 1
+    app = make_app(data_dir, session=7, background_open=True)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+    assert app.return_code == 2
+    err = capsys.readouterr().err
+    assert "facilitator: no session 7 in 'lombok-2026' (sessions: 1, 2, 3, 4)" in err and "Traceback" not in err
+
+
 async def test_plan_screen(data_dir: Path) -> None:
     app = make_app(data_dir, slug=None, session=None)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -219,7 +219,8 @@ class LiveScreen(Screen):
         self.number = self._number
         session = self.plan.session(self.number)
         if session is None:
-            raise ValueError(f"no session {self.number} in the plan")
+            known = ", ".join(str(s.number) for s in self.plan.sessions)
+            raise LookupError(f"no session {self.number} in {store.slug!r} (sessions: {known})")
         self.session = session
         self.clock = store.clock(self.number)
         self.capture_step = self.clock.current_step
