@@ -47,3 +47,9 @@ class WorkshopData:
 
     def held_sessions(self) -> list[int]:
         return [s.number for s in sorted(self.plan.sessions, key=lambda s: s.number) if self.is_held(s.number)]
+
+    def next_session(self) -> int:
+        """The session to run: the first (by number) not yet held; the last one if all were."""
+        numbers = sorted(s.number for s in self.plan.sessions)
+        held = set(self.held_sessions())
+        return next((n for n in numbers if n not in held), numbers[-1])

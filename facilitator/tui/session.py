@@ -1,28 +1,21 @@
-"""Headless helpers for the live screen: capture context, labels, fallbacks.
+"""Headless helpers for the live screen: capture context, labels, names.
 
-No Textual here. The parser engineer's helpers (`context_for`,
-`format_statement`, `find_names`, `merge_declaration`) are used when present;
-the small fallbacks below keep the screen usable until they land.
+No Textual here: thin adapters from the screen's state to the domain's
+parser, privacy and attendance functions.
 """
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from typing import Iterable
 
-from facilitator.domain.capture import Context
-from facilitator.domain.plan import Plan, Session, Theme
+from facilitator.domain.capture import Context, context_for
+from facilitator.domain.plan import Plan, Session
 from facilitator.domain.records import Statement
 
 
 def make_context(plan: Plan, theme_keys: Iterable[str], session: Session,
                  speaker: str | None, step: int | None) -> Context:
-    theme_keys = list(theme_keys)
-    try:
-        from facilitator.domain.capture import context_for
-    except ImportError:  # pragma: no cover - the parser engineer's helper
-        return Context(speakers=plan.speaker_roles(), themes=frozenset(theme_keys),
-                       steps=[s.title for s in session.agenda], current_speaker=speaker, current_step=step)
-    return context_for(plan, theme_keys, session.number, speaker, step)
+    return context_for(plan, list(theme_keys), session.number, speaker, step)
 
 
 def format_line(st: Statement) -> str:
@@ -54,13 +47,3 @@ def merge_attendance(plan: Plan, current: Iterable[str], declared: Iterable[str]
 def role_label(plan: Plan, speaker: str | None, unknown: str) -> str:
     role = plan.role_of(speaker)
     return role.label if role else unknown
-
-
-def pick_session(plan: Plan, held: Iterable[int]) -> int:
-    """The first session (by number) not yet held; the last one if all were."""
-    held = set(held)
-    numbers = sorted(s.number for s in plan.sessions)
-    for n in numbers:
-        if n not in held:
-            return n
-    return numbers[-1]

@@ -44,12 +44,11 @@ def _import_domain() -> None:
     painted; every use of these names comes after the screen is ready.
     """
     global ActionLine, AttendanceLine, CaptureError, Ignored, StatementLine, StepLine, parse_line
-    global Action, Statement, format_line, make_context, merge_attendance, names_in, pick_session, role_label
+    global Action, Statement, format_line, make_context, merge_attendance, names_in, role_label
     from facilitator.domain.capture import (ActionLine, AttendanceLine, CaptureError, Ignored, StatementLine,
                                             StepLine, parse_line)
     from facilitator.domain.records import Action, Statement
-    from facilitator.tui.session import (format_line, make_context, merge_attendance, names_in, pick_session,
-                                         role_label)
+    from facilitator.tui.session import format_line, make_context, merge_attendance, names_in, role_label
 
 TEXT = {
     "nl": {
@@ -212,10 +211,7 @@ class LiveScreen(Screen):
         self.plan = store.plan
         statements = store.statements()
         if self._number is None:
-            held = {s.session for s in statements} | {a.session for a in store.actions()}
-            held |= {s.number for s in self.plan.sessions
-                     if store.clock(s.number).started_at is not None or store.attendance(s.number)}
-            self._number = pick_session(self.plan, held)
+            self._number = store.snapshot().next_session()
         self.number = self._number
         session = self.plan.session(self.number)
         if session is None:
