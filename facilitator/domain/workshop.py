@@ -48,8 +48,33 @@ class WorkshopData:
     def held_sessions(self) -> list[int]:
         return [s.number for s in sorted(self.plan.sessions, key=lambda s: s.number) if self.is_held(s.number)]
 
-    def next_session(self) -> int:
-        """The session to run: the first (by number) not yet held; the last one if all were."""
+    def next_session(self, now: float | None = None) -> int:
+        """The session to run: one whose clock is still running and was active in the
+        last RESUME_HOURS before `now` (a restart mid-session comes back to it); else
+        the first (by number) not yet held; the last one if all were."""
         numbers = sorted(s.number for s in self.plan.sessions)
+        if now is not None:
+            recent = [(last, n) for n, clock in self.clocks.items()
+                      if _running(clock) and (last := _last_activity(clock)) >= now - RESUME_HOURS * 3600]
+            if recent:
+                return max(recent)[1]
         held = set(self.held_sessions())
         return next((n for n in numbers if n not in held), numbers[-1])
+
+
+RESUME_HOURS = 12
+
+
+def _running(clock: SessionClock) -> bool:
+    """Started, and its current step has not ended."""
+    if clock.started_at is None:
+        return False
+    timing = clock.steps.get(clock.current_step)
+    return timing is None or timing.end is None
+
+
+def _last_activity(clock: SessionClock) -> float:
+    moments = [clock.started_at or 0.0]
+    for t in clock.steps.values():
+        moments += [m for m in (t.start, t.end, t.paused_at) if m is not None]
+    return max(moments)

@@ -26,3 +26,20 @@ def test_next_session_is_the_first_not_held_and_the_last_when_all_were():
     assert every.next_session() == 4
     gap = data(statements=[Statement(session=2, text="a")])
     assert gap.next_session() == 1
+
+
+def test_a_session_still_running_is_resumed_within_the_day():
+    from facilitator.domain.records import StepTiming
+
+    running = SessionClock(session=1, started_at=1000.0, current_step=1,
+                           steps={0: StepTiming(start=1000.0, end=1900.0), 1: StepTiming(start=1900.0)})
+    d = data(statements=[Statement(session=1, text="a")], clocks={1: running})
+    assert d.next_session() == 2  # without a clock to compare with: the first not held
+    assert d.next_session(now=1900.0 + 3600) == 1  # restarted an hour later: back to session 1
+    assert d.next_session(now=1900.0 + 13 * 3600) == 2  # the next day: the next session
+    paused = running.model_copy(update={"steps": {0: StepTiming(start=1000.0, end=1900.0),
+                                                  1: StepTiming(start=1900.0, paused_at=5000.0)}})
+    assert data(clocks={1: paused}).next_session(now=5000.0 + 11 * 3600) == 1
+    ended = running.model_copy(update={"steps": {0: StepTiming(start=1000.0, end=1900.0),
+                                                 1: StepTiming(start=1900.0, end=2500.0)}})
+    assert data(clocks={1: ended}).next_session(now=2600.0) == 2
