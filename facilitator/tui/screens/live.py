@@ -211,7 +211,7 @@ class LiveScreen(Screen):
         self.plan = store.plan
         statements = store.statements()
         if self._number is None:
-            self._number = store.snapshot().next_session()
+            self._number = store.snapshot().next_session(self.now())
         self.number = self._number
         session = self.plan.session(self.number)
         if session is None:
