@@ -69,6 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("slug", metavar="SLUG")
     p.add_argument("notes", metavar="NOTES.txt")
     p.add_argument("--session", type=int, required=True, metavar="N")
+    p.add_argument("--duplicates", action="store_true",
+                   help="import statements even when the session already has them (imported before?)")
 
     p = sub.add_parser("export", help="write the report and minutes as Markdown")
     p.add_argument("slug", metavar="SLUG")

@@ -106,7 +106,7 @@ def cmd_import(args: argparse.Namespace, data_dir: Path) -> int:
     path = Path(args.notes)
     text = read_text(path)
     with _open(data_dir, args.slug) as store:
-        parsed, _ = import_notes(store, args.session, text, str(path))
+        parsed, _ = import_notes(store, args.session, text, str(path), duplicates=args.duplicates)
         session = store.plan.session(args.session)
         code = store.plan.code_of(session)  # type: ignore[arg-type]
     _say(summary(parsed, args.slug, code, args.session))

@@ -116,8 +116,11 @@ def merged_attendance(existing: list[str], declarations: list[tuple[str, ...]],
     return merged
 
 
-def import_notes(store: Any, session: int, text: str, filename: str) -> tuple[ParsedNotes, int]:
-    """Parse, then write everything in one atomic call. Raises UserError listing every bad line."""
+def import_notes(store: Any, session: int, text: str, filename: str,
+                 duplicates: bool = False) -> tuple[ParsedNotes, int]:
+    """Parse, then write everything in one atomic call. Raises UserError listing every bad line,
+    or (unless `duplicates`) when statements of the file are already in the session: importing
+    the same notes (or a rescue file) twice must not double the record."""
     so_far = store.statements(session)
     parsed = parse_notes(text, filename, store.plan, [t.key for t in store.themes()], session,
                          current_speaker=so_far[-1].speaker if so_far else None)
@@ -125,6 +128,13 @@ def import_notes(store: Any, session: int, text: str, filename: str) -> tuple[Pa
         n = len(parsed.errors)
         raise UserError(*parsed.errors, f"{filename}: {n} bad line{'s' if n != 1 else ''}; nothing was imported",
                         plain=True)
+    if not duplicates:
+        present = {(s.speaker, s.kind, s.text) for s in so_far}
+        again = [r for r in parsed.records if isinstance(r, Statement) and (r.speaker, r.kind, r.text) in present]
+        if again:
+            total = sum(1 for r in parsed.records if isinstance(r, Statement))
+            raise UserError(f"{filename}: {len(again)} of {total} statements are already in session {session} "
+                            "(imported before?); nothing was imported. Use --duplicates to import them anyway")
     attendance = None
     if parsed.declarations:
         attendance = merged_attendance(store.attendance(session), parsed.declarations, store.plan.speaker_roles())

@@ -146,3 +146,15 @@ def test_line_numbers_count_newlines_only():
     parsed = parse_notes("wt1: een\u2028twee\u2029drie\r\nwt1: laatste\n", "n.txt", plan, [], 1)
     assert parsed.errors == [] and [r.text for r in parsed.records] == ["een\u2028twee\u2029drie", "laatste"]
     assert parse_notes("", "n.txt", plan, [], 1).records == []
+
+
+def test_importing_the_same_notes_twice_is_refused_unless_asked(run, workshop, tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text(NOTES, encoding="utf-8")
+    assert run("import", "wijk", str(notes), "--session", "1")[0] == 0
+    code, out, err = run("import", "wijk", str(notes), "--session", "1")
+    assert code == 2 and out == ""
+    assert "3 of 3 statements are already in session 1" in err and "--duplicates" in err and err.count("\n") == 1
+    assert len(snapshot(run).statements) == 3
+    assert run("import", "wijk", str(notes), "--session", "1", "--duplicates")[0] == 0
+    assert len(snapshot(run).session_statements(1)) == 6
