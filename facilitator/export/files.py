@@ -42,7 +42,9 @@ def write_documents(docs: Iterable[Document], out_dir: Path, mode: int = 0o600) 
             raise ValueError(f"two documents would be written to the same file: {doc.filename!r}")
         seen.add(doc.filename.casefold())
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    # A directory made here is as private as the files: 0700 for 0600, 0755 for 0644.
+    readable = mode & 0o044
+    out_dir.mkdir(parents=True, exist_ok=True, mode=0o700 | readable | (readable >> 2))
     written = []
     for doc in docs:
         written.append(_write_atomic(out_dir / doc.filename, doc.text.encode("utf-8"), mode))

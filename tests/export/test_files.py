@@ -122,3 +122,13 @@ def test_never_writes_through_a_planted_link(tmp_path: Path, monkeypatch: pytest
     with pytest.raises(FileExistsError):
         write_documents([Document("report.md", "x\n", 0)], out)
     assert victim.read_text() == "keep me"
+
+
+@pytest.mark.parametrize("mode, dir_mode", [(0o600, 0o700), (0o644, 0o755), (0o640, 0o750)])
+def test_a_new_export_directory_is_as_private_as_its_files(tmp_path: Path, mode: int, dir_mode: int) -> None:
+    old = os.umask(0)
+    try:
+        write_documents([Document("x.md", "x\n", 0)], tmp_path / "out", mode)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "out").stat().st_mode) == dir_mode
