@@ -12,6 +12,7 @@ from facilitator.domain.plan import parse_plan
 from facilitator.domain.records import Finding, Statement
 from facilitator.store.workshop import StoreWriteError, WorkshopStore
 from facilitator.tui.screens.report import ReportScreen
+from facilitator.tui.widgets.report_common import quoted_line
 from facilitator.tui.widgets.report_findings import FindingEditor, FindingsPane
 from facilitator.tui.widgets.report_overview import bar, session_rows
 from facilitator.tui.widgets.report_picker import PickStatements, StatementFilter, filter_statements
@@ -113,6 +114,27 @@ async def test_overview_draws_theme_by_role_with_bars(store: WorkshopStore) -> N
         await pilot.press("s")  # session 1 only
         assert "OWP1-3mrt2026" in str(app.screen.query_one("#overview-scope").render())
         assert table.row_count == 2  # werkwijze, regels
+
+
+def test_quoted_line_keeps_both_marks() -> None:
+    assert quoted_line("Soms is een kop  koffie\ngenoeg.", 40) == "“Soms is een kop koffie genoeg.”"
+    assert quoted_line("abcdef", 8) == "“abcdef”"  # exactly fits
+    assert quoted_line("abcdefg", 8) == "“abcde…”"  # one too long: cut, both marks stay
+    assert len(quoted_line("x" * 500, 36)) == 36
+
+
+async def test_attached_quote_shows_both_marks(store: WorkshopStore) -> None:
+    short = store.add_statement(Statement(session=2, speaker="wt", kind="quote", text="Soms is een kop koffie genoeg."))
+    long = store.add_statement(Statement(session=2, speaker="wt", kind="quote", text="lang " * 40))
+    store.save_finding(Finding(text="Koffie", position=0, statements=[short.id, long.id]))
+    app = Host(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#attached-table", DataTable)
+        width = table.columns["text"].width
+        assert table.get_row_at(0)[2] == "“Soms is een kop koffie genoeg.”"
+        cut = table.get_row_at(1)[2]
+        assert cut.startswith("“lang lang") and cut.endswith("…”") and len(cut) <= width
 
 
 def test_next_steps_one_per_line() -> None:

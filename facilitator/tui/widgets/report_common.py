@@ -57,6 +57,17 @@ def one_line(text: str, width: int) -> str:
     return flat if len(flat) <= width else flat[: max(0, width - 1)] + "…"
 
 
+def quoted_line(text: str, width: int) -> str:
+    """`text` on one line between quotation marks, at most `width` characters:
+    both marks always show; the text is cut with an ellipsis only when it does not fit."""
+    flat = " ".join(text.split())
+    if len(flat) + 2 <= width:
+        return f"“{flat}”"
+    return "“" + flat[: max(0, width - 3)] + "…”"
+
+
 def statement_line(st: Statement, width: int = 200) -> str:
-    marks = ("“" if st.kind == "quote" else "") + ("!" if st.key else "")
-    return (marks + " " if marks else "") + one_line(st.text, width)
+    """A statement on one line: `! ` for a key statement, a quote between quotation marks."""
+    key = "! " if st.key else ""
+    room = width - len(key)
+    return key + (quoted_line(st.text, room) if st.kind == "quote" else one_line(st.text, room))

@@ -19,7 +19,8 @@ from textual.widgets import DataTable, Static, TextArea
 from facilitator.domain.records import Finding, Statement
 from facilitator.store.workshop import StoreError, WorkshopStore
 from facilitator.tui.i18n import tr
-from facilitator.tui.widgets.report_common import localize_bindings, one_line, role_phrase, session_codes
+from facilitator.tui.widgets.report_common import (localize_bindings, one_line, role_phrase, session_codes,
+                                                   statement_line)
 
 TEXT = {
     "nl": {
@@ -267,9 +268,8 @@ class FindingsPane(Vertical):
             if st is None:
                 table.add_row("", "", self.t("missing", id=sid))
                 continue
-            mark = "“" if st.kind == "quote" else ""
             table.add_row(self._codes.get(st.session, "?"), role_phrase(self.store.plan, st.speaker, self.lang),
-                          mark + one_line(st.text, width))
+                          statement_line(st, width))
         if f.statements:
             table.move_cursor(row=min(cursor, len(f.statements) - 1))
 

@@ -20,7 +20,7 @@ from textual.widgets import Checkbox, DataTable, Footer, Input, Select, Static
 from facilitator.domain.plan import Plan, Theme
 from facilitator.domain.records import Statement
 from facilitator.tui.i18n import tr
-from facilitator.tui.widgets.report_common import localize_bindings, one_line, role_key, role_phrase, session_codes
+from facilitator.tui.widgets.report_common import localize_bindings, role_phrase, session_codes, statement_line
 
 TEXT = {
     "nl": {
@@ -221,8 +221,7 @@ class PickStatements(ModalScreen[list[int] | None]):
 
     def _row(self, st: Statement, width: int) -> list[str]:
         mark = "✓" if st.id in self.picked else ("●" if st.id in self.attached else "")
-        marks = ("“ " if st.kind == "quote" else "") + ("! " if st.key else "")
-        return [mark, marks + one_line(st.text, width - len(marks)), self._codes.get(st.session, "?"),
+        return [mark, statement_line(st, width), self._codes.get(st.session, "?"),
                 role_phrase(self.plan, st.speaker, self.lang), " ".join(st.themes)]
 
     def _count(self) -> None:
