@@ -74,3 +74,27 @@ def test_type_quit_restart_quote_is_there(tmp_path: Path) -> None:
         assert poll(lambda: tmux("has-session", "-t", name).returncode != 0), pane(name)
     finally:
         tmux("kill-session", "-t", name)
+
+
+def test_burst_of_keys_records_each_line(tmp_path: Path) -> None:
+    """send-keys bursts: each Enter records the line as it was then; keys after it stay for the next."""
+    make_workshop(tmp_path)
+    name = f"facilitator-test-{uuid.uuid4().hex[:8]}"
+    try:
+        start(name, tmp_path)
+        for chunk in ("wt: Burst drie.", "Burst vier.", "jw: x #signaleren"):
+            tmux("send-keys", "-t", name, "-l", chunk)
+            tmux("send-keys", "-t", name, "Enter")
+        tmux("send-keys", "-t", name, "-l", "xyz: fout")
+        tmux("send-keys", "-t", name, "Enter")
+        tmux("send-keys", "-t", name, "Home", "Delete", "Delete", "Delete", "Delete", "Delete", "Enter")
+        tmux("send-keys", "-t", name, "-l", "Ze")
+        assert poll(lambda: statements(tmp_path) == ["Burst drie.", "Burst vier.", "x", "fout"]), \
+            (statements(tmp_path), pane(name))
+        assert poll(lambda: "│Ze" in pane(name).replace("▊", "") or "▊Ze" in pane(name) or " Ze " in pane(name))
+        tmux("send-keys", "-t", name, "C-u", "C-q")
+        assert poll(lambda: tmux("has-session", "-t", name).returncode != 0), pane(name)
+        with WorkshopStore.open(tmp_path, SLUG, readonly=True) as store:
+            assert "signalerenze" not in [t.key for t in store.themes()]
+    finally:
+        tmux("kill-session", "-t", name)

@@ -239,6 +239,7 @@ class LiveScreen(Screen):
             yield RecordTable(self.lang, id="record")
         yield Preview("", id="preview")
         yield CaptureLine(placeholder=self.t("placeholder"), id="capture", select_on_focus=False,
+                          on_enter=self.submit_line,
                           suggester=CaptureSuggester(lambda: self.plan.speaker_roles().keys() if self.ready else (),
                                                      lambda: self.theme_keys if self.ready else ()))
         yield KeyBar()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Callable, Iterable
 
 from rich.text import Text
+from textual import events
 from textual.geometry import Size
 from textual.reactive import Reactive
 from textual.suggester import Suggester
@@ -50,6 +51,35 @@ class CaptureLine(Input):
     """
 
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+
+    def __init__(self, *args: object, on_enter: Callable[[str], object] | None = None, **kwargs: object):
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.on_enter = on_enter
+
+    async def _on_key(self, event: events.Key) -> None:
+        """Enter and the line's editing keys run here, in the line's own key order.
+
+        Input binds Enter, Home, Backspace, ... to actions, and Textual runs
+        bindings only once the key has bubbled up to the app: characters typed
+        right after them (a burst from the terminal) went into the line first,
+        so Enter recorded text typed after it, and Home moved the cursor after
+        the text typed behind it. Here Enter hands over the line as it is at
+        that moment, and the handler (the screen) clears or keeps it before the
+        next key is read."""
+        if event.key == "enter" and self.on_enter is not None:
+            event.stop()
+            event.prevent_default()
+            self._restart_blink()
+            self.on_enter(self.value)
+            return
+        bindings = None if event.is_printable else self._bindings.key_to_bindings.get(event.key)
+        if bindings:
+            event.stop()
+            event.prevent_default()
+            self._restart_blink()
+            await self.run_action(bindings[0].action)
+            return
+        await super()._on_key(event)
 
 
 class Preview(Static):
