@@ -16,7 +16,7 @@ from facilitator.tui.widgets.report_common import quoted_line
 from facilitator.tui.widgets.report_findings import FindingEditor, FindingsPane
 from facilitator.tui.widgets.report_overview import bar, session_rows
 from facilitator.tui.widgets.report_picker import PickStatements, StatementFilter, filter_statements
-from facilitator.tui.widgets.report_texts import TextsPane, next_steps_list
+from facilitator.tui.widgets.report_texts import TextsPane, join_paragraph_lines, next_steps_list
 
 PLAN = Path("/work/shared/examples/plan-example.toml")
 if not PLAN.exists():  # CI lays shared/ beside the clone
@@ -137,6 +137,14 @@ async def test_attached_quote_shows_both_marks(store: WorkshopStore) -> None:
         assert cut.startswith("“lang lang") and cut.endswith("…”") and len(cut) <= width
 
 
+def test_join_paragraph_lines() -> None:
+    text = "\nEen eerste\nalinea  over\ntwee regels.\n\n\nTweede\nalinea.\n- punt een\n  loopt door\n- punt twee\n"
+    assert join_paragraph_lines(text) == (
+        "Een eerste alinea  over twee regels.\n\nTweede alinea.\n- punt een loopt door\n- punt twee")
+    assert join_paragraph_lines("# Kop\nTekst\nmeer") == "# Kop\nTekst meer"
+    assert join_paragraph_lines("hard  \nbreak") == "hard  \nbreak"  # Markdown's two-space line break stays
+
+
 def test_next_steps_one_per_line() -> None:
     assert next_steps_list("  Een vaste plek\n\n- tweede \n") == ["Een vaste plek", "- tweede"]
 
@@ -206,8 +214,10 @@ async def test_edit_the_conclusion_and_next_steps(store: WorkshopStore) -> None:
         await pilot.press("f3")
         screen = app.screen
         assert isinstance(app.focused, TextArea) and app.focused.id == "text-introduction"
-        # the introduction starts from the plan's
-        assert app.focused.text.startswith("Wijkteammedewerkers, jongerenwerkers")
+        # the introduction starts from the plan's, each paragraph on one line (the editor wraps it)
+        intro = app.focused.text
+        assert intro.startswith("Wijkteammedewerkers, jongerenwerkers")
+        assert "\n" not in intro and "in Lombok ontmoeten elkaar" in intro
         screen.query_one("#text-conclusion").focus()
         await pilot.press(*"Samen", "space", *"leren")
         screen.query_one("#text-next_steps").focus()  # leaving the conclusion saves it
@@ -216,6 +226,12 @@ async def test_edit_the_conclusion_and_next_steps(store: WorkshopStore) -> None:
         assert store.report_text().introduction is None  # untouched: still the plan's
         await pilot.press(*"Plek", "enter", "enter", *"Casus", "ctrl+s")
         assert store.report_text().next_steps == ["Plek", "Casus"]
+        # an edited introduction is saved as the user leaves it, line breaks and all
+        area = screen.query_one("#text-introduction", TextArea)
+        area.focus()
+        await pilot.press("ctrl+home", *"Kort", "enter")
+        await pilot.press("ctrl+s")
+        assert store.report_text().introduction == "Kort\n" + intro
 
 
 async def test_a_failed_save_keeps_the_text_and_says_so(store: WorkshopStore, monkeypatch) -> None:

@@ -5,6 +5,8 @@ ctrl+s; a failed save is reported and the text stays in the editors.
 
 from __future__ import annotations
 
+import re
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -41,6 +43,29 @@ TEXT = {
 AREAS = ("introduction", "analysis", "conclusion", "next_steps")
 
 
+_BLOCK_START = re.compile(r"\s*([-*+>#|]|\d+[.)])\s")  # a Markdown list item, quote, heading or table row
+_ONE_LINE = re.compile(r"\s*[#|]")  # a heading or table row: nothing joins onto it
+
+
+def join_paragraph_lines(text: str) -> str:
+    """The paragraphs of `text` each on one line: single line breaks become spaces,
+    blank lines between paragraphs stay. A line that starts a list item, quote,
+    heading or table row keeps its own line."""
+    paragraphs = re.split(r"\n\s*\n", text.strip())
+    out = []
+    for para in paragraphs:
+        lines: list[str] = []
+        for line in para.splitlines():
+            hard_break = lines and lines[-1].endswith(("  ", "\\"))  # Markdown's own line break
+            joins = lines and not hard_break and not _BLOCK_START.match(line) and not _ONE_LINE.match(lines[-1])
+            if joins:
+                lines[-1] = lines[-1].rstrip() + " " + line.strip()
+            else:
+                lines.append(line)
+        out.append("\n".join(line.rstrip() if not line.endswith("  ") else line for line in lines))
+    return "\n\n".join(out)
+
+
 def next_steps_list(text: str) -> list[str]:
     """One recommendation per non-blank line, stripped."""
     return [line.strip() for line in text.splitlines() if line.strip()]
@@ -66,7 +91,9 @@ class TextsPane(VerticalScroll):
         self.lang = lang
         self.saved = store.report_text()
         self.unsaved = False
-        self._plan_intro = (store.plan.workshop.introduction or "").strip()
+        # The editor starts from the plan's introduction with its hard line breaks joined:
+        # TextArea wraps it itself. Saved as the user leaves it.
+        self._plan_intro = join_paragraph_lines(store.plan.workshop.introduction or "")
 
     def t(self, key: str, **values: object) -> str:
         return tr(TEXT, self.lang, key, **values)
