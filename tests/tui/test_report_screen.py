@@ -318,6 +318,21 @@ async def test_preview_says_when_the_summary_is_a_draft(store: WorkshopStore) ->
         assert "Doorverwijzen is bij ons gewoon een folder meegeven" in app.screen.query_one("#preview-pane").text
 
 
+async def test_picker_filters_stay_one_line_at_80_columns(store: WorkshopStore) -> None:
+    app = Host(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n", "escape", "a")
+        picker = app.screen
+        assert isinstance(picker, PickStatements)
+        select = picker.query_one("#pick-theme", Select)
+        select.value = "doorverwijzen"  # "Doorverwijzen en warme overdracht" is wider than the control
+        await pilot.pause()
+        assert select.outer_size.height == 3  # one line between the borders
+        label = picker.query_one("#pick-theme #label")
+        assert label.size.height == 1
+        assert str(label.render_line(0).text).rstrip().endswith("…")
+
+
 async def test_picker_fills_a_long_list_page_by_page(store: WorkshopStore) -> None:
     many = [Statement(id=i, session=1 + i % 3, seq=i, speaker="wt", text=f"uitspraak {i}") for i in range(1, 1001)]
 
