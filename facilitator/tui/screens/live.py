@@ -81,6 +81,7 @@ TEXT = {
         "attendance_set": "Aanwezigheid bijgewerkt.", "parser_missing": "De parser is nog niet beschikbaar.",
         "opening": "De workshop wordt geopend…",
         "held": "Bewaard, opgeslagen zodra de workshop open is: {n} regel(s)",
+        "waiting": "   +{n} geplakte regels wachten",
         "session_title": "{code} · {title}",
         "rescue_failed": "Reddingsbestand NIET geschreven ({error}); de regels blijven hier. Maak ruimte en probeer "
         "opnieuw.",
@@ -115,6 +116,7 @@ TEXT = {
         "attendance_set": "Attendance updated.", "parser_missing": "The parser is not available yet.",
         "opening": "Opening the workshop…",
         "held": "Kept, saved as soon as the workshop is open: {n} line(s)",
+        "waiting": "   +{n} pasted lines waiting",
         "session_title": "{code} · {title}",
         "rescue_failed": "Rescue file NOT written ({error}); the lines stay here. Free some space and try again.",
     },
@@ -170,7 +172,9 @@ class LiveScreen(Screen):
         self.store = store
         self.opener = opener
         self.ready = False
-        self.held: list[str] = []
+        self.held: list[str] = []  # lines typed while the store opens, or pasted lines waiting
+        self._draining = False
+        self._last_error = ""
         self.entries: dict[str, Entry] = {}
         self.undo_stack: list[tuple[str, Statement]] = []
         self.editing: str | None = None
@@ -239,7 +243,7 @@ class LiveScreen(Screen):
             yield RecordTable(self.lang, id="record")
         yield Preview("", id="preview")
         yield CaptureLine(placeholder=self.t("placeholder"), id="capture", select_on_focus=False,
-                          on_enter=self.submit_line,
+                          on_enter=self.submit_line, on_paste_lines=self.paste_lines,
                           suggester=CaptureSuggester(lambda: self.plan.speaker_roles().keys() if self.ready else (),
                                                      lambda: self.theme_keys if self.ready else ()))
         yield KeyBar()
@@ -324,12 +328,7 @@ class LiveScreen(Screen):
             self._show_preview("")
         self.set_interval(1.0, self.tick)
         self.refresh_clock()
-        held, self.held = self.held, []
-        failed = [line for line in held if not self.submit_line(line)]  # typed while opening, in order
-        if failed:  # a line the parser refuses goes back into the capture line, never away
-            capture.value = failed[0]
-            for line in failed[1:]:
-                self.notify(line, severity="error", timeout=60)
+        self._drain()  # lines typed while opening, in order
 
     def _fill_record(self) -> None:
         record = self.query_one(RecordTable)
@@ -444,13 +443,13 @@ class LiveScreen(Screen):
         try:
             parsed = parse_line(value, self.context())
         except CaptureError as exc:
-            preview.show(Text(prefix + "✗ " + exc.message), error=True)
+            preview.show(Text(prefix + "✗ " + exc.message + self._waiting()), error=True)
             return
         except NotImplementedError:
             preview.show(Text(self.t("parser_missing")), error=True)
             return
         text, warn = self._describe(parsed)
-        preview.show(Text(prefix + text), warning=warn)
+        preview.show(Text(prefix + text + self._waiting()), warning=warn)
 
     def _describe(self, parsed: Any) -> tuple[str, bool]:
         if isinstance(parsed, StatementLine):
@@ -479,6 +478,42 @@ class LiveScreen(Screen):
         event.stop()
         self.submit_line(event.value)
 
+    def paste_lines(self, lines: list[str]) -> None:
+        """Several pasted lines: each one recorded in order, as if typed and entered.
+        At the first line with an error, that line goes into the capture line with
+        its error, and the lines after it wait until it is fixed and entered."""
+        lines = [line for line in lines if line.strip()]
+        if not self.ready:
+            for line in lines:
+                self.submit_line(line)
+            return
+        self.held = lines + self.held
+        self._drain()
+
+    def _drain(self) -> None:
+        """Record the held lines (typed while opening, or pasted) in order, up to the first error."""
+        if self._draining:
+            return
+        self._draining = True
+        try:
+            while self.held and self.ready:
+                line = self.held.pop(0)
+                if not self.submit_line(line):
+                    capture = self.query_one(CaptureLine)
+                    capture.value = line
+                    capture.cursor_position = len(line)
+                    self._show_error(self._last_error)
+                    return
+        finally:
+            self._draining = False
+
+    def _waiting(self) -> str:
+        return self.t("waiting", n=len(self.held)) if self.ready and self.held else ""
+
+    def _show_error(self, message: str) -> None:
+        self._last_error = message
+        self.query_one(Preview).show(Text("✗ " + message + self._waiting()), error=True)
+
     def submit_line(self, value: str) -> bool:
         """Record one capture line; False (and the line kept) on an error."""
         if not self.ready:
@@ -493,7 +528,7 @@ class LiveScreen(Screen):
         try:
             parsed = parse_line(value, self.context())
         except CaptureError as exc:
-            self.query_one(Preview).show(Text("✗ " + exc.message), error=True)
+            self._show_error(exc.message)
             self.app.ring()  # type: ignore[attr-defined]
             return False
         except NotImplementedError:
@@ -501,9 +536,10 @@ class LiveScreen(Screen):
             return False
         if self.editing is not None:
             if not isinstance(parsed, StatementLine):
-                self.query_one(Preview).show(Text("✗ " + self.t("need_statement")), error=True)
+                self._show_error(self.t("need_statement"))
                 return False
             self._finish_edit(parsed, value)
+            self._drain()
             return True
         capture.value = ""
         if isinstance(parsed, StatementLine):
@@ -520,6 +556,7 @@ class LiveScreen(Screen):
             self._set_attendance(keys)
             self.query_one("#attendance").set_keys(keys)  # type: ignore[attr-defined]
         self._show_preview("")
+        self._drain()  # pasted lines waiting behind this one
         return True
 
     def _add_themes(self, keys: tuple[str, ...]) -> None:
@@ -652,12 +689,12 @@ class LiveScreen(Screen):
 
     def quit_guard(self) -> bool:
         """True when it is safe to quit; else asks (and may quit itself)."""
-        if self.held:
+        if self.held and not self.ready:
             return False  # typed while opening: saved as soon as the store is open
         if self.writer is None:
             return True
         self.writer.wait_idle(2.0)
-        jobs = [j for j in self.unsaved()]
+        jobs = [j for j in self.unsaved()] + list(self.held)  # held: pasted lines waiting
         if not jobs:
             return True
         from facilitator.tui.screens.dialogs import ConfirmQuit
@@ -676,7 +713,7 @@ class LiveScreen(Screen):
 
     def write_rescue(self) -> Path | None:
         """Write the unsaved lines to a text file in the data directory (importable syntax)."""
-        lines = [j.text for j in self.unsaved() if j.text and j.kind in ("statement", "action")]
+        lines = [j.text for j in self.unsaved() if j.text and j.kind in ("statement", "action")] + self.held
         if not lines:
             return None
         import time

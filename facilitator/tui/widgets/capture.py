@@ -52,9 +52,11 @@ class CaptureLine(Input):
 
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
-    def __init__(self, *args: object, on_enter: Callable[[str], object] | None = None, **kwargs: object):
+    def __init__(self, *args: object, on_enter: Callable[[str], object] | None = None,
+                 on_paste_lines: Callable[[list[str]], object] | None = None, **kwargs: object):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.on_enter = on_enter
+        self.on_paste_lines = on_paste_lines
 
     async def _on_key(self, event: events.Key) -> None:
         """Enter and the line's editing keys run here, in the line's own key order.
@@ -78,8 +80,17 @@ class CaptureLine(Input):
             event.prevent_default()
             self._restart_blink()
             await self.run_action(bindings[0].action)
-            return
-        await super()._on_key(event)
+        # anything else: Input's own handler runs next (Textual dispatches along the MRO)
+
+    def _on_paste(self, event: events.Paste) -> None:
+        """Several lines pasted: each one is a line of its own (Input keeps only the first).
+        The first goes into the line at the cursor, as one pasted line does."""
+        lines = event.text.splitlines()
+        if len(lines) > 1 and self.on_paste_lines is not None:
+            event.stop()
+            event.prevent_default()
+            value = self.value[:self.cursor_position] + lines[0] + self.value[self.cursor_position:]
+            self.on_paste_lines([value, *lines[1:]])
 
 
 class Preview(Static):
