@@ -83,9 +83,11 @@ class RecordTable(ScrollView, can_focus=True):
         self._resize_virtual()
 
     def add_entry(self, uid: str, cells: list[Text], follow: bool = True) -> None:
+        """Add a row at the bottom. With `follow` the cursor goes to it (it scrolls into
+        view), unless the user is browsing the record (it has focus, cursor elsewhere)."""
         at_end = self.cursor_row >= self.row_count - 1
         self.add_row(*cells, key=uid)
-        if follow and at_end:
+        if follow and (at_end or not self.has_focus):
             self.move_cursor(row=self.row_count - 1)
         else:
             self.refresh()
