@@ -49,3 +49,23 @@ async def test_record_stays_while_browsed(data_dir: Path) -> None:
         record.screen.submit_line("wt: van elders")  # a line recorded while the record is browsed
         await pilot.pause()
         assert record.cursor_row == 0 and "oude regel 0" in screen_text(app)
+
+
+async def test_f12_and_f9_from_the_capture_line_first_show_the_row(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        record = screen.query_one(RecordTable)
+        await pilot.press("f8", "home", "escape")  # cursor on row 0, out of sight once back at the bottom
+        record.move_cursor(row=0)
+        await pilot.press("f12")
+        await settle(pilot)
+        assert app.focused is record and record.cursor_row == record.row_count - 1
+        assert len(screen.entries) == 30  # nothing deleted
+        await pilot.press("f12")  # now it acts on the visible, highlighted last row
+        await settle(pilot)
+        assert len(screen.entries) == 29 and "oude regel 29" not in screen_text(app)
+        await pilot.press("escape", "f9")
+        assert app.focused is record and screen.editing is None
+        await pilot.press("f9")
+        assert screen.editing is not None and "oude regel 28" in screen.query_one("#capture").value

@@ -761,8 +761,16 @@ class LiveScreen(Screen):
             record.move_cursor(row=record.row_count - 1, animate=False)
         record.focus()
 
+    def _record_shown(self) -> bool:
+        """F9/F12 act on the record's highlighted row only while the record has focus (the row
+        is visible). From elsewhere they first focus it, cursor on the last row, and do nothing else."""
+        if self.query_one(RecordTable).has_focus:
+            return True
+        self.action_focus_record()
+        return False
+
     def action_edit(self) -> None:
-        if self._readonly():
+        if self._readonly() or not self._record_shown():
             return
         entry = self._selected()
         if entry is None:
@@ -798,7 +806,7 @@ class LiveScreen(Screen):
         self._show_preview(capture.value)
 
     def action_delete(self) -> None:
-        if self._readonly():
+        if self._readonly() or not self._record_shown():
             return
         entry = self._selected()
         if entry is None:
