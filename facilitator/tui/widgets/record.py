@@ -15,7 +15,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -152,9 +152,12 @@ class RecordTable(ScrollView, can_focus=True):
             del self._cache[key]
 
     def _refresh_row(self, row: int) -> None:
-        y = row + 1 - self.scroll_offset.y
+        """Repaint one row where it is on screen. (ScrollView.refresh_line takes a
+        virtual line and subtracts the scroll offset itself: given the on-screen line,
+        a scrolled record repainted the wrong line and a saved row kept its "…".)"""
+        y = row + 1 - int(self.scroll_offset.y)
         if 0 <= y < self.size.height:
-            self.refresh_line(y)
+            self.refresh(Region(0, y, self.size.width, 1))
 
     def _scroll_to_cursor(self) -> None:
         height = max(1, self.size.height - 1)  # the header stays
