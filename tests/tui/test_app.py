@@ -131,7 +131,7 @@ async def test_report_from_home_exports(data_dir: Path, tmp_path: Path) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert (out / f"{SLUG}.md").exists(), [str(n.message) for n in app._notifications]
-        await pilot.press("escape")
+        await pilot.press("escape", "escape")  # the report screen leaves on a double Esc
         await pilot.pause()
         assert type(app.screen).__name__ == "HomeScreen"
         assert app.store is None  # closed again: the workshop can be opened elsewhere
@@ -169,6 +169,6 @@ async def test_report_commands_in_palette_and_help(data_dir: Path) -> None:
         for words in ("Export report", "Attach statements", "Report: preview", "ctrl+o"):
             assert words in text, words
         await pilot.press("escape")
-        await pilot.press("escape")
+        await pilot.press("escape", "escape")  # the report screen leaves on a double Esc
         await pilot.pause()
         assert type(app.screen).__name__ == "LiveScreen"

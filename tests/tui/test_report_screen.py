@@ -18,6 +18,8 @@ from facilitator.tui.widgets.report_overview import bar, session_rows
 from facilitator.tui.widgets.report_picker import PickStatements, StatementFilter, filter_statements
 from facilitator.tui.widgets.report_texts import TextsPane, join_paragraph_lines, next_steps_list
 
+from .helpers import screen_text
+
 PLAN = Path("/work/shared/examples/plan-example.toml")
 if not PLAN.exists():  # CI lays shared/ beside the clone
     PLAN = Path(__file__).resolve().parents[3] / "shared" / "examples" / "plan-example.toml"
@@ -149,6 +151,54 @@ def test_next_steps_one_per_line() -> None:
     assert next_steps_list("  Een vaste plek\n\n- tweede \n") == ["Een vaste plek", "- tweede"]
 
 
+def notices(app: App) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.t = 100.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+async def test_escape_goes_up_one_level_and_leaves_on_a_double_escape(store: WorkshopStore) -> None:
+    ids = list(ids_by_text(store).values())
+    store.save_finding(Finding(text="Eerste", position=0, statements=ids[:2]))
+    app = Host(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        clock = screen.clock = FakeClock()
+        await pilot.press("enter", "end", "!", "escape")  # the editor: Esc is "done", up to the list
+        assert app.focused is screen.query_one("#findings-table")
+        assert store.findings()[0].text == "Eerste!"
+        screen.query_one("#attached-table").focus()
+        await pilot.press("escape")  # the attached statements: up to the list
+        assert app.focused is screen.query_one("#findings-table")
+        await pilot.press("f3", "escape")  # a text field: up to the tab bar
+        assert app.screen is screen and app.focused is screen.query_one("ContentTabs")
+        await pilot.press("f2")
+
+        await pilot.press("escape")  # the top level: a first Esc only arms
+        assert app.screen is screen
+        hint = screen.query_one("#report-leave")
+        assert hint.has_class("-armed") and "Nog een keer Esc" in str(hint.render())
+        clock.t += 1.5  # too late for a double Esc: it arms again
+        await pilot.press("escape")
+        assert app.screen is screen
+        clock.t += 0.5
+        await pilot.press("escape")
+        assert not isinstance(app.screen, ReportScreen)
+
+
+async def test_the_leave_hint_is_always_in_sight(store: WorkshopStore) -> None:
+    app = Host(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "2× Esc: terug naar overzicht" in screen_text(app).splitlines()[0]
+
+
 # -- the screen --------------------------------------------------------------------------
 
 
@@ -264,8 +314,10 @@ async def test_a_failed_save_keeps_the_text_and_says_so(store: WorkshopStore, mo
         assert screen.query_one("#text-conclusion", TextArea).text == "Slot"
         assert screen.query_one(TextsPane).unsaved
 
-        await pilot.press("escape")  # leaving with unsaved text asks for a second escape
+        await pilot.press("escape")  # up from the text field to the tab bar
+        await pilot.press("escape", "escape")  # the double Esc does not leave while text is unsaved
         assert app.screen is screen
+        assert any("niet is opgeslagen" in m for m in notices(app))
 
         monkeypatch.undo()  # the disk has room again
         await pilot.press("ctrl+s")
@@ -275,8 +327,6 @@ async def test_a_failed_save_keeps_the_text_and_says_so(store: WorkshopStore, mo
         assert not screen.query_one(FindingsPane).unsaved
 
 
-def notices(app: App) -> list[str]:
-    return [n.message for n in app._notifications]
 
 
 async def test_export_writes_the_report_with_findings_and_codes(store: WorkshopStore, tmp_path: Path) -> None:

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import time
 from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal
 from textual.events import Resize
 from textual.screen import Screen
 from textual.timer import Timer
@@ -30,7 +32,7 @@ from facilitator.tui.widgets.report_texts import TextsPane
 
 TEXT = {
     "nl": {
-        "key.report.back": "Terug",
+        "key.report.back": "Terug naar overzicht",
         "key.report.save": "Opslaan",
         "key.report.export": "Export",
         "key.report.tab.findings": "Bevindingen",
@@ -48,14 +50,16 @@ TEXT = {
         "tab.preview": "Voorbeeld",
         "error": "NIET OPGESLAGEN: {error}. De tekst staat nog in de editor; ctrl+s probeert opnieuw.",
         "saved": "Opgeslagen.",
-        "leave_unsaved": "Er is tekst die niet is opgeslagen. Druk nog eens op Esc om toch terug te gaan.",
+        "leave_unsaved": "Niet terug naar het overzicht: er is tekst die niet is opgeslagen (ctrl+s probeert opnieuw).",
+        "leave_again": "Nog een keer Esc: terug naar overzicht",
+        "leave_hint": "2× Esc: terug naar overzicht",
         "export_unsaved": "Niet geëxporteerd: er is tekst die niet is opgeslagen (ctrl+s probeert opnieuw).",
         "exported": "Geëxporteerd naar:\n{paths}",
         "redacted": "{n} naam/namen vervangen door een rol.",
         "export_failed": "Exporteren mislukt: {error}",
     },
     "en": {
-        "key.report.back": "Back",
+        "key.report.back": "Back to overview",
         "key.report.save": "Save",
         "key.report.export": "Export",
         "key.report.tab.findings": "Findings",
@@ -73,7 +77,9 @@ TEXT = {
         "tab.preview": "Preview",
         "error": "NOT SAVED: {error}. The text is still in the editor; ctrl+s tries again.",
         "saved": "Saved.",
-        "leave_unsaved": "Some text is not saved. Press Esc again to go back anyway.",
+        "leave_unsaved": "Not back to the overview: some text is not saved (ctrl+s tries again).",
+        "leave_again": "Esc once more: back to overview",
+        "leave_hint": "2× Esc: back to overview",
         "export_unsaved": "Not exported: some text is not saved (ctrl+s tries again).",
         "exported": "Exported to:\n{paths}",
         "redacted": "{n} name(s) replaced by a role.",
@@ -91,7 +97,7 @@ class ReportScreen(Screen):
 
     CSS_PATH = "../styles/report.tcss"
     BINDINGS = [
-        Binding("escape", "back", "Back", id="report.back"),
+        Binding("escape", "back", "Back to overview", id="report.back"),
         Binding("ctrl+s", "save", "Save", id="report.save"),
         Binding("ctrl+o", "export", "Export", id="report.export"),
         Binding("f2", "tab('findings')", "Findings", id="report.tab.findings", group=TAB_KEYS),
@@ -100,12 +106,15 @@ class ReportScreen(Screen):
         Binding("f5", "tab('preview')", "Preview", id="report.tab.preview", group=TAB_KEYS),
     ]
     PREVIEW_DELAY = 0.4  # seconds of quiet before the preview is rendered again
+    LEAVE_WINDOW = 1.0  # seconds within which a second Esc at the top level leaves the screen
 
     def __init__(self, store: WorkshopStore, **kwargs) -> None:
         super().__init__(**kwargs)
         self.store = store
         self._preview_timer: Timer | None = None
-        self._leave_armed = False
+        self.clock = time.monotonic  # for the double Esc; tests replace it
+        self._armed_at: float | None = None  # when the first Esc at the top level was pressed
+        self._disarm_timer: Timer | None = None
         self.error: str | None = None
 
     @property
@@ -121,7 +130,9 @@ class ReportScreen(Screen):
 
     def compose(self) -> ComposeResult:
         localize_bindings(self, TEXT, self.lang)
-        yield Static(self.t("title", title=self.store.plan.workshop.title), id="report-title")
+        with Horizontal(id="report-titlebar"):
+            yield Static(self.t("title", title=self.store.plan.workshop.title), id="report-title")
+            yield Static(self.t("leave_hint"), id="report-leave")
         yield Static("", id="report-error")
         with TabbedContent(id="report-tabs", initial="findings"):
             with TabPane(self.t("tab.findings"), id="findings"):
@@ -201,15 +212,41 @@ class ReportScreen(Screen):
 
     def _clear_error(self) -> None:
         self.error = None
-        self._leave_armed = False
         self.query_one("#report-error", Static).remove_class("-shown")
 
+    # -- leaving -------------------------------------------------------------------------
+    # Esc in a sub-context (the finding's editor, its attached statements, a text field,
+    # the picker) goes up one level: those widgets bind Esc themselves. What reaches this
+    # binding is the top level (a tab's list, the tab bar): there a first Esc only arms,
+    # a second one within LEAVE_WINDOW goes back to the overview, and only when all text
+    # is saved. A stray Esc typed as "done editing" never leaves the screen.
+
     def action_back(self) -> None:
-        if self.save_all() or self._leave_armed:
+        if not self.save_all():
+            self._disarm()
+            self.notify(self.t("leave_unsaved"), severity="error", timeout=8)
+            return
+        now = self.clock()
+        if self._armed_at is not None and now - self._armed_at <= self.LEAVE_WINDOW:
+            self._disarm()
             self.app.pop_screen()
             return
-        self._leave_armed = True
-        self.notify(self.t("leave_unsaved"), severity="warning", timeout=8)
+        self._armed_at = now
+        hint = self.query_one("#report-leave", Static)
+        hint.update(self.t("leave_again"))
+        hint.add_class("-armed")
+        if self._disarm_timer is not None:
+            self._disarm_timer.stop()
+        self._disarm_timer = self.set_timer(self.LEAVE_WINDOW, self._disarm)
+
+    def _disarm(self) -> None:
+        self._armed_at = None
+        if self._disarm_timer is not None:
+            self._disarm_timer.stop()
+            self._disarm_timer = None
+        hint = self.query_one("#report-leave", Static)
+        hint.update(self.t("leave_hint"))
+        hint.remove_class("-armed")
 
     # -- preview and export ------------------------------------------------------------
 

@@ -40,6 +40,7 @@ TEXT = {
         "key.report.quote.down": "Omlaag",
         "key.report.quote.detach": "Ontkoppel",
         "key.report.quote.attach": "Koppel",
+        "key.report.quote.back": "Naar bevindingen",
         "findings": "Bevindingen",
         "finding": "Bevinding",
         "quotes": "Citaten",
@@ -72,6 +73,7 @@ TEXT = {
         "key.report.quote.down": "Move down",
         "key.report.quote.detach": "Detach",
         "key.report.quote.attach": "Attach",
+        "key.report.quote.back": "To findings",
         "findings": "Findings",
         "finding": "Finding",
         "quotes": "Quotes",
@@ -125,6 +127,7 @@ class AttachedTable(DataTable):
         Binding("alt+up,ctrl+up", "pane('move_quote(-1)')", "Move up", id="report.quote.up", group=MOVE),
         Binding("alt+down,ctrl+down", "pane('move_quote(1)')", "Move down", id="report.quote.down", group=MOVE),
         Binding("delete,x", "pane('detach')", "Detach", id="report.quote.detach"),
+        Binding("escape", "pane('to_findings')", "To findings", id="report.quote.back"),
     ]
 
     def action_pane(self, action: str) -> None:
@@ -135,7 +138,7 @@ class FindingEditor(TextArea):
     BINDINGS = [Binding("escape", "done", "Done", id="report.finding.done")]
 
     def action_done(self) -> None:
-        self.query_ancestor(FindingsPane).query_one(FindingsTable).focus()
+        self.query_ancestor(FindingsPane).action_to_findings()
 
 
 class FindingsPane(Vertical):
@@ -335,6 +338,10 @@ class FindingsPane(Vertical):
         self.reload(cursor_id=saved.id)
         self.post_message(self.Changed())
         self.query_one(FindingEditor).focus()
+
+    def action_to_findings(self) -> None:
+        """Esc from the editor or the attached statements: up one level, to the list."""
+        self.query_one(FindingsTable).focus()
 
     def action_edit(self) -> None:
         if self.current() is not None:

@@ -9,13 +9,15 @@ import re
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import Input, SelectionList, Static, TextArea
+from textual.widgets import Input, SelectionList, Static, TabbedContent, TextArea
 
 from facilitator.domain.records import ReportText
 from facilitator.store.workshop import StoreError, WorkshopStore
 from facilitator.tui.i18n import tr
+from facilitator.tui.widgets.report_common import localize_bindings
 
 TEXT = {
     "nl": {
@@ -27,6 +29,7 @@ TEXT = {
         "conclusion": "Conclusie",
         "next_steps": "Hoe nu verder? (één aanbeveling per regel)",
         "unsaved": "NIET OPGESLAGEN",
+        "key.report.texts.done": "Klaar",
     },
     "en": {
         "introduction": "Introduction (starts from the plan's introduction)",
@@ -37,6 +40,7 @@ TEXT = {
         "conclusion": "Conclusion",
         "next_steps": "Next steps (one recommendation per line)",
         "unsaved": "NOT SAVED",
+        "key.report.texts.done": "Done",
     },
 }
 
@@ -72,7 +76,10 @@ def next_steps_list(text: str) -> list[str]:
 
 
 class TextsPane(VerticalScroll):
-    """All written texts in one scrolling column; each field is saved as part of ReportText."""
+    """All written texts in one scrolling column; each field is saved as part of ReportText.
+    Esc in a field is "done": the text is saved and focus goes up to the tab bar."""
+
+    BINDINGS = [Binding("escape", "done", "Done", id="report.texts.done")]
 
     class Changed(Message):
         pass
@@ -93,6 +100,7 @@ class TextsPane(VerticalScroll):
         self.unsaved = False
         # The editor starts from the plan's introduction with its hard line breaks joined:
         # TextArea wraps it itself. Saved as the user leaves it.
+        localize_bindings(self, TEXT, lang)
         self._plan_intro = join_paragraph_lines(store.plan.workshop.introduction or "")
 
     def t(self, key: str, **values: object) -> str:
@@ -123,6 +131,11 @@ class TextsPane(VerticalScroll):
                     stages.select(key)
                 except Exception:  # a stage whose theme no longer exists stays out
                     pass
+
+    def action_done(self) -> None:
+        self.save()
+        tabs = self.query_ancestor(TabbedContent)
+        tabs.query_one("ContentTabs").focus()
 
     def current(self) -> ReportText:
         """The report text as it is in the editors now."""
