@@ -66,7 +66,7 @@ TEXT = {
         "preview.step": "→ stap {n}: {title}", "preview.action": "actie{owner}: {text}",
         "preview.attendance": "aanwezig: {keys}", "preview.ignored": "(wordt niet opgeslagen)",
         "preview.names": "  ⚠ naam van een deelnemer in de tekst: {names}",
-        "preview.edit": "BEWERKEN (Esc: annuleren) · ", "preview.empty": "rol: tekst #thema !",
+        "preview.edit": "BEWERKEN (Esc: annuleren) · ", "preview.filing": "notities bij stap {n} · ", "preview.empty": "rol: tekst #thema !",
         "speaker": "spreker: {role}", "no_speaker": "spreker: -",
         "step_now": "Nu bij stap {n}: {title}", "theme_new": "Nieuw thema aangemaakt: #{theme}",
         "saved_late": "Opgeslagen: {text}", "failed": "NIET OPGESLAGEN: {error}. De tekst blijft bewaard; "
@@ -101,7 +101,7 @@ TEXT = {
         "preview.step": "→ step {n}: {title}", "preview.action": "action{owner}: {text}",
         "preview.attendance": "present: {keys}", "preview.ignored": "(not recorded)",
         "preview.names": "  ⚠ a participant's name in the text: {names}",
-        "preview.edit": "EDITING (Esc: cancel) · ", "preview.empty": "role: text #theme !",
+        "preview.edit": "EDITING (Esc: cancel) · ", "preview.filing": "notes for step {n} · ", "preview.empty": "role: text #theme !",
         "speaker": "speaker: {role}", "no_speaker": "speaker: -",
         "step_now": "Now at step {n}: {title}", "theme_new": "New theme created: #{theme}",
         "saved_late": "Saved: {text}", "failed": "NOT SAVED: {error}. The text is kept; "
@@ -374,14 +374,17 @@ class LiveScreen(Screen):
             state=clockctl.state(self.clock), step=step, total=len(agenda),
             elapsed=clockctl.step_elapsed(self.clock, step, now), planned=agenda[step].minutes,
             session=clockctl.session_elapsed(self.clock, now))
-        shown = agenda[self.capture_step]
-        self.query_one(PromptPanel).show(f"{self.capture_step + 1}. {shown.title}", shown.prompt, shown.method)
+        shown = agenda[step]  # the clock's step: the facilitator's view (the filing step is in the preview)
+        self.query_one(PromptPanel).show(f"{step + 1}. {shown.title}", shown.prompt, shown.method,
+                                         session=self.sub_title)
         self.query_one(AgendaList).show(self.session, self.clock, now, self.capture_step)
 
     def _set_clock(self, clock: Any) -> None:
         first = self.clock.started_at is None and clock.started_at is not None
         self.clock = clock
         self.capture_step = clock.current_step
+        if not self.store.readonly:
+            self._show_preview(self.query_one(CaptureLine).value)
         if self.writer is not None:
             if first:
                 self._submit(Job(self._backup, kind="backup"))
@@ -436,6 +439,8 @@ class LiveScreen(Screen):
     def _show_preview(self, value: str) -> None:
         preview = self.query_one(Preview)
         prefix = self.t("preview.edit") if self.editing else ""
+        if self.capture_step != self.clock.current_step:
+            prefix += self.t("preview.filing", n=self.capture_step + 1)
         speaker = self.t("speaker", role=self._role(self.speaker)) if self.speaker else self.t("no_speaker")
         if not value.strip():
             preview.show(Text(prefix + speaker + "   " + self.t("preview.empty"), style="dim"))

@@ -1,4 +1,5 @@
-"""The guiding question of the current step, large enough to read at a glance."""
+"""The open session (code · title), then the guiding question of the clock's
+current step, large enough to read at a glance."""
 
 from __future__ import annotations
 
@@ -17,15 +18,21 @@ class PromptPanel(Static):
     def __init__(self, lang: str, **kwargs: object):
         super().__init__("", **kwargs)  # type: ignore[arg-type]
         self.lang = lang
-        self._shown: tuple[str, str | None, str | None] | None = None
+        self._shown: tuple[str, str, str | None, str | None] | None = None
 
-    def show(self, title: str, prompt: str | None, method: str | None) -> None:
-        """Show a step's question; called every second, so unchanged text is left alone
-        (an update lays out the whole screen)."""
-        if self._shown == (title, prompt, method):
+    def show(self, title: str, prompt: str | None, method: str | None, session: str = "") -> None:
+        """Show a step's question under the session's name; called every second, so
+        unchanged text is left alone (an update lays out the whole screen)."""
+        if self._shown == (session, title, prompt, method):
             return
-        self._shown = (title, prompt, method)
+        self._shown = (session, title, prompt, method)
         text = Text()
+        if session:
+            code, _, rest = session.partition(" · ")
+            text.append(code, style="bold")
+            if rest:
+                text.append(" · " + rest)
+            text.append("\n")
         text.append(title, style="bold")
         if method:
             text.append("  · " + tr(TEXT, self.lang, "method", method=method), style="italic")
