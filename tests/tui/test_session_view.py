@@ -37,3 +37,21 @@ async def test_question_follows_the_clock_not_a_step_line(data_dir: Path) -> Non
         await pilot.press("f7")  # the clock moves on: filing follows, the note goes
         assert "notities bij" not in str(app.screen.query_one("#preview").render())
         assert "Wat vraagt je organisatie" in screen_text(app)
+
+
+async def test_error_and_name_warning_complete_at_80_columns(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        await type_line(pilot, "xyz: wie is dit")
+        text = " ".join(screen_text(app).split())
+        assert "(write \\: for a colon)" in text, text
+        await type_line(pilot, "wt: Ik belde Fatima meteen over de sleutel van de bieb en de kast", enter=False)
+        await pilot.pause()
+        text = " ".join(screen_text(app).split())
+        assert "⚠ naam van een deelnemer in de tekst: Fatima" in text
+        preview = screen.query_one("#preview")
+        assert preview.region.height >= 2
+        await type_line(pilot, "", enter=False)
+        await pilot.pause()
+        assert preview.region.height == 1 and screen.query_one("#capture").region.bottom <= 24

@@ -65,7 +65,7 @@ TEXT = {
         "preview.statement": "{role} · {kind}{themes}{mark}", "preview.new": " (nieuw thema: {themes})",
         "preview.step": "→ stap {n}: {title}", "preview.action": "actie{owner}: {text}",
         "preview.attendance": "aanwezig: {keys}", "preview.ignored": "(wordt niet opgeslagen)",
-        "preview.names": "  ⚠ naam van een deelnemer in de tekst: {names}",
+        "preview.names": "⚠ naam van een deelnemer in de tekst: {names}",
         "preview.edit": "BEWERKEN (Esc: annuleren) · ", "preview.filing": "notities bij stap {n} · ", "preview.empty": "rol: tekst #thema !",
         "speaker": "spreker: {role}", "no_speaker": "spreker: -",
         "step_now": "Nu bij stap {n}: {title}", "theme_new": "Nieuw thema aangemaakt: #{theme}",
@@ -100,7 +100,7 @@ TEXT = {
         "preview.statement": "{role} · {kind}{themes}{mark}", "preview.new": " (new theme: {themes})",
         "preview.step": "→ step {n}: {title}", "preview.action": "action{owner}: {text}",
         "preview.attendance": "present: {keys}", "preview.ignored": "(not recorded)",
-        "preview.names": "  ⚠ a participant's name in the text: {names}",
+        "preview.names": "⚠ a participant's name in the text: {names}",
         "preview.edit": "EDITING (Esc: cancel) · ", "preview.filing": "notes for step {n} · ", "preview.empty": "role: text #theme !",
         "speaker": "speaker: {role}", "no_speaker": "speaker: -",
         "step_now": "Now at step {n}: {title}", "theme_new": "New theme created: #{theme}",
@@ -465,8 +465,8 @@ class LiveScreen(Screen):
                 out += self.t("preview.new", themes=", ".join(parsed.new_themes))
             out += ": " + (f"“{parsed.text}”" if parsed.kind == "quote" else parsed.text)
             names = names_in(parsed.text, self.plan)
-            if names:
-                return out + self.t("preview.names", names=", ".join(names)), True
+            if names:  # the warning first, complete
+                return self.t("preview.names", names=", ".join(names)) + "  ·  " + out, True
             return out, False
         if isinstance(parsed, StepLine):
             return self.t("preview.step", n=parsed.step + 1, title=self.session.agenda[parsed.step].title), False

@@ -94,9 +94,30 @@ class CaptureLine(Input):
 
 
 class Preview(Static):
-    """What the line will become, or the error that keeps it."""
+    """What the line will become, or the error that keeps it.
+
+    One line mostly; a longer text (an error with its hint, a name warning)
+    wraps to up to three lines. The screen is laid out again only when the
+    number of lines changes, so typing does not move anything otherwise."""
+
+    MAX_LINES = 3
+    _height = 1  # as the stylesheet has it
 
     def show(self, text: Text | str, *, error: bool = False, warning: bool = False) -> None:
         self.set_class(error, "-error")
         self.set_class(warning and not error, "-warning")
-        self.update(text, layout=False)
+        lines = self._lines(text)
+        if lines != self._height:
+            self._height = lines
+            self.styles.height = lines
+            self.update(text)
+        else:
+            self.update(text, layout=False)
+
+    def _lines(self, text: Text | str) -> int:
+        width = (self.size.width or self.app.size.width) - 2  # the padding
+        if width <= 0:
+            return 1
+        content = text if isinstance(text, Text) else Text(str(text))
+        needed = len(content.wrap(self.app.console, width))
+        return max(1, min(self.MAX_LINES, needed))
