@@ -57,17 +57,22 @@ def toggle(clock: SessionClock, now: float) -> SessionClock:
 
 
 def goto(clock: SessionClock, step: int, now: float, count: int) -> SessionClock:
-    """Make `step` current: the old step ends, the new one starts (or reopens)."""
+    """Make `step` current: the old step ends, the new one starts (or reopens).
+    A paused clock stays paused: the new step starts paused (F5 resumes it)."""
     step = max(0, min(count - 1, step))
     if step == clock.current_step:
         return clock
+    paused = state(clock) == "paused"
     clock = _copy(clock)
     if clock.started_at is not None:
         old = _timing(clock, clock.current_step)
         _resume(old, now)
         if old.start is not None and old.end is None:
             old.end = now
-        _open(_timing(clock, step), now)
+        new = _timing(clock, step)
+        _open(new, now)
+        if paused:
+            new.paused_at = now
     clock.current_step = step
     return clock
 
