@@ -383,6 +383,44 @@ async def test_picker_filters_stay_one_line_at_80_columns(store: WorkshopStore) 
         assert str(label.render_line(0).text).rstrip().endswith("…")
 
 
+async def test_picker_filters_hand_focus_to_the_list(store: WorkshopStore) -> None:
+    app = Host(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n", "escape", "a")
+        picker = app.screen
+        table = picker.query_one("#pick-table")
+        assert "⏎ Koppel gemarkeerde (of huidige)" in screen_text(app).splitlines()[-1]
+
+        await pilot.press("t")  # the theme menu opens at once
+        assert picker.query_one("#pick-theme", Select).expanded
+        await pilot.press("down", "enter")  # choosing with Enter goes on to the list
+        assert picker.query_one("#pick-theme", Select).value == "werkwijze"
+        assert app.focused is table and len(picker.shown) == 2
+
+        await pilot.press("r", "escape")  # the menu closes; the role filter keeps focus
+        assert app.focused is picker.query_one("#pick-role")
+        assert "↓/⏎ Naar de lijst" in screen_text(app).splitlines()[-1]
+        await pilot.press("down")
+        assert app.focused is table
+        for control, key in [("#pick-session", "enter"), ("#pick-quotes", "enter"), ("#pick-key", "down"),
+                             ("#pick-search", "down"), ("#pick-search", "enter"), ("#pick-role", "escape")]:
+            picker.query_one(control).focus()
+            await pilot.press(key)
+            assert app.focused is table, (control, key)
+        assert not picker.query_one("#pick-quotes").value  # Enter moved on, it did not flip the box
+        picker.query_one("#pick-quotes").focus()
+        await pilot.press("space")
+        assert picker.query_one("#pick-quotes").value
+
+        await pilot.press("down", "escape")  # from the list, Esc closes the picker without attaching
+        assert isinstance(app.screen, ReportScreen)
+        assert store.findings()[0].statements == []
+
+        await pilot.press("a", "down", "enter")  # nothing picked: Enter attaches the highlighted statement
+        await pilot.pause()
+        assert store.findings()[0].statements == [ids_by_text(store)[STATEMENTS[1].text]]
+
+
 async def test_picker_fills_a_long_list_page_by_page(store: WorkshopStore) -> None:
     many = [Statement(id=i, session=1 + i % 3, seq=i, speaker="wt", text=f"uitspraak {i}") for i in range(1, 1001)]
 

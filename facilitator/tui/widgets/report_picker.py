@@ -25,7 +25,10 @@ from facilitator.tui.widgets.report_common import localize_bindings, role_phrase
 TEXT = {
     "nl": {
         "key.report.pick.toggle": "Kiezen",
-        "key.report.pick.done": "Koppelen",
+        "key.report.pick.done": "Koppel gemarkeerde (of huidige)",
+        "key.report.pick.to_list": "Naar de lijst",
+        "key.report.pick.open": "Openen",
+        "key.report.pick.flip": "Aan/uit",
         "key.report.pick.cancel": "Annuleren",
         "key.report.pick.search": "Zoeken",
         "key.report.pick.theme": "Thema",
@@ -41,7 +44,9 @@ TEXT = {
         "unknown_role": "deelnemer (onbekend)",
         "quotes": "alleen citaten",
         "key": "alleen kern (!)",
-        "count": "{shown} van {total} uitspraken · {picked} gekozen · spatie: kiezen · enter: koppelen",
+        "count": "{shown} van {total} uitspraken · {picked} gekozen · spatie: kiezen · "
+                 "enter: koppel gemarkeerde (of huidige) uitspraak",
+        "count_filter": "{shown} van {total} uitspraken · {picked} gekozen · ↓ of enter: naar de lijst",
         "code": "Code",
         "role": "Rol",
         "themes": "Thema's",
@@ -50,7 +55,10 @@ TEXT = {
     },
     "en": {
         "key.report.pick.toggle": "Pick",
-        "key.report.pick.done": "Attach",
+        "key.report.pick.done": "Attach picked (or current)",
+        "key.report.pick.to_list": "To the list",
+        "key.report.pick.open": "Open",
+        "key.report.pick.flip": "On/off",
         "key.report.pick.cancel": "Cancel",
         "key.report.pick.search": "Search",
         "key.report.pick.theme": "Theme",
@@ -66,7 +74,9 @@ TEXT = {
         "unknown_role": "participant (unknown)",
         "quotes": "quotes only",
         "key": "key only (!)",
-        "count": "{shown} of {total} statements · {picked} picked · space: pick · enter: attach",
+        "count": "{shown} of {total} statements · {picked} picked · space: pick · "
+                 "enter: attach the picked (or current) statement",
+        "count_filter": "{shown} of {total} statements · {picked} picked · ↓ or enter: to the list",
         "code": "Code",
         "role": "Role",
         "themes": "Themes",
@@ -114,6 +124,35 @@ def filter_statements(statements: Iterable[Statement], plan: Plan, f: StatementF
     return out
 
 
+# Every filter control: ↓ or Enter goes to the list (the footer says so), Esc too (up one level).
+TO_LIST = [
+    Binding("down,enter", "screen.to_table", "To the list", id="report.pick.to_list", key_display="↓/⏎"),
+    Binding("escape", "screen.to_table", show=False),
+]
+
+
+class FilterInput(Input):
+    BINDINGS = TO_LIST
+
+
+class FilterCheckbox(Checkbox):
+    """Space flips it; ↓ and Enter go to the list."""
+
+    BINDINGS = [*TO_LIST, Binding("space", "toggle_button", "On/off", id="report.pick.flip")]
+
+
+class FilterSelect(Select):
+    """Space (or ↑) opens it; choosing with Enter goes on to the list; ↓ and Enter go to the list."""
+
+    BINDINGS = [*TO_LIST, Binding("space", "show_overlay", "Open", id="report.pick.open")]
+
+
+class PickTable(DataTable):
+    """The statements; Enter attaches the picked ones, or the highlighted one when none is picked."""
+
+    BINDINGS = [Binding("enter", "screen.done", "Attach picked (or current)", id="report.pick.done")]
+
+
 class PickStatements(ModalScreen[list[int] | None]):
     """A full-screen picker: filters on top, the statements below."""
 
@@ -123,12 +162,11 @@ class PickStatements(ModalScreen[list[int] | None]):
         Binding("enter", "done", "Attach", id="report.pick.done", priority=False),
         Binding("escape", "cancel", "Cancel", id="report.pick.cancel"),
         Binding("slash", "focus('#pick-search')", "Search", id="report.pick.search"),
-        Binding("t", "focus('#pick-theme')", "Theme", id="report.pick.theme"),
-        Binding("r", "focus('#pick-role')", "Role", id="report.pick.role"),
-        Binding("b", "focus('#pick-session')", "Session", id="report.pick.session"),
+        Binding("t", "open('#pick-theme')", "Theme", id="report.pick.theme"),
+        Binding("r", "open('#pick-role')", "Role", id="report.pick.role"),
+        Binding("b", "open('#pick-session')", "Session", id="report.pick.session"),
         Binding("q", "flip('#pick-quotes')", "Quotes", id="report.pick.quotes"),
         Binding("k", "flip('#pick-key')", "Key (!)", id="report.pick.key"),
-        Binding("down", "to_table", show=False),
     ]
     SEARCH_DELAY = 0.15  # seconds of quiet typing before the list is filtered again
     PAGE = 400  # rows added to the table at a time; more follow as the cursor nears the end
@@ -156,18 +194,18 @@ class PickStatements(ModalScreen[list[int] | None]):
         with Vertical(id="pick-box"):
             yield Static(self.t("title", n=self.finding_number), id="pick-title")
             with Horizontal(id="pick-search-row"):
-                yield Input(placeholder=self.t("search"), id="pick-search")
-                yield Checkbox(self.t("quotes"), id="pick-quotes")
-                yield Checkbox(self.t("key"), id="pick-key")
+                yield FilterInput(placeholder=self.t("search"), id="pick-search")
+                yield FilterCheckbox(self.t("quotes"), id="pick-quotes")
+                yield FilterCheckbox(self.t("key"), id="pick-key")
             with Horizontal(id="pick-filters"):
-                yield Select([(t.label, t.key) for t in self.themes], prompt=self.t("any_theme"), id="pick-theme")
+                yield FilterSelect([(t.label, t.key) for t in self.themes], prompt=self.t("any_theme"), id="pick-theme")
                 roles = [(r.label, r.key) for r in self.plan.roles] + [(self.t("unknown_role"), UNKNOWN_ROLE)]
-                yield Select(roles, prompt=self.t("any_role"), id="pick-role")
+                yield FilterSelect(roles, prompt=self.t("any_role"), id="pick-role")
                 sessions = [(self.t("session_n", number=s.number, code=self._codes[s.number]), s.number)
                             for s in sorted(self.plan.sessions, key=lambda s: s.number)]
-                yield Select(sessions, prompt=self.t("any_session"), id="pick-session")
+                yield FilterSelect(sessions, prompt=self.t("any_session"), id="pick-session")
             yield Static("", id="pick-count")
-            yield DataTable(id="pick-table", cursor_type="row", zebra_stripes=True)
+            yield PickTable(id="pick-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -177,6 +215,8 @@ class PickStatements(ModalScreen[list[int] | None]):
         table.add_column(self.t("code"), key="code")
         table.add_column(self.t("role"), key="role")
         table.add_column(self.t("themes"), key="themes")
+        for control in self.query("FilterInput, FilterCheckbox, FilterSelect, PickTable"):
+            localize_bindings(control, TEXT, self.lang)
         self.refilter()
         table.focus()
 
@@ -225,8 +265,13 @@ class PickStatements(ModalScreen[list[int] | None]):
                 role_phrase(self.plan, st.speaker, self.lang), " ".join(st.themes)]
 
     def _count(self) -> None:
+        in_list = self.focused is None or isinstance(self.focused, DataTable)
         self.query_one("#pick-count", Static).update(
-            self.t("count", shown=len(self.shown), total=len(self.statements), picked=len(self.picked)))
+            self.t("count" if in_list else "count_filter", shown=len(self.shown), total=len(self.statements),
+                   picked=len(self.picked)))
+
+    def on_descendant_focus(self) -> None:
+        self._count()
 
     @on(Input.Changed, "#pick-search")
     def _search_changed(self) -> None:
@@ -242,6 +287,11 @@ class PickStatements(ModalScreen[list[int] | None]):
         self.query_one("#pick-table").focus()
 
     @on(Select.Changed)
+    def _select_changed(self, event: Select.Changed) -> None:
+        self.refilter()
+        if event.select.has_focus:  # chosen in its menu with Enter: on to the list
+            self.action_to_table()
+
     @on(Checkbox.Changed)
     def _filter_changed(self) -> None:
         self.refilter()
@@ -253,8 +303,13 @@ class PickStatements(ModalScreen[list[int] | None]):
         box.value = not box.value
 
     def action_to_table(self) -> None:
-        if self.focused is self.query_one("#pick-search"):
-            self.query_one("#pick-table").focus()
+        self.query_one("#pick-table").focus()
+
+    def action_open(self, selector: str) -> None:
+        """Focus a filter select with its menu open: ↑/↓ and Enter choose."""
+        select = self.query_one(selector, Select)
+        select.focus()
+        select.action_show_overlay()
 
     def action_toggle(self) -> None:
         table = self.query_one("#pick-table", DataTable)
