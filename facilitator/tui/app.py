@@ -21,6 +21,8 @@ TEXT = {
         "key.app.help": "Toetsen",
         "key.app.quit": "Stoppen",
         "key.app.palette": "Opdrachten",
+        "palette.placeholder": "Zoek een opdracht…",
+        "dismiss": "Menu sluiten",
         "recovered": "Bij het openen hersteld:\n{lines}",
         "not_found": "{message}",
     },
@@ -29,6 +31,8 @@ TEXT = {
         "key.app.help": "Keys",
         "key.app.quit": "Quit",
         "key.app.palette": "Commands",
+        "palette.placeholder": "Search for commands…",
+        "dismiss": "Close menu",
         "recovered": "Recovered on opening:\n{lines}",
         "not_found": "{message}",
     },
@@ -48,7 +52,7 @@ class FacilitatorApp(App[int]):
     BINDINGS = [
         Binding("f1", "help", "Toetsen", id="app.help"),
         Binding("ctrl+q", "quit", "Stoppen", id="app.quit", priority=True),
-        Binding("ctrl+p", "command_palette", "Opdrachten", show=False),
+        Binding("ctrl+p", "command_palette", "Opdrachten", id="app.palette", show=False),
     ]
 
     def __init__(self, data_dir: Path, slug: str | None = None, session: int | None = None,
@@ -222,6 +226,29 @@ class FacilitatorApp(App[int]):
         self.rang += 1
         if self.use_bell:
             self.bell()
+
+    def action_command_palette(self) -> None:
+        """Textual's command palette, with its search line in the interface language."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=self.t("palette.placeholder")))
+
+    def on_descendant_focus(self, event: Any) -> None:
+        """Textual's own widgets with an English key hint (a dropdown's "Dismiss menu"):
+        the hint in the interface language, once per widget."""
+        from textual.widgets._select import SelectOverlay  # not exported; the class the dropdown focuses
+
+        widget = event.widget
+        if isinstance(widget, SelectOverlay) and not getattr(widget, "_localised", False):
+            import dataclasses
+
+            widget._localised = True
+            bindings = widget._bindings.key_to_bindings
+            for key, items in bindings.items():
+                bindings[key] = [dataclasses.replace(b, description=self.t("dismiss")) if b.action == "dismiss"
+                                 else b for b in items]
+            widget.refresh_bindings()
 
     def action_help(self) -> None:
         from facilitator.tui.screens.help import HelpScreen

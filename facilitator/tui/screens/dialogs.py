@@ -12,14 +12,18 @@ from facilitator.tui.i18n import tr
 
 TEXT = {
     "nl": {
-        "locked": "Deze workshop is al geopend:\n{message}\n\nAlleen lezen openen?",
+        "locked": "Deze workshop is al geopend, in een ander venster of door een ander programma. "
+                  "Twee keer tegelijk schrijven kan niet. De melding van de opslag (in het Engels):\n{message}\n\n"
+                  "Alleen lezen openen? U ziet alles en het wordt bijgewerkt, maar er wordt niets opgeslagen.",
         "readonly": "Alleen lezen (L)", "refuse": "Stoppen (Esc)",
         "unsaved": "{n} regel(s) zijn NIET opgeslagen.\nWachten tot ze opgeslagen zijn, of toch stoppen "
                    "en de regels in een reddingsbestand in de datamap zetten?",
         "wait": "Wachten (Esc)", "quit": "Toch stoppen (S)",
     },
     "en": {
-        "locked": "This workshop is already open:\n{message}\n\nOpen it read-only?",
+        "locked": "This workshop is already open, in another window or program. "
+                  "Two copies cannot write at once. The store says:\n{message}\n\n"
+                  "Open it read-only? You see everything, kept up to date, but nothing is saved.",
         "readonly": "Read-only (L)", "refuse": "Quit (Esc)",
         "unsaved": "{n} line(s) are NOT saved.\nWait until they are saved, or quit anyway and write "
                    "the lines to a rescue file in the data directory?",

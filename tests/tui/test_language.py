@@ -1,0 +1,55 @@
+"""No strings of the other language (or Textual's English) on the screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .helpers import make_app, make_workshop, screen_text
+
+
+async def test_english_key_bar_palette(tmp_path: Path) -> None:
+    make_workshop(tmp_path)
+    app = make_app(tmp_path, lang="en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        bar = screen_text(app).splitlines()[-1]
+        assert "Commands" in bar and "Opdrachten" not in bar
+
+
+async def test_dutch_palette_placeholder(tmp_path: Path) -> None:
+    make_workshop(tmp_path)
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Zoek een opdracht" in text and "Search for commands" not in text
+
+
+def test_lock_dialog_framing_is_dutch() -> None:
+    from facilitator.tui.screens.dialogs import TEXT
+
+    text = TEXT["nl"]["locked"]
+    assert "{message}" in text and text.index("{message}") > text.index("Engels")
+    assert text.rstrip().endswith("opgeslagen.")
+
+
+async def test_dropdown_hint_in_dutch(tmp_path: Path) -> None:
+    from textual.screen import Screen
+    from textual.widgets import Footer, Select
+
+    class WithSelect(Screen):
+        def compose(self):
+            yield Select([("een", 1), ("twee", 2)])
+            yield Footer()
+
+    app = make_app(tmp_path, slug=None, session=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.push_screen(WithSelect())
+        await pilot.pause()
+        app.screen.query_one(Select).focus()
+        await pilot.press("enter")  # open the dropdown: its overlay has focus
+        await pilot.pause()
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Menu sluiten" in text and "Dismiss menu" not in text
