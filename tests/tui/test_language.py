@@ -53,3 +53,18 @@ async def test_dropdown_hint_in_dutch(tmp_path: Path) -> None:
         await pilot.pause()
         text = screen_text(app)
         assert "Menu sluiten" in text and "Dismiss menu" not in text
+
+
+async def test_placeholder_and_help_use_the_plans_keys(tmp_path: Path) -> None:
+    make_workshop(tmp_path)
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        placeholder = app.screen.query_one("#capture").placeholder
+        assert placeholder.startswith("wt: “citaat” #") and "@jw" in placeholder and "aanwezig: wt1 wt wt" in placeholder
+        assert "sm:" not in placeholder
+        await pilot.press("f1")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "`wt: “citaat” #" in " ".join(text.split()) and "sm:" not in text and "@lg" not in text
+        assert "^r" in text and "Rapport" in text and "^q" in text and "Stoppen" in text

@@ -15,11 +15,13 @@ from facilitator.tui.i18n import tr
 
 TEXT = {
     "nl": {"title": "Toetsen (Esc of F1: terug)", "key": "toets", "does": "doet",
-           "syntax": "Invoer: `sm: “citaat” #thema !` · `## 2` stap · `actie: … @lg` · `aanwezig: wt1 jw jw` · "
-                     "`// opmerking`. Pijl rechts neemt de aanvulling over. Ctrl+P: alle opdrachten."},
+           "syntax": "Invoer: `{role}: “citaat” #{theme} !` · `## 2` stap · `actie: … @{owner}` · "
+                     "`aanwezig: {seat} {role} {role}` · `// opmerking`. Pijl rechts neemt de aanvulling over. "
+                     "Ctrl+P: alle opdrachten."},
     "en": {"title": "Keys (Esc or F1: back)", "key": "key", "does": "does",
-           "syntax": "Capture: `sm: “quote” #theme !` · `## 2` step · `actie: … @lg` · `aanwezig: wt1 jw jw` · "
-                     "`// comment`. Right arrow accepts the completion. Ctrl+P: all commands."},
+           "syntax": "Capture: `{role}: “quote” #{theme} !` · `## 2` step · `actie: … @{owner}` · "
+                     "`aanwezig: {seat} {role} {role}` · `// comment`. Right arrow accepts the completion. "
+                     "Ctrl+P: all commands."},
 }
 
 
@@ -41,7 +43,14 @@ class HelpScreen(ModalScreen[None]):
         with Vertical(id="help"):
             yield Static(tr(TEXT, lang, "title"), id="title")
             yield DataTable(id="keys", cursor_type="row")
-            yield Static(tr(TEXT, lang, "syntax"), id="syntax", markup=False)
+            yield Static(tr(TEXT, lang, "syntax", **self.example_keys()), id="syntax", markup=False)
+
+    def example_keys(self) -> dict[str, str]:
+        """The open plan's own keys for the capture examples (the live screen's), else generic ones."""
+        keys = getattr(self.under, "example_keys", None)
+        if keys is not None and getattr(self.under, "ready", False):
+            return keys()
+        return {"role": "rol", "owner": "rol", "seat": "rol1", "theme": "thema"}
 
     def on_mount(self) -> None:
         lang = getattr(self.app, "lang", "nl")

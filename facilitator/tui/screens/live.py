@@ -59,7 +59,8 @@ TEXT = {
         "key.live.retry": "Nu opslaan", "key.live.putback": "Niet-opgeslagen terugzetten",
         "key.live.capture": "Naar invoer", "key.live.report": "Rapport",
         "tab.agenda": "Agenda", "tab.attendance": "Aanwezig", "tab.actions": "Acties",
-        "placeholder": "sm: “citaat” #thema !   ·   ## stap   ·   actie: …   ·   aanwezig: …",
+        "placeholder": "…", "placeholder.plan": "{role}: “citaat” #{theme} !   ·   ## 2   ·   actie: … @{owner}   ·   "
+        "aanwezig: {seat} {role} {role}",
         "readonly": "ALLEEN LEZEN: {reason}", "readonly.reason": "de workshop is elders geopend",
         "unknown": "een deelnemer", "quote": "citaat", "note": "notitie", "key": "kernuitspraak",
         "preview.statement": "{role} · {kind}{themes}{mark}", "preview.new": " (nieuw thema: {themes})",
@@ -94,7 +95,8 @@ TEXT = {
         "key.live.retry": "Save now", "key.live.putback": "Put unsaved back",
         "key.live.capture": "To capture line", "key.live.report": "Report",
         "tab.agenda": "Agenda", "tab.attendance": "Present", "tab.actions": "Actions",
-        "placeholder": "sm: “quote” #theme !   ·   ## step   ·   actie: …   ·   aanwezig: …",
+        "placeholder": "…", "placeholder.plan": "{role}: “quote” #{theme} !   ·   ## 2   ·   actie: … @{owner}   ·   "
+        "aanwezig: {seat} {role} {role}",
         "readonly": "READ-ONLY: {reason}", "readonly.reason": "the workshop is open elsewhere",
         "unknown": "a participant", "quote": "quote", "note": "note", "key": "key statement",
         "preview.statement": "{role} · {kind}{themes}{mark}", "preview.new": " (new theme: {themes})",
@@ -317,6 +319,7 @@ class LiveScreen(Screen):
         table = self.query_one("#actions")
         table.call_after_refresh(self._fill_actions)
         capture = self.query_one(CaptureLine)
+        capture.placeholder = self.t("placeholder.plan", **self.example_keys())
         if self.store.readonly:
             capture.disabled = True
             self.query_one(Preview).show(self.t("readonly", reason=self.t("readonly.reason")), warning=True)
@@ -329,6 +332,15 @@ class LiveScreen(Screen):
         self.set_interval(1.0, self.tick)
         self.refresh_clock()
         self._drain()  # lines typed while opening, in order
+
+    def example_keys(self) -> dict[str, str]:
+        """Keys of the open plan for the examples in the placeholder and F1 help:
+        its first role, a second role as an action's owner, its first seat and a theme."""
+        roles = [r.key for r in self.plan.roles]
+        seats = [p.key for p in self.plan.participants]
+        themes = list(self.theme_keys) or [t.key for t in self.plan.themes]
+        return {"role": roles[0], "owner": roles[1] if len(roles) > 1 else roles[0],
+                "seat": seats[0] if seats else roles[0], "theme": themes[0] if themes else "thema"}
 
     def _fill_record(self) -> None:
         record = self.query_one(RecordTable)
