@@ -79,7 +79,7 @@ TEXT = {
         "need_statement": "Bij bewerken hoort een uitspraak.", "put_back": "Teruggezet in de invoer.",
         "no_unsaved": "Alles is opgeslagen.", "busy_line": "Maak eerst de invoer leeg.",
         "is_readonly": "Alleen lezen: er wordt niets opgeslagen.", "backup_failed": "Reservekopie mislukt: {error}",
-        "attendance_set": "Aanwezigheid bijgewerkt.", "parser_missing": "De parser is nog niet beschikbaar.",
+        "attendance_set": "Aanwezigheid bijgewerkt.", "present": "Aanwezig: {keys}", "parser_missing": "De parser is nog niet beschikbaar.",
         "opening": "De workshop wordt geopend…",
         "held": "Bewaard, opgeslagen zodra de workshop open is: {n} regel(s)",
         "waiting": "   +{n} geplakte regels wachten",
@@ -115,7 +115,7 @@ TEXT = {
         "need_statement": "Editing needs a statement.", "put_back": "Put back into the capture line.",
         "no_unsaved": "Everything is saved.", "busy_line": "Empty the capture line first.",
         "is_readonly": "Read-only: nothing is saved.", "backup_failed": "Backup failed: {error}",
-        "attendance_set": "Attendance updated.", "parser_missing": "The parser is not available yet.",
+        "attendance_set": "Attendance updated.", "present": "Present: {keys}", "parser_missing": "The parser is not available yet.",
         "opening": "Opening the workshop…",
         "held": "Kept, saved as soon as the workshop is open: {n} line(s)",
         "waiting": "   +{n} pasted lines waiting",
@@ -311,7 +311,8 @@ class LiveScreen(Screen):
     def _ready(self) -> None:
         self.ready = True
         self._mount_panels()
-        self.query_one("#attendance").set_plan(self.plan, self.attendance)  # type: ignore[attr-defined]
+        self.query_one("#attendance").set_plan(  # type: ignore[attr-defined]
+            self.plan, self.attendance, {s.speaker for s in self.statements if s.speaker})
         code = self.plan.code_of(self.session)
         self.sub_title = self.t("session_title", code=code, title=self.session.title or "")
         self.app.sub_title = self.sub_title
@@ -572,6 +573,7 @@ class LiveScreen(Screen):
             keys = merge_attendance(self.plan, self.attendance, parsed.keys)
             self._set_attendance(keys)
             self.query_one("#attendance").set_keys(keys)  # type: ignore[attr-defined]
+            self.notify(self.t("present", keys=self._present_text(keys)), timeout=3)
         self._show_preview("")
         self._drain()  # pasted lines waiting behind this one
         return True
@@ -598,6 +600,7 @@ class LiveScreen(Screen):
         entry.job = Job(lambda: self.store.add_statement(entry.statement), text=line, kind="statement", tag=entry)
         self.entries[entry.uid] = entry
         self.query_one(RecordTable).add_entry(entry.uid, self._cells(entry))
+        self.query_one("#attendance").add_spoken(st.speaker)  # type: ignore[attr-defined]
         self._submit(entry.job)
 
     def _add_action(self, parsed: ActionLine, line: str) -> None:
@@ -609,6 +612,13 @@ class LiveScreen(Screen):
         table.add_action(uid, action.text, self._role(action.owner) if action.owner else "",
                          " ".join("#" + t for t in action.themes), True)
         self._submit(Job(lambda: self.store.add_action(action), text=line, kind="action", tag=uid))
+
+    @staticmethod
+    def _present_text(keys: list[str]) -> str:
+        """"bc1, wv1, 2× vw": seats once, a role key with its number of persons."""
+        from collections import Counter
+
+        return ", ".join(k if n == 1 else f"{n}× {k}" for k, n in Counter(keys).items())
 
     def _set_attendance(self, keys: list[str]) -> None:
         self.attendance = list(keys)

@@ -1,7 +1,9 @@
 """Attendance: tick the seats present, and count persons of roles without a seat.
 
 Stored as the list of keys the capture syntax uses: a seat key once, a role
-key once per person present without a seat.
+key once per person present without a seat. A seat that spoke this session
+counts as present (facilitator.domain.attendance.present_seats) and shows so,
+marked "(sprak)" when it was not ticked.
 """
 
 from __future__ import annotations
@@ -20,9 +22,9 @@ if TYPE_CHECKING:
 from facilitator.tui.i18n import tr
 
 TEXT = {
-    "nl": {"who": "aanwezig", "role": "rol", "name": "naam", "key.att.toggle": "Aan/af",
+    "nl": {"who": "aanwezig", "role": "rol", "name": "naam", "spoke": "(sprak)", "key.att.toggle": "Aan/af",
            "key.att.plus": "Persoon erbij", "key.att.minus": "Persoon eraf"},
-    "en": {"who": "present", "role": "role", "name": "name", "key.att.toggle": "Toggle",
+    "en": {"who": "present", "role": "role", "name": "name", "spoke": "(spoke)", "key.att.toggle": "Toggle",
            "key.att.plus": "Add person", "key.att.minus": "Remove person"},
 }
 
@@ -44,6 +46,7 @@ class AttendancePanel(DataTable):
         self.plan = plan
         self.lang = lang
         self.counts: Counter[str] = Counter(keys)
+        self.spoken: set[str] = set()  # speaker keys of this session's statements
         from facilitator.tui.keys import localise
 
         localise(self, TEXT, lang)
@@ -55,19 +58,51 @@ class AttendancePanel(DataTable):
         if self.plan is not None:
             self._fill()
 
-    def set_plan(self, plan: Plan, keys: list[str]) -> None:
+    def set_plan(self, plan: Plan, keys: list[str], spoken: set[str] | None = None) -> None:
         """The plan arrives after the first frame (the store opens in the background)."""
         self.plan = plan
         self.counts = Counter(keys)
+        self.spoken = set(spoken or ())
         if self.is_mounted:
             self._fill()
+
+    def add_spoken(self, speaker: str | None) -> None:
+        """A statement of `speaker` was recorded: a seat that spoke shows as present."""
+        if speaker is None or speaker in self.spoken:
+            return
+        self.spoken.add(speaker)
+        if self.plan is not None and self.is_mounted and self._is_seat(speaker) and speaker in self.rows:
+            self._update(speaker)
+
+    def _spoke_only(self, key: str) -> bool:
+        """A seat not ticked that counts as present because it spoke."""
+        if self.counts.get(key) or key not in self.spoken or not self._is_seat(key):
+            return False
+        from facilitator.domain.attendance import present_seats
+
+        return key in present_seats([], [key], self.plan.speaker_roles())
+
+    def _label(self, key: str) -> Text:
+        p = self.plan.participant(key)
+        if p is not None:
+            role = self.plan.role(p.role)
+            label = Text(p.key + " ")
+            if self._spoke_only(key):  # next to the key: the side panel is narrow
+                label.append(tr(TEXT, self.lang, "spoke") + " ", style="italic")
+            label.append(role.label if role else p.role)
+            return label
+        r = self.plan.role(key)
+        return Text(f"{key} {r.plural_label if r else ''}")
+
+    def _update(self, key: str) -> None:
+        self.update_cell(key, "who", self._mark(key))
+        if self._is_seat(key):
+            self.update_cell(key, "role", self._label(key))
 
     def _fill(self) -> None:
         assert self.plan is not None
         for p in self.plan.participants:
-            role = self.plan.role(p.role)
-            self.add_row(self._mark(p.key), Text(f"{p.key} {role.label if role else p.role}"),
-                         Text(p.name or ""), key=p.key)
+            self.add_row(self._mark(p.key), self._label(p.key), Text(p.name or ""), key=p.key)
         for r in self.plan.roles:
             self.add_row(self._mark(r.key), Text(f"{r.key} {r.plural_label}"), Text(""), key=r.key)
 
@@ -77,6 +112,8 @@ class AttendancePanel(DataTable):
     def _mark(self, key: str) -> Text:
         n = self.counts.get(key, 0)
         if self._is_seat(key):
+            if not n and self._spoke_only(key):
+                return Text("[x]", style="italic")
             return Text("[x]" if n else "[ ]", style="bold" if n else "dim")
         return Text(f"{n}×" if n else "-", style="bold" if n else "dim")
 
@@ -93,7 +130,7 @@ class AttendancePanel(DataTable):
     def set_keys(self, keys: list[str]) -> None:
         self.counts = Counter(keys)
         for key in list(self.rows):
-            self.update_cell(key, "who", self._mark(key.value or ""))
+            self._update(key.value or "")
 
     def _current(self) -> str | None:
         if self.row_count == 0:
@@ -102,7 +139,7 @@ class AttendancePanel(DataTable):
 
     def _change(self, key: str, n: int) -> None:
         self.counts[key] = max(0, n)
-        self.update_cell(key, "who", self._mark(key))
+        self._update(key)
         self.post_message(self.Changed(self.keys()))
 
     def action_toggle(self) -> None:
