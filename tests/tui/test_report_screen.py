@@ -14,7 +14,7 @@ from facilitator.store.workshop import StoreWriteError, WorkshopStore
 from facilitator.tui.screens.report import ReportScreen
 from facilitator.tui.widgets.report_common import quoted_line
 from facilitator.tui.widgets.report_findings import FindingEditor, FindingsPane
-from facilitator.tui.widgets.report_overview import bar, session_rows
+from facilitator.tui.widgets.report_overview import PAD, bar, fit_theme_columns, session_rows
 from facilitator.tui.widgets.report_picker import PickStatements, StatementFilter, filter_statements
 from facilitator.tui.widgets.report_texts import TextsPane, join_paragraph_lines, next_steps_list
 
@@ -106,7 +106,7 @@ def test_session_rows_count_statements_quotes_and_key(store: WorkshopStore) -> N
 
 async def test_overview_draws_theme_by_role_with_bars(store: WorkshopStore) -> None:
     app = Host(store)
-    async with app.run_test(size=(120, 30)) as pilot:
+    async with app.run_test(size=(160, 45)) as pilot:
         await pilot.press("f4")
         table = app.screen.query_one("#overview-themes", DataTable)
         row = table.get_row("theme-doorverwijzen")
@@ -145,6 +145,39 @@ def test_join_paragraph_lines() -> None:
         "Een eerste alinea  over twee regels.\n\nTweede alinea.\n- punt een loopt door\n- punt twee")
     assert join_paragraph_lines("# Kop\nTekst\nmeer") == "# Kop\nTekst meer"
     assert join_paragraph_lines("hard  \nbreak") == "hard  \nbreak"  # Markdown's two-space line break stays
+
+
+def test_fit_theme_columns() -> None:
+    short, full = [2, 2, 3, 2, 1], [19, 15, 22, 15, 9]  # wt jw bib lg ?, and their plural labels
+    wide = fit_theme_columns(158, 33, 6, short, full)
+    assert wide.full == (True,) * 5 and wide.bar == 20 and wide.theme == 33
+    narrow = fit_theme_columns(78, 33, 6, short, full)
+    assert narrow.full == (False,) * 5 and narrow.theme == 33
+    assert 33 + 6 + narrow.bar + sum(short) + PAD * 8 <= 78 and narrow.bar >= 8
+    some = fit_theme_columns(120, 33, 6, short, full)  # the full labels that fit, in order
+    assert some.full == (True, True, False, True, False)
+    assert 33 + 6 + some.bar + 19 + 15 + 3 + 15 + 1 + PAD * 8 <= 120
+    tight = fit_theme_columns(50, 33, 6, short, full)  # even the keys hardly fit: the theme label is cut
+    assert tight.theme == 12 and tight.full == (False,) * 5
+
+
+async def test_overview_fits_without_scrolling(store: WorkshopStore) -> None:
+    for size, heads in [((80, 24), ["wt", "jw", "bib", "lg", "?"]),
+                        ((160, 45), ["wijkteammedewerkers", "jongerenwerkers", "bibliotheekmedewerkers",
+                                     "leidinggevenden", "deelnemer"])]:
+        app = Host(store)
+        async with app.run_test(size=size) as pilot:
+            await pilot.press("f4")
+            await pilot.pause()
+            table = app.screen.query_one("#overview-themes", DataTable)
+            assert [str(c.label) for c in list(table.columns.values())[3:]] == heads
+            assert sum(c.get_render_width(table) for c in table.columns.values()) <= table.scrollable_content_region.width
+            assert table.max_scroll_x == 0
+            legend = app.screen.query_one("#overview-legend")
+            if size[0] == 80:
+                assert legend.display and "wt\u00a0=\u00a0wijkteammedewerkers" in str(legend.render())
+            else:
+                assert not legend.display
 
 
 def test_next_steps_one_per_line() -> None:

@@ -4,6 +4,8 @@ drawn as bars. The counting is facilitator.domain.overview's; `bar` and
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -12,7 +14,7 @@ from textual.widgets import DataTable, Static
 from facilitator.domain.overview import ThemeRoleCounts, theme_role_counts
 from facilitator.domain.workshop import WorkshopData
 from facilitator.tui.i18n import tr
-from facilitator.tui.widgets.report_common import localize_bindings, session_codes
+from facilitator.tui.widgets.report_common import localize_bindings, one_line, session_codes
 
 TEXT = {
     "nl": {
@@ -28,6 +30,8 @@ TEXT = {
         "quotes": "Citaten",
         "key": "Kern (!)",
         "hint": "s: wissel tussen de hele reeks en één bijeenkomst",
+        "legend": "Rollen: {keys}",
+        "unknown": "deelnemer (onbekend)",
     },
     "en": {
         "key.report.overview.scope": "Session/series",
@@ -42,6 +46,8 @@ TEXT = {
         "quotes": "Quotes",
         "key": "Key (!)",
         "hint": "s: switch between the whole series and one session",
+        "legend": "Roles: {keys}",
+        "unknown": "participant (unknown)",
     },
 }
 
@@ -55,6 +61,38 @@ def bar(value: int, maximum: int, width: int) -> str:
     eighths = max(1, round(value / maximum * width * 8))
     full, rest = divmod(min(eighths, width * 8), 8)
     return "█" * full + (_EIGHTHS[rest] if rest else "")
+
+
+PAD = 2  # a DataTable cell's padding, both sides together
+UNKNOWN_KEY = "?"  # the short column label for statements by an unknown participant
+
+
+@dataclass(frozen=True)
+class ThemeColumns:
+    theme: int  # width of the theme label column
+    bar: int  # width of the bar column
+    full: tuple[bool, ...]  # per role: the full label (True) or its key (False)
+
+
+def fit_theme_columns(width: int, theme: int, total: int, short: list[int], full: list[int],
+                      bar_max: int = 20, bar_min: int = 8, theme_min: int = 12) -> ThemeColumns:
+    """Column widths for the theme × role table in `width` cells: every column in
+    sight, no sideways scrolling. The role columns get their full label where it
+    fits (in order), else their key; the bar takes what is left (bar_min..bar_max);
+    only when even the keys do not fit is the theme label cut."""
+    fixed = total + PAD + bar_min + PAD
+    theme_w = min(theme, max(theme_min, width - fixed - sum(short) - PAD * len(short) - PAD))
+    room = width - (theme_w + PAD) - fixed - PAD * len(short)
+    if sum(full) <= room:  # every full label fits
+        return ThemeColumns(theme_w, min(bar_max, bar_min + room - sum(full)), tuple(True for _ in full))
+    use: list[bool] = []
+    room -= sum(short)
+    for s, f in zip(short, full):
+        grow = max(0, f - s)
+        use.append(grow <= room)
+        if use[-1]:
+            room -= grow
+    return ThemeColumns(theme_w, min(bar_max, bar_min + max(0, room)), tuple(use))
 
 
 def session_rows(data: WorkshopData) -> dict[int, tuple[int, int, int]]:
@@ -85,6 +123,7 @@ class OverviewPane(Vertical):
     def compose(self) -> ComposeResult:
         yield Static("", id="overview-scope")
         yield DataTable(id="overview-themes", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="overview-legend", classes="report-hint")
         yield DataTable(id="overview-sessions", cursor_type="row", zebra_stripes=True)
         yield Static(self.t("hint"), id="overview-hint", classes="report-hint")
 
@@ -100,21 +139,46 @@ class OverviewPane(Vertical):
         self._fill_themes(data, counts)
         self._fill_sessions(session_rows(data), codes)
 
+    def on_resize(self) -> None:
+        if self._data is not None:
+            self.show(self._data)
+
     def _fill_themes(self, data: WorkshopData, counts: ThemeRoleCounts) -> None:
+        """Theme × role, fitted to the width: a role column shows its full label where it
+        fits, else its key, explained in the legend below the table."""
         table = self.query_one("#overview-themes", DataTable)
         table.clear(columns=True)
-        table.add_column(self.t("theme"))
-        table.add_column(self.t("total"))
-        table.add_column("", width=self.BAR_WIDTH)
-        for rkey in counts.roles:  # after the bar: at 80 columns these scroll sideways
+        themes = counts.used_themes()
+        labels = {t: data.theme_label(t) if t else self.t("no_theme") for t in themes}
+        full_labels, short_labels = [], []
+        for rkey in counts.roles:
             role = data.plan.role(rkey) if rkey else None
-            table.add_column((role.plural_label if role else self.t("anyone")), key=f"role-{rkey}")
+            full_labels.append(role.plural_label if role else self.t("anyone"))
+            short_labels.append(rkey or UNKNOWN_KEY)
+        digits = [max((len(str(counts.count(t, r))) for t in themes), default=1) for r in counts.roles]
+        total_w = max(len(self.t("total")), *(len(str(n)) for n in counts.theme_totals.values()), 1)
+        width = (self.size.width or self.app.size.width) - 2  # the vertical scrollbar
+        fit = fit_theme_columns(
+            width, max((len(x) for x in labels.values()), default=0) or len(self.t("theme")), total_w,
+            short=[max(len(s), d) for s, d in zip(short_labels, digits)],
+            full=[max(len(f), d) for f, d in zip(full_labels, digits)], bar_max=self.BAR_WIDTH)
+        table.add_column(self.t("theme"), width=fit.theme)
+        table.add_column(self.t("total"), width=total_w)
+        table.add_column("", width=fit.bar)
+        for rkey, full, short, n, use_full in zip(counts.roles, full_labels, short_labels, digits, fit.full):
+            label = full if use_full else short
+            table.add_column(label, key=f"role-{rkey}", width=max(len(label), n))
         top = max(counts.theme_totals.values(), default=0)
-        for theme in counts.used_themes():
-            label = data.theme_label(theme) if theme else self.t("no_theme")
+        for theme in themes:
             total = counts.theme_totals.get(theme, 0)
             cells = [counts.count(theme, r) or "" for r in counts.roles]
-            table.add_row(label, total, bar(total, top, self.BAR_WIDTH), *cells, key=f"theme-{theme}")
+            table.add_row(one_line(labels[theme], fit.theme), total, bar(total, top, fit.bar), *cells,
+                          key=f"theme-{theme}")
+        keys = [f"{short}\u00a0=\u00a0{self.t('unknown') if short == UNKNOWN_KEY else full}".replace(" ", "\u00a0")
+                for full, short, use_full in zip(full_labels, short_labels, fit.full) if not use_full]
+        legend = self.query_one("#overview-legend", Static)
+        legend.update(self.t("legend", keys=" · ".join(keys)) if keys else "")
+        legend.display = bool(keys)
 
     def _fill_sessions(self, rows: dict[int, tuple[int, int, int]], codes: dict[int, str]) -> None:
         table = self.query_one("#overview-sessions", DataTable)
