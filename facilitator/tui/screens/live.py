@@ -62,6 +62,7 @@ TEXT = {
         "placeholder": "…", "placeholder.plan": "{role}: “citaat” #{theme} !   ·   ## 2   ·   actie: … @{owner}   ·   "
         "aanwezig: {seat} {role} {role}",
         "readonly": "ALLEEN LEZEN: {reason}", "readonly.reason": "de workshop is elders geopend",
+        "updated": " · bijgewerkt {time}",
         "unknown": "een deelnemer", "quote": "citaat", "note": "notitie", "key": "kernuitspraak",
         "preview.statement": "{role} · {kind}{themes}{mark}", "preview.new": " (nieuw thema: {themes})",
         "preview.step": "→ stap {n}: {title}", "preview.action": "actie{owner}: {text}",
@@ -98,6 +99,7 @@ TEXT = {
         "placeholder": "…", "placeholder.plan": "{role}: “quote” #{theme} !   ·   ## 2   ·   actie: … @{owner}   ·   "
         "aanwezig: {seat} {role} {role}",
         "readonly": "READ-ONLY: {reason}", "readonly.reason": "the workshop is open elsewhere",
+        "updated": " · updated {time}",
         "unknown": "a participant", "quote": "quote", "note": "note", "key": "key statement",
         "preview.statement": "{role} · {kind}{themes}{mark}", "preview.new": " (new theme: {themes})",
         "preview.step": "→ step {n}: {title}", "preview.action": "action{owner}: {text}",
@@ -177,6 +179,8 @@ class LiveScreen(Screen):
         self.held: list[str] = []  # lines typed while the store opens, or pasted lines waiting
         self._draining = False
         self._last_error = ""
+        self._reloading = False
+        self._stamp: tuple = ()
         self.entries: dict[str, Entry] = {}
         self.undo_stack: list[tuple[str, Statement]] = []
         self.editing: str | None = None
@@ -324,6 +328,8 @@ class LiveScreen(Screen):
         if self.store.readonly:
             capture.disabled = True
             self.query_one(Preview).show(self.t("readonly", reason=self.t("readonly.reason")), warning=True)
+            self._stamp = self._files_stamp()
+            self.set_interval(getattr(self.app, "readonly_poll", 2.0), self._poll_store)
         else:
             loop = asyncio.get_running_loop()
             self.writer = Writer(lambda job: loop.call_soon_threadsafe(self._job_changed, job))
@@ -342,6 +348,79 @@ class LiveScreen(Screen):
         themes = list(self.theme_keys) or [t.key for t in self.plan.themes]
         return {"role": roles[0], "owner": roles[1] if len(roles) > 1 else roles[0],
                 "seat": seats[0] if seats else roles[0], "theme": themes[0] if themes else "thema"}
+
+    # -- read-only: follow the copy that writes -------------------------------------
+
+    def _files_stamp(self) -> tuple:
+        """Size and mtime of the workshop's files: changes when the writing copy saves."""
+        try:
+            return tuple(sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns)
+                                for e in Path(self.store.path).iterdir() if e.is_file()))
+        except OSError:
+            return ()
+
+    def _poll_store(self) -> None:
+        if self._reloading or not self.is_attached:
+            return
+        stamp = self._files_stamp()
+        if stamp == self._stamp:
+            return
+        self._stamp = stamp
+        self._reloading = True
+        self.run_worker(self._reopen, thread=True, exit_on_error=False)
+
+    def _reopen(self) -> None:
+        """Thread: open the workshop read-only again and read this session."""
+        from facilitator.store.workshop import WorkshopStore
+
+        try:
+            store = WorkshopStore.open(Path(self.store.path).parent, self.store.slug, readonly=True)
+        except Exception:  # noqa: BLE001 - mid-write or gone: the next poll tries again
+            self._stamp = ()
+            self._reloading = False
+            return
+        try:
+            data = (store.statements(self.number), store.actions(self.number), store.attendance(self.number),
+                    store.clock(self.number), [t.key for t in store.themes()])
+        except Exception:  # noqa: BLE001
+            store.close()
+            self._stamp = ()
+            self._reloading = False
+            return
+        self.app.call_from_thread(self._reloaded, store, data)
+
+    def _reloaded(self, store: Any, data: tuple) -> None:
+        """The new read-only copy is open: show what it holds, close the old one."""
+        self._reloading = False
+        if not self.is_attached:
+            store.close()
+            return
+        statements, actions, attendance, clock, themes = data
+        self.app.session_opened(store)  # type: ignore[attr-defined]  # closes the old one
+        self.store = store
+        self.statements, self.actions, self.attendance, self.clock, self.theme_keys = (
+            statements, actions, attendance, clock, themes)
+        self.capture_step = clock.current_step
+        self.entries = {}
+        record = self.query_one(RecordTable)
+        record.clear()
+        for st in statements:
+            entry = Entry(f"s{next(_uids)}", st, "")
+            self.entries[entry.uid] = entry
+            record.add_entry(entry.uid, self._cells(entry))
+        table: Any = self.query_one("#actions")
+        table.clear()
+        self._fill_actions()
+        panel: Any = self.query_one("#attendance")
+        panel.set_keys(attendance)
+        for st in statements:
+            panel.add_spoken(st.speaker)
+        self.refresh_clock()
+        import time
+
+        when = time.strftime("%H:%M:%S", time.localtime(self.now()))
+        self.query_one(Preview).show(self.t("readonly", reason=self.t("readonly.reason"))
+                                     + self.t("updated", time=when), warning=True)
 
     def _fill_record(self) -> None:
         record = self.query_one(RecordTable)
