@@ -21,7 +21,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 PLAN = ROOT / "tests" / "tui" / "plan.toml"
 SLUG = "lombok-2026"
-EMPTY_LINE = "sm: “citaat” #thema !"  # the placeholder of an empty capture line
+EMPTY_LINE = "wt: “citaat” #werkwijze !"  # the placeholder of an empty capture line (from the plan, once open)
 LAUNCH = Path(__file__).with_name("launch.py")
 # Root ignores permission bits; without these capabilities it obeys them like anyone.
 NO_DAC = ["setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner"]
