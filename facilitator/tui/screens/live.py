@@ -249,7 +249,8 @@ class LiveScreen(Screen):
             yield RecordTable(self.lang, id="record")
         yield Preview("", id="preview")
         yield CaptureLine(placeholder=self.t("placeholder"), id="capture", select_on_focus=False,
-                          on_enter=self.submit_line, on_paste_lines=self.paste_lines,
+                          on_enter=lambda value: self.submit_line(value),  # looked up per Enter
+                          on_paste_lines=self.paste_lines,
                           suggester=CaptureSuggester(lambda: self.plan.speaker_roles().keys() if self.ready else (),
                                                      lambda: self.theme_keys if self.ready else ()))
         yield KeyBar()
