@@ -257,9 +257,12 @@ class FacilitatorApp(App[int]):
             self.push_screen(HelpScreen(self.screen))
 
     async def action_quit(self) -> None:
-        guard = getattr(self.screen, "quit_guard", None)
-        if guard is not None and not guard():
-            return
+        """Quit, unless a screen in the stack still holds text that is not saved: every
+        screen with a `quit_guard` is asked, top first (the report screen over a live one)."""
+        for screen in reversed(self.screen_stack):
+            guard = getattr(screen, "quit_guard", None)
+            if guard is not None and not guard():
+                return
         self.exit(0)
 
     def get_system_commands(self, screen: Any) -> Iterable[SystemCommand]:

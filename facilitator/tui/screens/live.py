@@ -748,8 +748,6 @@ class LiveScreen(Screen):
                 table.set_action(job.tag, text, job.state == "failed")
 
     def _action_text(self, job: Job) -> str:
-        for a in self.actions:
-            pass
         label = job.text.split(":", 1)[1].strip() if ":" in job.text else job.text
         if job.state == "failed":
             return f"{self.t('failed', error=job.error).split(':')[0]}: {label}"

@@ -51,6 +51,7 @@ TEXT = {
         "error": "NIET OPGESLAGEN: {error}. De tekst staat nog in de editor; ctrl+s probeert opnieuw.",
         "saved": "Opgeslagen.",
         "leave_unsaved": "Niet terug naar het overzicht: er is tekst die niet is opgeslagen (ctrl+s probeert opnieuw).",
+        "quit_unsaved": "Niet gestopt: er is tekst die niet is opgeslagen (ctrl+s probeert opnieuw).",
         "leave_again": "Nog een keer Esc: terug naar overzicht",
         "leave_hint": "2× Esc: terug naar overzicht",
         "export_unsaved": "Niet geëxporteerd: er is tekst die niet is opgeslagen (ctrl+s probeert opnieuw).",
@@ -78,6 +79,7 @@ TEXT = {
         "error": "NOT SAVED: {error}. The text is still in the editor; ctrl+s tries again.",
         "saved": "Saved.",
         "leave_unsaved": "Not back to the overview: some text is not saved (ctrl+s tries again).",
+        "quit_unsaved": "Not quitting: some text is not saved (ctrl+s tries again).",
         "leave_again": "Esc once more: back to overview",
         "leave_hint": "2× Esc: back to overview",
         "export_unsaved": "Not exported: some text is not saved (ctrl+s tries again).",
@@ -189,6 +191,13 @@ class ReportScreen(Screen):
     def save_all(self) -> bool:
         ok = self.findings_pane.save_text()
         return self.texts_pane.save() and ok
+
+    def quit_guard(self) -> bool:
+        """Ctrl+Q: save everything first; never quit while some text cannot be saved."""
+        if self.save_all():
+            return True
+        self.notify(self.t("quit_unsaved"), severity="error", timeout=8)
+        return False
 
     def action_save(self) -> None:
         if self.save_all():
