@@ -13,8 +13,12 @@ Public API:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from facilitator.domain.workshop import WorkshopData
+
+if TYPE_CHECKING:
+    from facilitator.export.common import Shared
 
 
 @dataclass(frozen=True)
@@ -24,22 +28,25 @@ class Document:
     redactions: int  # participant names replaced by a role label
 
 
-def render_minutes(data: WorkshopData, number: int) -> Document:
+def render_minutes(data: WorkshopData, number: int, shared: Shared | None = None) -> Document:
     from facilitator.export.minutes import minutes
 
-    return minutes(data, number)
+    return minutes(data, number, shared)
 
 
-def render_report(data: WorkshopData) -> Document:
+def render_report(data: WorkshopData, shared: Shared | None = None) -> Document:
     from facilitator.export.report import report
 
-    return report(data)
+    return report(data, shared)
 
 
 def render_all(data: WorkshopData, session: int | None = None) -> list[Document]:
+    from facilitator.export.common import Shared
+
+    shared = Shared()
     if session is not None:
-        return [render_minutes(data, session)]
-    return [render_report(data)] + [render_minutes(data, n) for n in data.held_sessions()]
+        return [render_minutes(data, session, shared)]
+    return [render_report(data, shared)] + [render_minutes(data, n, shared) for n in data.held_sessions()]
 
 
 def preview_report(data: WorkshopData) -> str:

@@ -15,8 +15,19 @@ from facilitator.export.escape import cell, inline, line
 from facilitator.export.words import WORDS, capitalise, count_phrase, long_date, role_phrase
 
 
+class Shared:
+    """Redacted and escaped texts, shared by the documents of one `render_all`: the
+    same statement appears in its minutes and twice in the report. Pure results of
+    (text, plan), so sharing changes no byte; each Context still counts its own
+    redactions."""
+
+    def __init__(self) -> None:
+        self.redacted: dict[tuple[str, bool], tuple[str, int]] = {}
+        self.escaped: dict[tuple[str, str], str] = {}
+
+
 class Context:
-    def __init__(self, data: WorkshopData):
+    def __init__(self, data: WorkshopData, shared: Shared | None = None):
         self.data = data
         self.plan = data.plan
         self.lang = data.plan.workshop.language
@@ -27,9 +38,10 @@ class Context:
         self.codes = {s.number: line(data.plan.code_of(s)) for s in data.plan.sessions}
         self.theme_labels = {t.key: t.label for t in data.themes}
         self.redactions = 0
-        self._redacted: dict[tuple[str, bool], tuple[str, int]] = {}
+        shared = shared or Shared()
+        self._redacted = shared.redacted
         self._phrases: dict[str | None, str] = {}
-        self._escaped: dict[tuple[str, str], str] = {}
+        self._escaped = shared.escaped
 
     # -- privacy -------------------------------------------------------------
 

@@ -23,16 +23,16 @@ from facilitator.domain.overview import theme_role_counts
 from facilitator.domain.plan import Session
 from facilitator.domain.records import SessionClock, Statement
 from facilitator.domain.workshop import WorkshopData
-from facilitator.export.common import Context, finish
+from facilitator.export.common import Context, Shared, finish
 
 
-def minutes(data: WorkshopData, number: int):
+def minutes(data: WorkshopData, number: int, shared: Shared | None = None):
     from facilitator.export import Document
 
     session = data.plan.session(number)
     if session is None:
         raise ValueError(f"no session {number} in the plan")
-    ctx = Context(data)
+    ctx = Context(data, shared)
     w = ctx.w
     code = ctx.code(number)
     kind = "minutes_evaluation_title" if session.kind == "evaluatie" else "minutes_title"

@@ -31,7 +31,7 @@ import re
 from facilitator.domain.overview import stage_counts, theme_role_counts
 from facilitator.domain.records import Statement
 from facilitator.domain.workshop import WorkshopData
-from facilitator.export.common import Context, finish, indent_block
+from facilitator.export.common import Context, Shared, finish, indent_block
 from facilitator.export.escape import line
 from facilitator.export.minutes import step_minutes
 from facilitator.export.words import PROCESS_LABELS, join_words, persons_phrase, took_part
@@ -40,10 +40,10 @@ from facilitator.export.words import PROCESS_LABELS, join_words, persons_phrase,
 _BREAKS = re.compile(r"\r\n?")
 
 
-def report(data: WorkshopData):
+def report(data: WorkshopData, shared: Shared | None = None):
     from facilitator.export import Document
 
-    ctx = Context(data)
+    ctx = Context(data, shared)
     blocks: list[str] = []
     blocks += _title(ctx)
     blocks += _colofon(ctx)
