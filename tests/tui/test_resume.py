@@ -28,3 +28,15 @@ async def test_restart_mid_session_resumes_it_and_a_day_later_moves_on(tmp_path:
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         assert app.screen.number == 2
+
+
+def test_record_columns_grow_on_a_wide_terminal_and_keep_the_text_first() -> None:
+    from facilitator.tui.widgets.record import FIXED, RecordTable
+
+    table = RecordTable.__new__(RecordTable)  # widths() is pure arithmetic
+    narrow = table.widths(80)
+    assert narrow[2] == FIXED["role"] and narrow[4] == FIXED["themes"] and narrow[3] == 80 - 33 - 9
+    wide = table.widths(118)
+    assert wide[2] == FIXED["role"] + 10 and wide[3] == 60 and wide[4] == FIXED["themes"] + 6
+    widest = table.widths(200)
+    assert widest[2] == 22 and widest[4] == 26 and widest[3] == 200 - 5 - 2 - 22 - 26 - 9

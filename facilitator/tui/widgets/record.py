@@ -32,6 +32,8 @@ TEXT = {
 
 COLUMNS = ("time", "step", "role", "text", "themes")
 FIXED = {"time": 5, "step": 2, "role": 12, "themes": 14}
+TEXT_ROOM = 60  # text columns kept before the role and themes columns grow
+GROW = (("role", 10), ("themes", 12))
 GAP = 2
 
 
@@ -175,8 +177,17 @@ class RecordTable(ScrollView, can_focus=True):
         self._scroll_to_cursor()
 
     def widths(self, width: int) -> list[int]:
-        fixed = sum(FIXED.values()) + GAP * (len(COLUMNS) - 1) + 1
-        return [FIXED.get(c, max(8, width - fixed)) for c in COLUMNS]
+        """Column widths: the text takes the rest; on a wide terminal, once the text has
+        TEXT_ROOM columns, the role and theme columns grow so their labels fit."""
+        sizes = dict(FIXED)
+        chrome = GAP * (len(COLUMNS) - 1) + 1
+        spare = width - sum(sizes.values()) - chrome - TEXT_ROOM
+        for column, most in GROW:
+            extra = max(0, min(spare, most))
+            sizes[column] += extra
+            spare -= extra
+        text = max(8, width - sum(sizes.values()) - chrome)
+        return [sizes.get(c, text) for c in COLUMNS]
 
     def _line(self, cells: list[Text], width: int, style: Style | None) -> Strip:
         line = Text(" ", no_wrap=True, end="")
