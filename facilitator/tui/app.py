@@ -130,24 +130,22 @@ class FacilitatorApp(App[int]):
         screen.held = []
         if screen is self.screen and len(self.screen_stack) > 1:  # the first screen stays, empty
             self.pop_screen()
-        if held:  # lines typed while it was opening: never lost
-            path = self.data_dir / f"rescue-{self.slug}-{self.session_number or 0}-{time.strftime('%Y%m%d-%H%M%S')}.txt"
-            with open(path, "a", encoding="utf-8") as fh:
-                fh.write("\n".join(held) + "\n")
-            self.notify(f"rescue: {path}", severity="warning", timeout=30)
+        self.rescue(held)  # lines typed while it was opening: never lost
         slug = self.slug or ""
         if isinstance(exc, StoreLocked):
             from facilitator.tui.screens.dialogs import LockedScreen
 
             message = str(exc)
+            dialog = LockedScreen(message)
 
             def answer(read_only: bool | None) -> None:
+                path = self.rescue(dialog.typed_lines())  # typed while the question was up
                 if read_only:
                     self.open_session(slug, self.session_number, readonly=True)
                 else:
-                    self.exit(1, return_code=1, message=message)
+                    self.exit(1, return_code=1, message=message + (f"\nrescue: {path}" if path else ""))
 
-            self.push_screen(LockedScreen(message), answer)
+            self.push_screen(dialog, answer)
             return
         from facilitator.store.workshop import StoreError
 
@@ -155,6 +153,18 @@ class FacilitatorApp(App[int]):
         # anything else is unexpected (exit 1).
         code = 2 if isinstance(exc, (StoreError, LookupError)) else 1
         self.exit(code, return_code=code, message=f"facilitator: {exc}" if str(exc) else type(exc).__name__)
+
+    def rescue(self, lines: list[str]) -> Path | None:
+        """Lines typed where they could not be saved go to a rescue file in the data
+        directory (capture syntax: `facilitator import` brings them in)."""
+        if not lines:
+            return None
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        path = self.data_dir / f"rescue-{self.slug}-{self.session_number or 0}-{stamp}.txt"
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write("\n".join(lines) + "\n")
+        self.notify(f"rescue: {path}", severity="warning", timeout=30)
+        return path
 
     def open_session(self, slug: str, session: int | None, *, readonly: bool = False,
                      on_fail: Callable[[], None] | None = None) -> None:

@@ -152,7 +152,7 @@ def test_second_run_is_refused_or_read_only_never_two_writers(data_dir, term_fac
     assert second.exit_code() == 1
     third = term_factory(data_dir, *RUN).start()
     third.wait_for("al geopend")
-    third.keys("l")  # open read-only
+    third.keys("F2")  # open read-only
     third.wait_for("ALLEEN LEZEN")
     third.type("wt: dit mag nergens heen")
     # the other writer's CLI commands are refused with a clear line

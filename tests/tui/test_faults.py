@@ -120,7 +120,7 @@ async def test_locked_workshop_offers_read_only(data_dir: Path, background: bool
             await pilot.pause()
             assert type(app.screen).__name__ == "LockedScreen"
             assert "lombok-2026" in screen_text(app)
-            await pilot.press("l")
+            await pilot.press("f2")
             await pilot.pause()
             screen = app.screen
             assert type(screen).__name__ == "LiveScreen" and app.store.readonly
@@ -135,6 +135,42 @@ async def test_locked_workshop_offers_read_only(data_dir: Path, background: bool
             await pilot.press("escape")  # refuse
             await pilot.pause()
         assert app.return_code == 1
+    finally:
+        holder.communicate("", timeout=10)
+
+
+async def test_typing_into_the_lock_question_is_kept_and_never_answers_it(data_dir: Path) -> None:
+    """The question comes up unasked while the note-taker may already be typing: letters
+    and Enter neither open read-only nor quit, and the typed text goes to a rescue file."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(f"""
+            import sys
+            from pathlib import Path
+            from facilitator.store.workshop import WorkshopStore
+            s = WorkshopStore.open(Path({str(data_dir)!r}), {SLUG!r})
+            print("ready", flush=True)
+            sys.stdin.read()
+        """)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        cwd=Path(__file__).resolve().parents[2])
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+        app = make_app(data_dir, background_open=True)
+        async with app.run_test(size=(120, 36)) as pilot:
+            for _ in range(200):
+                if type(app.screen).__name__ == "LockedScreen":
+                    break
+                await pilot.pause(0.02)
+            assert type(app.screen).__name__ == "LockedScreen"
+            await pilot.press(*"wt1: lekker snel getypt", "enter", *"nog een", "enter")
+            await pilot.pause()
+            assert type(app.screen).__name__ == "LockedScreen" and app.is_running  # no letter, no Enter answered
+            assert "reddingsbestand" in screen_text(app)
+            await pilot.press("escape")
+            await pilot.pause()
+        assert app.return_code == 1
+        rescue = list(data_dir.glob("rescue-*.txt"))
+        assert len(rescue) == 1
+        assert rescue[0].read_text(encoding="utf-8") == "wt1: lekker snel getypt\nnog een\n"
     finally:
         holder.communicate("", timeout=10)
 

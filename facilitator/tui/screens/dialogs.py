@@ -15,7 +15,8 @@ TEXT = {
         "locked": "Deze workshop is al geopend, in een ander venster of door een ander programma. "
                   "Twee keer tegelijk schrijven kan niet. De melding van de opslag (in het Engels):\n{message}\n\n"
                   "Alleen lezen openen? U ziet alles en het wordt bijgewerkt, maar er wordt niets opgeslagen.",
-        "readonly": "Alleen lezen (L)", "refuse": "Stoppen (Esc)",
+        "readonly": "Alleen lezen (F2)", "refuse": "Stoppen (Esc)",
+        "typed": "Wat u hier typte ({n} teken(s)) gaat niet verloren: het komt in een reddingsbestand in de datamap.",
         "unsaved": "{n} regel(s) zijn NIET opgeslagen.\nWachten tot ze opgeslagen zijn, of toch stoppen "
                    "en de regels in een reddingsbestand in de datamap zetten?",
         "wait": "Wachten (Esc)", "quit": "Toch stoppen (S)",
@@ -24,7 +25,8 @@ TEXT = {
         "locked": "This workshop is already open, in another window or program. "
                   "Two copies cannot write at once. The store says:\n{message}\n\n"
                   "Open it read-only? You see everything, kept up to date, but nothing is saved.",
-        "readonly": "Read-only (L)", "refuse": "Quit (Esc)",
+        "readonly": "Read-only (F2)", "refuse": "Quit (Esc)",
+        "typed": "What you typed here ({n} character(s)) is not lost: it goes to a rescue file in the data directory.",
         "unsaved": "{n} line(s) are NOT saved.\nWait until they are saved, or quit anyway and write "
                    "the lines to a rescue file in the data directory?",
         "wait": "Wait (Esc)", "quit": "Quit anyway (S)",
@@ -69,12 +71,50 @@ class _Question(ModalScreen[bool]):
 
 
 class LockedScreen(_Question):
-    yes_key = "l"
+    """Comes up unasked, at start-up, maybe while the note-taker is already typing:
+    so no letter and no Enter answers it (F2 read-only, Esc stop), and whatever is
+    typed meanwhile is kept (`typed_lines`) for the rescue file."""
+
+    yes_key = "f2"
 
     def __init__(self, message: str):
         lang = _lang()
         super().__init__(tr(TEXT, lang, "locked", message=message), tr(TEXT, lang, "readonly"),
                          tr(TEXT, lang, "refuse"))
+        self.lang = lang
+        self.typed: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield from super().compose()
+        yield Static("", id="typed")
+
+    def on_mount(self) -> None:
+        for button in self.query(Button):
+            button.can_focus = False  # Enter must not press one
+        self.set_focus(None)
+
+    def on_key(self, event) -> None:  # type: ignore[no-untyped-def]
+        if event.key == "escape":
+            return  # the binding answers
+        event.stop()
+        event.prevent_default()  # the base class's handler must not see it too
+        if event.key == self.yes_key:
+            self.dismiss(True)
+            return
+        if event.key == "enter":
+            self.typed.append("\n")
+        elif event.key == "backspace":
+            if self.typed:
+                self.typed.pop()
+        elif event.is_printable and event.character:
+            self.typed.append(event.character)
+        else:
+            return
+        count = sum(1 for c in self.typed if c != "\n")
+        self.query_one("#typed", Static).update(tr(TEXT, self.lang, "typed", n=count) if self.typed else "")
+
+    def typed_lines(self) -> list[str]:
+        return [line for line in "".join(self.typed).split("\n") if line.strip()]
 
 
 class ConfirmQuit(_Question):
