@@ -40,3 +40,35 @@ def test_record_columns_grow_on_a_wide_terminal_and_keep_the_text_first() -> Non
     assert wide[2] == FIXED["role"] + 10 and wide[3] == 60 and wide[4] == FIXED["themes"] + 6
     widest = table.widths(200)
     assert widest[2] == 22 and widest[4] == 26 and widest[3] == 200 - 5 - 2 - 22 - 26 - 9
+
+
+async def test_rows_added_as_the_record_starts_to_scroll_stay_in_view() -> None:
+    """Two rows at once when the record was one row short of full: the scrollbar
+    appears at the next layout, and the newest row must still be shown."""
+    from rich.text import Text
+    from textual.app import App
+
+    from facilitator.tui.widgets.record import RecordTable
+
+    class Host(App):
+        def compose(self):
+            yield RecordTable("nl", id="record")
+
+    app = Host()
+    async with app.run_test(size=(80, 12)) as pilot:
+        table = app.query_one(RecordTable)
+        rows = table.size.height - 1  # the header takes one line
+
+        def cells(i: int) -> list[Text]:
+            return [Text(""), Text("1"), Text("buurtcoach"), Text(f"regel {i}"), Text("")]
+
+        for i in range(rows - 1):
+            table.add_entry(f"r{i}", cells(i))
+        await pilot.pause()
+        assert table.scroll_offset.y == 0
+        table.add_entry("a", cells(100))
+        table.add_entry("b", cells(101))
+        await pilot.pause()
+        await pilot.pause()
+        top = int(table.scroll_offset.y)
+        assert top <= table.row_count - 1 < top + rows, (top, table.row_count, rows)

@@ -148,6 +148,9 @@ class RecordTable(ScrollView, can_focus=True):
             self._scroll_update(size)
         else:
             self.virtual_size = size
+            # The new size (and a scrollbar appearing) takes effect at the next layout;
+            # scrolling now would be clamped to the old size and jump to the top.
+            self.call_after_refresh(self._scroll_to_cursor)
 
     def _drop(self, uid: str) -> None:
         for key in [k for k in self._cache if k[0] == uid]:
