@@ -72,3 +72,28 @@ async def test_rows_added_as_the_record_starts_to_scroll_stay_in_view() -> None:
         await pilot.pause()
         top = int(table.scroll_offset.y)
         assert top <= table.row_count - 1 < top + rows, (top, table.row_count, rows)
+
+
+async def test_undoing_a_delete_brings_the_row_back_in_view(tmp_path: Path) -> None:
+    from facilitator.store.workshop import WorkshopStore
+    from facilitator.tui.widgets.record import RecordTable
+
+    make_workshop(tmp_path)
+    app = make_app(tmp_path)
+    async with app.run_test(size=(100, 24)) as pilot:
+        for i in range(40):
+            await type_line(pilot, f"wt: regel {i}")
+        await settle(pilot)
+        await pilot.press("f8", "up", "delete")  # the one before the newest
+        await settle(pilot)
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        await pilot.pause()
+        record = app.screen.query_one(RecordTable)
+        top, rows = int(record.scroll_offset.y), record.size.height - 1
+        assert record.selected_key() is not None
+        row = record.cursor_row
+        assert record.data[record.keys[row]][3].plain.endswith("regel 38")
+        assert top <= row < top + rows, (top, row, rows)
+    with WorkshopStore.open(tmp_path, "lombok-2026", readonly=True) as store:
+        assert len(store.statements(1)) == 40

@@ -943,16 +943,22 @@ class LiveScreen(Screen):
             entry = Entry(f"s{next(_uids)}", st, format_line(st))
             self.entries[entry.uid] = entry
             self._submit(Job(lambda: self.store.restore_statement(st), text=entry.line, kind="restore"))
-            self._rebuild_record()
+            self._rebuild_record(show=entry.uid)
         self.notify(self.t("undone"), timeout=2)
 
-    def _rebuild_record(self) -> None:
+    def _rebuild_record(self, show: str | None = None) -> None:
+        """Redraw the record in statement order; `show`: the row to put the cursor on
+        (an undone delete comes back where it was, and in view)."""
         ordered = sorted(self.entries.values(), key=lambda e: (e.statement.seq or 10**9, e.statement.id or 10**9))
         self.entries = {e.uid: e for e in ordered}
         record = self.query_one(RecordTable)
         record.clear()
         for e in ordered:
             record.add_row(*self._cells(e), key=e.uid)
+        if show is not None and show in record.index:
+            record.move_cursor(row=record.index[show])
+        elif record.row_count:
+            record.move_cursor(row=record.row_count - 1)
 
     # -- panels and focus ----------------------------------------------------------------
 
