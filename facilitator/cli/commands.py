@@ -135,7 +135,7 @@ def cmd_export(args: argparse.Namespace, data_dir: Path) -> int:
         paths = write_documents(docs, out_dir, mode)
     except OSError as exc:
         raise UserError(f"{out_dir}: cannot write the export ({exc.strerror or exc})") from None
-    for p in paths or [out_dir / d.filename for d in docs]:
+    for p in paths:
         _say(str(p))
     redacted = sum(d.redactions for d in docs)
     if redacted:
@@ -157,13 +157,8 @@ def cmd_run(args: argparse.Namespace, data_dir: Path) -> int:
         raise UserError(f"no workshop {slug!r} in {data_dir} (workshops: {known})")
     if slug is None and session is not None:
         raise UserError("--session needs a workshop: facilitator run SLUG --session N")
-    try:
-        from facilitator.tui.app import run_app
-    except ModuleNotFoundError as exc:
-        if exc.name in ("facilitator.tui.app", "facilitator.tui"):
-            print("facilitator: the terminal app is not built yet", file=sys.stderr)
-            return 1
-        raise
+    from facilitator.tui.app import run_app
+
     return int(run_app(data_dir, slug, session, args.lang) or 0)
 
 

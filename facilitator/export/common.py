@@ -146,9 +146,7 @@ class Context:
 
         declared = list(self.data.attendance.get(number, []))
         spoken = [s.speaker for s in self.data.statements if s.session == number and s.speaker is not None]
-        counts = attendance_counts(declared, spoken, self.speaker_role, [r.key for r in self.plan.roles])
-        items = counts.items() if isinstance(counts, dict) else counts
-        return [(k, n) for k, n in items if n]
+        return list(attendance_counts(declared, spoken, self.speaker_role, [r.key for r in self.plan.roles]).items())
 
     def attendance_phrase(self, number: int) -> str:
         parts = []

@@ -6,6 +6,7 @@ first frame comes quickly.
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from typing import Any, Callable, ClassVar, Iterable
@@ -154,16 +155,31 @@ class FacilitatorApp(App[int]):
         code = 2 if isinstance(exc, (StoreError, LookupError)) else 1
         self.exit(code, return_code=code, message=f"facilitator: {exc}" if str(exc) else type(exc).__name__)
 
-    def rescue(self, lines: list[str]) -> Path | None:
+    def write_rescue(self, lines: list[str], slug: str | None, session: int | None) -> Path | None:
         """Lines typed where they could not be saved go to a rescue file in the data
-        directory (capture syntax: `facilitator import` brings them in)."""
+        directory (capture syntax: `facilitator import` brings them in). Raises OSError."""
         if not lines:
             return None
         stamp = time.strftime("%Y%m%d-%H%M%S")
-        path = self.data_dir / f"rescue-{self.slug}-{self.session_number or 0}-{stamp}.txt"
+        path = self.data_dir / f"rescue-{slug or 'workshop'}-{session or 0}-{stamp}.txt"
         with open(path, "a", encoding="utf-8") as fh:
+            fh.write(f"// unsaved lines of session {session or '?'}\n")
             fh.write("\n".join(lines) + "\n")
-        self.notify(f"rescue: {path}", severity="warning", timeout=30)
+            fh.flush()
+            os.fsync(fh.fileno())
+        return path
+
+    def rescue(self, lines: list[str]) -> Path | None:
+        """`write_rescue` for the lines of a workshop that did not open; a failure is
+        loud and the lines are shown, never dropped silently."""
+        try:
+            path = self.write_rescue(lines, self.slug, self.session_number)
+        except OSError as exc:
+            self.notify(f"rescue NOT written ({exc.strerror or exc}):\n" + "\n".join(lines),
+                        severity="error", timeout=120)
+            return None
+        if path:
+            self.notify(f"rescue: {path}", severity="warning", timeout=30)
         return path
 
     def open_session(self, slug: str, session: int | None, *, readonly: bool = False,
@@ -195,10 +211,7 @@ class FacilitatorApp(App[int]):
             else:
                 self.exit(1, return_code=1, message=str(exc))
             return
-        self.close_store()
-        self.store = store
-        if store.recovery:
-            self.notify(self.t("recovered", lines="\n".join(store.recovery)), severity="warning", timeout=30)
+        self.session_opened(store)
         from facilitator.tui.screens.live import LiveScreen
 
         self.push_screen(LiveScreen(store, session))

@@ -99,12 +99,6 @@ def test_run_imports_neither_the_store_nor_pydantic_before_the_app(tmp_path):
     assert out.stdout.strip() == ""
 
 
-def test_run_without_the_tui_says_not_built_yet(run, monkeypatch):
-    monkeypatch.setitem(sys.modules, "facilitator.tui.app", None)
-    code, out, err = run("run")
-    assert code == 1 and out == "" and err == "facilitator: the terminal app is not built yet\n"
-
-
 def test_doctor(run, demo):
     code, out, err = run("doctor", demo)
     assert (code, err) == (0, "") and "holtenbroek-2025: ok" in out

@@ -170,7 +170,7 @@ async def test_typing_into_the_lock_question_is_kept_and_never_answers_it(data_d
         assert app.return_code == 1
         rescue = list(data_dir.glob("rescue-*.txt"))
         assert len(rescue) == 1
-        assert rescue[0].read_text(encoding="utf-8") == "wt1: lekker snel getypt\nnog een\n"
+        assert rescue[0].read_text(encoding="utf-8") == "// unsaved lines of session 1\nwt1: lekker snel getypt\nnog een\n"
     finally:
         holder.communicate("", timeout=10)
 

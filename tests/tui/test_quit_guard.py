@@ -40,3 +40,19 @@ async def test_ctrl_q_on_the_report_screen_saves_or_stays(tmp_path: Path, monkey
     assert not app.is_running
     with WorkshopStore.open(tmp_path, SLUG, readonly=True) as store:
         assert store.report_text().conclusion == "Slotsom"
+
+
+async def test_a_rescue_file_that_cannot_be_written_is_loud_and_shows_the_lines(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    make_workshop(tmp_path)
+    app = make_app(tmp_path, slug=None, session=None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        def full_disk(*args: object) -> None:
+            raise OSError(28, "No space left on device")
+
+        monkeypatch.setattr(app, "write_rescue", full_disk)
+        assert app.rescue(["wt: nog niet bewaard"]) is None
+        await pilot.pause()
+        messages = [str(n.message) for n in app._notifications]
+        assert any("NOT written" in m and "No space left" in m and "wt: nog niet bewaard" in m for m in messages)
+        assert app.is_running

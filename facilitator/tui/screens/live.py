@@ -80,7 +80,7 @@ TEXT = {
         "need_statement": "Bij bewerken hoort een uitspraak.", "put_back": "Teruggezet in de invoer.",
         "no_unsaved": "Alles is opgeslagen.", "busy_line": "Maak eerst de invoer leeg.",
         "is_readonly": "Alleen lezen: er wordt niets opgeslagen.", "backup_failed": "Reservekopie mislukt: {error}",
-        "attendance_set": "Aanwezigheid bijgewerkt.", "present": "Aanwezig: {keys}", "parser_missing": "De parser is nog niet beschikbaar.",
+        "attendance_set": "Aanwezigheid bijgewerkt.", "present": "Aanwezig: {keys}",
         "opening": "De workshop wordt geopend…",
         "held": "Bewaard, opgeslagen zodra de workshop open is: {n} regel(s)",
         "waiting": "   +{n} geplakte regels wachten",
@@ -117,7 +117,7 @@ TEXT = {
         "need_statement": "Editing needs a statement.", "put_back": "Put back into the capture line.",
         "no_unsaved": "Everything is saved.", "busy_line": "Empty the capture line first.",
         "is_readonly": "Read-only: nothing is saved.", "backup_failed": "Backup failed: {error}",
-        "attendance_set": "Attendance updated.", "present": "Present: {keys}", "parser_missing": "The parser is not available yet.",
+        "attendance_set": "Attendance updated.", "present": "Present: {keys}",
         "opening": "Opening the workshop…",
         "held": "Kept, saved as soon as the workshop is open: {n} line(s)",
         "waiting": "   +{n} pasted lines waiting",
@@ -219,7 +219,6 @@ class LiveScreen(Screen):
     def _load(self, store: Any) -> None:
         _import_domain()
         self.plan = store.plan
-        statements = store.statements()
         if self._number is None:
             self._number = store.snapshot().next_session(self.now())
         self.number = self._number
@@ -230,7 +229,7 @@ class LiveScreen(Screen):
         self.session = session
         self.clock = store.clock(self.number)
         self.capture_step = self.clock.current_step
-        self.statements = [s for s in statements if s.session == self.number]
+        self.statements = store.statements(self.number)
         self.actions = store.actions(self.number)
         self.attendance = store.attendance(self.number)
         self.theme_keys = [t.key for t in store.themes()]
@@ -485,11 +484,8 @@ class LiveScreen(Screen):
         self.refresh_clock()
 
     def _backup(self) -> str | None:
-        backup = getattr(self.store, "backup", None)
-        if backup is None:
-            return None
         try:
-            backup()
+            self.store.backup()
         except Exception as exc:  # noqa: BLE001 - a backup never blocks the saves behind it
             return str(exc) or type(exc).__name__
         return None
@@ -542,9 +538,6 @@ class LiveScreen(Screen):
             parsed = parse_line(value, self.context())
         except CaptureError as exc:
             preview.show(Text(prefix + "✗ " + exc.message + self._waiting()), error=True)
-            return
-        except NotImplementedError:
-            preview.show(Text(self.t("parser_missing")), error=True)
             return
         text, warn = self._describe(parsed)
         preview.show(Text(prefix + text + self._waiting()), warning=warn)
@@ -628,9 +621,6 @@ class LiveScreen(Screen):
         except CaptureError as exc:
             self._show_error(exc.message)
             self.app.ring()  # type: ignore[attr-defined]
-            return False
-        except NotImplementedError:
-            self.query_one(Preview).show(Text(self.t("parser_missing")), error=True)
             return False
         if self.editing is not None:
             if not isinstance(parsed, StatementLine):
@@ -819,18 +809,7 @@ class LiveScreen(Screen):
     def write_rescue(self) -> Path | None:
         """Write the unsaved lines to a text file in the data directory (importable syntax)."""
         lines = [j.text for j in self.unsaved() if j.text and j.kind in ("statement", "action")] + self.held
-        if not lines:
-            return None
-        import time
-
-        data_dir = Path(self.app.data_dir)  # type: ignore[attr-defined]
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        path = data_dir / f"rescue-{self.store.slug}-{self.number}-{stamp}.txt"
-        with open(path, "a", encoding="utf-8") as fh:
-            fh.write(f"// unsaved lines of session {self.number}\n")
-            fh.write("\n".join(lines) + "\n")
-            fh.flush()
-        return path
+        return self.app.write_rescue(lines, self.store.slug, self.number)  # type: ignore[attr-defined]
 
     # -- record: edit, delete, undo -------------------------------------------------------
 
