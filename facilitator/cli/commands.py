@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from facilitator.cli import UserError
+from facilitator.store.paths import ENV_DATA_DIR
 
 
 def _say(line: str) -> None:
@@ -152,6 +154,7 @@ def cmd_run(args: argparse.Namespace, data_dir: Path) -> int:
 
     slug = getattr(args, "slug", None)
     session = getattr(args, "session", None)
+    _demo_on_first_run(data_dir, slug, default_dir=args.data_dir is None and not os.environ.get(ENV_DATA_DIR))
     if slug is not None and not workshop_exists(data_dir, slug):
         known = ", ".join(list_workshops(data_dir)) or "none"
         raise UserError(f"no workshop {slug!r} in {data_dir} (workshops: {known})")
@@ -160,6 +163,25 @@ def cmd_run(args: argparse.Namespace, data_dir: Path) -> int:
     from facilitator.tui.app import run_app
 
     return int(run_app(data_dir, slug, session, args.lang) or 0)
+
+
+def _demo_on_first_run(data_dir: Path, slug: str | None, default_dir: bool) -> None:
+    """A first look needs something to look at: on the default data directory without
+    any workshop (or when the demo itself is asked for and missing), build the demo from
+    its source in `facilitator/demo/`. Nothing of it is kept in the repository. A data
+    directory chosen with --data-dir or $FACILITATOR_DATA_DIR is never given a demo
+    unasked."""
+    from facilitator.demo import SLUG as DEMO
+    from facilitator.store.paths import list_workshops, workshop_exists
+
+    if slug is None and (not default_dir or list_workshops(data_dir)):
+        return
+    if slug is not None and (slug != DEMO or workshop_exists(data_dir, slug)):
+        return
+    from facilitator.demo import build_demo
+
+    build_demo(data_dir)
+    print(f"facilitator: built the demo workshop {DEMO!r} in {data_dir}", file=sys.stderr, flush=True)
 
 
 def cmd_doctor(args: argparse.Namespace, data_dir: Path) -> int:

@@ -1,4 +1,4 @@
-"""Importing a notes file written in capture syntax (../shared/spec/capture-syntax.md).
+"""Importing a notes file written in capture syntax (docs/capture-syntax.md).
 
 `parse_notes` is pure: it parses every line first, keeping the parser's context
 up to date as the live capture line would (sticky speaker, current step from

@@ -1,4 +1,4 @@
-"""The capture parser (../shared/spec/capture-syntax.md): one line, one record.
+"""The capture parser (docs/capture-syntax.md): one line, one record.
 
 Pure: `parse_line` never touches disk or screen and raises nothing but
 `CaptureError`. The same function serves the live capture line and

@@ -1,4 +1,4 @@
-"""The plan of a workshop series (../shared/spec/plan-format.md).
+"""The plan of a workshop series (docs/plan-format.md).
 
 Pure: `parse_plan` takes the TOML text, never a path, and every error it raises
 is a `PlanError` whose lines read `FILE: place: message`.

@@ -122,7 +122,7 @@ def _example():
 
     from facilitator.domain.plan import parse_plan
 
-    path = Path(__file__).resolve().parents[2].parent / "shared" / "examples" / "plan-example.toml"
+    path = Path(__file__).resolve().parents[1] / "fixtures" / "plan-example.toml"
     return parse_plan(path.read_text(encoding="utf-8"), path.name)
 
 

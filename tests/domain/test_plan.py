@@ -1,4 +1,4 @@
-"""Plans: the shared example loads; every malformed plan in tests/plans/bad is
+"""Plans: the example plan loads; every malformed plan in tests/plans/bad is
 rejected with exactly the lines in its `# expect:` header."""
 
 import datetime as dt
@@ -9,7 +9,7 @@ import pytest
 from facilitator.domain.plan import Plan, PlanError, parse_plan
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT.parent / "shared" / "examples" / "plan-example.toml"
+EXAMPLE = ROOT / "tests" / "fixtures" / "plan-example.toml"
 BAD = sorted((ROOT / "tests" / "plans" / "bad").glob("*.toml"))
 
 
@@ -32,8 +32,7 @@ def test_bad_plan_is_rejected_with_its_expected_lines(path):
         assert "\n" not in line and "pydantic" not in line and "Input should" not in line
 
 
-@pytest.mark.skipif(not EXAMPLE.exists(), reason="shared example not present")
-def test_shared_example_loads():
+def test_example_plan_loads():
     plan = parse_plan(EXAMPLE.read_text(), EXAMPLE.name, EXAMPLE.stem)
     assert plan.slug == "lombok-2026"
     assert [plan.code_of(s) for s in plan.sessions] == [
