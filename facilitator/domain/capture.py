@@ -39,8 +39,9 @@ Decisions, beyond the spec:
   other character is itself literal, so `C:\\temp` needs no doubling.
 - `## STEP`: the line starts with `##`; STEP is a number (1-based as shown to
   users, stored 0-based) or a case-insensitive prefix of a step title (an exact
-  title wins over longer titles it prefixes). Ambiguous or no match: an error
-  listing the steps.
+  title wins over longer titles it prefixes); failing that, a prefix of any
+  word of a title (`## bram` for "Casus De Bram") when only one title has one.
+  Ambiguous: an error listing the candidates; no match: one listing the steps.
 - `actie: TEXT [@KEY] [#theme ...]`: a word starting with `@` anywhere names
   the owner, a known speaker key (error otherwise; at most one). Empty text is
   an error.
@@ -287,10 +288,14 @@ def _step(rest: str, ctx: Context) -> StepLine:
     if len(exact) == 1:
         return StepLine(exact[0])
     found = [i for i, t in enumerate(titles) if t.startswith(want)]
+    if not found:  # the start of any word of a title: `## bram` for "Casus De Bram"
+        at_word = re.compile(r"(?<!\w)" + re.escape(want))
+        found = [i for i, t in enumerate(titles) if at_word.search(t)]
     if len(found) == 1:
         return StepLine(found[0])
     if found:
-        raise CaptureError(f"step {_show(arg)} is ambiguous; steps: {_list_steps(ctx)}")
+        candidates = "; ".join(f"{i + 1} {_show(ctx.steps[i], 40)[1:-1]}" for i in found)
+        raise CaptureError(f"step {_show(arg)} is ambiguous: {candidates}")
     raise CaptureError(f"no step starts with {_show(arg)}; steps: {_list_steps(ctx)}")
 
 

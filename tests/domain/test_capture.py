@@ -284,6 +284,19 @@ def test_ambiguous_step_prefix():
     assert "ambiguous" in error("## cas", ctx)
 
 
+def test_step_by_the_start_of_any_word_of_its_title():
+    """`## bram` finds "Casus De Bram" (issue 8): live and on import, the same parser."""
+    ctx = Context(speakers={}, themes=frozenset(), steps=("Opening", "Casus De Bram", "Afspraken maken"))
+    assert parse("## bram", ctx) == StepLine(1)
+    assert parse("## De br", ctx) == StepLine(1)
+    assert parse("## maken", ctx) == StepLine(2)
+    assert parse("## ca", ctx) == StepLine(1)  # a title's own start still comes first
+    both = Context(speakers={}, themes=frozenset(), steps=("Casus De Bram", "Over bramen", "Afsluiting"))
+    msg = error("## bram", both)
+    assert "ambiguous" in msg and "1 Casus De Bram" in msg and "2 Over bramen" in msg and "Afsluiting" not in msg
+    assert "no step starts with" in error("## ram", both)  # inside a word is no match
+
+
 def test_step_without_agenda():
     assert "no agenda" in error("## 1", Context(speakers={}, themes=frozenset(), steps=()))
 

@@ -1,0 +1,71 @@
+"""The rescue file: what could not be saved, as capture lines `facilitator import` reads.
+
+Written owner-only (0600) whatever the umask: it holds what participants said.
+Created exclusively (never appended to another run's file), flushed and fsynced
+before the caller reports it. Raises OSError (a full disk): the caller keeps the
+lines and says so.
+
+Layout: a `//` header, then the lines; a `## N` marker before each line whose
+step differs from the one before, so each line comes back under its step on
+re-import. Markers and `//` header lines are not counted as lines; everything
+else is (`count`).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Iterable
+
+
+def with_markers(items: Iterable[tuple[int | None, str]], start: int | None = None) -> list[str]:
+    """(step, line) pairs as lines with a `## N` marker where the step changes.
+    `start`: the step the import is assumed to begin in (no marker needed for it)."""
+    out: list[str] = []
+    current = start
+    for step, line in items:
+        if step is not None and step != current:
+            out.append(f"## {step + 1}")
+            current = step
+        out.append(line)
+    return out
+
+
+def count(lines: Iterable[str]) -> int:
+    """The lines a rescue file holds for the user: not its markers, not its header."""
+    return sum(1 for line in lines if line.strip() and not line.startswith("## ") and not line.startswith("//  "))
+
+
+def write(data_dir: Path, slug: str | None, session: int | None, lines: list[str], now: float | None = None) -> Path | None:
+    """Write `lines` to a new rescue file in `data_dir`; None when there is nothing to write."""
+    if not lines:
+        return None
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(now))
+    base = Path(data_dir) / f"rescue-{slug or 'workshop'}-{session or 0}-{stamp}"
+    body = f"//  unsaved lines of session {session or '?'} (facilitator import brings them in)\n"
+    body += "\n".join(lines) + "\n"
+    data = body.encode("utf-8")
+    for n in range(1000):
+        path = base.with_name(base.name + (f"-{n}" if n else "") + ".txt")
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            continue
+        try:
+            os.fchmod(fd, 0o600)  # whatever the umask
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            os.fsync(fd)
+        except BaseException:
+            os.close(fd)
+            try:
+                os.unlink(path)  # a half-written file would hide what is missing
+            except OSError:
+                pass
+            raise
+        os.close(fd)
+        return path
+    raise FileExistsError(str(base))
