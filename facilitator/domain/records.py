@@ -49,6 +49,7 @@ class StepTiming(_Record):
     end: float | None = None
     paused: float = 0.0  # seconds spent paused, completed pauses only
     paused_at: float | None = None  # set while paused
+    seen: float | None = None  # a running step: the last moment the app saved it running (quit, kill -9)
 
     def elapsed(self, now: float) -> float:
         """Running seconds of the step, pauses excluded."""

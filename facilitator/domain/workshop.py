@@ -76,5 +76,5 @@ def _running(clock: SessionClock) -> bool:
 def _last_activity(clock: SessionClock) -> float:
     moments = [clock.started_at or 0.0]
     for t in clock.steps.values():
-        moments += [m for m in (t.start, t.end, t.paused_at) if m is not None]
+        moments += [m for m in (t.start, t.end, t.paused_at, t.seen) if m is not None]
     return max(moments)

@@ -81,7 +81,7 @@ def _last_moment(clock: SessionClock | None) -> float:
     moments = [0.0]
     if clock:
         for t in clock.steps.values():
-            moments += [m for m in (t.start, t.end, t.paused_at) if m is not None]
+            moments += [m for m in (t.start, t.end, t.paused_at, t.seen) if m is not None]
     return max(moments)
 
 

@@ -14,9 +14,13 @@ else is (`count`).
 from __future__ import annotations
 
 import os
+import re
 import time
 from pathlib import Path
 from typing import Iterable
+
+
+_HEADER = re.compile(r"// unsaved lines of session \S+$")
 
 
 def with_markers(items: Iterable[tuple[int | None, str]], start: int | None = None) -> list[str]:
@@ -34,7 +38,7 @@ def with_markers(items: Iterable[tuple[int | None, str]], start: int | None = No
 
 def count(lines: Iterable[str]) -> int:
     """The lines a rescue file holds for the user: not its markers, not its header."""
-    return sum(1 for line in lines if line.strip() and not line.startswith("## ") and not line.startswith("//  "))
+    return sum(1 for line in lines if line.strip() and not line.startswith("## ") and not _HEADER.match(line))
 
 
 def write(data_dir: Path, slug: str | None, session: int | None, lines: list[str], now: float | None = None) -> Path | None:
@@ -43,7 +47,7 @@ def write(data_dir: Path, slug: str | None, session: int | None, lines: list[str
         return None
     stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(now))
     base = Path(data_dir) / f"rescue-{slug or 'workshop'}-{session or 0}-{stamp}"
-    body = f"//  unsaved lines of session {session or '?'} (facilitator import brings them in)\n"
+    body = f"// unsaved lines of session {session or '?'}\n"
     body += "\n".join(lines) + "\n"
     data = body.encode("utf-8")
     for n in range(1000):

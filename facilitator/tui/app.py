@@ -6,7 +6,6 @@ first frame comes quickly.
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 from typing import Any, Callable, ClassVar, Iterable
@@ -127,8 +126,7 @@ class FacilitatorApp(App[int]):
         """The store of a starting live screen did not open: ask about a lock, or exit with the reason."""
         from facilitator.store.workshop import StoreLocked
 
-        held = list(getattr(screen, "held", []))
-        screen.held = []
+        held = screen.rescue_early() if hasattr(screen, "rescue_early") else []
         if screen is self.screen and len(self.screen_stack) > 1:  # the first screen stays, empty
             self.pop_screen()
         self.rescue(held)  # lines typed while it was opening: never lost
@@ -157,17 +155,10 @@ class FacilitatorApp(App[int]):
 
     def write_rescue(self, lines: list[str], slug: str | None, session: int | None) -> Path | None:
         """Lines typed where they could not be saved go to a rescue file in the data
-        directory (capture syntax: `facilitator import` brings them in). Raises OSError."""
-        if not lines:
-            return None
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        path = self.data_dir / f"rescue-{slug or 'workshop'}-{session or 0}-{stamp}.txt"
-        with open(path, "a", encoding="utf-8") as fh:
-            fh.write(f"// unsaved lines of session {session or '?'}\n")
-            fh.write("\n".join(lines) + "\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        return path
+        directory (capture syntax: `facilitator import` brings them in), 0600. Raises OSError."""
+        from facilitator.live import rescue
+
+        return rescue.write(self.data_dir, slug, session, lines, self.now())
 
     def rescue(self, lines: list[str]) -> Path | None:
         """`write_rescue` for the lines of a workshop that did not open; a failure is
@@ -281,12 +272,36 @@ class FacilitatorApp(App[int]):
 
     async def action_quit(self) -> None:
         """Quit, unless a screen in the stack still holds text that is not saved: every
-        screen with a `quit_guard` is asked, top first (the report screen over a live one)."""
+        screen with a `quit_guard` is asked, top first (the report screen over a live one).
+
+        Ctrl+Q is a priority key: it runs as soon as it arrives, while keys typed just before
+        it may still wait in the focused widget's queue (Ctrl+U clearing the line). The
+        question is asked after the focused widget has handled those."""
+        focused = self.focused
+        if focused is not None:
+            focused.call_later(self.call_later, self._quit_if_safe)
+            return
+        self._quit_if_safe()
+
+    def _quit_if_safe(self) -> None:
         for screen in reversed(self.screen_stack):
             guard = getattr(screen, "quit_guard", None)
             if guard is not None and not guard():
                 return
         self.exit(0)
+
+    async def on_event(self, event: Any) -> None:
+        """Keys and pastes are offered to the screen's `route_key` first, in arrival order, before
+        Textual forwards them to the focused widget: the live screen moves the focus to its
+        capture line there, so a printable key typed in a panel and every key after it reach the
+        line in order (one queue)."""
+        from textual import events
+
+        if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
+            route = getattr(self.screen, "route_key", None)
+            if route is not None:
+                route(event)
+        await super().on_event(event)
 
     def get_system_commands(self, screen: Any) -> Iterable[SystemCommand]:
         yield from ()

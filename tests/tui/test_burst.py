@@ -64,8 +64,32 @@ async def test_fixing_an_error_line_then_typing_on(data_dir: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await burst(pilot, keys_of("xyz: fout") + ["enter"])
         capture = app.screen.query_one("#capture")
-        assert capture.value == "xyz: fout" and app.screen.query_one("#preview").has_class("-error")
-        await burst(pilot, ["home", "delete", "delete", "delete", "delete", "delete", "enter"] + keys_of("wt: verder"))
+        assert capture.value == "" and app.screen.query_one("#preview").has_class("-error")
+        await burst(pilot, ["f10", "home", "delete", "delete", "delete", "delete", "delete", "enter"]
+                    + keys_of("wt: verder"))
         await settle(pilot)
         assert capture.value == "wt: verder"
     assert saved(data_dir) == ["fout"]
+
+
+async def test_a_line_typed_at_speed_after_a_rejected_one_is_never_glued_to_it(data_dir: Path) -> None:
+    """Issue 8: `wv1: seat typo` Enter, then the next statement typed at once was appended to
+    the line with the error (`wv1: seat typowv: de volgende uitspraak`). Now each Enter is its
+    own line: the next one waits behind the rejected one and is recorded after it, in order."""
+    app = make_app(data_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await burst(pilot, keys_of("wv1: seat typo") + ["enter"] + keys_of("wt: de volgende uitspraak") + ["enter"]
+                    + keys_of("jw: en nog een") + ["enter"])
+        screen = app.screen
+        capture = screen.query_one("#capture")
+        assert capture.value == ""
+        assert [p.line for p in screen.live.pending] == ["wv1: seat typo", "wt: de volgende uitspraak",
+                                                         "jw: en nog een"]
+        assert "+3 wachten" in str(screen.query_one("#preview").render())
+        await settle(pilot)
+        assert saved(data_dir) == []  # in order: nothing jumps the queue
+        await burst(pilot, ["f10", "home"]
+                    + ["delete"] * 3 + keys_of("wt1") + ["enter"])
+        await settle(pilot)
+        assert screen.live.pending == [] and capture.value == ""
+    assert saved(data_dir) == ["seat typo", "de volgende uitspraak", "en nog een"]

@@ -46,15 +46,17 @@ async def test_paste_stops_at_an_error_and_the_rest_waits(data_dir: Path) -> Non
         await paste(pilot, "wt: een\nxyz: fout\njw: drie\nvier")
         await settle(pilot)
         capture = screen.query_one("#capture")
-        assert capture.value == "xyz: fout"
-        assert screen.held == ["jw: drie", "vier"]
-        assert "+2 geplakte regels wachten" in str(screen.query_one("#preview").render())
+        assert capture.value == ""  # free for the next line; the rejected one waits, with the rest behind it
+        assert [p.line for p in screen.live.pending] == ["xyz: fout", "jw: drie", "vier"]
+        assert "+3 wachten" in str(screen.query_one("#preview").render())
         assert saved(data_dir) == [("wt", "een")]
+        await pilot.press("f10")
+        assert capture.value == "xyz: fout"
         capture.value = "bib: fout"
         await pilot.press("enter")
         await settle(pilot)
-        assert capture.value == "" and screen.held == []
-        assert "geplakte" not in screen_text(app)
+        assert capture.value == "" and screen.live.pending == []
+        assert "wachten" not in screen_text(app)
     assert saved(data_dir) == [("wt", "een"), ("bib", "fout"), ("jw", "drie"), ("jw", "vier")]
 
 
@@ -63,11 +65,14 @@ async def test_pasted_lines_waiting_go_to_the_rescue_file_on_quit(data_dir: Path
     async with app.run_test(size=(120, 40)) as pilot:
         await paste(pilot, "xyz: fout\njw: twee")
         await settle(pilot)
-        assert app.screen.held == ["jw: twee"]
+        assert [p.line for p in app.screen.live.pending] == ["xyz: fout", "jw: twee"]
         await pilot.press("ctrl+q")
         await pilot.pause()
         assert type(app.screen).__name__ == "ConfirmQuit"
+        assert "2 regel(s)" in screen_text(app)
         await pilot.press("s")
         await pilot.pause()
     rescue = list(data_dir.glob("rescue-*.txt"))
-    assert rescue and "jw: twee" in rescue[0].read_text(encoding="utf-8")
+    assert rescue
+    lines = rescue[0].read_text(encoding="utf-8").splitlines()
+    assert lines[1:] == ["## 1", "xyz: fout", "jw: twee"]

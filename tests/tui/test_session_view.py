@@ -46,6 +46,8 @@ async def test_error_and_name_warning_complete_at_80_columns(data_dir: Path) -> 
         await type_line(pilot, "xyz: wie is dit")
         text = " ".join(screen_text(app).split())
         assert "(write \\: for a colon)" in text, text
+        await pilot.press("f10", "ctrl+u", "enter")  # taken back, cleared, entered: gone on purpose
+        assert screen.live.pending == []
         await type_line(pilot, "wt: Ik belde Fatima meteen over de sleutel van de bieb en de kast", enter=False)
         await pilot.pause()
         text = " ".join(screen_text(app).split())

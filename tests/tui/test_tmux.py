@@ -87,7 +87,7 @@ def test_burst_of_keys_records_each_line(tmp_path: Path) -> None:
             tmux("send-keys", "-t", name, "Enter")
         tmux("send-keys", "-t", name, "-l", "xyz: fout")
         tmux("send-keys", "-t", name, "Enter")
-        tmux("send-keys", "-t", name, "Home", "Delete", "Delete", "Delete", "Delete", "Delete", "Enter")
+        tmux("send-keys", "-t", name, "F10", "Home", "Delete", "Delete", "Delete", "Delete", "Delete", "Enter")
         tmux("send-keys", "-t", name, "-l", "Ze")
         assert poll(lambda: statements(tmp_path) == ["Burst drie.", "Burst vier.", "x", "fout"]), \
             (statements(tmp_path), pane(name))

@@ -20,6 +20,7 @@ TEXT = {
         "unsaved": "{n} regel(s) zijn NIET opgeslagen.\nWachten tot ze opgeslagen zijn, of toch stoppen "
                    "en de regels in een reddingsbestand in de datamap zetten?",
         "wait": "Wachten (Esc)", "quit": "Toch stoppen (S)",
+        "end": "Afsluiten (F2)", "keep": "Doorgaan (Esc)",
     },
     "en": {
         "locked": "This workshop is already open, in another window or program. "
@@ -30,13 +31,14 @@ TEXT = {
         "unsaved": "{n} line(s) are NOT saved.\nWait until they are saved, or quit anyway and write "
                    "the lines to a rescue file in the data directory?",
         "wait": "Wait (Esc)", "quit": "Quit anyway (S)",
+        "end": "End it (F2)", "keep": "Go on (Esc)",
     },
 }
 
 
 class _Question(ModalScreen[bool]):
     DEFAULT_CSS = """
-    _Question, LockedScreen, ConfirmQuit { align: center middle; }
+    _Question, LockedScreen, ConfirmQuit, ConfirmEnd { align: center middle; }
     #dialog { width: 64; max-width: 95%; height: auto; border: thick $error; background: $surface; padding: 1 2; }
     #buttons { height: auto; margin-top: 1; }
     #buttons Button { margin-right: 2; }
@@ -113,6 +115,16 @@ class LockedScreen(_Question):
         count = sum(1 for c in self.typed if c != "\n")
         self.query_one("#typed", Static).update(tr(TEXT, self.lang, "typed", n=count) if self.typed else "")
 
+    def on_paste(self, event) -> None:  # type: ignore[no-untyped-def]
+        """A paste while the question is up is kept as typed (never an answer)."""
+        event.stop()
+        event.prevent_default()
+        self.typed.extend(event.text.replace("\r\n", "\n").replace("\r", "\n"))
+        if not event.text.endswith("\n"):
+            self.typed.append("\n")
+        count = sum(1 for c in self.typed if c != "\n")
+        self.query_one("#typed", Static).update(tr(TEXT, self.lang, "typed", n=count))
+
     def typed_lines(self) -> list[str]:
         return [line for line in "".join(self.typed).split("\n") if line.strip()]
 
@@ -123,6 +135,21 @@ class ConfirmQuit(_Question):
     def __init__(self, count: int):
         lang = _lang()
         super().__init__(tr(TEXT, lang, "unsaved", n=count), tr(TEXT, lang, "quit"), tr(TEXT, lang, "wait"))
+
+
+class ConfirmEnd(_Question):
+    """Ending the session: F2 ends it, Esc goes on (no letter answers: the note-taker may be typing)."""
+
+    yes_key = "f2"
+
+    def __init__(self, message: str):
+        lang = _lang()
+        super().__init__(message, tr(TEXT, lang, "end"), tr(TEXT, lang, "keep"))
+
+    def on_mount(self) -> None:
+        for button in self.query(Button):
+            button.can_focus = False  # Enter must not press one
+        self.set_focus(None)
 
 
 def _lang() -> str:

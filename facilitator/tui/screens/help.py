@@ -57,9 +57,38 @@ class HelpScreen(ModalScreen[None]):
         table = self.query_one(DataTable)
         table.add_column(tr(TEXT, lang, "key"), key="key")
         table.add_column(tr(TEXT, lang, "does"), key="does")
-        for description, key, _node, _action in self.rows():
-            table.add_row(key, description)
+        groups = getattr(self.under, "HELP_GROUPS", None)
+        rows = self.rows()
+        if not groups:
+            for description, key, _node, _action in rows:
+                table.add_row(key, description)
+        else:
+            from rich.text import Text
+
+            ids = self._ids()
+            placed: set[int] = set()
+            for name, prefixes in list(groups) + [("", ("",))]:
+                members = [i for i, r in enumerate(rows) if i not in placed
+                           and ids.get((id(r[2]), r[3]), "").startswith(prefixes)]
+                if not members:
+                    continue
+                label = self.under.t(name) if name else "…"
+                table.add_row(Text(label, style="bold"), Text(""))
+                for i in members:
+                    placed.add(i)
+                    table.add_row("  " + rows[i][1], rows[i][0])
         table.focus()
+
+    def _ids(self) -> dict[tuple[int, str], str]:
+        """(node, action) -> the binding's id, for grouping."""
+        out: dict[tuple[int, str], str] = {}
+        nodes = [self.under, self.app, *self.under.query("*")]
+        for node in nodes:
+            for _key, bindings in node._bindings.key_to_bindings.items():
+                for b in bindings:
+                    if b.id:
+                        out.setdefault((id(node), b.action), b.id)
+        return out
 
     def rows(self) -> list[tuple[str, str, Any, str]]:
         rows = screen_actions(self.under)

@@ -1,31 +1,34 @@
 """The live session screen: agenda and clock, guiding question, capture line,
-record, attendance and actions.
+record, attendance and actions. It renders a headless `LiveSession`
+(facilitator.live.session), which owns the session's state, parsing, the
+pending queue, saving, edit/delete/undo, attendance and the clock.
 
-Typing never waits for disk: every store mutation goes to a single writer
-thread (facilitator.tui.writer) and shows at once as pending. A failed save is
-loud, keeps its text, and is retried until it saves.
+Capture first: a printable key, Enter or a paste always reaches the capture
+line, whatever has focus (a printable key typed in a panel moves the focus back
+and is inserted). No printable key is a command on this screen: panels are
+browsed with arrows and PageUp/PageDown and act with F-keys, Ctrl
+combinations, Enter (edit a statement) and Del.
 
-`## step` lines only change the step new records are filed under (marked ✎ in
-the agenda); the clock and the agenda's current step move with F6/F7 alone, so
-catching up on an earlier step never disturbs the timing. F6/F7 also move the
-filing step along.
+Typing never waits for disk: every store mutation goes to the single writer
+thread, which reports back with a `JobChanged` message. From the first byte
+the terminal sends, keys are kept: lines entered while the store opens, and
+clock keys pressed meanwhile, are applied in order once it is open.
 """
 
 from __future__ import annotations
 
-import asyncio
-import itertools
-from dataclasses import dataclass
+import time
 from pathlib import Path
 from typing import Any
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 
-from facilitator.tui import clockctl
+from facilitator.live import clock as clockctl
 from facilitator.tui.i18n import tr
 from facilitator.tui.widgets.agenda import AgendaList
 from facilitator.tui.widgets.capture import CaptureLine, CaptureSuggester, Preview
@@ -34,21 +37,6 @@ from facilitator.tui.widgets.keybar import KeyBar
 from facilitator.tui.widgets.prompt import PromptPanel
 from facilitator.tui.widgets.record import RecordTable
 from facilitator.tui.widgets.sidetabs import SideTabs
-from facilitator.tui.writer import Job, Writer
-
-
-def _import_domain() -> None:
-    """The parser, the records and the session helpers (pydantic, ~100 ms of imports).
-
-    Imported by the thread that opens the store, after the first frame is
-    painted; every use of these names comes after the screen is ready.
-    """
-    global ActionLine, AttendanceLine, CaptureError, Ignored, StatementLine, StepLine, parse_line
-    global Action, Statement, format_line, make_context, merge_attendance, names_in, role_label
-    from facilitator.domain.capture import (ActionLine, AttendanceLine, CaptureError, Ignored, StatementLine,
-                                            StepLine, parse_line)
-    from facilitator.domain.records import Action, Statement
-    from facilitator.tui.session import format_line, make_context, merge_attendance, names_in, role_label
 
 TEXT = {
     "nl": {
@@ -76,7 +64,7 @@ TEXT = {
         "error": "Mislukt: {error}", "time_up": "De tijd voor stap {n} ({title}) is om.",
         "not_saved_yet": "Deze uitspraak is nog niet opgeslagen.", "nothing": "Niets geselecteerd.",
         "nothing_undo": "Niets om ongedaan te maken.", "undone": "Ongedaan gemaakt.",
-        "deleted": "Verwijderd (Ctrl+Z: ongedaan maken).", "edited": "Gewijzigd.",
+        "edited": "Gewijzigd.",
         "need_statement": "Bij bewerken hoort een uitspraak.", "put_back": "Teruggezet in de invoer.",
         "no_unsaved": "Alles is opgeslagen.", "busy_line": "Maak eerst de invoer leeg.",
         "is_readonly": "Alleen lezen: er wordt niets opgeslagen.", "backup_failed": "Reservekopie mislukt: {error}",
@@ -87,6 +75,18 @@ TEXT = {
         "session_title": "{code} · {title}",
         "rescue_failed": "Reddingsbestand NIET geschreven ({error}); de regels blijven hier. Maak ruimte en probeer "
         "opnieuw.",
+        "key.live.end": "Sessie afsluiten", "key.capture.clear": "Regel wissen",
+        "key.live.toggle_present": "Aanwezig aan/uit", "key.live.more": "Persoon erbij", "key.live.less": "Persoon eraf",
+        "rejected": "✗ {error}   (F10 of ↑: verbeteren)", "pending": "   +{n} wachten",
+        "readonly.line": "alleen lezen: {reason}; hier wordt niets opgeslagen",
+        "wait_open": "Wacht tot de workshop open is; {key} gebeurt dan.",
+        "attendance_changed": "Aanwezig: {who} {n} (Ctrl+Z: ongedaan maken)",
+        "deleted": "Verwijderd: {text} (Ctrl+Z: ongedaan maken).",
+        "ended": "Sessie afgesloten na {time}: de stap is beëindigd en de klok staat stil (F5: toch verder).",
+        "end_question": "De sessie afsluiten? De huidige stap eindigt nu en de klok stopt.",
+        "cleared": "Regel gewist (Ctrl+Z: terug).",
+        "group.capture": "Invoer", "group.clock": "Klok en agenda", "group.record": "Uitspraken",
+        "group.panels": "Panelen", "group.attendance": "Aanwezig-paneel", "group.app": "Programma",
     },
     "en": {
         "key.live.clock": "Start/pause", "key.live.prev": "Previous step", "key.live.next": "Next step",
@@ -113,7 +113,7 @@ TEXT = {
         "error": "Failed: {error}", "time_up": "Time is up for step {n} ({title}).",
         "not_saved_yet": "This statement is not saved yet.", "nothing": "Nothing selected.",
         "nothing_undo": "Nothing to undo.", "undone": "Undone.",
-        "deleted": "Deleted (Ctrl+Z: undo).", "edited": "Changed.",
+        "edited": "Changed.",
         "need_statement": "Editing needs a statement.", "put_back": "Put back into the capture line.",
         "no_unsaved": "Everything is saved.", "busy_line": "Empty the capture line first.",
         "is_readonly": "Read-only: nothing is saved.", "backup_failed": "Backup failed: {error}",
@@ -123,11 +123,25 @@ TEXT = {
         "waiting": "   +{n} pasted lines waiting",
         "session_title": "{code} · {title}",
         "rescue_failed": "Rescue file NOT written ({error}); the lines stay here. Free some space and try again.",
+        "key.live.end": "End session", "key.capture.clear": "Clear line",
+        "key.live.toggle_present": "Present on/off", "key.live.more": "Add person", "key.live.less": "Remove person",
+        "rejected": "✗ {error}   (F10 or ↑: fix it)", "pending": "   +{n} waiting",
+        "readonly.line": "read-only: {reason}; nothing is saved here",
+        "wait_open": "Wait until the workshop is open; {key} happens then.",
+        "attendance_changed": "Present: {who} {n} (Ctrl+Z: undo)",
+        "deleted": "Deleted: {text} (Ctrl+Z: undo).",
+        "ended": "Session ended after {time}: the step has ended and the clock stopped (F5: go on anyway).",
+        "end_question": "End the session? The current step ends now and the clock stops.",
+        "cleared": "Line cleared (Ctrl+Z: back).",
+        "group.capture": "Capture line", "group.clock": "Clock and agenda", "group.record": "Statements",
+        "group.panels": "Panels", "group.attendance": "Attendance panel", "group.app": "Application",
     },
 }
 
-_uids = itertools.count(1)
 PANELS = ("agenda", "attendance", "actions")
+CLOCK_ACTIONS = {"toggle_clock": "F5", "prev_step": "F6", "next_step": "F7", "end_session": "Ctrl+E"}
+# Keys that need a writable session: in the read-only view they say why.
+WRITE_KEYS = {"f5", "f6", "f7", "f9", "f12", "delete", "ctrl+z", "ctrl+e", "ctrl+t", "ctrl+up", "ctrl+down", "f10"}
 
 
 def _breakpoint(size: int, breakpoints: list[tuple[int, str]]) -> str | None:
@@ -136,25 +150,14 @@ def _breakpoint(size: int, breakpoints: list[tuple[int, str]]) -> str | None:
     return max(reached)[1] if reached else None
 
 
-@dataclass
-class Entry:
-    uid: str
-    statement: Statement
-    line: str
-    job: Job | None = None  # the unsaved add, None once saved
-
-    @property
-    def state(self) -> str:
-        return self.job.state if self.job is not None else "saved"
-
-
 class LiveScreen(Screen):
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide"), (160, "-wider")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-tall")]
     BINDINGS = [
         Binding("f5", "toggle_clock", "Start/pauze", id="live.clock"),
         Binding("f6", "prev_step", "Vorige stap", id="live.prev"),
         Binding("f7", "next_step", "Volgende stap", id="live.next"),
+        Binding("ctrl+e", "end_session", "Sessie afsluiten", id="live.end", show=False),
         Binding("f2", "panel('agenda')", "Agenda", id="live.agenda"),
         Binding("f3", "panel('attendance')", "Aanwezig", id="live.attendance"),
         Binding("f4", "panel('actions')", "Acties", id="live.actions"),
@@ -167,29 +170,31 @@ class LiveScreen(Screen):
         Binding("escape", "to_capture", "Naar invoer", id="live.capture", show=False),
         Binding("ctrl+r", "report", "Rapport", id="live.report", show=False),
     ]
+    # F1 groups the keys by binding id (the app's own keys last).
+    HELP_GROUPS = (
+        ("group.capture", ("capture.", "live.putback", "live.retry", "live.capture")),
+        ("group.clock", ("live.clock", "live.prev", "live.next", "live.end")),
+        ("group.record", ("live.record", "live.edit", "live.delete", "live.undo", "record.")),
+        ("group.panels", ("live.agenda", "live.attendance", "live.actions", "live.report")),
+        ("group.attendance", ("att.",)),
+        ("group.app", ("app.",)),
+    )
 
     def __init__(self, store: Any, session: int | None = None, opener: Any = None):
         """`store` open already, or None and `opener()` opens it: then the screen's
-        first frame is drawn before the store opens (in a thread); lines typed
-        meanwhile are held and recorded, in order, once it is open."""
+        first frame is drawn before the store opens (in a thread); what is typed
+        meanwhile is kept and applied, in order, once it is open."""
         super().__init__()
         self.store = store
         self.opener = opener
-        self.ready = False
-        self.held: list[str] = []  # lines typed while the store opens, or pasted lines waiting
-        self._draining = False
-        self._last_error = ""
+        self.live: Any = None  # the LiveSession, once the store is open
+        self.early: list[tuple[str, Any, float]] = []  # ("line", text, t) / ("action", name, t) before ready
         self._reloading = False
         self._stamp: tuple = ()
-        self.entries: dict[str, Entry] = {}
-        self.undo_stack: list[tuple[str, Statement]] = []
-        self.editing: str | None = None
-        self.draft = ""
-        self.writer: Writer | None = None
-        self.alarmed: set[int] = set()
-        self.failing = False
         self._number = session
         self._panels = False
+        self._failing = False
+        self._quitting = False
         self._breakpoint_classes()
 
     def _breakpoint_classes(self) -> None:
@@ -204,7 +209,30 @@ class LiveScreen(Screen):
             if name:
                 self.add_class(name, update=False)
 
-    # -- set-up ---------------------------------------------------------------------
+    # -- the session's state, for the widgets and tests ----------------------------------
+
+    @property
+    def ready(self) -> bool:
+        return self.live is not None
+
+    @property
+    def held(self) -> list[str]:
+        """Lines entered before the store was open (still to be applied)."""
+        return [value for kind, value, _t in self.early if kind == "line"]
+
+    @held.setter
+    def held(self, lines: list[str]) -> None:
+        self.early = [("line", line, 0.0) for line in lines]
+
+    def __getattr__(self, name: str) -> Any:
+        # The session's state under the names the screen always had (clock, capture_step,
+        # speaker, number, plan, session, entries, editing, theme_keys, writer).
+        if name in _FROM_SESSION:
+            live = self.__dict__.get("live")
+            if live is None:
+                raise AttributeError(f"{name}: the session is not open yet")
+            return getattr(live, name)
+        raise AttributeError(name)
 
     @property
     def lang(self) -> str:
@@ -216,28 +244,13 @@ class LiveScreen(Screen):
     def now(self) -> float:
         return self.app.now()  # type: ignore[attr-defined]
 
-    def _load(self, store: Any) -> None:
-        _import_domain()
-        self.plan = store.plan
-        if self._number is None:
-            self._number = store.snapshot().next_session(self.now())
-        self.number = self._number
-        session = self.plan.session(self.number)
-        if session is None:
-            known = ", ".join(str(s.number) for s in self.plan.sessions)
-            raise LookupError(f"no session {self.number} in {store.slug!r} (sessions: {known})")
-        self.session = session
-        self.clock = store.clock(self.number)
-        self.capture_step = self.clock.current_step
-        self.statements = store.statements(self.number)
-        self.actions = store.actions(self.number)
-        self.attendance = store.attendance(self.number)
-        self.theme_keys = [t.key for t in store.themes()]
-        self.speaker = next((s.speaker for s in reversed(self.statements) if s.speaker), None)
-        self.store = store
+    @property
+    def capture(self) -> CaptureLine:
+        return self.query_one("#capture", CaptureLine)
+
+    # -- set-up ---------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        self.lang_ = self.lang
         with Vertical(id="top"):
             yield ClockBar(self.lang, id="clock")
             yield PromptPanel(self.lang, id="prompt")
@@ -249,9 +262,12 @@ class LiveScreen(Screen):
         yield Preview("", id="preview")
         yield CaptureLine(placeholder=self.t("placeholder"), id="capture", select_on_focus=False,
                           on_enter=lambda value: self.submit_line(value),  # looked up per Enter
-                          on_paste_lines=self.paste_lines,
-                          suggester=CaptureSuggester(lambda: self.plan.speaker_roles().keys() if self.ready else (),
-                                                     lambda: self.theme_keys if self.ready else ()))
+                          on_paste_lines=lambda lines: self.paste_lines(lines),
+                          on_cleared=lambda: self.notify(self.t("cleared"), timeout=2),
+                          on_recall=lambda: self.action_put_back() if self.live and self.live.rejected else None,
+                          suggester=CaptureSuggester(
+                              lambda: self.live.plan.speaker_roles().keys() if self.live else (),
+                              lambda: self.live.theme_keys if self.live else ()))
         yield KeyBar()
 
     def _mount_panels(self) -> None:
@@ -272,12 +288,12 @@ class LiveScreen(Screen):
         from facilitator.tui.keys import localise
 
         localise(self, TEXT, self.lang)
-        capture = self.query_one(CaptureLine)
+        capture = self.capture
+        localise(capture, TEXT, self.lang)
         capture.cursor_blink = getattr(self.app, "cursor_blink", True)
         capture.focus()
         if self.store is not None:
-            self._load(self.store)
-            self._ready()
+            self._start(self._load(self.store))
         else:
             self.query_one(Preview).show(Text(self.t("opening"), style="dim"))
             self.app.call_later(self.call_after_refresh, self._after_first_frame)
@@ -292,6 +308,11 @@ class LiveScreen(Screen):
         self.run_worker(self._open, thread=True, exit_on_error=False)
         self._mount_panels()
 
+    def _load(self, store: Any) -> Any:
+        from facilitator.live.session import LiveSession
+
+        return LiveSession(store, self._number, self.now)
+
     def _open(self) -> None:
         """Thread: open the store and read the session, then fill the screen in."""
         try:
@@ -300,249 +321,312 @@ class LiveScreen(Screen):
             self.app.call_from_thread(self.app.session_failed, self, exc)  # type: ignore[attr-defined]
             return
         try:
-            self._load(store)
+            live = self._load(store)
         except Exception as exc:  # noqa: BLE001
             store.close()
             self.app.call_from_thread(self.app.session_failed, self, exc)  # type: ignore[attr-defined]
             return
-        self.app.call_from_thread(self._opened)
+        import gc
 
-    def _opened(self) -> None:
-        self.app.session_opened(self.store)  # type: ignore[attr-defined]
+        gc.collect()
+        gc.freeze()  # what was read stays: no Enter waits for a full collection over it
+        self.app.call_from_thread(self._opened, live)
+
+    def _opened(self, live: Any) -> None:
+        self.app.session_opened(live.store)  # type: ignore[attr-defined]
         if self.is_attached:
-            self._ready()
+            self._start(live)
 
-    def _ready(self) -> None:
-        self.ready = True
+    def _start(self, live: Any) -> None:
+        """The session is open: attach the writer, fill the screen, apply what was typed meanwhile."""
+        from facilitator.tui.writer import attach
+
+        self.store = live.store
+        if not live.readonly:
+            live.writer = attach(live.store, self)
+            self.set_interval(getattr(self.app, "retry_interval", 2.0), self._auto_retry)
+        self.live = live
         self._mount_panels()
-        self.query_one("#attendance").set_plan(  # type: ignore[attr-defined]
-            self.plan, self.attendance, {s.speaker for s in self.statements if s.speaker})
-        code = self.plan.code_of(self.session)
-        self.sub_title = self.t("session_title", code=code, title=self.session.title or "")
+        self.query_one("#attendance").set_plan(live.plan, live.attendance, live.spoken)  # type: ignore[attr-defined]
+        code = live.plan.code_of(live.session)
+        self.sub_title = self.t("session_title", code=code, title=live.session.title or "")
         self.app.sub_title = self.sub_title
         self._fill_record()
         table = self.query_one("#actions")
         table.call_after_refresh(self._fill_actions)
-        capture = self.query_one(CaptureLine)
-        capture.placeholder = self.t("placeholder.plan", **self.example_keys())
-        if self.store.readonly:
+        capture = self.capture
+        if live.readonly:
             capture.disabled = True
+            capture.placeholder = self.t("readonly.line", reason=self.t("readonly.reason"))
             self.query_one(Preview).show(self.t("readonly", reason=self.t("readonly.reason")), warning=True)
             self._stamp = self._files_stamp()
             self.set_interval(getattr(self.app, "readonly_poll", 2.0), self._poll_store)
         else:
-            loop = asyncio.get_running_loop()
-            self.writer = Writer(lambda job: loop.call_soon_threadsafe(self._job_changed, job))
-            interval = getattr(self.app, "retry_interval", 2.0)
-            self.set_interval(interval, self._auto_retry)
-            self._show_preview("")
+            capture.placeholder = self.t("placeholder.plan", **self.example_keys())
+            self._show_preview(capture.value)
         self.set_interval(1.0, self.tick)
         self.refresh_clock()
-        self._drain()  # lines typed while opening, in order
+        self.refresh_bindings()
+        early, self.early = self.early, []
+        for kind, value, when in early:  # typed while opening, in order
+            if kind == "line":
+                self._show(live.enter(value))
+            else:
+                getattr(self, f"action_{value}")(when)
+        if early:
+            self._show_preview(capture.value)
 
     def example_keys(self) -> dict[str, str]:
         """Keys of the open plan for the examples in the placeholder and F1 help:
         its first role, a second role as an action's owner, its first seat and a theme."""
-        roles = [r.key for r in self.plan.roles]
-        seats = [p.key for p in self.plan.participants]
-        themes = list(self.theme_keys) or [t.key for t in self.plan.themes]
+        plan = self.live.plan
+        roles = [r.key for r in plan.roles]
+        seats = [p.key for p in plan.participants]
+        themes = list(self.live.theme_keys) or [t.key for t in plan.themes]
         return {"role": roles[0], "owner": roles[1] if len(roles) > 1 else roles[0],
                 "seat": seats[0] if seats else roles[0], "theme": themes[0] if themes else "thema"}
 
-    # -- read-only: follow the copy that writes -------------------------------------
+    def on_unmount(self) -> None:
+        if self.live is not None and self.live.writer is not None:
+            self.live.writer.stop()
 
-    def _files_stamp(self) -> tuple:
-        """Size and mtime of the workshop's files: changes when the writing copy saves."""
+    # -- capture first: every printable key, Enter and paste reach the capture line ------
+
+    def route_key(self, event: events.Key | events.Paste) -> None:
+        """Called by the app for every key and paste as it arrives, before it goes to the
+        focused widget: a printable key, a paste, or Enter outside the record moves the focus
+        to the capture line first (so it and every key after it land there, in order)."""
         try:
-            return tuple(sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns)
-                                for e in Path(self.store.path).iterdir() if e.is_file()))
-        except OSError:
-            return ()
-
-    def _poll_store(self) -> None:
-        if self._reloading or not self.is_attached:
+            capture = self.capture
+        except Exception:  # noqa: BLE001 - not composed yet: the key goes to the screen (on_key)
             return
-        stamp = self._files_stamp()
-        if stamp == self._stamp:
+        focused = self.focused
+        if focused is capture or capture.disabled or self.app.screen is not self:
             return
-        self._stamp = stamp
-        self._reloading = True
-        self.run_worker(self._reopen, thread=True, exit_on_error=False)
+        if isinstance(event, events.Paste) or (event.is_printable and event.character) or (
+                event.key == "enter" and not isinstance(focused, RecordTable)):
+            self.remove_class("-side")
+            self.set_focus(capture)
 
-    def _reopen(self) -> None:
-        """Thread: open the workshop read-only again and read this session."""
-        from facilitator.store.workshop import WorkshopStore
-
-        try:
-            store = WorkshopStore.open(Path(self.store.path).parent, self.store.slug, readonly=True)
-        except Exception:  # noqa: BLE001 - mid-write or gone: the next poll tries again
-            self._stamp = ()
-            self._reloading = False
+    def on_key(self, event: events.Key) -> None:
+        """Keys that reached the screen without a widget taking them: sent before anything
+        had focus (the first bytes, before the first frame), or from a panel."""
+        capture = self.capture
+        focused = self.focused
+        if focused is capture and not capture.disabled:
             return
-        try:
-            data = (store.statements(self.number), store.actions(self.number), store.attendance(self.number),
-                    store.clock(self.number), [t.key for t in store.themes()])
-        except Exception:  # noqa: BLE001
-            store.close()
-            self._stamp = ()
-            self._reloading = False
+        if self.live is not None and self.live.readonly and (event.is_printable or event.key in WRITE_KEYS
+                                                             or event.key == "enter"):
+            event.stop()
+            event.prevent_default()
+            self.notify(self.t("is_readonly"), severity="warning", timeout=3)
             return
-        self.app.call_from_thread(self._reloaded, store, data)
+        if event.is_printable and event.character:
+            event.stop()
+            event.prevent_default()
+            self._to_capture_line()
+            capture.insert_text_at_cursor(event.character)
+        elif event.key == "enter" and not isinstance(focused, RecordTable):
+            event.stop()
+            event.prevent_default()
+            self._to_capture_line()
+            if capture.value.strip():
+                self.submit_line(capture.value)
 
-    def _reloaded(self, store: Any, data: tuple) -> None:
-        """The new read-only copy is open: show what it holds, close the old one."""
-        self._reloading = False
+    def on_paste(self, event: events.Paste) -> None:
+        """A paste that reached the screen (a panel had focus): into the capture line."""
+        if self.live is not None and self.live.readonly:
+            self.notify(self.t("is_readonly"), severity="warning", timeout=3)
+            return
+        event.stop()
+        self._to_capture_line()
+        self.capture.paste_text(event.text)
+
+    def _to_capture_line(self) -> None:
+        self.remove_class("-side")
+        capture = self.capture
+        if self.focused is not capture and not capture.disabled:
+            capture.focus()
+
+    def submit_line(self, value: str) -> bool:
+        """One Enter on the capture line: the line goes to the session (recorded, or pending);
+        the capture line is empty after it (an edit with an error stays)."""
+        capture = self.capture
+        if self.live is None:
+            if value.strip():
+                self.early.append(("line", value, self.now()))
+                capture.value = ""
+                self.query_one(Preview).show(Text(self.t("held", n=len(self.held))), warning=True)
+            return True
+        change = self.live.enter(value)
+        if change.line is None:
+            capture.value = ""
+        self._show(change)
+        return change.ok
+
+    def paste_lines(self, lines: list[str]) -> None:
+        """Several pasted lines: each one entered in order (the first merged at the cursor)."""
+        lines = [line for line in lines if line.strip()]
+        capture = self.capture
+        if self.live is None:
+            for line in lines:
+                self.submit_line(line)
+            return
+        capture.value = ""
+        self._show(self.live.paste(lines))
+
+    # -- rendering a Change ---------------------------------------------------------------
+
+    def _show(self, change: Any) -> None:
         if not self.is_attached:
-            store.close()
             return
-        statements, actions, attendance, clock, themes = data
-        self.app.session_opened(store)  # type: ignore[attr-defined]  # closes the old one
-        self.store = store
-        self.statements, self.actions, self.attendance, self.clock, self.theme_keys = (
-            statements, actions, attendance, clock, themes)
-        self.capture_step = clock.current_step
-        self.entries = {}
+        live = self.live
         record = self.query_one(RecordTable)
-        record.clear()
-        for st in statements:
-            entry = Entry(f"s{next(_uids)}", st, "")
-            self.entries[entry.uid] = entry
-            record.add_entry(entry.uid, self._cells(entry))
-        table: Any = self.query_one("#actions")
-        table.clear()
-        self._fill_actions()
-        panel: Any = self.query_one("#attendance")
-        panel.set_keys(attendance)
-        for st in statements:
-            panel.add_spoken(st.speaker)
-        self.refresh_clock()
-        import time
+        if change.rebuild:
+            self._rebuild_record(change.show)
+        else:
+            for uid in change.removed:
+                record.remove_row(uid)
+            for entry in change.added:
+                record.add_entry(entry.uid, self._cells(entry))
+            for entry in change.changed:
+                if entry.uid in live.entries:
+                    record.set_entry(entry.uid, self._cells(entry))
+        if change.actions_added or change.actions_changed or change.actions_removed:
+            table: Any = self.query_one("#actions")
+            if "*" in change.actions_removed:
+                table.clear()
+                self._fill_actions()
+            else:
+                for uid in change.actions_removed:
+                    if uid in table.rows:
+                        table.remove_row(uid)
+                for a in change.actions_added:
+                    self._add_action_row(a)
+                for a in change.actions_changed:
+                    if a.uid in table.rows:
+                        table.set_action(a.uid, self._action_text(a), a.state == "failed")
+        if change.attendance:
+            panel: Any = self.query_one("#attendance")
+            panel.spoken = set(live.spoken)
+            panel.set_keys(live.attendance)
+        if change.failing is not None:
+            self.set_class(change.failing, "-failing")
+        for n in change.notices:
+            self.notify(self.t(n.key, **n.values), severity=n.severity, timeout=n.timeout)  # type: ignore[arg-type]
+        if change.ring:
+            self.app.ring()  # type: ignore[attr-defined]
+        if change.line is not None:
+            capture = self.capture
+            capture.value = change.line
+            capture.cursor_position = len(change.line)
+        if change.clock:
+            self.refresh_clock()
+        self._show_preview(self.capture.value, change.error)
 
-        when = time.strftime("%H:%M:%S", time.localtime(self.now()))
-        self.query_one(Preview).show(self.t("readonly", reason=self.t("readonly.reason"))
-                                     + self.t("updated", time=when), warning=True)
+    def _cells(self, entry: Any) -> list[Text]:
+        st = entry.statement
+        text = f"“{st.text}”" if st.kind == "quote" else st.text
+        state = {"saved": "", "pending": self.t_rec("pending"), "failed": self.t_rec("failed"),
+                 "error": self.t_rec("failed")}[entry.state]
+        return self.query_one(RecordTable).cells(
+            offset=clockctl.mmss(st.offset) if st.offset is not None else "", step=str((st.step or 0) + 1),
+            role=self._role(st.speaker), seat=self._seat(st.speaker), text=text,
+            themes=" ".join("#" + t for t in st.themes), key=st.key, quote=st.kind == "quote",
+            state=state, failed=entry.state in ("failed", "error"))
+
+    def _seat(self, speaker: str | None) -> str:
+        """The seat key beside the role (a participant's own key, not a role's)."""
+        return speaker if speaker and self.live.plan.participant(speaker) is not None else ""
+
+    def t_rec(self, key: str) -> str:
+        from facilitator.tui.widgets.record import TEXT as RECORD_TEXT
+
+        return tr(RECORD_TEXT, self.lang, key)
+
+    def _role(self, speaker: str | None) -> str:
+        return self.live.role_label(speaker, self.t("unknown"))
 
     def _fill_record(self) -> None:
+        """The newest rows at once; the record renders only what is in view."""
         record = self.query_one(RecordTable)
-        for st in self.statements:
-            entry = Entry(f"s{next(_uids)}", st, "")
-            self.entries[entry.uid] = entry
-            record.add_row(*self._cells(entry), key=entry.uid)
-        if record.row_count:
-            record.call_after_refresh(record.move_cursor, row=record.row_count - 1)
+        record.load([(e.uid, self._cells_lazy(e)) for e in self.live.entries.values()])
+
+    def _cells_lazy(self, entry: Any) -> Any:
+        return lambda: self._cells(entry)
+
+    def _rebuild_record(self, show: str | None = None) -> None:
+        """Redraw the record in statement order; `show`: the row to put the cursor on
+        (an undone delete comes back where it was, and in view)."""
+        record = self.query_one(RecordTable)
+        record.load([(e.uid, self._cells_lazy(e)) for e in self.live.entries.values()], show=show)
+
+    def _add_action_row(self, a: Any) -> None:
+        table: Any = self.query_one("#actions")
+        action = a.action
+        table.add_action(a.uid, self._action_text(a), self._role(action.owner) if action.owner else "",
+                         " ".join("#" + t for t in action.themes), False)
 
     def _fill_actions(self) -> None:
-        table: Any = self.query_one("#actions")
-        for a in self.actions:
-            table.add_action(f"a{next(_uids)}", a.text, self._role(a.owner) if a.owner else "",
-                             " ".join("#" + t for t in a.themes), False)
+        for a in self.live.actions.values():
+            self._add_action_row(a)
 
-    def on_unmount(self) -> None:
-        if self.writer is not None:
-            self.writer.stop()
+    def _action_text(self, a: Any) -> str:
+        label = a.action.text
+        if a.state == "failed":
+            return f"{self.t_rec('failed')}: {label}"
+        return label if a.state == "saved" else label + " …"
 
-    # -- clock ----------------------------------------------------------------------
-
-    def tick(self) -> None:
-        if not self.ready:
-            return
-        self.refresh_clock()
-        if clockctl.state(self.clock) != "running":
-            return
-        step = self.clock.current_step
-        planned = self.session.agenda[step].minutes
-        elapsed = clockctl.step_elapsed(self.clock, step, self.now())
-        if elapsed > planned * 60 and step not in self.alarmed:
-            self.alarmed.add(step)
-            self.notify(self.t("time_up", n=step + 1, title=self.session.agenda[step].title),
-                        severity="warning", timeout=10)
-            self.app.ring()  # type: ignore[attr-defined]
-
-    def refresh_clock(self) -> None:
-        now = self.now()
-        step = self.clock.current_step
-        agenda = self.session.agenda
-        self.query_one(ClockBar).show(
-            state=clockctl.state(self.clock), step=step, total=len(agenda),
-            elapsed=clockctl.step_elapsed(self.clock, step, now), planned=agenda[step].minutes,
-            session=clockctl.session_elapsed(self.clock, now))
-        shown = agenda[step]  # the clock's step: the facilitator's view (the filing step is in the preview)
-        self.query_one(PromptPanel).show(f"{step + 1}. {shown.title}", shown.prompt, shown.method,
-                                         session=self.sub_title)
-        self.query_one(AgendaList).show(self.session, self.clock, now, self.capture_step)
-
-    def _set_clock(self, clock: Any) -> None:
-        first = self.clock.started_at is None and clock.started_at is not None
-        self.clock = clock
-        self.capture_step = clock.current_step
-        if not self.store.readonly:
-            self._show_preview(self.query_one(CaptureLine).value)
-        if self.writer is not None:
-            if first:
-                self._submit(Job(self._backup, kind="backup"))
-            self._submit(Job(lambda c=clock: self.store.save_clock(c), kind="clock"))
-        self.refresh_clock()
-
-    def _backup(self) -> str | None:
-        try:
-            self.store.backup()
-        except Exception as exc:  # noqa: BLE001 - a backup never blocks the saves behind it
-            return str(exc) or type(exc).__name__
-        return None
-
-    def action_toggle_clock(self) -> None:
-        if self._readonly():
-            return
-        self._set_clock(clockctl.toggle(self.clock, self.now()))
-        self._refocus()
-
-    def _goto(self, step: int) -> None:
-        if self._readonly():
-            return
-        clock = clockctl.goto(self.clock, step, self.now(), len(self.session.agenda))
-        self._set_clock(clock)
-        s = self.session.agenda[clock.current_step]
-        self.notify(self.t("step_now", n=clock.current_step + 1, title=s.title), timeout=3)
-        self._refocus()
-
-    def action_prev_step(self) -> None:
-        self._goto(self.clock.current_step - 1)
-
-    def action_next_step(self) -> None:
-        self._goto(self.clock.current_step + 1)
-
-    # -- capture --------------------------------------------------------------------
-
-    def context(self) -> Any:
-        """The parser's context. While editing, no sticky speaker: an edited line
-        gets the speaker it names (a statement of an unknown participant stays so)."""
-        speaker = None if self.editing is not None else self.speaker
-        return make_context(self.plan, self.theme_keys, self.session, speaker, self.capture_step)
+    # -- preview ---------------------------------------------------------------------
 
     def on_input_changed(self, event: CaptureLine.Changed) -> None:
-        if not self.ready:
+        if self.live is None or event.input.id != "capture" or self.live.readonly:
             return
-        if event.input.id == "capture" and not self.store.readonly:
-            self._show_preview(event.value)
+        self._show_preview(event.value)
 
-    def _show_preview(self, value: str) -> None:
+    def _waiting(self) -> str:
+        live = self.live
+        n = len(live.pending) if live is not None else len(self.held)
+        return self.t("pending", n=n) if n else ""
+
+    def _show_preview(self, value: str, error: str | None = None) -> None:
+        live = self.live
+        if live is None or live.readonly:
+            return
+        from facilitator.domain.capture import CaptureError
+
         preview = self.query_one(Preview)
-        prefix = self.t("preview.edit") if self.editing else ""
-        if self.capture_step != self.clock.current_step:
-            prefix += self.t("preview.filing", n=self.capture_step + 1)
-        speaker = self.t("speaker", role=self._role(self.speaker)) if self.speaker else self.t("no_speaker")
+        prefix = self.t("preview.edit") if live.editing else ""
+        if live.capture_step != live.clock.current_step:
+            prefix += self.t("preview.filing", n=live.capture_step + 1)
+        if error is not None and not value.strip() and live.rejected is not None:
+            # the line just entered waits with its error; the capture line is free for the next
+            preview.show(Text(prefix + self.t("rejected", error=live.rejected.error) + self._waiting()), error=True)
+            return
         if not value.strip():
-            preview.show(Text(prefix + speaker + "   " + self.t("preview.empty"), style="dim"))
+            speaker = self.t("speaker", role=self._role(live.speaker)) if live.speaker else self.t("no_speaker")
+            if live.rejected is not None:
+                preview.show(Text(prefix + self.t("rejected", error=live.rejected.error) + self._waiting()),
+                             error=True)
+                return
+            preview.show(Text(prefix + speaker + "   " + self.t("preview.empty") + self._waiting(), style="dim"))
             return
         try:
-            parsed = parse_line(value, self.context())
+            parsed = live.parse(value)
         except CaptureError as exc:
             preview.show(Text(prefix + "✗ " + exc.message + self._waiting()), error=True)
+            return
+        if error == "need_statement":
+            preview.show(Text(prefix + "✗ " + self.t("need_statement")), error=True)
             return
         text, warn = self._describe(parsed)
         preview.show(Text(prefix + text + self._waiting()), warning=warn)
 
     def _describe(self, parsed: Any) -> tuple[str, bool]:
+        from facilitator.domain.capture import ActionLine, AttendanceLine, StatementLine, StepLine
+        from facilitator.live.lines import names_in
+
+        live = self.live
         if isinstance(parsed, StatementLine):
             themes = "".join(f" #{t}" for t in parsed.themes)
             out = self.t("preview.statement", role=self._role(parsed.speaker),
@@ -550,12 +634,12 @@ class LiveScreen(Screen):
             if parsed.new_themes:
                 out += self.t("preview.new", themes=", ".join(parsed.new_themes))
             out += ": " + (f"“{parsed.text}”" if parsed.kind == "quote" else parsed.text)
-            names = names_in(parsed.text, self.plan)
+            names = names_in(parsed.text, live.plan)
             if names:  # the warning first, complete
                 return self.t("preview.names", names=", ".join(names)) + "  ·  " + out, True
             return out, False
         if isinstance(parsed, StepLine):
-            return self.t("preview.step", n=parsed.step + 1, title=self.session.agenda[parsed.step].title), False
+            return self.t("preview.step", n=parsed.step + 1, title=live.session.agenda[parsed.step].title), False
         if isinstance(parsed, ActionLine):
             owner = f" ({self._role(parsed.owner)})" if parsed.owner else ""
             return self.t("preview.action", owner=owner, text=parsed.text), False
@@ -563,280 +647,130 @@ class LiveScreen(Screen):
             return self.t("preview.attendance", keys=" ".join(parsed.keys)), False
         return self.t("preview.ignored"), False
 
-    def on_input_submitted(self, event: CaptureLine.Submitted) -> None:
-        if event.input.id != "capture":
-            return
-        event.stop()
-        self.submit_line(event.value)
+    # -- the writer ---------------------------------------------------------------------
 
-    def paste_lines(self, lines: list[str]) -> None:
-        """Several pasted lines: each one recorded in order, as if typed and entered.
-        At the first line with an error, that line goes into the capture line with
-        its error, and the lines after it wait until it is fixed and entered."""
-        lines = [line for line in lines if line.strip()]
-        if not self.ready:
-            for line in lines:
-                self.submit_line(line)
-            return
-        self.held = lines + self.held
-        self._drain()
+    def on_job_changed(self, message: Any) -> None:
+        if self.live is not None:
+            self._render_job(self.live.job_changed(message.job))
 
-    def _drain(self) -> None:
-        """Record the held lines (typed while opening, or pasted) in order, up to the first error."""
-        if self._draining:
-            return
-        self._draining = True
-        try:
-            while self.held and self.ready:
-                line = self.held.pop(0)
-                if not self.submit_line(line):
-                    capture = self.query_one(CaptureLine)
-                    capture.value = line
-                    capture.cursor_position = len(line)
-                    self._show_error(self._last_error)
-                    return
-        finally:
-            self._draining = False
-
-    def _waiting(self) -> str:
-        return self.t("waiting", n=len(self.held)) if self.ready and self.held else ""
-
-    def _show_error(self, message: str) -> None:
-        self._last_error = message
-        self.query_one(Preview).show(Text("✗ " + message + self._waiting()), error=True)
-
-    def submit_line(self, value: str) -> bool:
-        """Record one capture line; False (and the line kept) on an error."""
-        if not self.ready:
-            if value.strip():
-                self.held.append(value)
-                self.query_one(CaptureLine).value = ""
-                self.query_one(Preview).show(Text(self.t("held", n=len(self.held))), warning=True)
-            return True
-        if self._readonly():
-            return False
-        capture = self.query_one(CaptureLine)
-        try:
-            parsed = parse_line(value, self.context())
-        except CaptureError as exc:
-            self._show_error(exc.message)
-            self.app.ring()  # type: ignore[attr-defined]
-            return False
-        if self.editing is not None:
-            if not isinstance(parsed, StatementLine):
-                self._show_error(self.t("need_statement"))
-                return False
-            self._finish_edit(parsed, value)
-            self._drain()
-            return True
-        capture.value = ""
-        if isinstance(parsed, StatementLine):
-            self._add_themes(parsed.new_themes)
-            self._add_statement(parsed, value)
-        elif isinstance(parsed, StepLine):
-            self.capture_step = parsed.step
-            self.refresh_clock()
-        elif isinstance(parsed, ActionLine):
-            self._add_themes(parsed.new_themes)
-            self._add_action(parsed, value)
-        elif isinstance(parsed, AttendanceLine):
-            keys = merge_attendance(self.plan, self.attendance, parsed.keys)
-            self._set_attendance(keys)
-            self.query_one("#attendance").set_keys(keys)  # type: ignore[attr-defined]
-            self.notify(self.t("present", keys=self._present_text(keys)), timeout=3)
-        self._show_preview("")
-        self._drain()  # pasted lines waiting behind this one
-        return True
-
-    def _add_themes(self, keys: tuple[str, ...]) -> None:
-        for key in keys:
-            if key in self.theme_keys:
-                continue
-            self.theme_keys.append(key)
-            self._submit(Job(lambda k=key: self.store.add_theme(k), text=f"#{key}", kind="theme"))
-            self.notify(self.t("theme_new", theme=key), timeout=4)
-
-    def _offset(self) -> float | None:
-        if self.clock.started_at is None:
-            return None
-        return max(0.0, self.now() - self.clock.started_at)
-
-    def _add_statement(self, parsed: StatementLine, line: str) -> None:
-        st = Statement(session=self.number, step=self.capture_step, speaker=parsed.speaker, kind=parsed.kind,
-                       text=parsed.text, themes=list(parsed.themes), key=parsed.key, offset=self._offset())
-        if parsed.explicit_speaker:
-            self.speaker = parsed.speaker
-        entry = Entry(f"s{next(_uids)}", st, line)
-        entry.job = Job(lambda: self.store.add_statement(entry.statement), text=line, kind="statement", tag=entry)
-        self.entries[entry.uid] = entry
-        self.query_one(RecordTable).add_entry(entry.uid, self._cells(entry))
-        self.query_one("#attendance").add_spoken(st.speaker)  # type: ignore[attr-defined]
-        self._submit(entry.job)
-
-    def _add_action(self, parsed: ActionLine, line: str) -> None:
-        action = Action(session=self.number, step=self.capture_step, text=parsed.text, owner=parsed.owner,
-                        themes=list(parsed.themes))
-        uid = f"a{next(_uids)}"
-        self.actions.append(action)
-        table: Any = self.query_one("#actions")
-        table.add_action(uid, action.text, self._role(action.owner) if action.owner else "",
-                         " ".join("#" + t for t in action.themes), True)
-        self._submit(Job(lambda: self.store.add_action(action), text=line, kind="action", tag=uid))
-
-    @staticmethod
-    def _present_text(keys: list[str]) -> str:
-        """"bc1, wv1, 2× vw": seats once, a role key with its number of persons."""
-        from collections import Counter
-
-        return ", ".join(k if n == 1 else f"{n}× {k}" for k, n in Counter(keys).items())
-
-    def _set_attendance(self, keys: list[str]) -> None:
-        self.attendance = list(keys)
-        self._submit(Job(lambda k=list(keys): self.store.set_attendance(self.number, k), kind="attendance"))
-
-    def on_attendance_panel_changed(self, event: Any) -> None:
-        if self._readonly():
-            return
-        self._set_attendance(event.keys)
-
-    # -- saving ---------------------------------------------------------------------
-
-    def _submit(self, job: Job) -> None:
-        if self.writer is not None:
-            self.writer.submit(job)
-
-    def _job_changed(self, job: Job) -> None:
+    def _render_job(self, change: Any) -> None:
+        """A writer report: only what changed (no preview redraw: the user is typing)."""
         if not self.is_attached:
             return
-        if job.kind == "backup":
-            if job.result:
-                self.notify(self.t("backup_failed", error=job.result), severity="warning")
-            return
-        if job.state == "failed":
-            if not self.failing:
-                self.failing = True
-                self.notify(self.t("failed", error=job.error), severity="error", timeout=15)
-                self.app.ring()  # type: ignore[attr-defined]
-                self.add_class("-failing")
-        elif job.state == "error":
-            self.notify(self.t("error", error=job.error), severity="error", timeout=10)
-        elif job.state == "saved" and self.failing and self.writer is not None and not self.writer.failed:
-            self.failing = False
-            self.remove_class("-failing")
-            self.notify(self.t("saved_late", text=job.text or job.kind), timeout=5)
-        if job.kind == "statement":
-            entry: Entry = job.tag
-            if job.state == "saved":
-                entry.statement = job.result
-                entry.job = None
-            if entry.uid in self.entries:
-                self.query_one(RecordTable).set_entry(entry.uid, self._cells(entry))
-        elif job.kind == "action":
-            table: Any = self.query_one("#actions")
-            text = self._action_text(job)
-            if job.tag in table.rows:
-                table.set_action(job.tag, text, job.state == "failed")
-
-    def _action_text(self, job: Job) -> str:
-        label = job.text.split(":", 1)[1].strip() if ":" in job.text else job.text
-        if job.state == "failed":
-            return f"{self.t('failed', error=job.error).split(':')[0]}: {label}"
-        return label if job.state == "saved" else label + " …"
+        record = self.query_one(RecordTable)
+        for entry in change.changed:
+            if entry.uid in self.live.entries:
+                record.set_entry(entry.uid, self._cells(entry))
+        table: Any = self.query_one("#actions")
+        for a in change.actions_changed:
+            if a.uid in table.rows:
+                table.set_action(a.uid, self._action_text(a), a.state == "failed")
+        if change.failing is not None:
+            self.set_class(change.failing, "-failing")
+        for n in change.notices:
+            self.notify(self.t(n.key, **n.values), severity=n.severity, timeout=n.timeout)  # type: ignore[arg-type]
+        if change.ring:
+            self.app.ring()  # type: ignore[attr-defined]
 
     def _auto_retry(self) -> None:
-        if self.writer is not None and self.writer.failed:
-            self.writer.retry()
+        live = self.live
+        if live is not None and live.writer is not None and live.writer.failed:
+            live.writer.retry()
 
     def action_retry_saves(self) -> None:
-        if self.writer is not None:
-            self.writer.retry()
+        if self.live is not None:
+            self.live.retry()
 
-    def unsaved(self) -> list[Job]:
-        return self.writer.unsaved() if self.writer is not None else []
+    def unsaved(self) -> list[Any]:
+        return self.live.unsaved() if self.live is not None else []
 
     def action_put_back(self) -> None:
-        """Take the first unsaved line out of the queue and back into the capture line."""
-        capture = self.query_one(CaptureLine)
-        for job in self.unsaved():
-            if job.kind not in ("statement", "action") or not job.text:
-                continue
-            if capture.value.strip():
-                self.notify(self.t("busy_line"), severity="warning")
-                return
-            if self.writer is not None and self.writer.cancel(job):
-                if job.kind == "statement":
-                    entry = job.tag
-                    self.entries.pop(entry.uid, None)
-                    self.query_one(RecordTable).remove_row(entry.uid)
-                else:
-                    table: Any = self.query_one("#actions")
-                    if job.tag in table.rows:
-                        table.remove_row(job.tag)
-                capture.value = job.text
-                capture.cursor_position = len(job.text)
-                self.notify(self.t("put_back"))
-                if self.writer is not None and not self.writer.failed:
-                    self.failing = False
-                    self.remove_class("-failing")
-                self._refocus()
-                return
-        self.notify(self.t("no_unsaved"))
+        """F10: the rejected line back into the capture line to fix it, or the first unsaved line."""
+        if self._writable():
+            change = self.live.put_back(not self.capture.value.strip())
+            self._show(change)
+            self._refocus()
+
+    # -- quitting ------------------------------------------------------------------------
 
     def quit_guard(self) -> bool:
-        """True when it is safe to quit; else asks (and may quit itself)."""
-        if self.held and not self.ready:
-            return False  # typed while opening: saved as soon as the store is open
-        if self.writer is None:
+        """True when it is safe to quit; else asks (and may quit itself). Quitting anyway
+        writes everything not saved to the rescue file: the count asked about is what it holds."""
+        from facilitator.live import rescue
+
+        if self._quitting:
+            return False
+        capture_text = self.capture.value
+        live = self.live
+        if live is None:
+            lines = self.held + ([capture_text] if capture_text.strip() else [])
+            if not lines:
+                return True
+            return self._ask_quit(lines, release=None)
+        if live.readonly:
             return True
-        self.writer.wait_idle(2.0)
-        jobs = [j for j in self.unsaved()] + list(self.held)  # held: pasted lines waiting
-        if not jobs:
+        writer = live.writer
+        live.stop_for_quit()
+        if writer is not None:
+            writer.wait_idle(2.0)
+        if not live.has_unsaved(capture_text):
             return True
+        jobs = writer.hold() if writer is not None else []
+        lines = live.rescue_lines(capture_text, jobs)
+        if not rescue.count(lines):
+            if writer is not None:
+                writer.release()
+            return True
+        return self._ask_quit(lines, release=writer)
+
+    def _ask_quit(self, lines: list[str], release: Any) -> bool:
+        from facilitator.live import rescue
         from facilitator.tui.screens.dialogs import ConfirmQuit
 
         def answer(quit_anyway: bool | None) -> None:
+            self._quitting = False
             if quit_anyway:
                 try:
-                    path = self.write_rescue()
+                    path = self.app.write_rescue(lines, self._slug(), self._number_or_none())  # type: ignore[attr-defined]
                 except OSError as exc:  # disk full too: stay open, the lines are still here
                     self.notify(self.t("rescue_failed", error=exc.strerror or exc), severity="error", timeout=30)
+                    if release is not None:
+                        release.release()
                     return
                 self.app.exit(0, message=f"rescue: {path}" if path else None)
+                return
+            if release is not None:
+                release.release()
 
-        self.app.push_screen(ConfirmQuit(len(jobs)), answer)
+        self._quitting = True
+        self.app.push_screen(ConfirmQuit(rescue.count(lines)), answer)
         return False
 
+    def _slug(self) -> str | None:
+        store = self.live.store if self.live is not None else None
+        return store.slug if store is not None else getattr(self.app, "slug", None)
+
+    def _number_or_none(self) -> int | None:
+        return self.live.number if self.live is not None else self._number
+
     def write_rescue(self) -> Path | None:
-        """Write the unsaved lines to a text file in the data directory (importable syntax)."""
-        lines = [j.text for j in self.unsaved() if j.text and j.kind in ("statement", "action")] + self.held
-        return self.app.write_rescue(lines, self.store.slug, self.number)  # type: ignore[attr-defined]
+        """Everything not saved, to a rescue file now (importable syntax)."""
+        lines = self.live.rescue_lines(self.capture.value) if self.live is not None else self.held
+        return self.app.write_rescue(lines, self._slug(), self._number_or_none())  # type: ignore[attr-defined]
+
+    def rescue_early(self) -> list[str]:
+        """The store did not open: what was typed meanwhile, for the rescue file (and forgotten here)."""
+        capture_text = self.capture.value if self.is_mounted else ""
+        lines = self.held + ([capture_text] if capture_text.strip() else [])
+        self.early = []
+        if self.is_mounted:
+            self.capture.value = ""
+        return lines
 
     # -- record: edit, delete, undo -------------------------------------------------------
 
-    def _role(self, speaker: str | None) -> str:
-        return role_label(self.plan, speaker, self.t("unknown"))
-
-    def _cells(self, entry: Entry) -> list[Text]:
-        st = entry.statement
-        text = f"“{st.text}”" if st.kind == "quote" else st.text
-        state = {"saved": "", "pending": self.t_rec("pending"), "failed": self.t_rec("failed"),
-                 "error": self.t_rec("failed")}[entry.state]
-        return self.query_one(RecordTable).cells(
-            offset=clockctl.mmss(st.offset) if st.offset is not None else "", step=str((st.step or 0) + 1),
-            role=self._role(st.speaker), text=text, themes=" ".join("#" + t for t in st.themes) + (" !" if st.key else ""),
-            state=state, failed=entry.state in ("failed", "error"))
-
-    def t_rec(self, key: str) -> str:
-        from facilitator.tui.widgets.record import TEXT as RECORD_TEXT
-
-        return tr(RECORD_TEXT, self.lang, key)
-
-    def _selected(self) -> Entry | None:
-        uid = self.query_one(RecordTable).selected_key()
-        entry = self.entries.get(uid) if uid else None
-        if entry is None:
-            self.notify(self.t("nothing"), severity="warning")
-        return entry
+    def _selected_uid(self) -> str | None:
+        return self.query_one(RecordTable).selected_key()
 
     def action_focus_record(self) -> None:
         self.remove_class("-side")
@@ -854,100 +788,99 @@ class LiveScreen(Screen):
         return False
 
     def action_edit(self) -> None:
-        if self._readonly() or not self._record_shown():
+        if not self._writable() or not self._record_shown():
             return
-        entry = self._selected()
-        if entry is None:
-            return
-        if entry.statement.id is None:
-            self.notify(self.t("not_saved_yet"), severity="warning")
-            return
-        capture = self.query_one(CaptureLine)
-        if self.editing is None:
-            self.draft = capture.value
-        self.editing = entry.uid
-        capture.value = format_line(entry.statement)
-        capture.cursor_position = len(capture.value)
-        self._refocus()
-
-    def _finish_edit(self, parsed: StatementLine, line: str) -> None:
-        entry = self.entries.get(self.editing or "")
-        self.editing = None
-        capture = self.query_one(CaptureLine)
-        capture.value = self.draft
-        self.draft = ""
-        if entry is None:
-            return
-        old = entry.statement
-        new = old.model_copy(update={"speaker": parsed.speaker, "kind": parsed.kind, "text": parsed.text,
-                                     "themes": list(parsed.themes), "key": parsed.key})
-        self._add_themes(parsed.new_themes)
-        entry.statement = new
-        self.undo_stack.append(("edit", old))
-        self._submit(Job(lambda: self.store.update_statement(new), text=line, kind="update"))
-        self.query_one(RecordTable).set_entry(entry.uid, self._cells(entry))
-        self.notify(self.t("edited"), timeout=2)
-        self._show_preview(capture.value)
+        uid = self._selected_uid()
+        change = self.live.begin_edit(uid or "", self.capture.value)
+        self._show(change)
+        if change.ok:
+            self._refocus()
 
     def action_delete(self) -> None:
-        if self._readonly() or not self._record_shown():
+        if not self._writable() or not self._record_shown():
             return
-        entry = self._selected()
-        if entry is None:
-            return
-        st = entry.statement
-        if st.id is None:
-            self.notify(self.t("not_saved_yet"), severity="warning")
-            return
-        del self.entries[entry.uid]
-        self.query_one(RecordTable).remove_row(entry.uid)
-        self.undo_stack.append(("delete", st))
-        self._submit(Job(lambda i=st.id: self.store.delete_statement(i), text=format_line(st), kind="delete"))
-        self.notify(self.t("deleted"), timeout=3)
+        self._show(self.live.delete(self._selected_uid() or ""))
 
     def action_undo(self) -> None:
-        if self._readonly():
-            return
-        if not self.undo_stack:
-            self.notify(self.t("nothing_undo"))
-            return
-        kind, st = self.undo_stack.pop()
-        if kind == "edit":
-            for entry in self.entries.values():
-                if entry.statement.id == st.id:
-                    entry.statement = st
-                    self.query_one(RecordTable).set_entry(entry.uid, self._cells(entry))
-            self._submit(Job(lambda: self.store.update_statement(st), text=format_line(st), kind="update"))
-        else:
-            entry = Entry(f"s{next(_uids)}", st, format_line(st))
-            self.entries[entry.uid] = entry
-            self._submit(Job(lambda: self.store.restore_statement(st), text=entry.line, kind="restore"))
-            self._rebuild_record(show=entry.uid)
-        self.notify(self.t("undone"), timeout=2)
+        if self._writable():
+            self._show(self.live.undo())
 
-    def _rebuild_record(self, show: str | None = None) -> None:
-        """Redraw the record in statement order; `show`: the row to put the cursor on
-        (an undone delete comes back where it was, and in view)."""
-        ordered = sorted(self.entries.values(), key=lambda e: (e.statement.seq or 10**9, e.statement.id or 10**9))
-        self.entries = {e.uid: e for e in ordered}
-        record = self.query_one(RecordTable)
-        record.clear()
-        for e in ordered:
-            record.add_row(*self._cells(e), key=e.uid)
-        if show is not None and show in record.index:
-            record.move_cursor(row=record.index[show])
-        elif record.row_count:
-            record.move_cursor(row=record.row_count - 1)
+    # -- clock ----------------------------------------------------------------------
+
+    def tick(self) -> None:
+        if self.live is not None:
+            change = self.live.tick()
+            self.refresh_clock()
+            for n in change.notices:
+                self.notify(self.t(n.key, **n.values), severity=n.severity, timeout=n.timeout)  # type: ignore[arg-type]
+            if change.ring:
+                self.app.ring()  # type: ignore[attr-defined]
+
+    def refresh_clock(self) -> None:
+        live = self.live
+        if live is None:
+            return
+        now = self.now()
+        clock = live.clock
+        step = clock.current_step
+        agenda = live.session.agenda
+        self.query_one(ClockBar).show(
+            state=clockctl.state(clock), step=step, total=len(agenda),
+            elapsed=clockctl.step_elapsed(clock, step, now), planned=agenda[step].minutes,
+            session=clockctl.session_elapsed(clock, now), paused=clockctl.session_paused(clock, now))
+        shown = agenda[step]  # the clock's step: the facilitator's view (the filing step is in the preview)
+        self.query_one(PromptPanel).show(f"{step + 1}. {shown.title}", shown.prompt, shown.method,
+                                         session=self.sub_title)
+        self.query_one(AgendaList).show(live.session, clock, now, live.capture_step)
+
+    def _clock_action(self, name: str, when: float | None) -> bool:
+        """Clock keys before the store is open wait (applied in order once it is), and say so."""
+        if self.live is None:
+            self.early.append(("action", name, self.now()))
+            self.notify(self.t("wait_open", key=CLOCK_ACTIONS[name]), severity="warning", timeout=3)
+            return False
+        return self._writable()
+
+    def action_toggle_clock(self, when: float | None = None) -> None:
+        if self._clock_action("toggle_clock", when):
+            self._show(self.live.toggle_clock(when))
+            self._refocus()
+
+    def action_prev_step(self, when: float | None = None) -> None:
+        if self._clock_action("prev_step", when):
+            self._show(self.live.prev_step(when))
+            self._refocus()
+
+    def action_next_step(self, when: float | None = None) -> None:
+        if self._clock_action("next_step", when):
+            self._show(self.live.next_step(when))
+            self._refocus()
+
+    def action_end_session(self, when: float | None = None) -> None:
+        """Ctrl+E: end the current step, stop the clock (asked first)."""
+        if self.live is None:
+            self._clock_action("end_session", when)
+            return
+        if not self._writable():
+            return
+        from facilitator.tui.screens.dialogs import ConfirmEnd
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self._show(self.live.end_session())
+            self._refocus()
+
+        self.app.push_screen(ConfirmEnd(self.t("end_question")), answer)
 
     # -- panels and focus ----------------------------------------------------------------
 
     def action_report(self) -> None:
         """The report screen of this workshop, on the same open store (saves done first)."""
-        if self._readonly():
+        if not self._writable():
             return
-        if self.writer is not None:
-            self.writer.wait_idle(2.0)
-        self.app.show_report(self.store)  # type: ignore[attr-defined]
+        if self.live.writer is not None:
+            self.live.writer.wait_idle(2.0)
+        self.app.show_report(self.live.store)  # type: ignore[attr-defined]
 
     def action_panel(self, name: str) -> None:
         self._mount_panels()
@@ -960,26 +893,100 @@ class LiveScreen(Screen):
     def on_side_tabs_selected(self, event: SideTabs.Selected) -> None:
         self.action_panel(event.name)
 
+    def on_attendance_panel_toggle(self, event: Any) -> None:
+        """The attendance panel asks for a change (Ctrl+T, Ctrl+↑/↓): the session does it, with undo."""
+        if not self._writable():
+            return
+        live = self.live
+        if event.delta == 0:
+            change = live.toggle_present(event.key)
+        else:
+            change = live.add_person(event.key, event.delta)
+        self._show(change)
+
     def action_to_capture(self) -> None:
-        if self.editing is not None:
-            self.editing = None
-            capture = self.query_one(CaptureLine)
-            capture.value = self.draft
-            self.draft = ""
-            self._show_preview(capture.value)
+        live = self.live
+        if live is not None and live.editing is not None:
+            self._show(live.cancel_edit())
+        elif live is not None and live.fixing is not None:
+            self._show(live.cancel_fix(self.capture.value))
         self.remove_class("-side")
         self._refocus()
 
     def _refocus(self) -> None:
-        capture = self.query_one(CaptureLine)
+        capture = self.capture
         if not capture.disabled:
             capture.focus()
 
-    def _readonly(self) -> bool:
-        if not self.ready:
+    def _writable(self) -> bool:
+        if self.live is None:
             self.notify(self.t("opening"), severity="warning")
-            return True
-        if self.store.readonly:
+            return False
+        if self.live.readonly:
             self.notify(self.t("is_readonly"), severity="warning")
-            return True
-        return False
+            return False
+        return True
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """In the read-only view the keys that would change something show disabled (and say why)."""
+        if self.live is not None and self.live.readonly and action in (
+                "toggle_clock", "prev_step", "next_step", "end_session", "edit", "delete", "undo", "put_back",
+                "retry_saves", "report"):
+            return None
+        return True
+
+    # -- read-only: follow the copy that writes -------------------------------------
+
+    def _files_stamp(self) -> tuple:
+        """Size and mtime of the workshop's files: changes when the writing copy saves."""
+        try:
+            return tuple(sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns)
+                                for e in Path(self.live.store.path).iterdir() if e.is_file()))
+        except OSError:
+            return ()
+
+    def _poll_store(self) -> None:
+        if self._reloading or not self.is_attached:
+            return
+        stamp = self._files_stamp()
+        if stamp == self._stamp:
+            return
+        self._stamp = stamp
+        self._reloading = True
+        self.run_worker(self._reopen, thread=True, exit_on_error=False)
+
+    def _reopen(self) -> None:
+        """Thread: open the workshop read-only again."""
+        from facilitator.store.workshop import WorkshopStore
+
+        old = self.live.store
+        try:
+            store = WorkshopStore.open(Path(old.path).parent, old.slug, readonly=True)
+        except Exception:  # noqa: BLE001 - mid-write or gone: the next poll tries again
+            self._stamp = ()
+            self._reloading = False
+            return
+        self.app.call_from_thread(self._reloaded, store)
+
+    def _reloaded(self, store: Any) -> None:
+        """The new read-only copy is open: show what it holds, close the old one."""
+        self._reloading = False
+        if not self.is_attached:
+            store.close()
+            return
+        try:
+            change = self.live.reload(store)
+        except Exception:  # noqa: BLE001 - mid-write: the next poll tries again
+            store.close()
+            self._stamp = ()
+            return
+        self.app.session_opened(store)  # type: ignore[attr-defined]  # closes the old one
+        self.store = store
+        self._show(change)
+        when = time.strftime("%H:%M:%S", time.localtime(self.now()))
+        self.query_one(Preview).show(self.t("readonly", reason=self.t("readonly.reason"))
+                                     + self.t("updated", time=when), warning=True)
+
+
+_FROM_SESSION = frozenset({"clock", "capture_step", "speaker", "number", "plan", "session", "entries", "editing",
+                           "theme_keys", "writer", "attendance"})

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from facilitator.domain.plan import Session
     from facilitator.domain.records import SessionClock
-from facilitator.tui import clockctl
+from facilitator.live import clock as clockctl
 
 
 class AgendaList(OptionList):

@@ -1,5 +1,10 @@
 """Attendance: tick the seats present, and count persons of roles without a seat.
 
+No printable key does anything here (a letter typed goes to the capture line):
+Ctrl+T ticks or unticks the highlighted seat (a role: none or one person),
+Ctrl+↑/Ctrl+↓ add or remove a person. The panel only asks (`Toggle`); the live
+session changes the attendance, saves it, tells what it did and can undo it.
+
 Stored as the list of keys the capture syntax uses: a seat key once, a role
 key once per person present without a seat. A seat that spoke this session
 counts as present (facilitator.domain.attendance.present_seats) and shows so,
@@ -22,24 +27,27 @@ if TYPE_CHECKING:
 from facilitator.tui.i18n import tr
 
 TEXT = {
-    "nl": {"who": "aanwezig", "role": "rol", "name": "naam", "spoke": "(sprak)", "key.att.toggle": "Aan/af",
+    "nl": {"who": "aanwezig", "role": "rol", "name": "naam", "spoke": "(sprak)", "key.att.toggle": "Aanwezig aan/uit",
            "key.att.plus": "Persoon erbij", "key.att.minus": "Persoon eraf"},
-    "en": {"who": "present", "role": "role", "name": "name", "spoke": "(spoke)", "key.att.toggle": "Toggle",
+    "en": {"who": "present", "role": "role", "name": "name", "spoke": "(spoke)", "key.att.toggle": "Present on/off",
            "key.att.plus": "Add person", "key.att.minus": "Remove person"},
 }
 
 
 class AttendancePanel(DataTable):
     BINDINGS = [
-        Binding("space,enter,x", "toggle", "Aan/af", id="att.toggle"),
-        Binding("plus,equals_sign,right", "plus", "Persoon erbij", id="att.plus"),
-        Binding("minus,left", "minus", "Persoon eraf", id="att.minus"),
+        Binding("ctrl+t", "toggle", "Aanwezig aan/uit", id="att.toggle"),
+        Binding("ctrl+up", "plus", "Persoon erbij", id="att.plus"),
+        Binding("ctrl+down", "minus", "Persoon eraf", id="att.minus"),
     ]
 
-    class Changed(Message):
-        def __init__(self, keys: list[str]):
+    class Toggle(Message):
+        """Asked for: `delta` 0 ticks/unticks `key`, +1/-1 adds/removes a person."""
+
+        def __init__(self, key: str, delta: int):
             super().__init__()
-            self.keys = keys
+            self.key = key
+            self.delta = delta
 
     def __init__(self, plan: Plan | None, lang: str, keys: list[str], **kwargs: object):
         super().__init__(cursor_type="row", **kwargs)  # type: ignore[arg-type]
@@ -137,26 +145,17 @@ class AttendancePanel(DataTable):
             return None
         return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
 
-    def _change(self, key: str, n: int) -> None:
-        self.counts[key] = max(0, n)
-        self._update(key)
-        self.post_message(self.Changed(self.keys()))
-
     def action_toggle(self) -> None:
         key = self._current()
-        if key is None:
-            return
-        if self._is_seat(key):
-            self._change(key, 0 if self.counts.get(key) else 1)
-        else:
-            self._change(key, 0 if self.counts.get(key) else 1)
+        if key is not None:
+            self.post_message(self.Toggle(key, 0))
 
     def action_plus(self) -> None:
         key = self._current()
         if key is not None:
-            self._change(key, 1 if self._is_seat(key) else self.counts.get(key, 0) + 1)
+            self.post_message(self.Toggle(key, 1))
 
     def action_minus(self) -> None:
         key = self._current()
         if key is not None:
-            self._change(key, self.counts.get(key, 0) - 1)
+            self.post_message(self.Toggle(key, -1))

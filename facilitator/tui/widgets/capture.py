@@ -6,6 +6,7 @@ from typing import Callable, Iterable
 
 from rich.text import Text
 from textual import events
+from textual.binding import Binding
 from textual.geometry import Size
 from textual.reactive import Reactive
 from textual.suggester import Suggester
@@ -51,12 +52,48 @@ class CaptureLine(Input):
     """
 
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+    BINDINGS = [
+        Binding("ctrl+u", "clear_line", "Regel wissen", id="capture.clear", show=False),
+    ]
 
     def __init__(self, *args: object, on_enter: Callable[[str], object] | None = None,
-                 on_paste_lines: Callable[[list[str]], object] | None = None, **kwargs: object):
+                 on_paste_lines: Callable[[list[str]], object] | None = None,
+                 on_cleared: Callable[[], object] | None = None,
+                 on_recall: Callable[[], object] | None = None, **kwargs: object):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.on_enter = on_enter
         self.on_paste_lines = on_paste_lines
+        self.on_cleared = on_cleared
+        self.on_recall = on_recall  # ↑ on an empty line: the line that waits with an error
+        self.cleared: str | None = None  # what Ctrl+U took, until Ctrl+Z brings it back
+
+    def action_clear_line(self) -> None:
+        """Ctrl+U: the whole line (not only left of the cursor); Ctrl+Z brings it back."""
+        if not self.value:
+            return
+        self.cleared = self.value
+        self.value = ""
+        if self.on_cleared is not None:
+            self.on_cleared()
+
+    def restore_line(self) -> bool:
+        """Ctrl+Z: the text Ctrl+U cleared comes back (before what was typed since);
+        False when nothing was cleared (the screen's undo runs)."""
+        if self.cleared is None:
+            return False
+        text, self.cleared = self.cleared, None
+        self.value = text + self.value
+        self.cursor_position = len(text)
+        return True
+
+    def paste_text(self, text: str) -> None:
+        """A paste that arrived elsewhere on the screen: as if pasted here."""
+        lines = text.splitlines()
+        if len(lines) > 1 and self.on_paste_lines is not None:
+            value = self.value[:self.cursor_position] + lines[0] + self.value[self.cursor_position:]
+            self.on_paste_lines([value, *lines[1:]])
+        elif lines:
+            self.insert_text_at_cursor(lines[0])
 
     async def _on_key(self, event: events.Key) -> None:
         """Enter and the line's editing keys run here, in the line's own key order.
@@ -72,7 +109,17 @@ class CaptureLine(Input):
             event.stop()
             event.prevent_default()
             self._restart_blink()
+            self.cleared = None
             self.on_enter(self.value)
+            return
+        if event.key == "ctrl+z" and self.restore_line():
+            event.stop()
+            event.prevent_default()
+            return
+        if event.key == "up" and not self.value and self.on_recall is not None:
+            event.stop()
+            event.prevent_default()
+            self.on_recall()
             return
         bindings = None if event.is_printable else self._bindings.key_to_bindings.get(event.key)
         if bindings:
@@ -80,6 +127,14 @@ class CaptureLine(Input):
             event.prevent_default()
             self._restart_blink()
             await self.run_action(bindings[0].action)
+            return
+        # The screen's keys (F5, F10, Ctrl+Z ...) run here too, before the next key is read:
+        # a bound key in a burst acts where it was typed (F10 then Home edits the line F10 filled).
+        screen_bindings = None if event.is_printable else self.screen._bindings.key_to_bindings.get(event.key)
+        if screen_bindings:
+            event.stop()
+            event.prevent_default()
+            await self.screen.run_action(screen_bindings[0].action)
         # anything else: Input's own handler runs next (Textual dispatches along the MRO)
 
     def _on_paste(self, event: events.Paste) -> None:

@@ -5,14 +5,16 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widget import Widget
 
-from facilitator.tui import clockctl
+from facilitator.live import clock as clockctl
 from facilitator.tui.i18n import tr
 
 TEXT = {
-    "nl": {"idle": "⏹ niet gestart (F5)", "running": "▶ loopt", "paused": "⏸ gepauzeerd", "done": "⏹ afgelopen (F5: verder)",
-           "step": "Stap {n}/{total}", "session": "sessie {time}", "over": "over tijd"},
+    "nl": {"idle": "⏹ niet gestart (F5)", "running": "▶ loopt", "paused": "⏸ gepauzeerd", "done": "⏹ afgesloten (F5: verder)",
+           "step": "Stap {n}/{total}", "session": "sessie {time}", "over": "over tijd",
+           "paused_total": " (waarvan {time} pauze)"},
     "en": {"idle": "⏹ not started (F5)", "running": "▶ running", "paused": "⏸ paused", "done": "⏹ ended (F5: resume)",
-           "step": "Step {n}/{total}", "session": "session {time}", "over": "over time"},
+           "step": "Step {n}/{total}", "session": "session {time}", "over": "over time",
+           "paused_total": " ({time} of it paused)"},
 }
 
 
@@ -28,7 +30,10 @@ class ClockBar(Widget):
         self.fraction = 0.0
         self.level = "ok"
 
-    def show(self, *, state: str, step: int, total: int, elapsed: float, planned: int, session: float) -> None:
+    def show(self, *, state: str, step: int, total: int, elapsed: float, planned: int, session: float,
+             paused: float = 0.0) -> None:
+        """`session`: wall time since the session started, pauses included; `paused`: how much
+        of it was paused (shown when there was a pause), so the timer says what it counts."""
         t = lambda key, **v: tr(TEXT, self.lang, key, **v)  # noqa: E731
         planned_s = planned * 60
         shown = (self.fraction, self.level)
@@ -40,6 +45,8 @@ class ClockBar(Widget):
         if self.level == "over":
             line.append(f"  (+{clockctl.mmss(elapsed - planned_s)} {t('over')})", style="bold")
         line.append("   " + t("session", time=clockctl.mmss(session)))
+        if paused >= 1:
+            line.append(t("paused_total", time=clockctl.mmss(paused)), style="dim")
         line.append("   " + t(state))
         if line == self.line and (self.fraction, self.level) == shown:
             return

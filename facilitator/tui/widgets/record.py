@@ -3,7 +3,12 @@
 A line-API ScrollView of its own: each row is rendered once into a cached Strip,
 so adding a row or scrolling with 10,000 rows only draws the visible lines.
 Rows are keyed by the screen's own entry ids (store ids come later: saves run
-in the background). The first line is the column header.
+in the background). The first line is the column header. A row's cells may be
+given as a function: they are made when the row is first drawn, so opening a
+session of 100,000 statements builds only the rows in view.
+
+No printable key is a command here (a letter typed goes to the capture line):
+arrows, PageUp/PageDown, Home/End browse, Enter edits, Del deletes.
 """
 
 from __future__ import annotations
@@ -43,9 +48,9 @@ class RecordTable(ScrollView, can_focus=True):
     """
     BINDINGS = [
         Binding("enter", "edit", "Bewerk", id="record.edit"),
-        Binding("delete,d", "delete", "Verwijder", id="record.delete"),
-        Binding("up,k", "cursor(-1)", "Omhoog", show=False),
-        Binding("down,j", "cursor(1)", "Omlaag", show=False),
+        Binding("delete", "delete", "Verwijder", id="record.delete"),
+        Binding("up", "cursor(-1)", "Omhoog", show=False),
+        Binding("down", "cursor(1)", "Omlaag", show=False),
         Binding("pageup", "page(-1)", show=False),
         Binding("pagedown", "page(1)", show=False),
         Binding("home", "to(0)", show=False),
@@ -71,18 +76,47 @@ class RecordTable(ScrollView, can_focus=True):
         return len(self.keys)
 
     def cells(self, *, offset: str, step: str, role: str, text: str, themes: str, state: str,
-              failed: bool = False) -> list[Text]:
+              failed: bool = False, seat: str = "", key: bool = False, quote: bool = False) -> list[Text]:
+        """A row: a key statement is marked ★ and bold, a quote is in italics between its marks,
+        the seat key stands before the role."""
         cell = Text()
         if state:
             cell.append(state + " ", style="bold white on red" if failed else "dim")
-        cell.append(text, style="bold red" if failed else "")
-        return [Text(offset), Text(step), Text(role), cell, Text(themes)]
+        if key:
+            cell.append("★ ", style="bold yellow")
+        style = "bold red" if failed else ("bold" if key else "")
+        if quote:
+            style = (style + " italic").strip()
+        cell.append(text, style=style)
+        who = Text()
+        if seat:
+            who.append(seat + " ", style="bold")
+        who.append(role)
+        return [Text(offset), Text(step), who, cell, Text(themes)]
 
     def add_row(self, *cells: Text, key: str) -> None:
         self.index[key] = len(self.keys)
         self.keys.append(key)
         self.data[key] = list(cells)
         self._resize_virtual()
+
+    def load(self, rows: list[tuple[str, Any]], show: str | None = None) -> None:
+        """All rows at once (cells, or a function making them): one resize, the cursor on
+        `show` or the last row, in view."""
+        self.keys = [uid for uid, _cells in rows]
+        self.index = {uid: i for i, uid in enumerate(self.keys)}
+        self.data = dict(rows)
+        self._cache.clear()
+        self.cursor_row = self.index.get(show, len(self.keys) - 1) if show is not None else max(0, len(self.keys) - 1)
+        self._resize_virtual()
+        self._scroll_to_cursor()
+        self.call_after_refresh(self._scroll_to_cursor)
+
+    def _cells_of(self, uid: str) -> list[Text]:
+        cells = self.data[uid]
+        if callable(cells):
+            cells = self.data[uid] = cells()
+        return cells
 
     def add_entry(self, uid: str, cells: list[Text], follow: bool = True) -> None:
         """Add a row at the bottom. With `follow` the cursor goes to it (it scrolls into
@@ -219,7 +253,7 @@ class RecordTable(ScrollView, can_focus=True):
         strip = self._cache.get(key)
         if strip is None:
             style = {0: None, 1: Style(underline=True), 2: Style(reverse=True)}[mode]
-            strip = self._cache[key] = self._line(self.data[uid], width, style)
+            strip = self._cache[key] = self._line(self._cells_of(uid), width, style)
             if len(self._cache) > 4000:
                 self._cache.clear()
         return strip

@@ -1,0 +1,744 @@
+"""`LiveSession`: one session being run, headless.
+
+It owns the session's state (plan, clock, filing step, statements, actions,
+attendance, sticky speaker), parses every line, keeps the pending queue,
+saves through the `Writer`, and does edit, delete, attendance changes and undo.
+The live screen calls its methods and renders the `Change` each returns (and
+the `Change` of `job_changed` when the writer reports); a second seat or a
+countdown widget can use the same object. No Textual here.
+
+Lines, in order (every Enter is its own line):
+
+- A line that parses is recorded at once (shown pending until the writer saves it).
+- A line that does not parse is *rejected*: it leaves the capture line (which is
+  always empty after Enter) and waits at the head of the pending queue with its
+  error. Every line entered after it waits behind it, in order, whether typed or
+  pasted. `fix()` takes the rejected line back into the capture line; once it
+  is entered without an error the lines behind it are recorded in order, up to
+  the next one with an error.
+- Editing (`begin_edit`) is deliberate: an edit with an error stays in the
+  capture line with its error.
+
+Everything not saved (writer jobs, pending lines, the capture line) comes back
+from `rescue_lines()` as capture lines with `## N` step markers.
+
+Clock: `SessionClock` saved through the writer on every change and, while it
+runs, every CHECKPOINT seconds with the running step's `seen` moment, so an
+export after a quit or a kill -9 counts the step until the last save.
+`end_session` ends the current step and stops the clock.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from facilitator.live import rescue
+from facilitator.live.writer import (AddAction, AddStatement, AddTheme, Backup, DeleteStatement, Job,
+                                     RestoreStatement, SaveClock, SetAttendance, UpdateStatement, Writer)
+
+CHECKPOINT = 30.0  # seconds between saves of a running clock
+
+_uids = itertools.count(1)
+
+
+@dataclass(eq=False)
+class Entry:
+    """A statement of the record, keyed by `uid` (store ids come later: saves run in the background)."""
+
+    uid: str
+    statement: Any
+    line: str = ""
+    job: Job | None = None  # the unsaved add, None once saved
+
+    @property
+    def state(self) -> str:
+        return self.job.state if self.job is not None else "saved"
+
+
+@dataclass(eq=False)
+class ActionEntry:
+    uid: str
+    action: Any
+    line: str = ""
+    job: Job | None = None
+
+    @property
+    def state(self) -> str:
+        return self.job.state if self.job is not None else "saved"
+
+
+@dataclass
+class Pending:
+    """A line entered but not recorded yet: rejected (with its error) or waiting behind one."""
+
+    line: str
+    error: str | None = None
+
+
+@dataclass
+class Notice:
+    """Something to tell the user: `key` names a string of the screen's table."""
+
+    key: str
+    values: dict[str, Any] = field(default_factory=dict)
+    severity: str = "information"
+    timeout: float = 3.0
+
+
+@dataclass
+class Change:
+    """What a call changed, for the screen to render."""
+
+    added: list[Entry] = field(default_factory=list)
+    changed: list[Entry] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    rebuild: bool = False  # the record's order changed: redraw it
+    show: str | None = None  # the row to put the record's cursor on
+    actions_added: list[ActionEntry] = field(default_factory=list)
+    actions_changed: list[ActionEntry] = field(default_factory=list)
+    actions_removed: list[str] = field(default_factory=list)
+    attendance: bool = False
+    clock: bool = False
+    pending: bool = False  # the pending queue changed
+    notices: list[Notice] = field(default_factory=list)
+    error: str | None = None  # the line just entered has this error
+    line: str | None = None  # the capture line becomes this (None: empty after Enter / unchanged)
+    ring: bool = False
+    failing: bool | None = None  # the writer started (True) or stopped (False) failing
+    ok: bool = True  # the call did what was asked
+
+    def notice(self, key: str, severity: str = "information", timeout: float = 3.0, **values: Any) -> Change:
+        self.notices.append(Notice(key, values, severity, timeout))
+        return self
+
+
+class LiveSession:
+    """The state and behaviour of one live session on an open store."""
+
+    def __init__(self, store: Any, number: int | None, now: Callable[[], float],
+                 writer: Writer | None = None):
+        """Reads the session from `store` (call it off the UI thread for a big store).
+        `writer`: where saves go; None for a read-only store (nothing is saved)."""
+        self.now = now
+        self.store = store
+        self.readonly = bool(store.readonly)
+        self.plan = store.plan
+        if number is None:
+            number = store.snapshot().next_session(now())
+        session = self.plan.session(number)
+        if session is None:
+            known = ", ".join(str(s.number) for s in self.plan.sessions)
+            raise LookupError(f"no session {number} in {store.slug!r} (sessions: {known})")
+        self.number = number
+        self.session = session
+        self._read(store)
+        self.writer = writer
+        self.undo_stack: list[tuple[str, Any]] = []
+        self.pending: list[Pending] = []
+        self.fixing: Pending | None = None  # the rejected line taken back into the capture line
+        self.editing: str | None = None  # uid of the statement being edited
+        self.draft = ""  # the capture line's text before an edit began
+        self.alarmed: set[int] = set()
+        self.failing = False
+        self._checkpointed = 0.0
+
+    def _read(self, store: Any) -> None:
+        from facilitator.domain.records import SessionClock
+
+        self.clock = store.clock(self.number) or SessionClock(session=self.number)
+        self.capture_step = self.clock.current_step
+        statements = store.statements(self.number)
+        self.entries: dict[str, Entry] = {}
+        for st in statements:
+            uid = f"s{next(_uids)}"
+            self.entries[uid] = Entry(uid, st)
+        self.actions: dict[str, ActionEntry] = {}
+        for a in store.actions(self.number):
+            uid = f"a{next(_uids)}"
+            self.actions[uid] = ActionEntry(uid, a)
+        self.attendance: list[str] = list(store.attendance(self.number))
+        self.theme_keys: list[str] = [t.key for t in store.themes()]
+        self.speaker: str | None = next((s.speaker for s in reversed(statements) if s.speaker), None)
+        self.spoken: set[str] = {s.speaker for s in statements if s.speaker}
+
+    def reload(self, store: Any) -> Change:
+        """A read-only view: show what a newer copy of the store holds."""
+        self.store = store
+        self._read(store)
+        return Change(rebuild=True, attendance=True, clock=True, actions_removed=["*"])
+
+    # -- parsing -----------------------------------------------------------------------
+
+    def context(self) -> Any:
+        """The parser's context. While editing, no sticky speaker: an edited line gets
+        the speaker it names (a statement of an unknown participant stays so)."""
+        from facilitator.live.lines import make_context
+
+        speaker = None if self.editing is not None else self.speaker
+        return make_context(self.plan, self.theme_keys, self.session, speaker, self.capture_step)
+
+    def parse(self, line: str) -> Any:
+        """The line as it would be recorded; raises CaptureError."""
+        from facilitator.domain.capture import parse_line
+
+        return parse_line(line, self.context())
+
+    @property
+    def waiting(self) -> int:
+        """Lines in the pending queue (the rejected one included)."""
+        return len(self.pending)
+
+    @property
+    def rejected(self) -> Pending | None:
+        return self.pending[0] if self.pending and self.pending[0].error is not None else None
+
+    # -- lines ---------------------------------------------------------------------------
+
+    def enter(self, line: str) -> Change:
+        """One Enter on the capture line holding `line`. The capture line is empty
+        afterwards, except for an edit with an error (`change.line`)."""
+        change = Change()
+        if self.readonly:
+            change.ok = False
+            return change.notice("is_readonly", "warning")
+        if self.editing is not None:
+            return self._enter_edit(line, change)
+        if self.fixing is not None:
+            self.fixing = None
+            self._record_or_reject(line, change, head=True)
+            if not self.rejected:
+                self._drain(change)
+            return change
+        if not line.strip():
+            return change
+        if self.pending:
+            self.pending.append(Pending(line))
+            change.pending = True
+            return change
+        self._record_or_reject(line, change)
+        return change
+
+    def paste(self, lines: list[str]) -> Change:
+        """Several lines pasted: each one as if typed and entered, in order."""
+        change = Change()
+        for line in lines:
+            self._merge(change, self.enter(line))
+        return change
+
+    def _record_or_reject(self, line: str, change: Change, head: bool = False) -> bool:
+        from facilitator.domain.capture import CaptureError
+
+        try:
+            parsed = self.parse(line)
+        except CaptureError as exc:
+            pending = Pending(line, exc.message)
+            if head:
+                self.pending.insert(0, pending)
+            else:
+                self.pending.append(pending)
+            change.pending = True
+            change.error = exc.message
+            change.ring = True
+            change.ok = False
+            return False
+        self._apply(parsed, line, change)
+        return True
+
+    def _drain(self, change: Change) -> None:
+        """Record the waiting lines, in order, up to the next one with an error."""
+        while self.pending and self.pending[0].error is None:
+            item = self.pending.pop(0)
+            change.pending = True
+            if not self._record_or_reject(item.line, change, head=True):
+                return
+
+    def fix(self) -> Change:
+        """The rejected line back into the capture line (empty now), to be corrected."""
+        change = Change()
+        head = self.rejected
+        if head is None:
+            change.ok = False
+            return change
+        self.pending.pop(0)
+        self.fixing = head
+        change.pending = True
+        change.line = head.line
+        change.error = head.error
+        return change
+
+    def cancel_fix(self, line: str) -> Change:
+        """Esc while fixing: the line (as corrected so far) waits at the head again."""
+        change = Change()
+        if self.fixing is None:
+            return change
+        self.pending.insert(0, Pending(line, self.fixing.error))
+        self.fixing = None
+        change.pending = True
+        change.line = ""
+        return change
+
+    def _apply(self, parsed: Any, line: str, change: Change) -> None:
+        from facilitator.domain.capture import ActionLine, AttendanceLine, StatementLine, StepLine
+
+        if isinstance(parsed, StatementLine):
+            self._add_themes(parsed.new_themes, change)
+            self._add_statement(parsed, line, change)
+        elif isinstance(parsed, StepLine):
+            self.capture_step = parsed.step
+            change.clock = True
+        elif isinstance(parsed, ActionLine):
+            self._add_themes(parsed.new_themes, change)
+            self._add_action(parsed, line, change)
+        elif isinstance(parsed, AttendanceLine):
+            from facilitator.live.lines import merge_attendance
+
+            keys = merge_attendance(self.plan, self.attendance, parsed.keys)
+            self._set_attendance(keys, change)
+            change.notice("present", keys=present_text(keys))
+
+    def _submit(self, job: Job) -> Job:
+        if self.writer is not None:
+            self.writer.submit(job)
+        return job
+
+    def _add_themes(self, keys: tuple[str, ...], change: Change) -> None:
+        for key in keys:
+            if key in self.theme_keys:
+                continue
+            self.theme_keys.append(key)
+            self._submit(AddTheme(key=key))
+            change.notice("theme_new", timeout=4, theme=key)
+
+    def offset(self) -> float | None:
+        if self.clock.started_at is None:
+            return None
+        return max(0.0, self.now() - self.clock.started_at)
+
+    def _add_statement(self, parsed: Any, line: str, change: Change) -> None:
+        from facilitator.domain.records import Statement
+
+        st = Statement(session=self.number, step=self.capture_step, speaker=parsed.speaker, kind=parsed.kind,
+                       text=parsed.text, themes=list(parsed.themes), key=parsed.key, offset=self.offset())
+        if parsed.explicit_speaker:
+            self.speaker = parsed.speaker
+        if st.speaker:
+            if st.speaker not in self.spoken:
+                change.attendance = True
+            self.spoken.add(st.speaker)
+        entry = Entry(f"s{next(_uids)}", st, line)
+        entry.job = AddStatement(statement=st, line=line, tag=entry)
+        self.entries[entry.uid] = entry
+        change.added.append(entry)
+        self._submit(entry.job)
+
+    def _add_action(self, parsed: Any, line: str, change: Change) -> None:
+        from facilitator.domain.records import Action
+
+        action = Action(session=self.number, step=self.capture_step, text=parsed.text, owner=parsed.owner,
+                        themes=list(parsed.themes))
+        entry = ActionEntry(f"a{next(_uids)}", action, line)
+        entry.job = AddAction(action=action, line=line, tag=entry)
+        self.actions[entry.uid] = entry
+        change.actions_added.append(entry)
+        self._submit(entry.job)
+
+    # -- attendance ------------------------------------------------------------------------
+
+    def _set_attendance(self, keys: list[str], change: Change, undo: bool = True) -> None:
+        if undo:
+            self.undo_stack.append(("attendance", list(self.attendance)))
+        self.attendance = list(keys)
+        self._submit(SetAttendance(session=self.number, keys=list(keys)))
+        change.attendance = True
+
+    def is_seat(self, key: str) -> bool:
+        return self.plan.participant(key) is not None
+
+    def toggle_present(self, key: str) -> Change:
+        """A seat ticked or unticked; a role without a seat: none ↔ one person."""
+        counts = Counter(self.attendance)
+        return self._count(key, 0 if counts.get(key) else 1)
+
+    def add_person(self, key: str, delta: int) -> Change:
+        counts = Counter(self.attendance)
+        n = counts.get(key, 0) + delta
+        if self.is_seat(key):
+            n = min(1, n)
+        return self._count(key, n)
+
+    def _count(self, key: str, n: int) -> Change:
+        change = Change()
+        if self.readonly:
+            change.ok = False
+            return change.notice("is_readonly", "warning")
+        n = max(0, n)
+        counts = Counter(self.attendance)
+        if counts.get(key, 0) == n:
+            return change
+        counts[key] = n
+        keys = attendance_keys(self.plan, counts)
+        self._set_attendance(keys, change)
+        label = self.role_label(key) if not self.is_seat(key) else key
+        return change.notice("attendance_changed", who=label, n=n, timeout=4)
+
+    # -- record: edit, delete, undo ------------------------------------------------------
+
+    def begin_edit(self, uid: str, draft: str) -> Change:
+        """Edit a saved statement: its line goes into the capture line; `draft` (what the
+        capture line held) comes back when the edit ends."""
+        change = Change()
+        entry = self.entries.get(uid)
+        if entry is None:
+            change.ok = False
+            return change.notice("nothing", "warning")
+        if entry.statement.id is None:
+            change.ok = False
+            return change.notice("not_saved_yet", "warning")
+        from facilitator.live.lines import format_line
+
+        if self.editing is None:
+            self.draft = draft
+        self.editing = uid
+        change.line = format_line(entry.statement)
+        return change
+
+    def cancel_edit(self) -> Change:
+        change = Change()
+        if self.editing is None:
+            return change
+        self.editing = None
+        change.line = self.draft
+        self.draft = ""
+        return change
+
+    def _enter_edit(self, line: str, change: Change) -> Change:
+        from facilitator.domain.capture import CaptureError, StatementLine
+
+        try:
+            parsed = self.parse(line)
+        except CaptureError as exc:
+            change.error, change.line, change.ring, change.ok = exc.message, line, True, False
+            return change
+        if not isinstance(parsed, StatementLine):
+            change.error, change.line, change.ok = "need_statement", line, False
+            return change
+        entry = self.entries.get(self.editing or "")
+        self.editing = None
+        change.line = self.draft
+        self.draft = ""
+        if entry is None:
+            return change
+        old = entry.statement
+        new = old.model_copy(update={"speaker": parsed.speaker, "kind": parsed.kind, "text": parsed.text,
+                                     "themes": list(parsed.themes), "key": parsed.key})
+        self._add_themes(parsed.new_themes, change)
+        entry.statement = new
+        self.undo_stack.append(("edit", old))
+        self._submit(UpdateStatement(statement=new, line=line))
+        change.changed.append(entry)
+        return change.notice("edited", timeout=2)
+
+    def delete(self, uid: str) -> Change:
+        change = Change()
+        if self.readonly:
+            change.ok = False
+            return change.notice("is_readonly", "warning")
+        entry = self.entries.get(uid)
+        if entry is None:
+            change.ok = False
+            return change.notice("nothing", "warning")
+        st = entry.statement
+        if st.id is None:
+            change.ok = False
+            return change.notice("not_saved_yet", "warning")
+        del self.entries[uid]
+        if self.editing == uid:
+            self._merge(change, self.cancel_edit())
+        self.undo_stack.append(("delete", st))
+        self._submit(DeleteStatement(statement=st))
+        change.removed.append(uid)
+        return change.notice("deleted", timeout=3, text=_short(st.text))
+
+    def undo(self) -> Change:
+        change = Change()
+        if self.readonly:
+            change.ok = False
+            return change.notice("is_readonly", "warning")
+        if not self.undo_stack:
+            change.ok = False
+            return change.notice("nothing_undo")
+        kind, old = self.undo_stack.pop()
+        if kind == "edit":
+            from facilitator.live.lines import format_line
+
+            for entry in self.entries.values():
+                if entry.statement.id == old.id:
+                    entry.statement = old
+                    change.changed.append(entry)
+            self._submit(UpdateStatement(statement=old, line=format_line(old)))
+        elif kind == "delete":
+            from facilitator.live.lines import format_line
+
+            entry = Entry(f"s{next(_uids)}", old, format_line(old))
+            entry.job = RestoreStatement(statement=old, line=entry.line, tag=entry)
+            self.entries[entry.uid] = entry
+            self._sort()
+            self._submit(entry.job)
+            change.rebuild, change.show = True, entry.uid
+        elif kind == "attendance":
+            self._set_attendance(old, change, undo=False)
+        return change.notice("undone", timeout=2)
+
+    def _sort(self) -> None:
+        ordered = sorted(self.entries.values(), key=lambda e: (e.statement.seq or 10**12, e.statement.id or 10**12))
+        self.entries = {e.uid: e for e in ordered}
+
+    # -- the writer's reports ------------------------------------------------------------
+
+    def job_changed(self, job: Job) -> Change:
+        """The writer saved, failed or dropped `job` (called on the UI thread)."""
+        change = Change()
+        if isinstance(job, Backup):
+            if job.result:
+                change.notice("backup_failed", "warning", error=job.result)
+            return change
+        if job.state == "failed":
+            if not self.failing:
+                self.failing = True
+                change.failing = True
+                change.ring = True
+                change.notice("failed", "error", 15, error=job.error)
+        elif job.state == "error":
+            change.notice("error", "error", 10, error=job.error)
+        elif job.state == "saved" and self.failing and self.writer is not None and not self.writer.failed:
+            self.failing = False
+            change.failing = False
+            change.notice("saved_late", timeout=5, text=job.text or job.kind)
+        if isinstance(job, AddStatement):
+            entry: Entry = job.tag
+            if job.state == "saved":
+                entry.statement = job.result
+                entry.job = None
+            if entry.uid in self.entries:
+                change.changed.append(entry)
+        elif isinstance(job, AddAction):
+            action: ActionEntry = job.tag
+            if job.state == "saved":
+                action.action = job.result
+                action.job = None
+            if action.uid in self.actions:
+                change.actions_changed.append(action)
+        return change
+
+    def unsaved(self) -> list[Job]:
+        return self.writer.unsaved() if self.writer is not None else []
+
+    def retry(self) -> None:
+        if self.writer is not None:
+            self.writer.retry()
+
+    def put_back(self, capture_empty: bool) -> Change:
+        """F10: the rejected line back into the capture line to fix it; else the first
+        unsaved typed line (saves failing) out of the queue and back into the line."""
+        change = Change()
+        if not capture_empty and (self.rejected or self._first_typed()):
+            change.ok = False
+            return change.notice("busy_line", "warning")
+        if self.rejected is not None:
+            return self.fix()
+        job = self._first_typed()
+        if job is None or self.writer is None or not self.writer.cancel(job):
+            change.ok = False
+            return change.notice("no_unsaved")
+        if isinstance(job, AddStatement):
+            self.entries.pop(job.tag.uid, None)
+            change.removed.append(job.tag.uid)
+        else:
+            self.actions.pop(job.tag.uid, None)
+            change.actions_removed.append(job.tag.uid)
+        change.line = job.text
+        if self.failing and not self.writer.failed:
+            self.failing = False
+            change.failing = False
+        return change.notice("put_back")
+
+    def _first_typed(self) -> Job | None:
+        return next((j for j in self.unsaved()
+                     if type(j) in (AddStatement, AddAction) and j.text), None)
+
+    # -- the rescue file -------------------------------------------------------------------
+
+    def rescue_lines(self, capture: str = "", jobs: list[Job] | None = None) -> list[str]:
+        """Everything not saved, as the lines of a rescue file: the writer's unsaved jobs
+        (lines, edits, deletes, attendance), the pending lines, the capture line;
+        `## N` markers put each line back under its step. `jobs`: the unsaved jobs as
+        counted already (the writer held meanwhile)."""
+        items: list[tuple[int | None, str]] = []
+        for job in (self.unsaved() if jobs is None else jobs):
+            for line in job.rescue():
+                items.append((job.step, line))
+        step = self.capture_step
+        for item in self.pending:
+            items.append((step, item.line))
+            step = self._step_after(item.line, step)
+        if self.fixing is not None or self.editing is None:
+            if capture.strip():
+                items.append((step, capture))
+        elif capture.strip():  # an edit in progress: the statement as edited so far
+            items.append((None, f"// edit in progress: {capture}"))
+        return rescue.with_markers(items)
+
+    def _step_after(self, line: str, step: int) -> int:
+        """The filing step after a pending `## N` line (lines after it belong there)."""
+        if not line.startswith("##"):
+            return step
+        from facilitator.domain.capture import CaptureError, StepLine, parse_line
+
+        try:
+            parsed = parse_line(line, self.context())
+        except CaptureError:
+            return step
+        return parsed.step if isinstance(parsed, StepLine) else step
+
+    def has_unsaved(self, capture: str = "") -> bool:
+        return bool(self.pending or self.unsaved() or capture.strip() or self.fixing is not None)
+
+    # -- clock -------------------------------------------------------------------------------
+
+    def _set_clock(self, clock: Any, change: Change) -> None:
+        from facilitator.live import clock as clockctl
+
+        first = self.clock.started_at is None and clock.started_at is not None
+        self.clock = clock
+        self.capture_step = clock.current_step
+        if first:
+            self._submit(Backup())
+        self._save_clock()
+        change.clock = True
+        if clockctl.state(clock) == "running":
+            self._checkpointed = self.now()
+
+    def _save_clock(self) -> None:
+        from facilitator.live import clock as clockctl
+
+        self._submit(SaveClock(clock=clockctl.seen(self.clock, self.now())))
+
+    def _clock_change(self) -> Change | None:
+        if self.readonly:
+            return Change(ok=False).notice("is_readonly", "warning")
+        return None
+
+    def toggle_clock(self, now: float | None = None) -> Change:
+        from facilitator.live import clock as clockctl
+
+        change = self._clock_change() or Change()
+        if change.ok:
+            self._set_clock(clockctl.toggle(self.clock, self.now() if now is None else now), change)
+        return change
+
+    def goto(self, step: int, now: float | None = None) -> Change:
+        from facilitator.live import clock as clockctl
+
+        change = self._clock_change() or Change()
+        if not change.ok:
+            return change
+        clock = clockctl.goto(self.clock, step, self.now() if now is None else now, len(self.session.agenda))
+        self._set_clock(clock, change)
+        s = self.session.agenda[clock.current_step]
+        return change.notice("step_now", n=clock.current_step + 1, title=s.title)
+
+    def next_step(self, now: float | None = None) -> Change:
+        return self.goto(self.clock.current_step + 1, now)
+
+    def prev_step(self, now: float | None = None) -> Change:
+        return self.goto(self.clock.current_step - 1, now)
+
+    def end_session(self, now: float | None = None) -> Change:
+        """End the current step and stop the clock: the session is held and done."""
+        from facilitator.live import clock as clockctl
+
+        change = self._clock_change() or Change()
+        if not change.ok:
+            return change
+        when = self.now() if now is None else now
+        self._set_clock(clockctl.end(self.clock, when), change)
+        return change.notice("ended", timeout=6, time=clockctl.mmss(clockctl.session_elapsed(self.clock, when)))
+
+    def stop_for_quit(self) -> None:
+        """Quitting: save the clock with the moment the running step was last seen
+        (an export counts it until now)."""
+        from facilitator.live import clock as clockctl
+
+        if not self.readonly and clockctl.state(self.clock) == "running":
+            self._save_clock()
+
+    def tick(self) -> Change:
+        """Every second: the clock redrawn, time-up alarms, a checkpoint of a running clock."""
+        from facilitator.live import clock as clockctl
+
+        change = Change(clock=True)
+        if clockctl.state(self.clock) != "running":
+            return change
+        now = self.now()
+        if not self.readonly and now - self._checkpointed >= CHECKPOINT:
+            self._checkpointed = now
+            self._save_clock()
+        step = self.clock.current_step
+        planned = self.session.agenda[step].minutes
+        elapsed = clockctl.step_elapsed(self.clock, step, now)
+        if elapsed > planned * 60 and step not in self.alarmed:
+            self.alarmed.add(step)
+            change.ring = True
+            change.notice("time_up", "warning", 10, n=step + 1, title=self.session.agenda[step].title)
+        return change
+
+    # -- labels ------------------------------------------------------------------------------
+
+    def role_label(self, speaker: str | None, unknown: str = "?") -> str:
+        from facilitator.live.lines import role_label
+
+        return role_label(self.plan, speaker, unknown)
+
+    @staticmethod
+    def _merge(into: Change, other: Change) -> None:
+        into.added += other.added
+        into.changed += other.changed
+        into.removed += other.removed
+        into.rebuild |= other.rebuild
+        into.show = other.show or into.show
+        into.actions_added += other.actions_added
+        into.actions_changed += other.actions_changed
+        into.actions_removed += other.actions_removed
+        into.attendance |= other.attendance
+        into.clock |= other.clock
+        into.pending |= other.pending
+        into.notices += other.notices
+        into.error = other.error if other.error is not None else into.error
+        into.line = other.line if other.line is not None else into.line
+        into.ring |= other.ring
+        into.ok = into.ok and other.ok
+
+
+def present_text(keys: list[str]) -> str:
+    """"bc1, wv1, 2× vw": seats once, a role key with its number of persons."""
+    return ", ".join(k if n == 1 else f"{n}× {k}" for k, n in Counter(keys).items())
+
+
+def attendance_keys(plan: Any, counts: Counter[str]) -> list[str]:
+    """The stored list: each seat present once, a role key once per person, in plan order;
+    keys no longer in the plan kept at the end."""
+    out: list[str] = [p.key for p in plan.participants if counts.get(p.key)]
+    for r in plan.roles:
+        out += [r.key] * counts.get(r.key, 0)
+    known = {p.key for p in plan.participants} | {r.key for r in plan.roles}
+    for key, n in counts.items():
+        if key not in known:
+            out += [key] * n
+    return out
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
