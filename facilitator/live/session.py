@@ -582,8 +582,11 @@ class LiveSession:
                 items.append((job.step, line))
         step = self.capture_step
         for item in self.pending:
-            items.append((step, item.line))
-            step = self._step_after(item.line, step)
+            after = self._step_after(item.line, step)
+            if after is None:
+                items.append((step, item.line))
+            else:  # a `## N` line waiting: it becomes the marker of the lines after it
+                step = after
         if self.fixing is not None or self.editing is None:
             if capture.strip():
                 items.append((step, capture))
@@ -591,17 +594,17 @@ class LiveSession:
             items.append((None, f"// edit in progress: {capture}"))
         return rescue.with_markers(items)
 
-    def _step_after(self, line: str, step: int) -> int:
-        """The filing step after a pending `## N` line (lines after it belong there)."""
+    def _step_after(self, line: str, step: int) -> int | None:
+        """The step a pending `## N` line moves to; None for any other line (or a bad `##`)."""
         if not line.startswith("##"):
-            return step
+            return None
         from facilitator.domain.capture import CaptureError, StepLine, parse_line
 
         try:
             parsed = parse_line(line, self.context())
         except CaptureError:
-            return step
-        return parsed.step if isinstance(parsed, StepLine) else step
+            return None
+        return parsed.step if isinstance(parsed, StepLine) else None
 
     def has_unsaved(self, capture: str = "") -> bool:
         return bool(self.pending or self.unsaved() or capture.strip() or self.fixing is not None)

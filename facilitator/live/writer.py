@@ -285,7 +285,8 @@ class Writer:
         """Block until the queue is empty or its head failed; True when empty."""
         with self._cond:
             self._cond.wait_for(
-                lambda: not self._busy and (not self._queue or self._queue[0].state == "failed" or self._held > 0),
+                lambda: not self._busy and (not self._queue or self._held > 0
+                                            or (self._queue[0].state == "failed" and not self._wake)),
                 timeout)
             return not self._queue
 
