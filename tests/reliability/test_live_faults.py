@@ -13,7 +13,7 @@ import stat
 import subprocess
 from pathlib import Path
 
-from .conftest import NO_DAC, SLUG, cli, no_traceback, poll, statements
+from .conftest import EMPTY_LINE, NO_DAC, SLUG, cli, no_traceback, poll, statements
 
 RUN = ("run", SLUG, "--session", "1")
 READY = "rol: tekst"  # the capture hint, shown once the live screen is up
@@ -235,3 +235,197 @@ def test_quit_anyway_on_a_full_disk_keeps_the_lines_and_never_shows_a_traceback(
     saved(data_dir, ["nergens kwijt te raken"])
     term.keys("C-q")
     assert term.exit_code() == 0
+
+
+# -- issue 8: no keystroke lost, no printable key a command (real terminal) -------------------
+
+
+def _attendance(data_dir: Path) -> list[str]:
+    from facilitator.store.workshop import WorkshopStore
+
+    with WorkshopStore.open(data_dir, SLUG, readonly=True) as store:
+        return list(store.attendance(1))
+
+
+def test_keys_typed_after_f8_and_in_panels_reach_the_capture_line(data_dir, term_factory):
+    """After F8 typing `jw1: dat doen we dan` deleted statements (`d` was Delete); after
+    F2/F3/F4 typed text was gone, and in the attendance panel space or `x` toggled a seat."""
+    term = term_factory(data_dir, *RUN).start()
+    term.wait_for(READY)
+    for line in ("wt1: een", "twee", "drie"):
+        term.line(line)
+    saved(data_dir, ["een", "twee", "drie"])
+    term.keys("F8")
+    term.type("jw1: dat doen we dan")
+    term.wait_for("jw1: dat doen we dan")
+    term.keys("Enter")
+    saved(data_dir, ["een", "twee", "drie", "dat doen we dan"])
+    for panel, line in (("F2", "wt: in de agenda getypt"), ("F3", "wt: x en + en - en spatie"),
+                        ("F4", "wt: bij de acties getypt")):
+        term.keys(panel)
+        term.type(line)
+        term.wait_for(line)
+        term.keys("Enter")
+    term.keys("F3")
+    term.wait_for("Aanwezig aan/uit")  # the attendance panel has the focus
+    term.keys("Down", "Space", "x", "+")
+    term.wait_for(" x+")
+    term.keys("C-u", "Escape")
+    saved(data_dir, ["een", "twee", "drie", "dat doen we dan", "in de agenda getypt", "x en + en - en spatie",
+                     "bij de acties getypt"])
+    assert _attendance(data_dir) == []
+    term.keys("C-q")
+    assert term.exit_code() == 0
+
+
+def test_lines_after_a_rejected_one_are_never_glued_to_it(data_dir, term_factory):
+    """A line typed at speed after a rejected one was appended to it; with an unbracketed
+    paste the three lines after a bad one became one note, losing a speaker and an action."""
+    term = term_factory(data_dir, *RUN).start()
+    term.wait_for(READY)
+    term.keys("w", "v", "1", ":", "Space", *"typo", "Enter", *"wt:", "Space", *"volgende", "Enter")  # a burst
+    term.wait_for("+2 wachten")
+    # an unbracketed paste: lines and Enters as keys, one of them bad
+    term.tmux("send-keys", "-t", "app", "-l", "jw: een")
+    term.keys("Enter")
+    term.tmux("send-keys", "-t", "app", "-l", "actie: bellen @jw")
+    term.keys("Enter")
+    term.wait_for("+4 wachten")
+    assert statements(data_dir) == []
+    term.keys("F10")
+    term.wait_for("wv1: typo")
+    term.keys("Home", "Delete", "Delete", "Delete")
+    term.type("wt1")
+    term.keys("Enter")
+    saved(data_dir, ["typo", "volgende", "een"])
+    from facilitator.store.workshop import WorkshopStore
+
+    with WorkshopStore.open(data_dir, SLUG, readonly=True) as store:
+        assert [(s.speaker, s.text) for s in store.statements(1)] == [("wt1", "typo"), ("wt", "volgende"),
+                                                                     ("jw", "een")]
+        assert [a.text for a in store.actions(1)] == ["bellen"]
+    term.keys("C-q")
+    assert term.exit_code() == 0
+
+
+def test_ctrl_u_clears_the_whole_line_and_ctrl_q_asks_about_a_half_typed_one(data_dir, term_factory):
+    """Ctrl+U deleted only left of the cursor; a half-typed line was lost on Ctrl+Q; the rescue
+    file was 0644 under umask 022."""
+    term = term_factory(data_dir, *RUN).start()
+    term.wait_for(READY)
+    term.type("wt: links en rechts")
+    term.wait_for("links en rechts")
+    term.keys("Left", "Left", "Left", "C-u")
+    term.wait_for(EMPTY_LINE)
+    term.keys("C-z")
+    term.wait_for("wt: links en rechts")
+    term.keys("C-q")
+    screen = term.wait_for("Toch stoppen")
+    assert "1 regel(s)" in screen
+    term.keys("s")
+    assert term.exit_code() == 0
+    [path] = list(data_dir.glob("rescue-*.txt"))
+    assert path.read_text(encoding="utf-8").splitlines()[1:] == ["## 1", "wt: links en rechts"]
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_read_only_view_says_why_a_line_is_not_taken(data_dir, term_factory):
+    """In the read-only view a typed line vanished silently and 'f5 Start/pauze' was offered."""
+    first = term_factory(data_dir, *RUN).start()
+    first.wait_for(READY)
+    second = term_factory(data_dir, *RUN).start()
+    second.wait_for("al geopend")
+    second.keys("F2")
+    second.wait_for("alleen lezen")
+    second.type("wt: gaat dit verloren")
+    screen = second.wait_for("Alleen lezen: er wordt niets opgeslagen")
+    second.keys("F5")
+    second.wait_for("Alleen lezen")
+    assert _clock(data_dir).started_at is None
+    second.keys("C-q")
+    assert second.exit_code() == 0
+    first.keys("C-q")
+    assert first.exit_code() == 0
+
+
+def test_quitting_with_the_clock_running_saves_the_moment(data_dir, term_factory):
+    """Quitting while the clock ran exported the last step as 0 or 1 min: the step's last
+    moment is saved at quit (and every 30 s: a kill -9 loses at most that)."""
+    import time
+
+    term = term_factory(data_dir, *RUN).start()
+    term.wait_for(READY)
+    term.keys("F5")
+    term.wait_for("loopt")
+    poll(lambda: _clock(data_dir).started_at is not None, what="the clock on disk")
+    time.sleep(1.2)  # the step has run a moment (measured, not synchronised on)
+    before = time.time()
+    term.keys("C-q")
+    assert term.exit_code() == 0
+    clock = _clock(data_dir)
+    timing = clock.steps[0]
+    assert timing.end is None and timing.seen is not None and timing.seen >= before - 0.5
+    assert timing.elapsed(timing.seen) >= 1.0
+
+
+def test_the_first_seconds_keep_every_key(data_dir, term_factory, tmp_path):
+    """While the workshop opened, F6/F7 ended the app ('LiveScreen' object has no attribute
+    'clock'), a line typed and entered before the first frame was lost, and a line being typed
+    when the store finished opening was cut ('s een langzame regel')."""
+    gate = tmp_path / "open-now"
+    term = term_factory(data_dir, *RUN, prefix=["env", f"FACILITATOR_TEST_OPEN_GATE={gate}"]).start()
+    term.type("wt1: voor het eerste beeld")  # sent as soon as the process runs: before the first frame
+    term.keys("Enter")
+    term.wait_for("De workshop wordt geopend")
+    term.keys("F5", "F7")
+    term.type("wt1: dit is een langzame")
+    term.wait_for("dit is een langzame")
+    gate.touch()
+    term.wait_for("Stap 2/4")
+    term.type(" regel")
+    term.wait_for("langzame regel")
+    term.keys("Enter")
+    saved(data_dir, ["voor het eerste beeld", "dit is een langzame regel"])
+    from facilitator.store.workshop import WorkshopStore
+
+    with WorkshopStore.open(data_dir, SLUG, readonly=True) as store:
+        assert [(s.speaker, s.step) for s in store.statements(1)] == [("wt1", 0), ("wt1", 1)]  # entered before F7
+    assert "unexpected error" not in term.screen()
+    term.keys("C-q")
+    assert term.exit_code() == 0
+
+
+def test_rescue_file_holds_what_the_question_counts_with_step_markers(data_dir, term_factory):
+    """With saves failing the dialog said 6 lines and the file held 3, and lines typed under
+    `## 2` came back under step 1 on re-import."""
+    from facilitator.live import rescue
+
+    term = term_factory(data_dir, *RUN).start()
+    term.wait_for(READY)
+    term.line("wt1: bewaard")
+    saved(data_dir, ["bewaard"])
+    size = (data_dir / SLUG / "store.db").stat().st_size
+    resource.prlimit(term.pid, resource.RLIMIT_FSIZE, (size, resource.RLIM_INFINITY))  # the store cannot grow
+    term.line("## 2")
+    term.line("jw: onder stap twee")
+    term.wait_for("NIET OPGESLAGEN")
+    term.line("aanwezig: wt1 jw1")
+    term.line("actie: bellen @jw")
+    term.type("bib: half")
+    term.wait_for("bib: half")
+    term.keys("C-q")
+    screen = term.wait_for("Toch stoppen")
+    term.keys("s")
+    assert term.exit_code() == 0
+    [path] = list(data_dir.glob("rescue-*.txt"))
+    lines = path.read_text(encoding="utf-8").splitlines()
+    n = rescue.count(lines)
+    assert n == 4 and f"{n} regel(s)" in " ".join(screen.split()), (lines, screen)
+    assert lines[1:3] == ["## 2", "jw: onder stap twee"] and lines[-1] == "bib: half"
+    proc = cli(data_dir, "import", SLUG, str(path), "--session", "1")
+    assert proc.returncode == 0, proc.stderr + proc.stdout
+    from facilitator.store.workshop import WorkshopStore
+
+    with WorkshopStore.open(data_dir, SLUG, readonly=True) as store:
+        steps = {s.text: s.step for s in store.statements(1)}
+    assert steps == {"bewaard": 0, "onder stap twee": 1, "half": 1}

@@ -31,7 +31,7 @@ from textual.screen import Screen
 from facilitator.live import clock as clockctl
 from facilitator.tui.i18n import tr
 from facilitator.tui.widgets.agenda import AgendaList
-from facilitator.tui.widgets.capture import CaptureLine, CaptureSuggester, Preview
+from facilitator.tui.widgets.capture import ENTER_KEYS, CaptureLine, CaptureSuggester, Preview
 from facilitator.tui.widgets.clock import ClockBar
 from facilitator.tui.widgets.keybar import KeyBar
 from facilitator.tui.widgets.prompt import PromptPanel
@@ -79,7 +79,7 @@ TEXT = {
         "key.live.toggle_present": "Aanwezig aan/uit", "key.live.more": "Persoon erbij", "key.live.less": "Persoon eraf",
         "rejected": "✗ {error}   (F10 of ↑: verbeteren)", "pending": "   +{n} wachten",
         "readonly.line": "alleen lezen: {reason}; hier wordt niets opgeslagen",
-        "wait_open": "Wacht tot de workshop open is; {key} gebeurt dan.",
+        "wait_open": "Wacht tot de workshop open is; {keyname} gebeurt dan.",
         "attendance_changed": "Aanwezig: {who} {n} (Ctrl+Z: ongedaan maken)",
         "deleted": "Verwijderd: {text} (Ctrl+Z: ongedaan maken).",
         "ended": "Sessie afgesloten na {time}: de stap is beëindigd en de klok staat stil (F5: toch verder).",
@@ -127,7 +127,7 @@ TEXT = {
         "key.live.toggle_present": "Present on/off", "key.live.more": "Add person", "key.live.less": "Remove person",
         "rejected": "✗ {error}   (F10 or ↑: fix it)", "pending": "   +{n} waiting",
         "readonly.line": "read-only: {reason}; nothing is saved here",
-        "wait_open": "Wait until the workshop is open; {key} happens then.",
+        "wait_open": "Wait until the workshop is open; {keyname} happens then.",
         "attendance_changed": "Present: {who} {n} (Ctrl+Z: undo)",
         "deleted": "Deleted: {text} (Ctrl+Z: undo).",
         "ended": "Session ended after {time}: the step has ended and the clock stopped (F5: go on anyway).",
@@ -139,9 +139,9 @@ TEXT = {
 }
 
 PANELS = ("agenda", "attendance", "actions")
-CLOCK_ACTIONS = {"toggle_clock": "F5", "prev_step": "F6", "next_step": "F7", "end_session": "Ctrl+E"}
+CLOCK_ACTIONS = {"toggle_clock": "F5", "prev_step": "F6", "next_step": "F7", "end_session": "Ctrl+O"}
 # Keys that need a writable session: in the read-only view they say why.
-WRITE_KEYS = {"f5", "f6", "f7", "f9", "f12", "delete", "ctrl+z", "ctrl+e", "ctrl+t", "ctrl+up", "ctrl+down", "f10"}
+WRITE_KEYS = {"f5", "f6", "f7", "f9", "f12", "delete", "ctrl+z", "ctrl+o", "ctrl+t", "ctrl+up", "ctrl+down", "f10"}
 
 
 def _breakpoint(size: int, breakpoints: list[tuple[int, str]]) -> str | None:
@@ -157,7 +157,7 @@ class LiveScreen(Screen):
         Binding("f5", "toggle_clock", "Start/pauze", id="live.clock"),
         Binding("f6", "prev_step", "Vorige stap", id="live.prev"),
         Binding("f7", "next_step", "Volgende stap", id="live.next"),
-        Binding("ctrl+e", "end_session", "Sessie afsluiten", id="live.end", show=False),
+        Binding("ctrl+o", "end_session", "Sessie afsluiten", id="live.end", show=False),
         Binding("f2", "panel('agenda')", "Agenda", id="live.agenda"),
         Binding("f3", "panel('attendance')", "Aanwezig", id="live.attendance"),
         Binding("f4", "panel('actions')", "Acties", id="live.actions"),
@@ -404,7 +404,7 @@ class LiveScreen(Screen):
         if focused is capture or capture.disabled or self.app.screen is not self:
             return
         if isinstance(event, events.Paste) or (event.is_printable and event.character) or (
-                event.key == "enter" and not isinstance(focused, RecordTable)):
+                event.key in ENTER_KEYS and not isinstance(focused, RecordTable)):
             self.remove_class("-side")
             self.set_focus(capture)
 
@@ -416,7 +416,7 @@ class LiveScreen(Screen):
         if focused is capture and not capture.disabled:
             return
         if self.live is not None and self.live.readonly and (event.is_printable or event.key in WRITE_KEYS
-                                                             or event.key == "enter"):
+                                                             or event.key in ENTER_KEYS):
             event.stop()
             event.prevent_default()
             self.notify(self.t("is_readonly"), severity="warning", timeout=3)
@@ -426,7 +426,7 @@ class LiveScreen(Screen):
             event.prevent_default()
             self._to_capture_line()
             capture.insert_text_at_cursor(event.character)
-        elif event.key == "enter" and not isinstance(focused, RecordTable):
+        elif event.key in ENTER_KEYS and not isinstance(focused, RecordTable):
             event.stop()
             event.prevent_default()
             self._to_capture_line()
@@ -446,7 +446,7 @@ class LiveScreen(Screen):
         self.remove_class("-side")
         capture = self.capture
         if self.focused is not capture and not capture.disabled:
-            capture.focus()
+            self.set_focus(capture)
 
     def submit_line(self, value: str) -> bool:
         """One Enter on the capture line: the line goes to the session (recorded, or pending);
@@ -777,7 +777,7 @@ class LiveScreen(Screen):
         record = self.query_one(RecordTable)
         if record.row_count:
             record.move_cursor(row=record.row_count - 1, animate=False)
-        record.focus()
+        self.set_focus(record)
 
     def _record_shown(self) -> bool:
         """F9/F12 act on the record's highlighted row only while the record has focus (the row
@@ -837,7 +837,7 @@ class LiveScreen(Screen):
         """Clock keys before the store is open wait (applied in order once it is), and say so."""
         if self.live is None:
             self.early.append(("action", name, self.now()))
-            self.notify(self.t("wait_open", key=CLOCK_ACTIONS[name]), severity="warning", timeout=3)
+            self.notify(self.t("wait_open", keyname=CLOCK_ACTIONS[name]), severity="warning", timeout=3)
             return False
         return self._writable()
 
@@ -857,7 +857,7 @@ class LiveScreen(Screen):
             self._refocus()
 
     def action_end_session(self, when: float | None = None) -> None:
-        """Ctrl+E: end the current step, stop the clock (asked first)."""
+        """Ctrl+O: end the current step, stop the clock (asked first)."""
         if self.live is None:
             self._clock_action("end_session", when)
             return
@@ -888,7 +888,7 @@ class LiveScreen(Screen):
             self.query_one(f"#{pane}").display = pane == name
         self.query_one(SideTabs).show(name)
         self.add_class("-side")
-        self.query_one(f"#{name}").focus()
+        self.set_focus(self.query_one(f"#{name}"))  # now, not after the keys already queued
 
     def on_side_tabs_selected(self, event: SideTabs.Selected) -> None:
         self.action_panel(event.name)
@@ -916,7 +916,7 @@ class LiveScreen(Screen):
     def _refocus(self) -> None:
         capture = self.capture
         if not capture.disabled:
-            capture.focus()
+            self.set_focus(capture)
 
     def _writable(self) -> bool:
         if self.live is None:

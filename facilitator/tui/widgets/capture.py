@@ -42,6 +42,11 @@ def complete(value: str, speakers: Iterable[str], themes: Iterable[str]) -> str 
     return None
 
 
+# Enter, and Enter typed before the app took the terminal: the tty had turned its CR into
+# LF (ICRNL), which reads as Ctrl+J once the app reads the keys typed while it started.
+ENTER_KEYS = ("enter", "ctrl+j")
+
+
 class CaptureLine(Input):
     """One line, Enter records it. Never disabled while the screen is writable.
 
@@ -105,7 +110,11 @@ class CaptureLine(Input):
         the text typed behind it. Here Enter hands over the line as it is at
         that moment, and the handler (the screen) clears or keeps it before the
         next key is read."""
-        if event.key == "enter" and self.on_enter is not None:
+        if event.is_printable and not self.has_focus and self.is_attached and not self.disabled:
+            # Typed right after a key that moved the focus away (F8 then text, in one burst): the
+            # keys were already on their way here; the focus comes back with them.
+            self.screen.set_focus(self)
+        if event.key in ENTER_KEYS and self.on_enter is not None:
             event.stop()
             event.prevent_default()
             self._restart_blink()
