@@ -10,7 +10,6 @@ import what they need when they run, so `facilitator --help` starts fast.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
@@ -44,10 +43,10 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Without a command: open the app's home screen.",
     )
     parser.add_argument("--data-dir", metavar="DIR",
-                        help="where workshops are kept (default: $FACILITATOR_DATA_DIR, else ./sessions)")
-    env_lang = os.environ.get("FACILITATOR_LANG", "").strip().lower()
-    parser.add_argument("--lang", choices=("nl", "en"), default=env_lang if env_lang in ("nl", "en") else "nl",
-                        help="interface language (default: $FACILITATOR_LANG, else nl)")
+                        help="where workshops are kept (default: $FACILITATOR_DATA_DIR, else the config file's "
+                             "data_dir, else ./sessions)")
+    parser.add_argument("--lang", choices=("nl", "en"), default=None,
+                        help="interface language (default: $FACILITATOR_LANG, else the config file's lang, else nl)")
     # The global options are accepted after the command too (`facilitator list --data-dir X`).
     common = _Parser(add_help=False)
     common.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
@@ -77,7 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="write the report and minutes as Markdown")
     p.add_argument("slug", metavar="SLUG")
     p.add_argument("--session", type=int, metavar="N", help="only the minutes of this session")
-    p.add_argument("--out", default="exports", metavar="DIR", help="output directory (default ./exports)")
+    p.add_argument("--out", default=None, metavar="DIR",
+                   help="output directory (default: $FACILITATOR_EXPORT_DIR, else the config file's export_dir, "
+                        "else ./exports)")
     p.add_argument("--mode", default="600", metavar="OCTAL", help="file mode of the written files (default 600)")
 
     p = sub.add_parser("run", help="open the app (on a workshop's next session)")
@@ -108,6 +109,9 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # --help, or a usage error argparse already printed
         return int(exc.code or 0)
     raw_dir = args.data_dir
+    from facilitator.config import quick_lang
+
+    args.lang = quick_lang(args.lang)
     try:
         from facilitator.cli import commands
 
@@ -148,6 +152,9 @@ def _known_error_lines(exc: Exception) -> list[str] | None:
     store_mod = sys.modules.get("facilitator.store.workshop")
     if store_mod is not None and isinstance(exc, store_mod.StoreError):
         return [" ".join(str(exc).split()) or type(exc).__name__]
+    settings_mod = sys.modules.get("facilitator.settings")
+    if settings_mod is not None and isinstance(exc, settings_mod.SettingsError):
+        return list(exc.lines)
     plan_mod = sys.modules.get("facilitator.domain.plan")
     if plan_mod is not None and isinstance(exc, plan_mod.PlanError):
         return list(exc.lines)

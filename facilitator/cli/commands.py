@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 from facilitator.cli import UserError
 from facilitator.cli.printable import printable
-from facilitator.store.paths import ENV_DATA_DIR
 
 
 def _say(line: str) -> None:
@@ -133,7 +131,12 @@ def cmd_export(args: argparse.Namespace, data_dir: Path) -> int:
     from facilitator.export.files import write_documents
 
     docs = render_all(data, args.session)
-    out_dir = Path(args.out)
+    if args.out:
+        out_dir = Path(args.out)
+    else:
+        from facilitator.settings import load_settings
+
+        out_dir = load_settings().export_dir
     try:
         paths = write_documents(docs, out_dir, mode)
     except OSError as exc:
@@ -155,7 +158,9 @@ def cmd_run(args: argparse.Namespace, data_dir: Path) -> int:
 
     slug = getattr(args, "slug", None)
     session = getattr(args, "session", None)
-    _demo_on_first_run(data_dir, slug, default_dir=args.data_dir is None and not os.environ.get(ENV_DATA_DIR))
+    from facilitator.config import data_dir_is_default
+
+    _demo_on_first_run(data_dir, slug, default_dir=data_dir_is_default(args.data_dir))
     if slug is not None and not workshop_exists(data_dir, slug):
         known = ", ".join(list_workshops(data_dir)) or "none"
         raise UserError(f"no workshop {slug!r} in {data_dir} (workshops: {known})")
