@@ -14,17 +14,15 @@ import os
 import sys
 from pathlib import Path
 
+from facilitator.usecases.errors import UseCaseError
+
 __all__ = ["main", "UserError"]
 
 
-class UserError(Exception):
-    """A problem the user can act on. Each of `lines` is printed on its own line,
+class UserError(UseCaseError):
+    """A problem the user can act on, found by the command line itself (a use case
+    raises its own `UseCaseError`s). Each of `lines` is printed on its own line,
     prefixed with `facilitator: ` unless `plain` (lines that start `FILE:LINE:`)."""
-
-    def __init__(self, *lines: str, plain: bool = False):
-        self.lines = [line for line in lines if line]
-        self.plain = plain
-        super().__init__("\n".join(self.lines))
 
 
 class _Parser(argparse.ArgumentParser):
@@ -111,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
 
         handler = getattr(commands, f"cmd_{(args.command or 'run')}")
         return int(handler(args, _data_dir(args)) or 0)
-    except UserError as exc:
+    except UseCaseError as exc:  # UserError, NotesError, ExportError...
         for line in exc.lines:
             print(line if exc.plain else f"facilitator: {line}", file=sys.stderr)
         return 2

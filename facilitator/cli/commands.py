@@ -29,7 +29,7 @@ def _open(data_dir: Path, slug: str, *, readonly: bool = False, fallback_plan=No
 
 
 def cmd_new(args: argparse.Namespace, data_dir: Path) -> int:
-    from facilitator.cli.notes import read_text
+    from facilitator.usecases.notes import read_text
     from facilitator.domain.plan import parse_plan
     from facilitator.store.workshop import WorkshopStore
 
@@ -103,7 +103,7 @@ def cmd_list(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def cmd_import(args: argparse.Namespace, data_dir: Path) -> int:
-    from facilitator.cli.notes import import_notes, read_text, summary
+    from facilitator.usecases.notes import import_notes, read_text, summary
 
     path = Path(args.notes)
     text = read_text(path)
