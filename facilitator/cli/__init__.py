@@ -133,10 +133,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _unexpected(raw_dir: str | None, argv: list[str] | None) -> int:
-    from facilitator.cli.errorlog import log_unexpected
+    from facilitator.usecases.errorlog import log_unexpected, summary
 
     path = log_unexpected(raw_dir, argv if argv is not None else sys.argv[1:])
-    print(f"facilitator: unexpected error (details in {path})", file=sys.stderr)
+    if path is None:
+        print(f"facilitator: unexpected error (no log could be written: {summary()})", file=sys.stderr)
+    else:
+        print(f"facilitator: unexpected error (details in {path})", file=sys.stderr)
     return 1
 
 

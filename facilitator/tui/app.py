@@ -296,10 +296,12 @@ class FacilitatorApp(App[int]):
     def _fatal_error(self) -> None:
         import sys
 
-        from facilitator.cli.errorlog import log_unexpected
+        from facilitator.usecases.errorlog import log_unexpected, summary
 
-        path = log_unexpected(str(self.data_dir), sys.argv[1:], getattr(self, "_last_error", None))
-        self._exit_renderables.append(f"facilitator: unexpected error (details in {path})")
+        error = getattr(self, "_last_error", None)
+        path = log_unexpected(str(self.data_dir), sys.argv[1:], error)
+        self._exit_renderables.append(f"facilitator: unexpected error (details in {path})" if path else
+                                      f"facilitator: unexpected error (no log could be written: {summary(error)})")
         self._close_messages_no_wait()
 
 
