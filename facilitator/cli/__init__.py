@@ -13,17 +13,15 @@ import argparse
 import sys
 from pathlib import Path
 
+from facilitator.usecases.errors import UseCaseError
+
 __all__ = ["main", "UserError"]
 
 
-class UserError(Exception):
-    """A problem the user can act on. Each of `lines` is printed on its own line,
+class UserError(UseCaseError):
+    """A problem the user can act on, found by the command line itself (a use case
+    raises its own `UseCaseError`s). Each of `lines` is printed on its own line,
     prefixed with `facilitator: ` unless `plain` (lines that start `FILE:LINE:`)."""
-
-    def __init__(self, *lines: str, plain: bool = False):
-        self.lines = [line for line in lines if line]
-        self.plain = plain
-        super().__init__("\n".join(self.lines))
 
 
 class _Parser(argparse.ArgumentParser):
@@ -117,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
 
         handler = getattr(commands, f"cmd_{(args.command or 'run')}")
         return int(handler(args, _data_dir(args)) or 0)
-    except UserError as exc:
+    except UseCaseError as exc:  # UserError, NotesError, ExportError...
         _print_known(exc.lines, plain=exc.plain)
         return 2
     except KeyboardInterrupt:
@@ -140,10 +138,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _unexpected(raw_dir: str | None, argv: list[str] | None) -> int:
-    from facilitator.cli.errorlog import log_unexpected
+    from facilitator.usecases.errorlog import log_unexpected, summary
 
     path = log_unexpected(raw_dir, argv if argv is not None else sys.argv[1:])
-    print(f"facilitator: unexpected error (details in {path})", file=sys.stderr)
+    if path is None:
+        print(f"facilitator: unexpected error (no log could be written: {summary()})", file=sys.stderr)
+    else:
+        print(f"facilitator: unexpected error (details in {path})", file=sys.stderr)
     return 1
 
 
