@@ -116,7 +116,7 @@ async def test_quit_with_a_half_typed_line_asks_and_rescues_it_0600(data_dir: Pa
 async def test_the_rescue_file_holds_what_the_dialog_counts(data_dir: Path) -> None:
     """With saves failing the dialog said 6 lines and the file held 3: an edit, an attendance
     line and a delete were lost, and lines typed under `## 2` came back under step 1."""
-    from facilitator.cli.notes import parse_notes
+    from facilitator.usecases.notes import parse_notes
 
     app = make_app(data_dir)
     async with app.run_test(size=(120, 40)) as pilot:
