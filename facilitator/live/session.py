@@ -75,7 +75,11 @@ class Pending:
     """A line entered but not recorded yet: rejected (with its error) or waiting behind one."""
 
     line: str
-    error: str | None = None
+    error: str | None = None  # the parser's message, in English
+    problem: Any = None  # the CaptureError (renders in the interface language)
+
+    def render(self, lang: str) -> str:
+        return self.problem.render(lang) if self.problem is not None else (self.error or "")
 
 
 @dataclass
@@ -234,7 +238,7 @@ class LiveSession:
         try:
             parsed = self.parse(line)
         except CaptureError as exc:
-            pending = Pending(line, exc.message)
+            pending = Pending(line, exc.message, exc)
             if head:
                 self.pending.insert(0, pending)
             else:
@@ -274,7 +278,7 @@ class LiveSession:
         change = Change()
         if self.fixing is None:
             return change
-        self.pending.insert(0, Pending(line, self.fixing.error))
+        self.pending.insert(0, Pending(line, self.fixing.error, self.fixing.problem))
         self.fixing = None
         change.pending = True
         change.line = ""

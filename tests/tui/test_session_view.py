@@ -45,7 +45,7 @@ async def test_error_and_name_warning_complete_at_80_columns(data_dir: Path) -> 
         screen = app.screen
         await type_line(pilot, "xyz: wie is dit")
         text = " ".join(screen_text(app).split())
-        assert "(write \\: for a colon)" in text, text
+        assert "(schrijf \\: voor een dubbele punt)" in text, text  # in the interface language
         await pilot.press("f10", "ctrl+u", "enter")  # taken back, cleared, entered: gone on purpose
         assert screen.live.pending == []
         await type_line(pilot, "wt: Ik belde Fatima meteen over de sleutel van de bieb en de kast", enter=False)

@@ -601,12 +601,12 @@ class LiveScreen(Screen):
             prefix += self.t("preview.filing", n=live.capture_step + 1)
         if error is not None and not value.strip() and live.rejected is not None:
             # the line just entered waits with its error; the capture line is free for the next
-            preview.show(Text(prefix + self.t("rejected", error=live.rejected.error) + self._waiting()), error=True)
+            preview.show(Text(prefix + self.t("rejected", error=live.rejected.render(self.lang)) + self._waiting()), error=True)
             return
         if not value.strip():
             speaker = self.t("speaker", role=self._role(live.speaker)) if live.speaker else self.t("no_speaker")
             if live.rejected is not None:
-                preview.show(Text(prefix + self.t("rejected", error=live.rejected.error) + self._waiting()),
+                preview.show(Text(prefix + self.t("rejected", error=live.rejected.render(self.lang)) + self._waiting()),
                              error=True)
                 return
             preview.show(Text(prefix + speaker + "   " + self.t("preview.empty") + self._waiting(), style="dim"))
@@ -614,7 +614,7 @@ class LiveScreen(Screen):
         try:
             parsed = live.parse(value)
         except CaptureError as exc:
-            preview.show(Text(prefix + "✗ " + exc.message + self._waiting()), error=True)
+            preview.show(Text(prefix + "✗ " + exc.render(self.lang) + self._waiting()), error=True)
             return
         if error == "need_statement":
             preview.show(Text(prefix + "✗ " + self.t("need_statement")), error=True)
