@@ -328,8 +328,7 @@ class LiveScreen(Screen):
             return
         import gc
 
-        gc.collect()
-        gc.freeze()  # what was read stays: no Enter waits for a full collection over it
+        gc.freeze()  # what was read stays: no Enter waits for a collection passing over it
         self.app.call_from_thread(self._opened, live)
 
     def _opened(self, live: Any) -> None:
