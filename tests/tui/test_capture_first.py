@@ -273,3 +273,18 @@ async def test_a_paste_into_the_lock_question_is_kept(data_dir: Path) -> None:
         await pilot.pause()
         assert app.screen is dialog
         assert dialog.typed_lines() == ["wt1: geplakt tijdens de vraag", "jw: nog een"]
+
+
+async def test_f1_lists_every_key_grouped(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=(120, 60)) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        table = app.screen.query_one("DataTable")
+        rows = [(str(table.get_row_at(i)[0]).strip(), str(table.get_row_at(i)[1])) for i in range(table.row_count)]
+        groups = [key for key, does in rows if not does]
+        assert groups[:5] == ["Invoer", "Klok en agenda", "Uitspraken", "Panelen", "Aanwezig-paneel"], groups
+        does = {d for _k, d in rows}
+        for words in ("Regel wissen", "Sessie afsluiten", "Aanwezig aan/uit", "Persoon erbij", "Ongedaan maken",
+                      "Verwijder uitspraak", "Niet-opgeslagen terugzetten"):
+            assert words in does, words
