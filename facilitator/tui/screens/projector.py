@@ -125,7 +125,7 @@ class ProjectorScreen(Screen):
         self._stamp = None
         self._error = " ".join(str(exc).split()) or type(exc).__name__
         if self.read is None and isinstance(exc, LookupError):
-            self.app.exit(2, message=f"facilitator: {self._error}")
+            self.app.exit(2, return_code=2, message=f"facilitator: {self._error}")
             return
         self.add_class("-stale")
         self.query_one("#pj-status", Static).update(self.t("stale", error=self._error))
