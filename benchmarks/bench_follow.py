@@ -1,5 +1,5 @@
-"""Follow latency of the projector view: a step change saved in one process (the
-facilitator's) until the projector view (`facilitator show`, in this process, headless)
+"""Follow latency of the projector view: from a step change being saved in one process
+(the facilitator's) until the projector view (`facilitator show`, in this process, headless)
 has redrawn it; median, p99 and max over 100 changes (each at a random moment of the
 view's poll cycle), with 0, 1,000 and 10,000 statements in the workshop.
 
@@ -36,7 +36,9 @@ SLUG = "lombok-2026"
 SIZES = (0, 1_000, 10_000)
 
 # The facilitator's process: holds the workshop (writable, locked) and saves a step change
-# per line read on stdin, then prints the monotonic time the save was acknowledged.
+# per line read on stdin, then prints the monotonic time the save began (the projector may
+# see the new line before its fsync returns, so the time of the acknowledgement would
+# sometimes come after the redraw).
 WRITER = r"""
 import sys, time
 from pathlib import Path
@@ -52,8 +54,9 @@ for line in sys.stdin:
     clock.steps[clock.current_step].end = now
     clock.steps[step] = StepTiming(start=now)
     clock.current_step = step
+    began = time.monotonic()
     store.save_clock(clock)
-    print(time.monotonic(), flush=True)
+    print(began, flush=True)
 store.close()
 """
 
@@ -104,13 +107,13 @@ async def follow(data_dir: Path, changes: int) -> list[float]:
                 await asyncio.sleep(rng.uniform(0, 0.25))
                 writer.stdin.write(f"{step}\n")
                 writer.stdin.flush()
-                acked = float(await asyncio.to_thread(writer.stdout.readline))
+                began = float(await asyncio.to_thread(writer.stdout.readline))
                 deadline = time.monotonic() + 10
-                while not (screen.read.clock.current_step == step and (screen.shown_at or 0) >= acked):
+                while not (screen.read.clock.current_step == step and (screen.shown_at or 0) >= began):
                     if time.monotonic() > deadline:
                         raise RuntimeError(f"change {i} not shown within 10 s")
                     await pilot.pause(0.002)
-                latencies.append(screen.shown_at - acked)
+                latencies.append(screen.shown_at - began)
     finally:
         writer.stdin.close()
         writer.wait(10)
@@ -118,7 +121,7 @@ async def follow(data_dir: Path, changes: int) -> list[float]:
 
 
 def main(changes: int = 100) -> None:
-    print(f"Follow latency, save acknowledged in the writer's process -> projector redrawn; {changes} changes")
+    print(f"Follow latency, save begun in the writer's process -> projector redrawn; {changes} changes")
     print()
     print("| statements | median | p99 | max | baseline: one read-only read | median / baseline |")
     print("|---:|---:|---:|---:|---:|---:|")
