@@ -47,7 +47,7 @@ def _commands_provider() -> type:
 
 
 class FacilitatorApp(App[int]):
-    CSS_PATH = "styles/app.tcss"
+    CSS_PATH = ["styles/app.tcss", "styles/room.tcss"]  # room: the countdown (facilitator.tui.widgets.countdown)
     TITLE = "Facilitator"
     COMMANDS: ClassVar[set[Any]] = {_commands_provider}
     BINDINGS = [

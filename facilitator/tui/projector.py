@@ -19,6 +19,7 @@ from facilitator.tui.i18n import DEFAULT_LANGUAGE
 
 
 class ProjectorApp(App[int]):
+    CSS_PATH = "styles/room.tcss"
     ENABLE_COMMAND_PALETTE = False
     TITLE = "Facilitator"
     BINDINGS = [Binding("ctrl+q", "quit", "Stoppen", id="projector.quit", priority=True)]

@@ -59,7 +59,6 @@ TEXT = {
 
 
 class ProjectorScreen(Screen):
-    CSS_PATH = "../styles/room.tcss"
     AUTO_FOCUS = None
 
     def __init__(self, data_dir: Path, slug: str, session: int | None = None, *, lang: str = "nl",
@@ -114,7 +113,7 @@ class ProjectorScreen(Screen):
         from facilitator.store.follow import read_room
 
         try:
-            read = read_room(self.data_dir, self.slug, self.fixed_session, self.now())
+            read = read_room(self.data_dir, self.slug, self.fixed_session, self.now(), self.read)
         except Exception as exc:  # noqa: BLE001 - mid-write, damaged or gone: shown, tried again
             self.app.call_from_thread(self._failed, exc)
             return
@@ -138,7 +137,7 @@ class ProjectorScreen(Screen):
         self._stamp = read.stamp
         self._error = None
         self.remove_class("-stale")
-        if self.threshold is None or self.read is None or self.read.plan is not read.plan:
+        if self.threshold is None or self.read is None or self.read.plan is not read.plan:  # a new plan
             try:
                 self.threshold = choose_threshold(self.warn, read.plan.workshop.warn, os.environ.get(ENV_WARN))
             except ValueError:  # the command line checked --warn and the setting; the plan validated its own

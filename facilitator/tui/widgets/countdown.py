@@ -1,7 +1,8 @@
 """The countdown for the room: the time left in the step in large digits, the step's
 title and guiding question beside it, a colour and a notice at the warning
 threshold, the overrun counting up once over time. On a small terminal (narrower
-than COMPACT_WIDTH or lower than COMPACT_HEIGHT) it is one line.
+than COMPACT_WIDTH or lower than COMPACT_HEIGHT) it is one line; with the class
+`-digits`, only the digits (the live screen puts its question panel beside them).
 
 It renders a `facilitator.domain.schedule.Countdown`; it holds no state of the session.
 Styles: styles/room.tcss.
@@ -52,7 +53,8 @@ def _words(seconds: float, lang: str) -> str:
 
 class Countdown(Widget):
     """Call `show(view)` as often as you like (every tick): only what changed is redrawn.
-    Its own width is checked on resize, the screen's height on every show."""
+    The screen's size is checked on resize and on every show. With the class `-digits`
+    it shows the digits alone (the live screen has the title and question beside it)."""
 
     class Crossed(Message):
         """The countdown reached the warning threshold or went over time (once per step and level)."""
@@ -150,8 +152,9 @@ class Countdown(Widget):
         self._fit()
 
     def _fit(self) -> None:
+        """Compact on a small screen (the screen's size, not the widget's: beside another
+        panel the digits alone are narrow)."""
         if not self.is_mounted:
             return
-        width = self.size.width or self.app.size.width
-        height = self.screen.size.height if self.screen.is_mounted else self.app.size.height
-        self.set_class(width < COMPACT_WIDTH or height < COMPACT_HEIGHT, "-compact")
+        size = self.screen.size if self.screen.is_mounted else self.app.size
+        self.set_class(size.width < COMPACT_WIDTH or size.height < COMPACT_HEIGHT, "-compact")
