@@ -50,12 +50,13 @@ TEXT = {
     },
 }
 
+# Priority: tables and lists scroll sideways with Ctrl+PgUp/PgDn; on the live screen these keys are the schedule's.
 SCHEDULE_BINDINGS = [
-    Binding("ctrl+up", "extend(5)", "+5 min bij deze stap", id="live.plus5", show=False),
-    Binding("ctrl+down", "extend(-5)", "-5 min bij deze stap", id="live.minus5", show=False),
-    Binding("f11", "skip_step", "Stap overslaan / terugnemen", id="live.skip", show=False),
-    Binding("ctrl+pageup", "move_step(-1)", "Stap eerder", id="live.earlier", show=False),
-    Binding("ctrl+pagedown", "move_step(1)", "Stap later", id="live.later", show=False),
+    Binding("ctrl+up", "extend(5)", "+5 min bij deze stap", id="live.plus5", show=False, priority=True),
+    Binding("ctrl+down", "extend(-5)", "-5 min bij deze stap", id="live.minus5", show=False, priority=True),
+    Binding("f11", "skip_step", "Stap overslaan / terugnemen", id="live.skip", show=False, priority=True),
+    Binding("ctrl+pageup", "move_step(-1)", "Stap eerder", id="live.earlier", show=False, priority=True),
+    Binding("ctrl+pagedown", "move_step(1)", "Stap later", id="live.later", show=False, priority=True),
 ]
 
 

@@ -1,5 +1,5 @@
-"""The session's agenda in the running order: each step's clock time (actual once
-started, else expected), its minutes (planned, or planned→adjusted after +5/-5), the
+"""The session's agenda in the running order: each step's clock time (when the current
+one started, when the others are expected), its minutes (planned, or planned→adjusted after +5/-5), the
 current step, done steps with actual minutes, skipped steps struck through."""
 
 from __future__ import annotations
@@ -29,9 +29,16 @@ class AgendaList(OptionList):
         if self._steps and step in self._steps:
             self.highlighted = self._steps.index(step)
 
+    _args: tuple | None = None
+
+    def on_resize(self) -> None:
+        if self._args is not None:  # one line per step at the new width
+            self.show(*self._args)
+
     def show(self, session: Session, clock: SessionClock, now: float, capture_step: int) -> None:
         from facilitator.domain import schedule as sch
 
+        self._args = (session, clock, now, capture_step)
         plan = sch.schedule(session, clock, now)
         width = self.scrollable_content_region.width
         items = []
@@ -42,7 +49,7 @@ class AgendaList(OptionList):
             mark = {"current": "▶", "done": "✓", "skipped": "⤼"}.get(slot.status, " ")
             line = Text(no_wrap=True, overflow="ellipsis")
             line.append(f"{mark} {i + 1}. ", style="bold" if current else "")
-            if slot.start is not None:
+            if slot.start is not None and not done:  # when it starts (or started); done steps: their minutes
                 line.append(f"{sch.hhmm(slot.start)} ", style="dim")
             minutes = f"{slot.planned_minutes}→{slot.minutes}m" if slot.adjusted else f"{slot.minutes}m"
             line.append(f"{minutes} ", style="bold" if slot.adjusted else "dim")

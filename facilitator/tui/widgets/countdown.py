@@ -104,8 +104,9 @@ class Countdown(Widget):
         self.view = view
         digits = clock_text(view.left)
         notice = self._notice(view)
-        shown = (digits, view.level, view.state, view.step, view.position, view.count, view.title, view.prompt, notice)
         self._fit()
+        shown = (digits, view.level, view.state, view.step, view.position, view.count, view.title, view.prompt, notice,
+                 self.size.width)
         if shown == self._shown:
             return
         self._shown = shown
@@ -124,6 +125,8 @@ class Countdown(Widget):
         if notice:  # before the title: the title is what an ellipsis may cut
             line.append(notice + " · ", style="bold")
         line.append(self.t("step", n=view.position, total=view.count) + " " + view.title)
+        if self.size.width > 0:  # one line: a Static would wrap it
+            line.truncate(self.size.width, overflow="ellipsis")
         self.query_one("#cd-line", Static).update(line)
         if view.level in ("warning", "over") and view.state == "running" and (view.step, view.level) not in self._crossed:
             self._crossed.add((view.step, view.level))
