@@ -90,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="this session (default: the one running, else the next not yet held)")
     p.add_argument("--warn", metavar="WHEN",
                    help="warn at this much time left: minutes ('2 min') or a percentage ('20%%'); "
-                        "default: the plan's workshop.warn, else $FACILITATOR_WARN, else 20%%")
+                        "default: the plan's workshop.warn, else the warn_left setting, else 20%%")
 
     p = sub.add_parser("doctor", help="check (and repair) workshop stores")
     p.add_argument("slug", nargs="?", metavar="SLUG")

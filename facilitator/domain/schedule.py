@@ -436,12 +436,10 @@ def hhmm(moment: float | None, tz: dt.tzinfo | None = None) -> str:
     return dt.datetime.fromtimestamp(moment, tz).strftime("%H:%M")
 
 
-ENV_WARN = "FACILITATOR_WARN"
-
-
 def choose_threshold(option: str | None, plan_value: str | None, setting: str | None) -> Threshold:
     """The warning threshold: the command line's, else the plan's (`workshop.warn`), else the
-    setting ($FACILITATOR_WARN), else 20 % of the step's time left. Raises ValueError."""
+    setting (`warn_left`: $FACILITATOR_WARN_LEFT or the config file, when set there), else
+    20 % of the step's time left. Raises ValueError."""
     for value in (option, plan_value, setting):
         if value is not None and value.strip():
             return parse_threshold(value)

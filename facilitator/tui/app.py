@@ -310,3 +310,12 @@ def run_app(data_dir: Path, slug: str | None, session: int | None, lang: str) ->
     app = FacilitatorApp(Path(data_dir), slug, session, lang, background_open=True)
     result = app.run()
     return int(result or app.return_code or 0)
+
+
+def run_projector(data_dir: Path, slug: str, session: int | None, lang: str, warn: str | None) -> int:
+    """`facilitator show`: the projector view, its own small app (facilitator.tui.projector)."""
+    from facilitator.tui.projector import ProjectorApp
+
+    app = ProjectorApp(Path(data_dir), slug, session, lang, warn)
+    result = app.run()
+    return int(result or app.return_code or 0)

@@ -37,6 +37,3 @@ class ProjectorApp(App[int]):
         self.push_screen(ProjectorScreen(self.data_dir, self.slug, self.session_number, lang=self.lang,
                                          warn=self.warn, now=self.now, tz=self.tz, poll=self.poll or POLL))
 
-
-def run_projector(data_dir: Path, slug: str, session: int | None, lang: str, warn: str | None) -> int:
-    return int(ProjectorApp(data_dir, slug, session, lang, warn).run() or 0)

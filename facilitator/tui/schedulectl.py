@@ -14,7 +14,6 @@ characters (on the live screen every printable key is typed into the capture lin
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from textual.binding import Binding
@@ -60,6 +59,18 @@ SCHEDULE_BINDINGS = [
 ]
 
 
+def warn_setting() -> str | None:
+    """The `warn_left` setting when it was set ($FACILITATOR_WARN_LEFT, the config file), else None
+    (its default is the countdown's own; the plan's `warn` comes before it)."""
+    from facilitator.settings import SettingsError, load_settings
+
+    try:
+        settings = load_settings()
+    except SettingsError:  # the app reported it at start; the countdown keeps its default
+        return None
+    return settings.warn_left if "warn_left" in settings.model_fields_set else None
+
+
 class ScheduleActions:
     """Mixed into the live screen (see the module's docstring)."""
 
@@ -72,11 +83,11 @@ class ScheduleActions:
 
     @property
     def threshold(self) -> Any:
-        from facilitator.domain.schedule import DEFAULT_THRESHOLD, ENV_WARN, choose_threshold
+        from facilitator.domain.schedule import DEFAULT_THRESHOLD, choose_threshold
 
         if self._threshold is None:
             try:
-                self._threshold = choose_threshold(None, self.plan.workshop.warn, os.environ.get(ENV_WARN))  # type: ignore[attr-defined]
+                self._threshold = choose_threshold(None, self.plan.workshop.warn, warn_setting())  # type: ignore[attr-defined]
             except ValueError:
                 self._threshold = DEFAULT_THRESHOLD
         return self._threshold

@@ -130,8 +130,8 @@ class ProjectorScreen(Screen):
         self.query_one("#pj-status", Static).update(self.t("stale", error=self._error))
 
     def _loaded(self, read: Any) -> None:
-        from facilitator.domain.schedule import choose_threshold, ENV_WARN
-        import os
+        from facilitator.domain.schedule import choose_threshold
+        from facilitator.tui.schedulectl import warn_setting
 
         self._reading = False
         self._stamp = read.stamp
@@ -139,7 +139,7 @@ class ProjectorScreen(Screen):
         self.remove_class("-stale")
         if self.threshold is None or self.read is None or self.read.plan is not read.plan:  # a new plan
             try:
-                self.threshold = choose_threshold(self.warn, read.plan.workshop.warn, os.environ.get(ENV_WARN))
+                self.threshold = choose_threshold(self.warn, read.plan.workshop.warn, warn_setting())
             except ValueError:  # the command line checked --warn and the setting; the plan validated its own
                 from facilitator.domain.schedule import DEFAULT_THRESHOLD
 
