@@ -36,6 +36,8 @@ def cmd_new(args: argparse.Namespace, data_dir: Path) -> int:
     path = Path(args.plan)
     text = read_text(path)
     plan = parse_plan(text, str(path), default_slug=path.name.removesuffix(".toml"))
+    if getattr(args, "codebook", None):
+        text, plan = _with_codebook(text, plan, path, Path(args.codebook))
     if args.update:
         return _update(data_dir, plan, text, path)
     store = WorkshopStore.create(data_dir, plan, text)
@@ -43,6 +45,24 @@ def cmd_new(args: argparse.Namespace, data_dir: Path) -> int:
         codes = ", ".join(plan.code_of(s) for s in sorted(plan.sessions, key=lambda s: s.number))
         _say(f"created workshop {plan.slug!r} in {data_dir}: {len(plan.sessions)} sessions ({codes})")
     return 0
+
+
+def _with_codebook(text: str, plan, path: Path, book_path: Path):  # type: ignore[no-untyped-def]
+    """The plan with a codebook's themes, groups and frameworks added (docs/qda.md)."""
+    from facilitator.domain.codebook import CodebookError, merge_into_plan, parse_codebook
+    from facilitator.domain.plan import parse_plan
+
+    try:
+        book = parse_codebook(book_path.read_bytes(), str(book_path), plan)
+    except CodebookError as exc:
+        raise UserError(str(exc)) from None
+    merged, skipped = merge_into_plan(text, plan, book, book_path.name)
+    plan = parse_plan(merged, f"{path} + {book_path}", default_slug=path.name.removesuffix(".toml"))
+    if skipped:
+        _say(f"{book_path}: already in the plan, kept as the plan has it: {', '.join(skipped)}")
+    _say(f"{book_path}: {len(book.themes)} themes, {len(book.groups)} theme groups, "
+         f"{len(book.frameworks)} frameworks read")
+    return merged, plan
 
 
 def _update(data_dir: Path, plan, text: str, path: Path) -> int:  # type: ignore[no-untyped-def]
@@ -128,10 +148,21 @@ def cmd_export(args: argparse.Namespace, data_dir: Path) -> int:
         if data.plan.session(args.session) is None:
             known = ", ".join(str(s.number) for s in data.plan.sessions)
             raise UserError(f"no session {args.session} in {args.slug!r} (sessions: {known})")
-    from facilitator.export import render_all
+    from facilitator.export import render_all, render_qdc, render_qdpx
     from facilitator.export.files import write_documents
 
-    docs = render_all(data, args.session)
+    fmt = getattr(args, "format", "md")
+    if fmt != "md" and args.session is not None:
+        raise UserError(f"--session makes the minutes of one session; --format {fmt} exports the whole series")
+    if fmt == "qdpx":
+        docs = [render_qdpx(data)]
+    elif fmt == "qdc":
+        try:
+            docs = [render_qdc(data)]
+        except ValueError as exc:
+            raise UserError(f"{args.slug}: {exc}") from None
+    else:
+        docs = render_all(data, args.session)
     out_dir = Path(args.out)
     try:
         paths = write_documents(docs, out_dir, mode)
