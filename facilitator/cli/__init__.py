@@ -31,7 +31,9 @@ class _Parser(argparse.ArgumentParser):
     """argparse, with usage errors on one line."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        print(f"{self.prog}: {message} (see '{self.prog} --help')", file=sys.stderr)
+        from facilitator.cli.printable import printable
+
+        print(printable(f"{self.prog}: {message} (see '{self.prog} --help')"), file=sys.stderr)
         raise SystemExit(2)
 
 
@@ -117,8 +119,7 @@ def main(argv: list[str] | None = None) -> int:
         handler = getattr(commands, f"cmd_{(args.command or 'run')}")
         return int(handler(args, _data_dir(args)) or 0)
     except UserError as exc:
-        for line in exc.lines:
-            print(line if exc.plain else f"facilitator: {line}", file=sys.stderr)
+        _print_known(exc.lines, plain=exc.plain)
         return 2
     except KeyboardInterrupt:
         print("facilitator: interrupted", file=sys.stderr)
@@ -127,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except OSError as exc:  # a file the user named or the data directory: say which, and why
         if exc.strerror and exc.filename:
-            print(f"facilitator: {exc.filename}: {exc.strerror}", file=sys.stderr)
+            _print_known([f"{exc.filename}: {exc.strerror}"], plain=False)
             return 2
         return _unexpected(raw_dir, argv)
     except Exception as exc:  # noqa: BLE001 - the last line of defence
@@ -159,5 +160,8 @@ def _known_error_lines(exc: Exception) -> list[str] | None:
 
 
 def _print_known(lines: list[str], plain: bool) -> None:
+    from facilitator.cli.printable import printable
+
     for line in lines:
+        line = printable(line)  # a title or file name in the message cannot drive the terminal
         print(line if plain else f"facilitator: {line}", file=sys.stderr)

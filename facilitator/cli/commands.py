@@ -8,11 +8,12 @@ import sys
 from pathlib import Path
 
 from facilitator.cli import UserError
+from facilitator.cli.printable import printable
 from facilitator.store.paths import ENV_DATA_DIR
 
 
 def _say(line: str) -> None:
-    print(line, flush=True)
+    print(printable(line), flush=True)
 
 
 def _open(data_dir: Path, slug: str, *, readonly: bool = False, fallback_plan=None):  # type: ignore[no-untyped-def]
@@ -107,14 +108,14 @@ def cmd_list(args: argparse.Namespace, data_dir: Path) -> int:
             problems += 1
             continue
         plan = data.plan
-        table = Table(title=Text(f"{slug}: {plan.workshop.title}"), title_justify="left", box=box.SIMPLE_HEAD)
+        table = Table(title=Text(printable(f"{slug}: {plan.workshop.title}")), title_justify="left", box=box.SIMPLE_HEAD)
         for col, justify in (("#", "right"), ("code", "left"), ("date", "left"), ("kind", "left"),
                              ("title", "left"), ("held", "left"), ("statements", "right"),
                              ("quotes", "right"), ("key", "right"), ("actions", "right")):
             table.add_column(col, justify=justify)  # type: ignore[arg-type]
         for s in sorted(plan.sessions, key=lambda s: s.number):
             st = data.session_statements(s.number)
-            table.add_row(str(s.number), Text(plan.code_of(s)), s.date.isoformat(), s.kind, Text(s.title or ""),
+            table.add_row(str(s.number), Text(plan.code_of(s)), s.date.isoformat(), s.kind, Text(printable(s.title or "")),
                           "yes" if data.is_held(s.number) else "",
                           str(len(st)), str(sum(1 for x in st if x.kind == "quote")),
                           str(sum(1 for x in st if x.key)), str(len(data.session_actions(s.number))))
