@@ -121,9 +121,9 @@ class _Builder:
         for g in plan.theme_groups:
             groups[g.key] = Code(self.guid("group", g.key), ctx.redact(g.label), False, ctx.redact(g.description or ""))
             top.append(groups[g.key])
-        keys = [t.key for t in self.data.themes]
-        seen = set(keys)
-        keys += [k for st in self.data.statements for k in st.themes if k not in seen and not seen.add(k)]  # type: ignore[func-returns-value]
+        # Known themes, then keys only seen on statements (first seen), as in the overview.
+        keys = list(dict.fromkeys([t.key for t in self.data.themes] + [k for st in self.data.statements
+                                                                        for k in st.themes]))
         for key in keys:
             theme = plan.theme(key)
             desc = _paragraphs(ctx.redact(theme.description or "") if theme else "", ctx.redact(f"#{key}"))
@@ -273,6 +273,15 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+_UNPORTABLE = re.compile(r'[<>:"/\\|?*]+')
+
+
+def _file_name(name: str) -> str:
+    """A source or note name on one line without what file systems refuse: importers
+    (QualCoder, MAXQDA) save documents under their name."""
+    return " ".join(_UNPORTABLE.sub(" ", name).split()) or "-"
+
+
 def _plain(text: str) -> str:
     """Source text must be encodable: a lone surrogate (never typed, the capture line
     refuses it) becomes U+FFFD."""
@@ -417,7 +426,7 @@ def render_qdpx(data: WorkshopData) -> QdaFile:
             session = data.plan.session(number)
             assert session is not None
             name = data.plan.code_of(session) + (f" {b.ctx.redact(session.title)}" if session.title else "")
-            ts = _el(src_el, "TextSource", ns, guid=guid, name=_one_line(name), plainTextPath=f"internal://{guid}.txt",
+            ts = _el(src_el, "TextSource", ns, guid=guid, name=_file_name(name), plainTextPath=f"internal://{guid}.txt",
                      creatingUser=b.notetaker, creationDateTime=when, modifyingUser=b.notetaker, modifiedDateTime=when)
             for st, start, end in spans:
                 sel = _el(ts, "PlainTextSelection", ns, guid=selection_guid[id(st)], name=_one_line(text[start:end])[:80],
@@ -433,7 +442,7 @@ def render_qdpx(data: WorkshopData) -> QdaFile:
     if notes:
         notes_el = _el(root, "Notes", ns)
         for guid, name, text, _ in notes:
-            _el(notes_el, "Note", ns, guid=guid, name=name, plainTextPath=f"internal://{guid}.txt",
+            _el(notes_el, "Note", ns, guid=guid, name=_file_name(name), plainTextPath=f"internal://{guid}.txt",
                 creatingUser=b.notetaker, creationDateTime=last, modifyingUser=b.notetaker, modifiedDateTime=last)
             files.append((f"sources/{guid}.txt", _plain(text).encode("utf-8")))
     if data.plan.frameworks:
@@ -442,9 +451,8 @@ def render_qdpx(data: WorkshopData) -> QdaFile:
             s = _el(sets, "Set", ns, guid=b.guid("set", fw.key), name=f"{b.w['framework']}: {b.ctx.redact(fw.title)}")
             for el in fw.elements:
                 _el(s, "MemberCode", ns, targetGUID=b.element_guid[f"{fw.key}.{el.key}"])
-    intro = " ".join(p for p in (data.plan.workshop.subtitle,) if p)
-    if intro:
-        _text_el(root, "Description", ns, b.ctx.redact(intro))
+    if data.plan.workshop.subtitle:
+        _text_el(root, "Description", ns, b.ctx.redact(data.plan.workshop.subtitle))
     files.insert(0, ("project.qde", _serialise(root, ns)))
     slug = data.plan.workshop.slug or "workshop"
     return QdaFile(f"{slug}.qdpx", _zip(files, first), b.ctx.redactions)

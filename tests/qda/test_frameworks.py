@@ -126,3 +126,15 @@ def test_picker_filters_by_element():
     got = filter_statements(data.statements, data.plan, StatementFilter(theme="sch.verbanden"))
     assert [s.text[:4] for s in got] == ["שלום", "Cafe"]
     assert filter_statements(data.statements, data.plan, StatementFilter(theme="plek"))
+
+
+def test_an_update_that_drops_a_used_element_is_refused():
+    from facilitator.domain.plan_change import orphans
+
+    data = frameworks_data()
+    text = (FIXTURES / "plan-frameworks.toml").read_text(encoding="utf-8")
+    assert orphans(data, parse_plan(text)) == []
+    start = text.index('key = "verbanden"')
+    cut = text[:text.rindex("[[frameworks.elements]]", 0, start)] + text[text.index("[[sessions]]"):]
+    assert orphans(data, parse_plan(cut)) == [
+        "framework element 'sch.verbanden' is removed but tags 2 statements; keep it in the plan"]

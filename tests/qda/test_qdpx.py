@@ -145,6 +145,8 @@ def test_everything_qualcoder_reads_is_there(which, demo, fw):
         value = case.find(P + "VariableValue")
         assert value[0].tag == P + "VariableRef" and value[1].tag == P + "TextValue" and value[1].text
     for source in root.iter(P + "TextSource"):
+        # it copies each document to documents/NAME.txt
+        assert not re.search(r'[<>:"/\\|?*\n]', source.get("name"))
         assert source.get("name") and source.get("creatingUser") in user_guids and source.get("creationDateTime")
         assert source.get("path") is None and source.get("plainTextPath").startswith("internal://")
         text = project.source_text(source)
@@ -215,7 +217,7 @@ def test_elements_and_themes_code_the_fixture_statements(fw):
 def test_findings_are_notes_linked_to_the_statements_they_cite(fw):
     project = open_qdpx(render_qdpx(fw).content)
     notes = {n.get("name"): n for n in project.root.find(P + "Notes")}
-    assert list(notes) == ["Bevinding 1", "Analyse", "Conclusie", "Hoe nu verder?"]
+    assert list(notes) == ["Bevinding 1", "Analyse", "Conclusie", "Hoe nu verder"]  # names fit a file system
     guid = notes["Bevinding 1"].get("guid")
     linked = [t for s, t in selections(project) if any(r.get("targetGUID") == guid for r in s.iter(P + "NoteRef"))]
     cited = [s.id for s in fw.statements if s.key][:2]
