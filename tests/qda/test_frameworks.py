@@ -138,3 +138,11 @@ def test_an_update_that_drops_a_used_element_is_refused():
     cut = text[:text.rindex("[[frameworks.elements]]", 0, start)] + text[text.index("[[sessions]]"):]
     assert orphans(data, parse_plan(cut)) == [
         "framework element 'sch.verbanden' is removed but tags 2 statements; keep it in the plan"]
+
+
+def test_the_plan_screen_lists_groups_and_element_tags():
+    from facilitator.tui.screens.plan import plan_text
+
+    text = plan_text(PLAN, PLAN.themes, "nl").plain
+    assert "#regels           Regels en ruimte  [De praktijk van samenwerken]" in text
+    assert "    #sch.chemie            Chemie en vertrouwen\n" in text
