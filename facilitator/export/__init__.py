@@ -1,7 +1,7 @@
 """Exports: pure functions from the domain (WorkshopData) to Markdown text.
 
 Public API:
-- `Document(filename, text, redactions)`
+- `Document(filename, text, redactions, data=None)` (`data`: a binary format's bytes)
 - `render_minutes(data, number)` -> the minutes of one session, `{slug}-{code}.md`
 - `render_report(data)` -> the series report, `{slug}.md`
 - `render_all(data, session=None)` -> the report plus the minutes of every held
@@ -28,7 +28,7 @@ class Document:
     filename: str
     text: str
     redactions: int  # participant names replaced by a role label
-    content: bytes | None = None  # a binary document (.qdpx): written instead of `text`
+    data: bytes | None = None  # a binary document's bytes (docx, qdpx...); None: `text` as UTF-8
 
 
 def render_minutes(data: WorkshopData, number: int, shared: Shared | None = None) -> Document:
@@ -60,7 +60,7 @@ def render_qdpx(data: WorkshopData) -> Document:
     from facilitator.export.qda import render_qdpx as qdpx
 
     out = qdpx(data)
-    return Document(filename=out.filename, text="", redactions=out.redactions, content=out.content)
+    return Document(filename=out.filename, text="", redactions=out.redactions, data=out.content)
 
 
 def render_qdc(data: WorkshopData) -> Document:
@@ -69,7 +69,7 @@ def render_qdc(data: WorkshopData) -> Document:
 
     out = qdc(data)
     return Document(filename=out.filename, text=out.content.decode("utf-8"), redactions=out.redactions,
-                    content=out.content)
+                    data=out.content)
 
 
 __all__ = ["Document", "render_minutes", "render_report", "render_all", "preview_report", "render_qdpx", "render_qdc"]

@@ -32,7 +32,7 @@ def demo_data() -> WorkshopData:
 def frameworks_data(framework: str | None = "sch") -> WorkshopData:
     """The plan with both frameworks of the reference report, two sessions of notes
     imported as `facilitator import` does, a finding, and the analysis by `framework`."""
-    from facilitator.cli.notes import import_notes
+    from facilitator.usecases.notes import import_notes
     from facilitator.domain.plan import parse_plan
     from facilitator.domain.records import Finding, ReportText
     from facilitator.store.workshop import WorkshopStore

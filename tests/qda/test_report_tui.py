@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual.widgets import DataTable, Select
 
-from facilitator.cli.notes import import_notes
+from facilitator.usecases.notes import import_notes
 from facilitator.domain.plan import parse_plan
 from facilitator.store.workshop import WorkshopStore
 from tests.qda.helpers import FIXTURES
