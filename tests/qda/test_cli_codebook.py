@@ -100,3 +100,17 @@ def test_a_file_that_is_no_codebook_is_one_line(run: Run, tmp_path: Path):
     bad.write_text("<nope")
     code, _, err = run("new", str(bare_plan(tmp_path)), "--codebook", str(bad))
     assert code == 2 and err.count("\n") == 1 and "not a REFI-QDA codebook" in err
+
+
+def test_any_code_name_survives_into_the_plan_text():
+    names = ['Zeg "ja"', "back\\slash", "del\x7fete", "twee\nregels", "émigré 🇳🇱", "]]", "#1", "a = b"]
+    codes = "".join(f'<Code guid="11111111-1111-1111-1111-1111111111{i:02d}" name="{n}" isCodable="true"/>'
+                    for i, n in enumerate(n.replace("&", "&amp;").replace('"', "&quot;").replace("\n", "&#10;")
+                                          for n in names))
+    xml = f'<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>{codes}</Codes></CodeBook>'.encode()
+    plan_text = PLAN.read_text(encoding="utf-8")
+    plan = parse_plan(plan_text)
+    book = parse_codebook(xml, "x.qdc", plan)
+    merged = parse_plan(merge_into_plan(plan_text, plan, book, "x.qdc")[0])
+    assert [t.label for t in merged.themes[len(plan.themes):]] == names
+    assert len({t.key for t in merged.themes}) == len(merged.themes)
