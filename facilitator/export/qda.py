@@ -37,7 +37,6 @@ import zipfile
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
-from facilitator import __version__
 from facilitator.domain.records import Statement
 from facilitator.domain.workshop import WorkshopData
 from facilitator.export.common import Context
@@ -45,7 +44,17 @@ from facilitator.export.words import capitalise, long_date, role_phrase
 
 NS_PROJECT = "urn:QDA-XML:project:1.0"
 NS_CODEBOOK = "urn:QDA-XML:codebook:1.0"
-ORIGIN = f"facilitator {__version__}"
+
+
+def _origin() -> str:
+    """`origin` of the files: "facilitator VERSION" (the installed package's version)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"facilitator {version('facilitator')}"
+    except PackageNotFoundError:
+        return "facilitator"
+
 _GUID_SPACE = uuid.UUID("6f1c2a52-8d0e-4c8e-9a51-7b7f3f0c9d11")
 
 WORDS = {
@@ -367,7 +376,7 @@ def render_qdpx(data: WorkshopData) -> QdaFile:
     first = b.when(held[0]) if held else b.when(min(s.number for s in data.plan.sessions))
     last = b.when(held[-1]) if held else first
     root = ET.Element(f"{{{ns}}}Project", {
-        "name": xml_text(b.ctx.redact(data.plan.workshop.title)), "origin": ORIGIN,
+        "name": xml_text(b.ctx.redact(data.plan.workshop.title)), "origin": _origin(),
         "creatingUserGUID": b.notetaker, "creationDateTime": first,
         "modifyingUserGUID": b.notetaker, "modifiedDateTime": last})
     users = _el(root, "Users", ns)
@@ -465,7 +474,7 @@ def render_qdc(data: WorkshopData) -> QdaFile:
     codes = b.codebook(with_roles=False)
     if not codes:
         raise ValueError("the codebook is empty: the plan has no themes and no frameworks")
-    root = ET.Element(f"{{{ns}}}CodeBook", {"origin": ORIGIN})
+    root = ET.Element(f"{{{ns}}}CodeBook", {"origin": _origin()})
     codes_el = _el(root, "Codes", ns)
     _codes_xml(codes_el, codes, ns)
     if data.plan.frameworks:
