@@ -55,6 +55,7 @@ def _origin() -> str:
     except PackageNotFoundError:
         return "facilitator"
 
+
 _GUID_SPACE = uuid.UUID("6f1c2a52-8d0e-4c8e-9a51-7b7f3f0c9d11")
 
 WORDS = {
