@@ -65,3 +65,26 @@ def framework_blocks(ctx: Context, fw: Framework) -> list[str]:
         else:
             blocks.append(w["none"])
     return blocks
+
+
+SESSION_WORDS = {
+    "nl": {"head": "| {title} | uitspraken | kernuitspraken |"},
+    "en": {"head": "| {title} | statements | key statements |"},
+}
+
+
+def session_framework_tables(ctx: Context, number: int) -> list[str]:
+    """For the minutes: per framework with tagged statements in this session, the
+    statements and key statements per element (elements without any left out)."""
+    blocks = []
+    for fw in ctx.plan.frameworks:
+        counts = element_counts(ctx.data, fw.key, number)
+        if counts is None or not counts.total:
+            continue
+        rows = [SESSION_WORDS[ctx.lang]["head"].format(title=cell(ctx.redact(fw.title))), "|---|---:|---:|"]
+        for el in fw.elements:
+            ref = f"{fw.key}.{el.key}"
+            if counts.totals.get(ref):
+                rows.append(f"| {cell(ctx.redact(el.label))} | {counts.totals[ref]} | {counts.key_totals.get(ref, 0)} |")
+        blocks.append("\n".join(rows))
+    return blocks

@@ -146,3 +146,14 @@ def test_the_plan_screen_lists_groups_and_element_tags():
     text = plan_text(PLAN, PLAN.themes, "nl").plain
     assert "#regels           Regels en ruimte  [De praktijk van samenwerken]" in text
     assert "    #sch.chemie            Chemie en vertrouwen\n" in text
+
+
+def test_the_minutes_count_the_elements_of_their_session():
+    from facilitator.export import render_minutes
+
+    data = frameworks_data()
+    two = render_minutes(data, 2).text
+    assert "| Elementen van samenwerking | uitspraken | kernuitspraken |\n|---|---:|---:|\n" \
+           "| Bereidheid | 1 | 0 |\n| Kleine verbanden | 2 | 1 |" in two
+    one = render_minutes(data, 1).text
+    assert "| Kleine verbanden |" not in one and "| Chemie en vertrouwen | 1 | 0 |" in one
