@@ -37,3 +37,23 @@ async def test_elements_typed_live_are_saved(tmp_path: Path) -> None:
     with WorkshopStore.open(tmp_path, SLUG, readonly=True) as store:
         [st] = store.statements(1)
     assert (st.text, st.themes, st.elements, st.key) == ("Het klikte meteen.", ["plek"], ["sch.chemie"], True)
+
+
+async def test_home_screen_q_exports_the_qdpx(tmp_path: Path) -> None:
+    import zipfile
+
+    from facilitator.tui.commands import screen_actions
+
+    text = (FIXTURES / "plan-frameworks.toml").read_text(encoding="utf-8")
+    data = tmp_path / "data"
+    WorkshopStore.create(data, parse_plan(text), text).close()
+    out = tmp_path / "out"
+    app = make_app(data, slug=None, session=None, export_dir=out)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert any("QDA" in d for d, *_ in screen_actions(app.screen))  # in the palette too
+        await pilot.press("q")
+        await settle(pilot)
+        assert (out / f"{SLUG}.qdpx").exists(), [str(n.message) for n in app._notifications]
+    with zipfile.ZipFile(out / f"{SLUG}.qdpx") as z:
+        assert "project.qde" in z.namelist()
