@@ -325,7 +325,8 @@ class LiveSession:
         from facilitator.domain.records import Statement
 
         st = Statement(session=self.number, step=self.capture_step, speaker=parsed.speaker, kind=parsed.kind,
-                       text=parsed.text, themes=list(parsed.themes), key=parsed.key, offset=self.offset())
+                       text=parsed.text, themes=list(parsed.themes), elements=list(parsed.elements), key=parsed.key,
+                       offset=self.offset())
         if parsed.explicit_speaker:
             self.speaker = parsed.speaker
         if st.speaker:
@@ -437,7 +438,8 @@ class LiveSession:
             return change
         old = entry.statement
         new = old.model_copy(update={"speaker": parsed.speaker, "kind": parsed.kind, "text": parsed.text,
-                                     "themes": list(parsed.themes), "key": parsed.key})
+                                     "themes": list(parsed.themes), "elements": list(parsed.elements),
+                                     "key": parsed.key})
         self._add_themes(parsed.new_themes, change)
         entry.statement = new
         self.undo_stack.append(("edit", old))
@@ -658,10 +660,24 @@ class LiveSession:
         return change.notice("step_now", n=clock.current_step + 1, title=s.title)
 
     def next_step(self, now: float | None = None) -> Change:
-        return self.goto(self.clock.current_step + 1, now)
+        """The next step in the running order (skips and moves recorded in the clock)."""
+        from facilitator.domain import schedule
+
+        step = schedule.next_step(self.session, self.clock)
+        return self.goto(self.clock.current_step if step is None else step, now)
 
     def prev_step(self, now: float | None = None) -> Change:
-        return self.goto(self.clock.current_step - 1, now)
+        from facilitator.domain import schedule
+
+        step = schedule.prev_step(self.session, self.clock)
+        return self.goto(self.clock.current_step if step is None else step, now)
+
+    def set_clock(self, clock: Any) -> Change:
+        """A clock changed elsewhere (the schedule's +5/-5, skip, move): kept and saved."""
+        change = self._clock_change() or Change()
+        if change.ok:
+            self._set_clock(clock, change)
+        return change
 
     def end_session(self, now: float | None = None) -> Change:
         """End the current step and stop the clock: the session is held and done."""
@@ -693,8 +709,10 @@ class LiveSession:
         if not self.readonly and now - self._checkpointed >= CHECKPOINT:
             self._checkpointed = now
             self._save_clock()
+        from facilitator.domain import schedule
+
         step = self.clock.current_step
-        planned = self.session.agenda[step].minutes
+        planned = schedule.minutes(self.session, self.clock, step)  # after +5/-5
         elapsed = clockctl.step_elapsed(self.clock, step, now)
         if elapsed > planned * 60 and step not in self.alarmed:
             self.alarmed.add(step)

@@ -58,7 +58,7 @@ async def test_dropdown_hint_in_dutch(tmp_path: Path) -> None:
 async def test_placeholder_and_help_use_the_plans_keys(tmp_path: Path) -> None:
     make_workshop(tmp_path)
     app = make_app(tmp_path)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 64)) as pilot:  # the whole grouped key list in view
         await pilot.pause()
         placeholder = app.screen.query_one("#capture").placeholder
         assert placeholder.startswith("wt: “citaat” #") and "@jw" in placeholder and "aanwezig: wt1 wt wt" in placeholder

@@ -171,9 +171,9 @@ async def test_attendance_ticks(data_dir: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("f3")
         # rows: wt1 wt2 jw1 bib1, then roles wt jw bib lg pb on
-        await pilot.press("ctrl+t", "down", "down", "ctrl+t", "down", "down", "ctrl+up", "ctrl+up", "ctrl+down",
-                          "ctrl+up")
-        await pilot.press("ctrl+up", "ctrl+z")  # a third person, undone
+        await pilot.press("ctrl+t", "down", "down", "ctrl+t", "down", "down", "ctrl+right", "ctrl+right", "ctrl+left",
+                          "ctrl+right")
+        await pilot.press("ctrl+right", "ctrl+z")  # a third person, undone
         await pilot.press("escape")
         assert app.focused is app.screen.query_one("#capture")
         await settle(pilot)

@@ -32,7 +32,9 @@ from facilitator.live import clock as clockctl
 from facilitator.tui.i18n import tr
 from facilitator.tui.widgets.agenda import AgendaList
 from facilitator.tui.widgets.capture import ENTER_KEYS, CaptureLine, CaptureSuggester, Preview
+from facilitator.tui.schedulectl import SCHEDULE_BINDINGS, ScheduleActions
 from facilitator.tui.widgets.clock import ClockBar
+from facilitator.tui.widgets.countdown import Countdown
 from facilitator.tui.widgets.keybar import KeyBar
 from facilitator.tui.widgets.prompt import PromptPanel
 from facilitator.tui.widgets.record import RecordTable
@@ -76,7 +78,7 @@ TEXT = {
         "rescue_failed": "Reddingsbestand NIET geschreven ({error}); de regels blijven hier. Maak ruimte en probeer "
         "opnieuw.",
         "key.live.end": "Sessie afsluiten", "key.capture.clear": "Regel wissen",
-        "key.live.toggle_present": "Aanwezig aan/uit", "key.live.more": "Persoon erbij", "key.live.less": "Persoon eraf",
+        "key.live.toggle_present": "Aanwezig aan/uit", 
         "rejected": "✗ {error}   (F10 of ↑: verbeteren)", "pending": "   +{n} wachten",
         "readonly.line": "alleen lezen: {reason}; hier wordt niets opgeslagen",
         "wait_open": "Wacht tot de workshop open is; {keyname} gebeurt dan.",
@@ -141,7 +143,7 @@ TEXT = {
 PANELS = ("agenda", "attendance", "actions")
 CLOCK_ACTIONS = {"toggle_clock": "F5", "prev_step": "F6", "next_step": "F7", "end_session": "Ctrl+O"}
 # Keys that need a writable session: in the read-only view they say why.
-WRITE_KEYS = {"f5", "f6", "f7", "f9", "f12", "delete", "ctrl+z", "ctrl+o", "ctrl+t", "ctrl+up", "ctrl+down", "f10"}
+WRITE_KEYS = {"f5", "f6", "f7", "f9", "f12", "delete", "ctrl+z", "ctrl+o", "ctrl+t", "ctrl+right", "ctrl+left", "f10", "f11"}
 
 
 def _breakpoint(size: int, breakpoints: list[tuple[int, str]]) -> str | None:
@@ -150,7 +152,7 @@ def _breakpoint(size: int, breakpoints: list[tuple[int, str]]) -> str | None:
     return max(reached)[1] if reached else None
 
 
-class LiveScreen(Screen):
+class LiveScreen(ScheduleActions, Screen):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide"), (160, "-wider")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-tall")]
     BINDINGS = [
@@ -169,11 +171,13 @@ class LiveScreen(Screen):
         Binding("f10", "put_back", "Niet-opgeslagen terugzetten", id="live.putback", show=False),
         Binding("escape", "to_capture", "Naar invoer", id="live.capture", show=False),
         Binding("ctrl+r", "report", "Rapport", id="live.report", show=False),
+        *SCHEDULE_BINDINGS,
     ]
     # F1 groups the keys by binding id (the app's own keys last).
     HELP_GROUPS = (
         ("group.capture", ("capture.", "live.putback", "live.retry", "live.capture")),
-        ("group.clock", ("live.clock", "live.prev", "live.next", "live.end")),
+        ("group.clock", ("live.clock", "live.prev", "live.next", "live.end", "live.plus5", "live.minus5",
+                         "live.skip", "live.earlier", "live.later")),
         ("group.record", ("live.record", "live.edit", "live.delete", "live.undo", "record.")),
         ("group.panels", ("live.agenda", "live.attendance", "live.actions", "live.report")),
         ("group.attendance", ("att.",)),
@@ -253,7 +257,9 @@ class LiveScreen(Screen):
     def compose(self) -> ComposeResult:
         with Vertical(id="top"):
             yield ClockBar(self.lang, id="clock")
-            yield PromptPanel(self.lang, id="prompt")
+            with Horizontal(id="top-row"):
+                yield Countdown(self.lang, id="countdown", classes="-digits")
+                yield PromptPanel(self.lang, id="prompt")
         with Horizontal(id="middle"):
             with Vertical(id="side"):
                 yield SideTabs([(name, self.t(f"tab.{name}")) for name in PANELS], "agenda", id="side-tabs")
@@ -267,7 +273,7 @@ class LiveScreen(Screen):
                           on_recall=lambda: self.action_put_back() if self.live and self.live.rejected else None,
                           suggester=CaptureSuggester(
                               lambda: self.live.plan.speaker_roles().keys() if self.live else (),
-                              lambda: self.live.theme_keys if self.live else ()))
+                              lambda: [*self.live.theme_keys, *self.live.plan.element_refs()] if self.live else ()))
         yield KeyBar()
 
     def _mount_panels(self) -> None:
@@ -288,6 +294,9 @@ class LiveScreen(Screen):
         from facilitator.tui.keys import localise
 
         localise(self, TEXT, self.lang)
+        from facilitator.tui import schedulectl
+
+        localise(self, schedulectl.TEXT, self.lang)
         capture = self.capture
         localise(capture, TEXT, self.lang)
         capture.cursor_blink = getattr(self.app, "cursor_blink", True)
@@ -531,7 +540,7 @@ class LiveScreen(Screen):
         return self.query_one(RecordTable).cells(
             offset=clockctl.mmss(st.offset) if st.offset is not None else "", step=str((st.step or 0) + 1),
             role=self._role(st.speaker), seat=self._seat(st.speaker), text=text,
-            themes=" ".join("#" + t for t in st.themes), key=st.key, quote=st.kind == "quote",
+            themes=" ".join("#" + t for t in (*st.themes, *st.elements)), key=st.key, quote=st.kind == "quote",
             state=state, failed=entry.state in ("failed", "error"))
 
     def _seat(self, speaker: str | None) -> str:
@@ -627,7 +636,7 @@ class LiveScreen(Screen):
 
         live = self.live
         if isinstance(parsed, StatementLine):
-            themes = "".join(f" #{t}" for t in parsed.themes)
+            themes = "".join(f" #{t}" for t in (*parsed.themes, *parsed.elements))
             out = self.t("preview.statement", role=self._role(parsed.speaker),
                          kind=self.t(parsed.kind), themes=themes, mark=(" ! " + self.t("key")) if parsed.key else "")
             if parsed.new_themes:
@@ -816,6 +825,8 @@ class LiveScreen(Screen):
                 self.app.ring()  # type: ignore[attr-defined]
 
     def refresh_clock(self) -> None:
+        from facilitator.domain import schedule
+
         live = self.live
         if live is None:
             return
@@ -825,8 +836,10 @@ class LiveScreen(Screen):
         agenda = live.session.agenda
         self.query_one(ClockBar).show(
             state=clockctl.state(clock), step=step, total=len(agenda),
-            elapsed=clockctl.step_elapsed(clock, step, now), planned=agenda[step].minutes,
-            session=clockctl.session_elapsed(clock, now), paused=clockctl.session_paused(clock, now))
+            elapsed=clockctl.step_elapsed(clock, step, now), planned=schedule.minutes(live.session, clock, step),
+            session=clockctl.session_elapsed(clock, now), paused=clockctl.session_paused(clock, now),
+            schedule=self.schedule_summary(now))
+        self.refresh_countdown(now)
         shown = agenda[step]  # the clock's step: the facilitator's view (the filing step is in the preview)
         self.query_one(PromptPanel).show(f"{step + 1}. {shown.title}", shown.prompt, shown.method,
                                          session=self.sub_title)
@@ -893,7 +906,7 @@ class LiveScreen(Screen):
         self.action_panel(event.name)
 
     def on_attendance_panel_toggle(self, event: Any) -> None:
-        """The attendance panel asks for a change (Ctrl+T, Ctrl+↑/↓): the session does it, with undo."""
+        """The attendance panel asks for a change (Ctrl+T, Ctrl+→/←): the session does it, with undo."""
         if not self._writable():
             return
         live = self.live
@@ -916,6 +929,14 @@ class LiveScreen(Screen):
         capture = self.capture
         if not capture.disabled:
             self.set_focus(capture)
+
+    def _set_clock(self, clock: Any) -> None:
+        """A clock changed by the schedule's keys (ScheduleActions): saved through the session."""
+        self._show(self.live.set_clock(clock))
+
+    def _readonly(self) -> bool:
+        """For ScheduleActions: True (and said why) when nothing can be changed now."""
+        return not self._writable()
 
     def _writable(self) -> bool:
         if self.live is None:

@@ -2,7 +2,7 @@
 
 No printable key does anything here (a letter typed goes to the capture line):
 Ctrl+T ticks or unticks the highlighted seat (a role: none or one person),
-Ctrl+↑/Ctrl+↓ add or remove a person. The panel only asks (`Toggle`); the live
+Ctrl+→/Ctrl+← add or remove a person (Ctrl+↑/↓ are the schedule's +5/-5). The panel only asks (`Toggle`); the live
 session changes the attendance, saves it, tells what it did and can undo it.
 
 Stored as the list of keys the capture syntax uses: a seat key once, a role
@@ -37,8 +37,8 @@ TEXT = {
 class AttendancePanel(DataTable):
     BINDINGS = [
         Binding("ctrl+t", "toggle", "Aanwezig aan/uit", id="att.toggle"),
-        Binding("ctrl+up", "plus", "Persoon erbij", id="att.plus"),
-        Binding("ctrl+down", "minus", "Persoon eraf", id="att.minus"),
+        Binding("ctrl+right", "plus", "Persoon erbij", id="att.plus"),
+        Binding("ctrl+left", "minus", "Persoon eraf", id="att.minus"),
     ]
 
     class Toggle(Message):

@@ -31,9 +31,10 @@ class ClockBar(Widget):
         self.level = "ok"
 
     def show(self, *, state: str, step: int, total: int, elapsed: float, planned: int, session: float,
-             paused: float = 0.0) -> None:
-        """`session`: wall time since the session started, pauses included; `paused`: how much
-        of it was paused (shown when there was a pause), so the timer says what it counts."""
+             paused: float = 0.0, schedule: str = "") -> None:
+        """`planned`: the step's minutes (after +5/-5); `session`: wall time since the session
+        started, pauses included; `paused`: how much of it was paused (shown when there was a
+        pause), so the timer says what it counts; `schedule`: "12 min achter · einde ~15:42"."""
         t = lambda key, **v: tr(TEXT, self.lang, key, **v)  # noqa: E731
         planned_s = planned * 60
         shown = (self.fraction, self.level)
@@ -48,6 +49,8 @@ class ClockBar(Widget):
         if paused >= 1:
             line.append(t("paused_total", time=clockctl.mmss(paused)), style="dim")
         line.append("   " + t(state))
+        if schedule:
+            line.append("   " + schedule)
         if line == self.line and (self.fraction, self.level) == shown:
             return
         self.line = line
@@ -61,6 +64,7 @@ class ClockBar(Widget):
         filled = int(round(self.fraction * width))
         bar = Text("█" * filled + "░" * (width - filled), no_wrap=True)
         out = self.line.copy()
+        out.truncate(width, overflow="ellipsis")  # one line at any width: the bar stays the second
         out.append("\n")
         out.append_text(bar)
         return out
