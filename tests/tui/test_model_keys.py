@@ -175,11 +175,13 @@ class LiveScreenModel(RuleBasedStateMachine):
         self.press(key)
 
     @precondition(lambda self: type(self.screen).__name__ == "LiveScreen" and self.live.rejected is not None
+                  and self.live.rejected.line.startswith("xyz: ")
                   and not self.screen.query_one("#capture").value and not self.editing())
     @rule()
     def fix_the_rejected_line(self) -> None:
         self.last = "fix"
-        self.press("f10", "home", *["delete"] * 5, "enter")  # "xyz: " off: a statement without a speaker
+        # "xyz: " off (only those five characters: deleting more would drop typed text on purpose)
+        self.press("f10", "home", *["delete"] * 5, "enter")
 
     @precondition(lambda self: type(self.screen).__name__ == "LiveScreen" and (
         self.live.pending or self.screen.query_one("#capture").value.strip() or self.live.editing))
