@@ -229,7 +229,7 @@ def test_quit_anyway_on_a_full_disk_keeps_the_lines_and_never_shows_a_traceback(
     term.wait_for("Toch stoppen")
     term.keys("s")  # quit anyway: the rescue file cannot be written either
     screen = term.wait_for("Reddingsbestand NIET geschreven")
-    assert "Traceback" not in screen and "nergens kwijt te raken" in screen
+    assert "Traceback" not in screen and "nergens kwijt te raken" in screen, screen
     resource.prlimit(term.pid, resource.RLIMIT_FSIZE, UNLIMITED)
     term.keys("C-s")
     saved(data_dir, ["nergens kwijt te raken"])

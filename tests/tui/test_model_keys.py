@@ -71,7 +71,13 @@ class AppThread:
             await self.stop.wait()
 
     def run(self, coro: Any) -> Any:
-        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(60)
+        async def in_app() -> Any:
+            from textual._context import active_app
+
+            active_app.set(self.app)  # a task made from another thread starts without the app's context
+            return await coro
+
+        return asyncio.run_coroutine_threadsafe(in_app(), self.loop).result(60)
 
     def close(self) -> None:
         if hasattr(self, "stop"):

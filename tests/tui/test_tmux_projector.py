@@ -52,7 +52,7 @@ def test_projector_follows_f7_within_a_second_and_shows_no_statement(tmp_path: P
         assert max(latencies) < 1.0, latencies
         shown = pane(room)
         assert said not in shown and "Fatima" not in shown and "wt1" not in shown
-        assert said in pane(seat)  # it was typed and shown there
+        assert said in pane(seat), pane(seat)  # it was typed and shown there
     finally:
         tmux("send-keys", "-t", room, "C-q")
         tmux("send-keys", "-t", seat, "C-q")
