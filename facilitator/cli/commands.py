@@ -128,21 +128,28 @@ def cmd_export(args: argparse.Namespace, data_dir: Path) -> int:
         if data.plan.session(args.session) is None:
             known = ", ".join(str(s.number) for s in data.plan.sessions)
             raise UserError(f"no session {args.session} in {args.slug!r} (sessions: {known})")
-    from facilitator.export import render_all
+    from facilitator.export import render_all, review_file
     from facilitator.export.files import write_documents
 
     docs = render_all(data, args.session)
+    review = review_file(docs, data.plan.workshop.slug or args.slug, data.plan.workshop.language)
     out_dir = Path(args.out)
     try:
         paths = write_documents(docs, out_dir, mode)
+        # The review file holds the names: always 0600, whatever --mode says.
+        (review_path,) = write_documents([review], out_dir, 0o600)
     except OSError as exc:
         raise UserError(f"{out_dir}: cannot write the export ({exc.strerror or exc})") from None
     for p in paths:
         _say(str(p))
-    redacted = sum(d.redactions for d in docs)
-    if redacted:
-        _say(f"note: a participant's name was replaced by their role in {redacted} "
-             f"place{'s' if redacted != 1 else ''}; check those quotes before handing the report over")
+    replaced = sum(len(d.replacements) for d in docs)
+    common = sum(1 for d in docs for r in d.replacements if r.common)
+    if replaced:
+        also = f", {common} of them also an ordinary word" if common else ""
+        _say(f"note: {replaced} participant name{'s were' if replaced != 1 else ' was'} replaced by a role{also}; "
+             f"each place is listed in {review_path} (local: it holds the names, do not hand it over)")
+    else:
+        _say(f"no participant names found in the texts ({review_path})")
     return 0
 
 
