@@ -111,6 +111,8 @@ def cmd_import(args: argparse.Namespace, data_dir: Path) -> int:
         parsed, _ = import_notes(store, args.session, text, str(path), duplicates=args.duplicates)
         session = store.plan.session(args.session)
         code = store.plan.code_of(session)  # type: ignore[arg-type]
+    for notice in parsed.notices:
+        print(notice, file=sys.stderr, flush=True)
     _say(summary(parsed, args.slug, code, args.session))
     return 0
 

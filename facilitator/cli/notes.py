@@ -37,6 +37,7 @@ class ParsedNotes:
     declarations: list[tuple[str, ...]] = field(default_factory=list)  # each `aanwezig:` line's keys
     new_themes: list[str] = field(default_factory=list)  # created while tagging, in first-use order
     errors: list[str] = field(default_factory=list)  # `FILE:LINE: message`
+    notices: list[str] = field(default_factory=list)  # `FILE:LINE: ...`: invisible characters removed
 
 
 def parse_notes(text: str, filename: str, plan: Plan, theme_keys: list[str], session: int,
@@ -55,6 +56,10 @@ def parse_notes(text: str, filename: str, plan: Plan, theme_keys: list[str], ses
     if lines[-1] == "":
         lines.pop()  # the newline ending the last line starts no line of its own
     for number, line in enumerate((ln.removesuffix("\r") for ln in lines), start=1):
+        invisible = capture.invisible_prefix(line)
+        if invisible:  # the parser removes them; say so, with the line
+            out.notices.append(f"{filename}:{number}: removed an invisible character before the text or speaker key: "
+                               f"{capture.describe_invisible(invisible)}")
         try:
             parsed: Any = capture.parse_line(line, ctx)
         except capture.CaptureError as exc:
