@@ -443,3 +443,20 @@ def redact_names(text: str, names: Names, label_of: Callable[[str | None], str],
     """`redact`, returning the count (the older API)."""
     new, matches = redact(text, names, label_of, brackets)
     return new, len(matches)
+
+
+def redact_plain(text: str, plan: Plan) -> str:
+    """`text` with every form of a participant's name replaced by `[role label]`
+    (the generic participant word where the form is shared across roles). For
+    plain text leaving the program outside the exports: what the CLI prints,
+    and any export format that renders its own text."""
+    index = name_index(plan)
+    if not index or not text:
+        return text
+    generic = "participant" if plan.workshop.language == "en" else "deelnemer"
+
+    def label(key: str | None) -> str:
+        role = plan.role_of(key) if key else None
+        return role.label if role else generic
+
+    return redact(text, index, label)[0]
