@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 from facilitator.cli import UserError
-from facilitator.store.paths import ENV_DATA_DIR
+from facilitator.cli.printable import printable
 
 
 def _say(line: str) -> None:
-    print(line, flush=True)
+    print(printable(line), flush=True)
 
 
 def _private(plan, text: str) -> str:  # type: ignore[no-untyped-def]
@@ -24,19 +23,16 @@ def _private(plan, text: str) -> str:  # type: ignore[no-untyped-def]
 
 def _open(data_dir: Path, slug: str, *, readonly: bool = False, fallback_plan=None):  # type: ignore[no-untyped-def]
     """Open a workshop and tell (on stderr) what was recovered from a damaged store."""
-    from facilitator.store.workshop import WorkshopStore
+    from facilitator.usecases.session import open_workshop, recovery_notes
 
-    store = WorkshopStore.open(data_dir, slug, readonly=readonly, fallback_plan=fallback_plan)
-    for note in store.recovery:
-        print(f"facilitator: {slug}: {note}", file=sys.stderr, flush=True)
-    if store.recovery and readonly:
-        print(f"facilitator: {slug}: what could not be read is missing here; "
-              f"run 'facilitator doctor {slug}'", file=sys.stderr, flush=True)
+    store = open_workshop(data_dir, slug, readonly=readonly, fallback_plan=fallback_plan)
+    for note in recovery_notes(store, slug):
+        print(f"facilitator: {note}", file=sys.stderr, flush=True)
     return store
 
 
 def cmd_new(args: argparse.Namespace, data_dir: Path) -> int:
-    from facilitator.cli.notes import read_text
+    from facilitator.usecases.notes import read_text
     from facilitator.domain.plan import parse_plan
     from facilitator.store.workshop import WorkshopStore
 
@@ -94,7 +90,7 @@ def cmd_list(args: argparse.Namespace, data_dir: Path) -> int:
             problems += 1
             continue
         plan = data.plan
-        table = Table(title=Text(f"{slug}: {_private(plan, plan.workshop.title)}"), title_justify="left",
+        table = Table(title=Text(printable(f"{slug}: {_private(plan, plan.workshop.title)}")), title_justify="left",
                       box=box.SIMPLE_HEAD)
         for col, justify in (("#", "right"), ("code", "left"), ("date", "left"), ("kind", "left"),
                              ("title", "left"), ("held", "left"), ("statements", "right"),
@@ -103,7 +99,7 @@ def cmd_list(args: argparse.Namespace, data_dir: Path) -> int:
         for s in sorted(plan.sessions, key=lambda s: s.number):
             st = data.session_statements(s.number)
             table.add_row(str(s.number), Text(plan.code_of(s)), s.date.isoformat(), s.kind,
-                          Text(_private(plan, s.title or "")),
+                          Text(printable(_private(plan, s.title or ""))),
                           "yes" if data.is_held(s.number) else "",
                           str(len(st)), str(sum(1 for x in st if x.kind == "quote")),
                           str(sum(1 for x in st if x.key)), str(len(data.session_actions(s.number))))
@@ -112,22 +108,25 @@ def cmd_list(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def cmd_import(args: argparse.Namespace, data_dir: Path) -> int:
-    from facilitator.cli.notes import import_notes, read_text, summary
+    from facilitator.usecases.notes import import_notes, read_text, summary
 
     path = Path(args.notes)
     text = read_text(path)
+    from facilitator.usecases.errors import NotesError
+
     with _open(data_dir, args.slug) as store:
         plan = store.plan
         try:
-            parsed, _ = import_notes(store, args.session, text, str(path), duplicates=args.duplicates)
-        except UserError as exc:  # an error can quote what was typed: names replaced
+            parsed, _ = import_notes(store, args.session, text, str(path), duplicates=args.duplicates,
+                                     lang=args.lang)
+        except NotesError as exc:  # an error can quote what was typed: names replaced
             name = str(path)  # the file name is the user's own: kept, so the line can be found
-            raise UserError(*(name + _private(plan, line[len(name):]) if line.startswith(name) else _private(plan, line)
-                              for line in exc.lines), plain=exc.plain) from None
+            raise NotesError(*(name + _private(plan, line[len(name):]) if line.startswith(name)
+                               else _private(plan, line) for line in exc.lines), plain=exc.plain) from None
         session = plan.session(args.session)
         code = plan.code_of(session)  # type: ignore[arg-type]
     for notice in parsed.notices:
-        print(notice, file=sys.stderr, flush=True)
+        print(printable(notice), file=sys.stderr, flush=True)
     _say(_private(plan, summary(parsed, args.slug, code, args.session)))
     return 0
 
@@ -139,34 +138,20 @@ def cmd_export(args: argparse.Namespace, data_dir: Path) -> int:
         raise UserError(f"--mode {args.mode!r}: expected an octal file mode such as 600 or 644") from None
     if not 0 <= mode <= 0o777:
         raise UserError(f"--mode {args.mode!r}: expected an octal file mode such as 600 or 644")
+    from facilitator.usecases.export import export_workshop, names_notice
+
     with _open(data_dir, args.slug, readonly=True) as store:
         data = store.snapshot()
-    if args.session is not None:
-        if data.plan.session(args.session) is None:
-            known = ", ".join(str(s.number) for s in data.plan.sessions)
-            raise UserError(f"no session {args.session} in {args.slug!r} (sessions: {known})")
-    from facilitator.export import render_all, review_file
-    from facilitator.export.files import write_documents
-
-    docs = render_all(data, args.session)
-    review = review_file(docs, data.plan.workshop.slug or args.slug, data.plan.workshop.language)
-    out_dir = Path(args.out)
-    try:
-        paths = write_documents(docs, out_dir, mode)
-        # The review file holds the names: always 0600, whatever --mode says.
-        (review_path,) = write_documents([review], out_dir, 0o600)
-    except OSError as exc:
-        raise UserError(f"{out_dir}: cannot write the export ({exc.strerror or exc})") from None
-    for p in paths:
-        _say(str(p))
-    replaced = sum(len(d.replacements) for d in docs)
-    common = sum(1 for d in docs for r in d.replacements if r.common)
-    if replaced:
-        also = f", {common} of them also an ordinary word" if common else ""
-        _say(f"note: {replaced} participant name{'s were' if replaced != 1 else ' was'} replaced by a role{also}; "
-             f"each place is listed in {review_path} (local: it holds the names, do not hand it over)")
+    if args.out:
+        out_dir = Path(args.out)
     else:
-        _say(f"no participant names found in the texts ({review_path})")
+        from facilitator.settings import load_settings
+
+        out_dir = load_settings().export_dir
+    result = export_workshop(data, out_dir, session=args.session, mode=mode)
+    for p in result.paths:
+        _say(str(p))
+    _say(names_notice(result.names_replaced, result.review_path, result.ordinary_words))
     return 0
 
 
@@ -178,7 +163,9 @@ def cmd_run(args: argparse.Namespace, data_dir: Path) -> int:
 
     slug = getattr(args, "slug", None)
     session = getattr(args, "session", None)
-    _demo_on_first_run(data_dir, slug, default_dir=args.data_dir is None and not os.environ.get(ENV_DATA_DIR))
+    from facilitator.config import data_dir_is_default
+
+    _demo_on_first_run(data_dir, slug, default_dir=data_dir_is_default(args.data_dir))
     if slug is not None and not workshop_exists(data_dir, slug):
         known = ", ".join(list_workshops(data_dir)) or "none"
         raise UserError(f"no workshop {slug!r} in {data_dir} (workshops: {known})")

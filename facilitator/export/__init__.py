@@ -1,7 +1,9 @@
 """Exports: pure functions from the domain (WorkshopData) to Markdown text.
 
 Public API:
-- `Document(filename, text, redactions, replacements)`
+- `Document(filename, text, redactions, data=None, replacements=())` (`data`: a
+  binary format's bytes; `replacements`: where each name was replaced, for the
+  names-review file, `review_file(docs, slug, lang)`)
 - `render_minutes(data, number)` -> the minutes of one session, `{slug}-{code}.md`
 - `render_report(data)` -> the series report, `{slug}.md`
 - `render_all(data, session=None)` -> the report plus the minutes of every held
@@ -26,6 +28,7 @@ class Document:
     filename: str
     text: str
     redactions: int  # participant names replaced by a role label
+    data: bytes | None = None  # a binary document's bytes (docx, qdpx...); None: `text` as UTF-8
     # Each replacement (common.Replacement: file, line, form, role, ...), for the
     # review file. Holds the names: never written into an export.
     replacements: tuple[Any, ...] = ()
