@@ -91,6 +91,7 @@ august chance chip buck rusty guy ray rod bud dean
 
 _APOSTROPHES = "’‘ʼ′´`ʹ"
 _DASHES = "‐‑‒–—―−﹘﹣－⁃"
+_ASCII_APOSTROPHE = {ord("`"): "'"}
 _EXTRA_FOLD = {"ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe", "ı": "i",
                "ĸ": "k", "ŀ": "l", "ŉ": "'n"}
 
@@ -202,6 +203,8 @@ class NameIndex:
                 # Every prefix: a text may split a word where the name does not ("O'Brien", "Ru-ben").
                 self.prefixes.update(canon[:k] for k in range(1, len(canon) + 1))
         roles = roles or {}
+        # The words a name can start with (a prefix, or a whole form with a possessive s).
+        self._starts: set[str] = set(self.prefixes) | {canon + "s" for canon in forms}
         self.forms: dict[str, _Form] = {}
         for canon, keys in forms.items():
             ordered = tuple(sorted(keys))
@@ -217,6 +220,7 @@ class NameIndex:
                 self.staff_words = max(self.staff_words, len("".join(words)))
                 canon = "".join(_canon(w) for w in words)
                 self.staff_prefixes.update(canon[:k] for k in range(1, len(canon) + 1))
+        self._starts |= self.staff_prefixes
 
     def __bool__(self) -> bool:
         return bool(self.forms)
@@ -232,60 +236,67 @@ class NameIndex:
     def find(self, text: str) -> list[Match]:
         if not self.forms or not text:
             return []
+        if text.isascii() and "\x00" not in text:  # the common case: ASCII lower case keeps every position
+            return self._find(text, None, text.lower().translate(_ASCII_APOSTROPHE))
         parts = list(map(_TABLE.__getitem__, text))
-        has_format = _FORMAT_MARK in "".join(parts) if not text.isascii() else False
-        if not has_format:
+        if _FORMAT_MARK not in "".join(parts):
             return self._find(text, parts)
         # Two readings: a format character as nothing ("Ru\u00adben") and as a space.
         gone = self._find(text, [p.replace(_FORMAT_MARK, "") for p in parts])
         space = self._find(text, [p.replace(_FORMAT_MARK, " ") for p in parts])
         return _merge(gone + space)
 
-    def _find(self, text: str, parts: list[str]) -> list[Match]:
-        shadow = "".join(parts)
+    def _find(self, text: str, parts: list[str] | None, shadow: str | None = None) -> list[Match]:
         pos: list[int] | None = None
-        if len(shadow) != len(text) or any(len(p) != 1 for p in parts):
-            pos = []
-            for i, p in enumerate(parts):
-                pos.extend([i] * len(p))
-        tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(shadow)]
+        if parts is not None:
+            shadow = "".join(parts)
+            # Every part one character (none removed, none expanded): positions are the text's.
+            if len(shadow) != len(text) or "" in parts:
+                pos = []
+                for i, p in enumerate(parts):
+                    pos.extend([i] * len(p))
+        assert shadow is not None
+        words = _TOKEN.findall(shadow)
+        starts = self._starts
+        if starts.isdisjoint(words):  # no word can start a name: the common case
+            return []
+        tokens = _Tokens(shadow, words)
         out: list[Match] = []
-        i, n = 0, len(tokens)
         forms, prefixes, max_words = self.forms, self.prefixes, self.max_words
-        while i < n:
-            first = tokens[i][2]
-            if self.staff:
-                skip = self._staff_at(shadow, tokens, i, first)
-                if skip:
-                    i += skip
-                    continue
-            if first not in prefixes and first[:-1] not in forms:  # "Rubens": a possessive
-                i += 1
+        after = 0  # the first token not yet covered by a match
+        for i in [k for k, w in enumerate(words) if w in starts]:
+            if i < after:
                 continue
-            hit = self._longest(shadow, tokens, i, first, forms, prefixes, max_words)
+            first = words[i]
+            if first in self.staff_prefixes:
+                skip = self._staff_at(tokens, i, first)
+                if skip:
+                    after = i + skip
+                    continue
+            hit = self._longest(tokens, i, forms, prefixes, max_words)
             if hit is None:
-                i += 1
                 continue
             j, form, suffix_len = hit
-            s, e = tokens[i][0], tokens[j][1]
+            s, e = tokens.start(i), tokens.end(j)
             start, end = _span(s, e, pos, parts, len(text))
             suffix = ""
             if suffix_len:
                 suffix_start = _span(e - suffix_len, e, pos, parts, len(text))[0]
                 suffix = text[suffix_start:end]
             out.append(Match(start, end, self.key_of(form.keys), form.keys, text[start:end], suffix, form.common))
-            i = j + 1
+            after = j + 1
         return out
 
-    def _longest(self, shadow: str, tokens: list, i: int, first: str, forms: dict, prefixes: set,
+    def _longest(self, tokens: _Tokens, i: int, forms: dict, prefixes: set,
                  max_words: int) -> tuple[int, _Form, int] | None:
         """The longest form starting at token i: (last token, form, possessive suffix length)."""
         best = None
         canon = ""
-        for j in range(i, min(len(tokens), i + max_words)):
-            if j > i and not _GAP.fullmatch(shadow, tokens[j - 1][1], tokens[j][0]):
+        words = tokens.words
+        for j in range(i, min(len(words), i + max_words)):
+            if j > i and not tokens.gap(j):
                 break
-            word = tokens[j][2]
+            word = words[j]
             form = forms.get(canon + word)
             if form is not None:
                 best = (j, form, 0)
@@ -297,26 +308,50 @@ class NameIndex:
         if best is not None and not best[2]:
             # "Ruben's", "Ruben’s": the apostrophe and the s belong to the name.
             j = best[0]
-            if (j + 1 < len(tokens) and tokens[j + 1][2] == "s" and tokens[j][1] + 1 == tokens[j + 1][0]
-                    and shadow[tokens[j][1]] == "'"):
+            if (j + 1 < len(words) and words[j + 1] == "s" and tokens.end(j) + 1 == tokens.start(j + 1)
+                    and tokens.shadow[tokens.end(j)] == "'"):
                 best = (j + 1, best[1], 2)
         return best
 
-    def _staff_at(self, shadow: str, tokens: list, i: int, first: str) -> int:
+    def _staff_at(self, tokens: _Tokens, i: int, first: str) -> int:
         """How many tokens a staff name covers at token i (0: none)."""
-        if first not in self.staff_prefixes:
-            return 0
         canon = ""
         best = 0
-        for j in range(i, min(len(tokens), i + self.staff_words)):
-            if j > i and not _GAP.fullmatch(shadow, tokens[j - 1][1], tokens[j][0]):
+        words = tokens.words
+        for j in range(i, min(len(words), i + self.staff_words)):
+            if j > i and not tokens.gap(j):
                 break
-            canon += tokens[j][2]
+            canon += words[j]
             if canon in self.staff:
                 best = j - i + 1
             if canon not in self.staff_prefixes:
                 break
         return best
+
+
+class _Tokens:
+    """The words of a shadow text, their positions found only when a name may start."""
+
+    def __init__(self, shadow: str, words: list[str]):
+        self.shadow = shadow
+        self.words = words
+        self._spans: list[tuple[int, int]] | None = None
+
+    def _all(self) -> list[tuple[int, int]]:
+        if self._spans is None:
+            self._spans = [m.span() for m in _TOKEN.finditer(self.shadow)]
+        return self._spans
+
+    def start(self, k: int) -> int:
+        return self._all()[k][0]
+
+    def end(self, k: int) -> int:
+        return self._all()[k][1]
+
+    def gap(self, k: int) -> bool:
+        """Only spaces, dashes, dots or apostrophes between word k-1 and word k."""
+        spans = self._all()
+        return _GAP.fullmatch(self.shadow, spans[k - 1][1], spans[k][0]) is not None
 
 
 def _forms(words: list[str]) -> list[list[str]]:

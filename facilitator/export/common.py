@@ -5,13 +5,12 @@ session text (every replacement is listed in `Document.replacements`, with the
 line it ended up on), and formats quotes, notes and tables the same way in
 every document.
 
-Where a replacement lands: `redact` puts an invisible marker (one private-use
-character of planes 15/16, numbering the replacement) right before it; the
-escaping passes such characters through, and `Context.document` finds each
-marker's line in the finished text, records it and removes every marker. A
-private-use character of those planes typed in a text is kept: on its way in
-(`redact`, `role_label`, `verbatim`) it gets the prefix U+10FFFD, which
-`document` removes again.
+Where a replacement lands: `redact` puts an invisible marker (three private-use
+characters, numbering the replacement) right before it; the escaping passes such
+characters through, and `Context.document` finds each marker's line in the
+finished text, records it and removes every marker. A private-use character
+typed in a text is kept: on its way in (`redact`, `role_label`, `verbatim`) it
+gets the prefix U+E001, which `document` removes again.
 """
 
 from __future__ import annotations
@@ -27,27 +26,28 @@ from facilitator.export.escape import cell, inline, line
 from facilitator.export.words import WORDS, capitalise, count_phrase, long_date, role_phrase
 
 
-_MARKER_BASE = 0xF0000
-_PLANE_15 = 0xFFFE  # code points of plane 15 usable as markers
-_ESCAPE = "\U0010FFFD"  # before a private-use character that was typed, not a marker
-_TYPED = re.compile("[\U000F0000-\U000FFFFD\U00100000-\U0010FFFD]")
-_MARKERS = re.compile("\U0010FFFD([\U000F0000-\U000FFFFD\U00100000-\U0010FFFD])|"
-                      "([\U000F0000-\U000FFFFD\U00100000-\U0010FFFC])")
+# A marker: U+E000 and two "digits" U+E100..U+F8FF (6144 each): any index below 37
+# million, in the Basic Multilingual Plane, so no string widens to four bytes a
+# character. A private-use character that was typed is kept behind U+E001.
+_DIGIT0, _DIGITS = 0xE100, 0xF8FF - 0xE100 + 1
+_MARK, _ESCAPE = "\ue000", "\ue001"
+_TYPED = re.compile("[\ue000-\uf8ff]")
+_MARKERS = re.compile("\ue001([\ue000-\uf8ff])|\ue000([\ue100-\uf8ff])([\ue100-\uf8ff])")
 
 
 def guard(text: str) -> str:
-    """A text on its way into a document: a typed private-use character of planes
-    15/16 is prefixed so it is never read as a marker."""
+    """A text on its way into a document: a typed private-use character (U+E000..U+F8FF)
+    is prefixed so it is never read as a marker."""
     return text if text.isascii() or not _TYPED.search(text) else _TYPED.sub(lambda m: _ESCAPE + m.group(), text)
 
 
 def _marker(index: int) -> str:
-    return chr(_MARKER_BASE + index) if index < _PLANE_15 else chr(0x100000 + index - _PLANE_15)
+    hi, lo = divmod(index, _DIGITS)
+    return _MARK + chr(_DIGIT0 + hi) + chr(_DIGIT0 + lo)
 
 
-def _marker_index(ch: str) -> int:
-    cp = ord(ch)
-    return cp - _MARKER_BASE if cp < 0x100000 else cp - 0x100000 + _PLANE_15
+def _marker_index(hi: str, lo: str) -> int:
+    return (ord(hi) - _DIGIT0) * _DIGITS + ord(lo) - _DIGIT0
 
 
 @dataclass(frozen=True)
@@ -178,35 +178,8 @@ class Context:
         found: list[Replacement] = list(r.__class__(filename, None, "", r.form, r.role, r.common, "")
                                         for r in self._label_replacements.values())
         if not text.isascii() and _TYPED.search(text):
-            events = self.shared.events
-            lines = text.split("\n")
-            section = ""
-            for number, ln in enumerate(lines, 1):
-                if not _TYPED.search(ln):
-                    if ln.startswith("#"):
-                        section = ln.lstrip("#").strip()
-                    continue
-                marks: list[tuple[int, int]] = []  # (position in the clean line, event)
-                clean: list[str] = []
-                pos = size = 0
-                for m in _MARKERS.finditer(ln):
-                    clean.append(ln[pos:m.start()])
-                    size += m.start() - pos
-                    if m.group(1) is not None:
-                        clean.append(m.group(1))
-                        size += 1
-                    else:
-                        marks.append((size, _marker_index(m.group(2))))
-                    pos = m.end()
-                clean.append(ln[pos:])
-                ln = "".join(clean)
-                if ln.startswith("#"):
-                    section = ln.lstrip("#").strip()
-                for at, index in marks:
-                    ev = events[index]
-                    found.append(Replacement(filename, number, section, ev.form, ev.role, ev.common, _excerpt(ln, at)))
-                lines[number - 1] = ln
-            text = "\n".join(lines)
+            text, found_here = _unmark(text, filename, self.shared.events)
+            found += found_here
         # Role labels count wherever they are used (as before); text replacements once each.
         label_uses = self.redactions
         return Document(filename=filename, text=text, redactions=label_uses + sum(r.line is not None for r in found),
@@ -313,6 +286,43 @@ class Context:
         foot = [self.w["all_statements"], *(str(counts.role_totals.get(r, 0)) for r in roles), str(counts.total)]
         out.append("| " + " | ".join(foot) + " |")
         return out
+
+
+_HEADING = re.compile(r"^#{1,6} (.*)$", re.MULTILINE)
+
+
+def _unmark(text: str, filename: str, events: list[_Event]) -> tuple[str, list[Replacement]]:
+    """`text` without markers (a typed private-use character kept), and a Replacement
+    for each marker: its line, the heading above it, the line around it."""
+    clean: list[str] = []
+    marks: list[tuple[int, int]] = []  # (position in the clean text, event)
+    pos = size = 0
+    for m in _MARKERS.finditer(text):
+        clean.append(text[pos:m.start()])
+        size += m.start() - pos
+        if m.group(1) is not None:
+            clean.append(m.group(1))
+            size += 1
+        else:
+            marks.append((size, _marker_index(m.group(2), m.group(3))))
+        pos = m.end()
+    clean.append(text[pos:])
+    out = "".join(clean)
+    found: list[Replacement] = []
+    headings = [(h.start(), h.group(1).strip()) for h in _HEADING.finditer(out)] if marks else []
+    line, counted, section, h = 1, 0, "", 0
+    for at, index in marks:
+        line += out.count("\n", counted, at)
+        counted = at
+        while h < len(headings) and headings[h][0] <= at:
+            section = headings[h][1]
+            h += 1
+        begin = out.rfind("\n", 0, at) + 1
+        stop = out.find("\n", at)
+        row = out[begin:stop if stop >= 0 else len(out)]
+        ev = events[index]
+        found.append(Replacement(filename, line, section, ev.form, ev.role, ev.common, _excerpt(row, at - begin)))
+    return out, found
 
 
 def _excerpt(text: str, at: int, width: int = 60) -> str:
