@@ -83,6 +83,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("slug", nargs="?", metavar="SLUG")
     p.add_argument("--session", type=int, metavar="N")
 
+    p = sub.add_parser("show", help="the projector view: the running session's countdown and schedule, "
+                                    "read-only, without statements or names")
+    p.add_argument("slug", metavar="SLUG")
+    p.add_argument("--session", type=int, metavar="N",
+                   help="this session (default: the one running, else the next not yet held)")
+    p.add_argument("--warn", metavar="WHEN",
+                   help="warn at this much time left: minutes ('2 min') or a percentage ('20%%'); "
+                        "default: the plan's workshop.warn, else the warn_left setting, else 20%%")
+
     p = sub.add_parser("doctor", help="check (and repair) workshop stores")
     p.add_argument("slug", nargs="?", metavar="SLUG")
 

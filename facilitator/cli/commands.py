@@ -176,6 +176,39 @@ def cmd_run(args: argparse.Namespace, data_dir: Path) -> int:
     return int(run_app(data_dir, slug, session, args.lang) or 0)
 
 
+def cmd_show(args: argparse.Namespace, data_dir: Path) -> int:
+    """The projector view. Checks what it can before the screen opens: the workshop exists,
+    the session is in the plan, --warn and the warn_left setting read."""
+    from facilitator.domain.schedule import parse_threshold
+    from facilitator.settings import SettingsError, load_settings
+    from facilitator.store.paths import list_workshops, workshop_exists
+
+    if not workshop_exists(data_dir, args.slug):
+        known = ", ".join(list_workshops(data_dir)) or "none"
+        raise UserError(f"no workshop {args.slug!r} in {data_dir} (workshops: {known})")
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        raise UserError(*exc.lines) from None
+    checks = [("--warn", args.warn)]
+    if "warn_left" in settings.model_fields_set:
+        checks.append(("warn_left", settings.warn_left))
+    for name, value in checks:
+        if value is not None and value.strip():
+            try:
+                parse_threshold(value)
+            except ValueError as exc:
+                raise UserError(f"{name}: {exc}") from None
+    if args.session is not None:
+        with _open(data_dir, args.slug, readonly=True) as store:
+            if store.plan.session(args.session) is None:
+                known = ", ".join(str(s.number) for s in store.plan.sessions)
+                raise UserError(f"no session {args.session} in {args.slug!r} (sessions: {known})")
+    from facilitator.tui.app import run_projector
+
+    return run_projector(data_dir, args.slug, args.session, args.lang, args.warn)
+
+
 def _demo_on_first_run(data_dir: Path, slug: str | None, default_dir: bool) -> None:
     """A first look needs something to look at: on the default data directory without
     any workshop (or when the demo itself is asked for and missing), build the demo from

@@ -58,6 +58,17 @@ class Workshop(_Model):
     facilitator: str | None = None
     researcher: str | None = None
     introduction: str | None = None
+    # When the countdown warns: minutes left ("2 min") or percent of a step's time left ("20%").
+    warn: str | None = None
+
+    @field_validator("warn")
+    @classmethod
+    def _threshold(cls, value: str | None) -> str | None:
+        if value is not None:
+            from facilitator.domain.schedule import parse_threshold
+
+            parse_threshold(value)
+        return value
 
 
 class Role(_Model):

@@ -248,8 +248,15 @@ def _appendices(ctx: Context) -> list[str]:
         for i, step in enumerate(s.agenda):
             planned = w["min"].format(n=step.minutes)
             spent = step_minutes(clock, i)
-            when = planned if spent is None else w["planned_actual"].format(
-                planned=planned, actual=w["min"].format(n=spent))
+            adjusted = _adjusted(s, clock, i)
+            actual = w["skipped"] if spent is None and clock is not None and i in _skipped(clock) else (
+                None if spent is None else w["min"].format(n=spent))
+            if adjusted is not None and actual is not None:
+                when = w["planned_adjusted"].format(planned=planned, adjusted=w["min"].format(n=adjusted), actual=actual)
+            elif actual is not None:
+                when = w["planned_actual"].format(planned=planned, actual=actual)
+            else:
+                when = planned
             steps.append(f"{i + 1}. {ctx.plain(step.title)} ({when})")
         blocks.append("\n".join(steps))
     blocks.append(f"### {w['appendix_statements']}")
@@ -265,3 +272,19 @@ def _appendices(ctx: Context) -> list[str]:
     return blocks
 
 
+
+
+def _adjusted(session, clock, index: int) -> int | None:  # type: ignore[no-untyped-def]
+    """A step's minutes after +5/-5 during the session; None when it was not changed."""
+    if clock is None or not clock.changes:
+        return None
+    from facilitator.domain import schedule
+
+    minutes = schedule.minutes(session, clock, index)
+    return minutes if minutes != session.agenda[index].minutes else None
+
+
+def _skipped(clock) -> set[int]:  # type: ignore[no-untyped-def]
+    from facilitator.domain import schedule
+
+    return schedule.skipped(clock)
