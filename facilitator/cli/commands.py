@@ -39,6 +39,8 @@ def cmd_new(args: argparse.Namespace, data_dir: Path) -> int:
     path = Path(args.plan)
     text = read_text(path)
     plan = parse_plan(text, str(path), default_slug=path.name.removesuffix(".toml"))
+    if getattr(args, "codebook", None):
+        text, plan = _with_codebook(text, plan, path, Path(args.codebook))
     if args.update:
         return _update(data_dir, plan, text, path)
     store = WorkshopStore.create(data_dir, plan, text)
@@ -46,6 +48,24 @@ def cmd_new(args: argparse.Namespace, data_dir: Path) -> int:
         codes = ", ".join(plan.code_of(s) for s in sorted(plan.sessions, key=lambda s: s.number))
         _say(f"created workshop {plan.slug!r} in {data_dir}: {len(plan.sessions)} sessions ({codes})")
     return 0
+
+
+def _with_codebook(text: str, plan, path: Path, book_path: Path):  # type: ignore[no-untyped-def]
+    """The plan with a codebook's themes, groups and frameworks added (docs/qda.md)."""
+    from facilitator.domain.codebook import CodebookError, merge_into_plan, parse_codebook
+    from facilitator.domain.plan import parse_plan
+
+    try:
+        book = parse_codebook(book_path.read_bytes(), str(book_path), plan)
+    except CodebookError as exc:
+        raise UserError(str(exc)) from None
+    merged, skipped = merge_into_plan(text, plan, book, book_path.name)
+    plan = parse_plan(merged, f"{path} + {book_path}", default_slug=path.name.removesuffix(".toml"))
+    if skipped:
+        _say(f"{book_path}: already in the plan, kept as the plan has it: {', '.join(skipped)}")
+    _say(f"{book_path}: {len(book.themes)} themes, {len(book.groups)} theme groups, "
+         f"{len(book.frameworks)} frameworks read")
+    return merged, plan
 
 
 def _update(data_dir: Path, plan, text: str, path: Path) -> int:  # type: ignore[no-untyped-def]
@@ -148,7 +168,8 @@ def cmd_export(args: argparse.Namespace, data_dir: Path) -> int:
         from facilitator.settings import load_settings
 
         out_dir = load_settings().export_dir
-    result = export_workshop(data, out_dir, session=args.session, mode=mode)
+    result = export_workshop(data, out_dir, session=args.session, mode=mode,
+                             formats=(getattr(args, "format", "md"),))
     for p in result.paths:
         _say(str(p))
     _say(names_notice(result.names_replaced, result.review_path, result.ordinary_words))

@@ -27,6 +27,8 @@ class Statement(_Record):
     kind: Kind = "note"
     text: str
     themes: list[str] = Field(default_factory=list)
+    # Framework elements tagged `#FRAMEWORK.ELEMENT`, stored as "framework.element".
+    elements: list[str] = Field(default_factory=list)
     key: bool = False  # the trailing "!": a candidate for the report summary
     offset: float | None = None  # seconds since the session's clock started
     seq: int = 0  # order within the session, assigned by the store
@@ -99,3 +101,6 @@ class ReportText(_Record):
     # Theme keys that stand for the stages of an analysis framework, in order;
     # the analysis section counts the statements tagged with each.
     stages: list[str] = Field(default_factory=list)
+    # The key of a plan framework that structures the analysis section (its elements,
+    # with the statements tagged with each); when set it replaces `stages`.
+    framework: str | None = None

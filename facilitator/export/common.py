@@ -77,7 +77,7 @@ class Shared:
     redactions."""
 
     def __init__(self) -> None:
-        self.redacted: dict[tuple[str, bool], tuple[str, int]] = {}
+        self.redacted: dict[tuple[str, bool, bool], tuple[str, int]] = {}
         self.escaped: dict[tuple[str, str], str] = {}
         self.events: list[_Event] = []  # indexed by the markers in redacted texts
 
@@ -87,7 +87,11 @@ class Shared:
 
 
 class Context:
-    def __init__(self, data: WorkshopData, shared: Shared | None = None):
+    def __init__(self, data: WorkshopData, shared: Shared | None = None, places: bool = False):
+        # `places`: mark each replacement so `document` can say on which line it is (the
+        # Markdown documents). Without it (the QDA export) texts carry no markers and
+        # `redactions` counts each replacement as it is made.
+        self.places = places
         self.data = data
         self.plan = data.plan
         self.lang = data.plan.workshop.language
@@ -119,7 +123,7 @@ class Context:
         """A role label as exported: one that holds a participant name is replaced
         as a whole by the generic "deelnemer" (its own label would repeat the name)."""
         if not self.names or not label:
-            return guard(label)
+            return self._guard(label)
         spans = self.names.find(label)
         if spans:
             self.redactions += len(spans)
@@ -127,11 +131,14 @@ class Context:
                 self._label_replacements[label] = Replacement(
                     "", None, "", label, self.w["unknown_role"], any(m.common for m in spans), "")
             return self.w["unknown_role"]
-        return guard(label)
+        return self._guard(label)
+
+    def _guard(self, text: str) -> str:
+        return guard(text) if self.places else text
 
     def verbatim(self, text: str) -> str:
         """A plan string printed as written (the staff fields), escaped for one line."""
-        return line(guard(text))
+        return line(self._guard(text))
 
     def plain(self, text: str) -> str:
         """A plan string (title, location, step title, colofon entry, ...) on one
@@ -148,15 +155,19 @@ class Context:
         (see the module's docstring) until `document` removes it."""
         if not text:
             return text
-        hit = self._redacted.get((text, markdown))
+        cache_key = (text, markdown, self.places)
+        hit = self._redacted.get(cache_key)
         if hit is None:
             from facilitator.domain.privacy import redact, replacement
 
-            source = guard(text)
+            source = self._guard(text)
             shared = self.shared
 
             def mark(m) -> str:  # type: ignore[no-untyped-def]
                 return shared.mark(m.form, replacement(m, self.label_of(m.key)), m.common)
+
+            if not self.places:
+                mark = None  # type: ignore[assignment]
 
             if not self.names:
                 hit = (source, 0)
@@ -166,7 +177,9 @@ class Context:
             else:
                 new, found = redact(source, self.names, self.label_of, mark=mark)
                 hit = (new, len(found))
-            self._redacted[(text, markdown)] = hit
+            self._redacted[cache_key] = hit
+        if not self.places:
+            self.redactions += hit[1]
         return hit[0]
 
     def document(self, filename: str, text: str):  # type: ignore[no-untyped-def]

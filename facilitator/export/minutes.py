@@ -14,8 +14,9 @@ Layout (docs/report-format.md, section 1):
                        "(een x; kernuitspraak)". A step without records says
                        "(geen aantekeningen)"; records outside the agenda come last.
     ## Afspraken       numbered actions with the owner's role phrase
-    ## Thema's         statements and key statements per theme, then
-                       statements per theme and role
+    ## Thema's         statements and key statements per theme, then per
+                       element of each plan framework tagged in the session,
+                       then statements per theme and role
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ def minutes(data: WorkshopData, number: int, shared: Shared | None = None):
     session = data.plan.session(number)
     if session is None:
         raise ValueError(f"no session {number} in the plan")
-    ctx = Context(data, shared)
+    ctx = Context(data, shared, places=True)
     w = ctx.w
     code = ctx.code(number)
     kind = "minutes_evaluation_title" if session.kind == "evaluatie" else "minutes_title"
@@ -150,4 +151,7 @@ def _themes(ctx: Context, number: int) -> list[str]:
     for theme in counts.used_themes():
         rows.append(f"| {ctx.theme_cell(theme)} | {counts.theme_totals.get(theme, 0)} | "
                     f"{counts.key_totals.get(theme, 0)} |")
-    return ["\n".join(rows), ctx.w["by_role"], "\n".join(ctx.overview_table(counts))]
+    from facilitator.export.analysis import session_framework_tables
+
+    return ["\n".join(rows), *session_framework_tables(ctx, number), ctx.w["by_role"],
+            "\n".join(ctx.overview_table(counts))]

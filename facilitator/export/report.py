@@ -11,8 +11,12 @@
                                  statements `Een x: “…” (CODE)`; without
                                  findings: key statements per theme, marked
                                  as a draft ("Concept")
-    ## 2. {analysis title}       only with analysis text or stages; a count
-                                 per stage
+    ## 2. {analysis title}       only with analysis text, stages or a framework;
+                                 a count per stage, or by the report text's
+                                 framework: counts per element and session and
+                                 per element and role, then per element its
+                                 definition and tagged statements
+                                 (facilitator/export/analysis.py)
     ## 3. Conclusie
     ## 4. Hoe nu verder?         numbered next steps, then the agreed actions
     ## Bijlagen                  sessions (date, location, code, agenda with
@@ -41,14 +45,14 @@ _BREAKS = re.compile(r"\r\n?")
 
 
 def report(data: WorkshopData, shared: Shared | None = None):
-    ctx = Context(data, shared)
+    ctx = Context(data, shared, places=True)
     blocks: list[str] = []
     blocks += _title(ctx)
     blocks += _colofon(ctx)
     blocks += _introduction(ctx)
     number = 1
     blocks += _summary(ctx, number)
-    if data.report.analysis.strip() or data.report.stages:
+    if data.report.analysis.strip() or data.report.stages or _framework(ctx):
         number += 1
         blocks += _analysis(ctx, number)
     number += 1
@@ -202,11 +206,22 @@ def _analysis(ctx: Context, number: int) -> list[str]:
     blocks = [f"## {number}. {title}"]
     if rep.analysis.strip():
         blocks.append(_researcher(ctx, rep.analysis))
-    if rep.stages:
+    fw = _framework(ctx)
+    if fw is not None:  # the framework named in the report text replaces hand-picked stages
+        from facilitator.export.analysis import framework_blocks
+
+        blocks += framework_blocks(ctx, fw)
+    elif rep.stages:
         rows = [w["stages_head"], "|---|---:|"]
         rows += [f"| {ctx.theme_cell(key)} | {n} |" for key, n in stage_counts(ctx.data)]
         blocks.append("\n".join(rows))
     return blocks
+
+
+def _framework(ctx: Context):  # type: ignore[no-untyped-def]
+    """The plan framework the report text names, if the plan (still) has it."""
+    key = ctx.data.report.framework
+    return ctx.plan.framework(key) if key else None
 
 
 def _next(ctx: Context, number: int) -> list[str]:

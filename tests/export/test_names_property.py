@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from facilitator.domain.plan import plan_from_data
 from facilitator.domain.records import Finding, ReportText
-from facilitator.export import render_all, review_file
+from facilitator.export import render_all, render_qdpx, review_file
 from tests.export.fixture import workshop
 
 GIVEN = ["Zoë", "Ruben", "Anne-Marie", "José", "Fatima", "Sean", "Yolanthe", "Noël", "Åsa", "Jürgen", "Marie-Louise",
@@ -140,6 +140,17 @@ def test_no_form_of_any_name_reaches_an_export_and_the_review_lists_each(case):
         leaked = words_of_doc(doc.text) & forbidden
         assert not leaked, (doc.filename, leaked)
         assert not leaked & words_of_doc(doc.filename)
+    # The QDA project (a zip of XML and plain-text sources) holds none either.
+    import io
+    import zipfile
+
+    qdpx = render_qdpx(data)
+    with zipfile.ZipFile(io.BytesIO(qdpx.data)) as z:
+        for member in z.namelist():
+            body = z.read(member).decode("utf-8", "replace")
+            leaked = words_of_doc(body) & forbidden
+            assert not leaked, (member, leaked)
+            assert not re.search("[\ue000-\uf8ff]", body), member  # no replacement marker left behind
     review = review_file(docs, data.plan.workshop.slug)
     entries = [r for d in docs for r in d.replacements]
     for tag, form in plants:

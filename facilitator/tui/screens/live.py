@@ -257,7 +257,8 @@ class LiveScreen(ScheduleActions, Screen):
                           on_enter=lambda value: self.submit_line(value),  # looked up per Enter
                           on_paste_lines=self.paste_lines,
                           suggester=CaptureSuggester(lambda: self.plan.speaker_roles().keys() if self.ready else (),
-                                                     lambda: self.theme_keys if self.ready else ()))
+                                                     lambda: [*self.theme_keys, *self.plan.element_refs()]
+                                                     if self.ready else ()))
         yield KeyBar()
 
     def _mount_panels(self) -> None:
@@ -563,7 +564,7 @@ class LiveScreen(ScheduleActions, Screen):
 
     def _describe(self, parsed: Any) -> tuple[str, bool]:
         if isinstance(parsed, StatementLine):
-            themes = "".join(f" #{t}" for t in parsed.themes)
+            themes = "".join(f" #{t}" for t in (*parsed.themes, *parsed.elements))
             out = self.t("preview.statement", role=self._role(parsed.speaker),
                          kind=self.t(parsed.kind), themes=themes, mark=(" ! " + self.t("key")) if parsed.key else "")
             if parsed.new_themes:
@@ -682,7 +683,8 @@ class LiveScreen(ScheduleActions, Screen):
 
     def _add_statement(self, parsed: StatementLine, line: str) -> None:
         st = Statement(session=self.number, step=self.capture_step, speaker=parsed.speaker, kind=parsed.kind,
-                       text=parsed.text, themes=list(parsed.themes), key=parsed.key, offset=self._offset())
+                       text=parsed.text, themes=list(parsed.themes), elements=list(parsed.elements), key=parsed.key,
+                       offset=self._offset())
         if parsed.explicit_speaker:
             self.speaker = parsed.speaker
         entry = Entry(f"s{next(_uids)}", st, line)
@@ -842,7 +844,8 @@ class LiveScreen(ScheduleActions, Screen):
                  "error": self.t_rec("failed")}[entry.state]
         return self.query_one(RecordTable).cells(
             offset=clockctl.mmss(st.offset) if st.offset is not None else "", step=str((st.step or 0) + 1),
-            role=self._role(st.speaker), text=text, themes=" ".join("#" + t for t in st.themes) + (" !" if st.key else ""),
+            role=self._role(st.speaker), text=text,
+            themes=" ".join("#" + t for t in (*st.themes, *st.elements)) + (" !" if st.key else ""),
             state=state, failed=entry.state in ("failed", "error"))
 
     def t_rec(self, key: str) -> str:
@@ -899,7 +902,8 @@ class LiveScreen(ScheduleActions, Screen):
             return
         old = entry.statement
         new = old.model_copy(update={"speaker": parsed.speaker, "kind": parsed.kind, "text": parsed.text,
-                                     "themes": list(parsed.themes), "key": parsed.key})
+                                     "themes": list(parsed.themes), "elements": list(parsed.elements),
+                                     "key": parsed.key})
         self._add_themes(parsed.new_themes)
         entry.statement = new
         self.undo_stack.append(("edit", old))
