@@ -12,7 +12,7 @@ from facilitator.domain.plan import Session
 from facilitator.domain.records import Statement
 from facilitator.domain.workshop import WorkshopData
 from facilitator.export.escape import cell, inline, line
-from facilitator.export.words import WORDS, capitalise, count_phrase, long_date, role_phrase
+from facilitator.export.words import WORDS, capitalise, count_phrase, group_phrase, long_date, role_phrase
 
 
 class Shared:
@@ -98,10 +98,34 @@ class Context:
         """The role phrase of a speaker key: "een sociaal makelaar" / "een deelnemer"."""
         phrase = self._phrases.get(speaker)
         if phrase is None:
+            from facilitator.domain.plan import GROUP_SPEAKERS
+
             role = self.roles.get(self.role_key(speaker) or "")
-            phrase = line(role_phrase(self.role_label(role.label) if role else None, self.lang))
+            if role is not None and role.group:
+                phrase = line(group_phrase(self.role_label(role.plural_label), self.lang))
+            elif role is None and speaker in GROUP_SPEAKERS:
+                phrase = self.w["group"]
+            else:
+                phrase = line(role_phrase(self.role_label(role.label) if role else None, self.lang))
             self._phrases[speaker] = phrase
         return phrase
+
+    def names_speaker(self, st: Statement) -> bool:
+        """The note's own text already names who spoke ("Een sociaal makelaar vertelt …",
+        "De deelnemers zijn het eens"): a second attribution would repeat it."""
+        from facilitator.domain.plan import GROUP_SPEAKERS
+
+        role = self.roles.get(self.role_key(st.speaker) or "")
+        if role is not None and role.group:
+            words = [role.plural_label]
+        elif role is not None:  # the singular only: "Vrijwilligers voelen …" is about them, not by one
+            words = [role.label]
+        elif st.speaker in GROUP_SPEAKERS:
+            words = [self.w["group"]]
+        else:
+            words = [self.w["unknown_role"]]
+        text = st.text.casefold()
+        return any(_word_in(w.casefold(), text) for w in words if w.strip())
 
     def date(self, session: Session) -> str:
         return long_date(session.date, self.lang)
@@ -136,7 +160,40 @@ class Context:
         body = self.text(st.text, indent)
         if st.kind == "quote":
             return f"{capitalise(self.phrase(st.speaker))}: “{body}” ({self.code(st.session)})"
+        if self.names_speaker(st):
+            return f"{body} ({self.code(st.session)})"
         return f"{body} ({self.phrase(st.speaker)}, {self.code(st.session)})"
+
+    def inline_citation(self, st: Statement) -> str:
+        """A statement cited inside the researcher's paragraph: “…” (een x, CODE)."""
+        body = self.text(st.text)
+        who = "" if st.kind == "note" and self.names_speaker(st) else f"{self.phrase(st.speaker)}, "
+        if st.kind == "quote":
+            return f"“{body}” ({who}{self.code(st.session)})"
+        return f"{body} ({who}{self.code(st.session)})"
+
+    def excerpt(self, statements: list[Statement], indent: str = "") -> list[str]:
+        """Several statements of one conversation as the paragraphs of ONE block quote,
+        with one code at its end (the codes of every session in it, in order). The
+        speaker is named inside when the speakers differ, else once, at the start."""
+        phrases = [self.phrase(st.speaker) for st in statements]
+        same = len(set(phrases)) == 1
+        out = []
+        for i, (st, phrase) in enumerate(zip(statements, phrases)):
+            body = self.text(st.text, indent)
+            named = i == 0 or not same
+            if st.kind == "quote":
+                out.append(f"{capitalise(phrase)}: “{body}”" if named else f"“{body}”")
+            elif named and not self.names_speaker(st) and not same:
+                out.append(f"{body} ({phrase})")
+            elif named and i == 0 and same and not self.names_speaker(st):
+                out.append(f"{capitalise(phrase)}: {body}")
+            else:
+                out.append(body)
+        codes = list(dict.fromkeys(self.code(st.session) for st in statements))
+        if out:
+            out[-1] += f" ({'; '.join(codes)})"
+        return out
 
     # -- attendance -------------------------------------------------------------------
 
@@ -173,6 +230,13 @@ class Context:
         foot = [self.w["all_statements"], *(str(counts.role_totals.get(r, 0)) for r in roles), str(counts.total)]
         out.append("| " + " | ".join(foot) + " |")
         return out
+
+
+def _word_in(word: str, text: str) -> bool:
+    """`word` occurs in `text` as whole words (both already case-folded)."""
+    import re
+
+    return re.search(r"(?<!\w)" + re.escape(word) + r"(?!\w)", text) is not None
 
 
 def indent_block(text: str, indent: str) -> str:
