@@ -111,6 +111,8 @@ def cmd_import(args: argparse.Namespace, data_dir: Path) -> int:
         parsed, _ = import_notes(store, args.session, text, str(path), duplicates=args.duplicates)
         session = store.plan.session(args.session)
         code = store.plan.code_of(session)  # type: ignore[arg-type]
+    for warning in parsed.warnings:  # imported as written; the researcher can re-code on the report screen
+        print(warning, file=sys.stderr)
     _say(summary(parsed, args.slug, code, args.session))
     return 0
 
