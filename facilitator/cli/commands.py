@@ -3,33 +3,29 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 from facilitator.cli import UserError
-from facilitator.store.paths import ENV_DATA_DIR
+from facilitator.cli.printable import printable
 
 
 def _say(line: str) -> None:
-    print(line, flush=True)
+    print(printable(line), flush=True)
 
 
 def _open(data_dir: Path, slug: str, *, readonly: bool = False, fallback_plan=None):  # type: ignore[no-untyped-def]
     """Open a workshop and tell (on stderr) what was recovered from a damaged store."""
-    from facilitator.store.workshop import WorkshopStore
+    from facilitator.usecases.session import open_workshop, recovery_notes
 
-    store = WorkshopStore.open(data_dir, slug, readonly=readonly, fallback_plan=fallback_plan)
-    for note in store.recovery:
-        print(f"facilitator: {slug}: {note}", file=sys.stderr, flush=True)
-    if store.recovery and readonly:
-        print(f"facilitator: {slug}: what could not be read is missing here; "
-              f"run 'facilitator doctor {slug}'", file=sys.stderr, flush=True)
+    store = open_workshop(data_dir, slug, readonly=readonly, fallback_plan=fallback_plan)
+    for note in recovery_notes(store, slug):
+        print(f"facilitator: {note}", file=sys.stderr, flush=True)
     return store
 
 
 def cmd_new(args: argparse.Namespace, data_dir: Path) -> int:
-    from facilitator.cli.notes import read_text
+    from facilitator.usecases.notes import read_text
     from facilitator.domain.plan import parse_plan
     from facilitator.store.workshop import WorkshopStore
 
@@ -87,14 +83,14 @@ def cmd_list(args: argparse.Namespace, data_dir: Path) -> int:
             problems += 1
             continue
         plan = data.plan
-        table = Table(title=Text(f"{slug}: {plan.workshop.title}"), title_justify="left", box=box.SIMPLE_HEAD)
+        table = Table(title=Text(printable(f"{slug}: {plan.workshop.title}")), title_justify="left", box=box.SIMPLE_HEAD)
         for col, justify in (("#", "right"), ("code", "left"), ("date", "left"), ("kind", "left"),
                              ("title", "left"), ("held", "left"), ("statements", "right"),
                              ("quotes", "right"), ("key", "right"), ("actions", "right")):
             table.add_column(col, justify=justify)  # type: ignore[arg-type]
         for s in sorted(plan.sessions, key=lambda s: s.number):
             st = data.session_statements(s.number)
-            table.add_row(str(s.number), Text(plan.code_of(s)), s.date.isoformat(), s.kind, Text(s.title or ""),
+            table.add_row(str(s.number), Text(plan.code_of(s)), s.date.isoformat(), s.kind, Text(printable(s.title or "")),
                           "yes" if data.is_held(s.number) else "",
                           str(len(st)), str(sum(1 for x in st if x.kind == "quote")),
                           str(sum(1 for x in st if x.key)), str(len(data.session_actions(s.number))))
@@ -103,12 +99,13 @@ def cmd_list(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def cmd_import(args: argparse.Namespace, data_dir: Path) -> int:
-    from facilitator.cli.notes import import_notes, read_text, summary
+    from facilitator.usecases.notes import import_notes, read_text, summary
 
     path = Path(args.notes)
     text = read_text(path)
     with _open(data_dir, args.slug) as store:
-        parsed, _ = import_notes(store, args.session, text, str(path), duplicates=args.duplicates)
+        parsed, _ = import_notes(store, args.session, text, str(path), duplicates=args.duplicates,
+                                 lang=args.lang)
         session = store.plan.session(args.session)
         code = store.plan.code_of(session)  # type: ignore[arg-type]
     for warning in parsed.warnings:  # imported as written; the researcher can re-code on the report screen
@@ -124,27 +121,21 @@ def cmd_export(args: argparse.Namespace, data_dir: Path) -> int:
         raise UserError(f"--mode {args.mode!r}: expected an octal file mode such as 600 or 644") from None
     if not 0 <= mode <= 0o777:
         raise UserError(f"--mode {args.mode!r}: expected an octal file mode such as 600 or 644")
+    from facilitator.usecases.export import export_workshop, names_notice
+
     with _open(data_dir, args.slug, readonly=True) as store:
         data = store.snapshot()
-    if args.session is not None:
-        if data.plan.session(args.session) is None:
-            known = ", ".join(str(s.number) for s in data.plan.sessions)
-            raise UserError(f"no session {args.session} in {args.slug!r} (sessions: {known})")
-    from facilitator.export import render_all
-    from facilitator.export.files import write_documents
+    if args.out:
+        out_dir = Path(args.out)
+    else:
+        from facilitator.settings import load_settings
 
-    docs = render_all(data, args.session)
-    out_dir = Path(args.out)
-    try:
-        paths = write_documents(docs, out_dir, mode)
-    except OSError as exc:
-        raise UserError(f"{out_dir}: cannot write the export ({exc.strerror or exc})") from None
-    for p in paths:
+        out_dir = load_settings().export_dir
+    result = export_workshop(data, out_dir, session=args.session, mode=mode)
+    for p in result.paths:
         _say(str(p))
-    redacted = sum(d.redactions for d in docs)
-    if redacted:
-        _say(f"note: a participant's name was replaced by their role in {redacted} "
-             f"place{'s' if redacted != 1 else ''}; check those quotes before handing the report over")
+    if result.names_replaced:
+        _say(names_notice(result.names_replaced))
     return 0
 
 
@@ -156,7 +147,9 @@ def cmd_run(args: argparse.Namespace, data_dir: Path) -> int:
 
     slug = getattr(args, "slug", None)
     session = getattr(args, "session", None)
-    _demo_on_first_run(data_dir, slug, default_dir=args.data_dir is None and not os.environ.get(ENV_DATA_DIR))
+    from facilitator.config import data_dir_is_default
+
+    _demo_on_first_run(data_dir, slug, default_dir=data_dir_is_default(args.data_dir))
     if slug is not None and not workshop_exists(data_dir, slug):
         known = ", ".join(list_workshops(data_dir)) or "none"
         raise UserError(f"no workshop {slug!r} in {data_dir} (workshops: {known})")

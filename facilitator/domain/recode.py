@@ -85,9 +85,17 @@ def one_edit_apart(a: str, b: str) -> bool:
 def near_themes(key: str, known: Iterable[str]) -> list[str]:
     """Known theme keys one edit away from `key` (itself not known)."""
     known = list(known)
-    if key in known:
+    if key in known or len(key) < MIN_NEAR:
         return []
-    return [k for k in known if one_edit_apart(key, k)]
+    return [k for k in known if len(k) >= MIN_NEAR and one_edit_apart(key, k) and not _numbered(key, k)]
+
+
+MIN_NEAR = 5  # shorter keys (#t1, #taal/#tall) are too often one letter apart on purpose
+
+
+def _numbered(a: str, b: str) -> bool:
+    """`fase1` / `fase2`: keys that differ in digits only are a series, not a typo."""
+    return re.sub(r"\d", "", a) == re.sub(r"\d", "", b)
 
 
 def line_warnings(kind: str, text: str, new_themes: Iterable[str], known_themes: Iterable[str],

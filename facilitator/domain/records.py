@@ -113,7 +113,7 @@ class Finding(_Record):
         if isinstance(data, dict) and ("text" in data or "statements" in data):
             data = dict(data)
             text, ids = data.pop("text", "") or "", data.pop("statements", []) or []
-            if not data.get("blocks"):
+            if "blocks" not in data:
                 blocks: list[Any] = [Block(kind="paragraph", text=text)] if text.strip() else []
                 blocks += [Block(kind="quote", statements=[i]) for i in ids]
                 data["blocks"] = blocks

@@ -127,7 +127,7 @@ def _example():
 
 
 def test_records_before_the_first_step_line_belong_to_the_first_step():
-    from facilitator.cli.notes import parse_notes
+    from facilitator.usecases.notes import parse_notes
 
     plan = _example()
     parsed = parse_notes("wt1: Eerst dit.\nactie: iets doen @jw\n## 2\nwt1: Dan dat.\n", "n.txt", plan, [], 1)
@@ -136,7 +136,7 @@ def test_records_before_the_first_step_line_belong_to_the_first_step():
 
 
 def test_line_numbers_count_newlines_only():
-    from facilitator.cli.notes import parse_notes
+    from facilitator.usecases.notes import parse_notes
 
     plan = _example()
     # U+2028/U+2029, form feed and \x1c-\x1e are characters inside a line, not line ends.

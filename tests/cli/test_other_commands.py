@@ -57,8 +57,10 @@ def test_demo_is_deterministic_and_refuses_to_overwrite(run, demo, tmp_path):
     assert again == first
     assert first.held_sessions() == [1, 2, 3]
     assert len(first.findings) == 4 and all(f.statements for f in first.findings)
-    quotes = {s.id for s in first.statements if s.kind == "quote"}
-    assert all(set(f.statements) <= quotes for f in first.findings)
+    known = {s.id for s in first.statements}
+    assert all(set(f.statements) <= known for f in first.findings)
+    kinds = [b.kind for f in first.findings for b in f.blocks]  # the demo shows every kind of block
+    assert {"paragraph", "quote", "excerpt", "heading"} <= set(kinds)
     assert first.report.stages == ["signaleren", "doorgeven", "samen-oppakken"]
     assert [t.key for t in first.themes][-2:] == ["wonen", "mantelzorg"]  # created while tagging
     for n, clock in first.clocks.items():
@@ -200,10 +202,12 @@ def test_demo_makes_a_private_data_directory(tmp_path, capsys):
     ({"FACILITATOR_LANG": "fr"}, [], "nl"),
     ({"FACILITATOR_LANG": "en"}, ["--lang", "nl"], "nl"),
 ])
-def test_interface_language_setting(monkeypatch, env, argv, expected):
+def test_interface_language_setting(monkeypatch, tmp_path, env, argv, expected):
     from facilitator.cli import build_parser
+    from facilitator.config import quick_lang
 
     monkeypatch.delenv("FACILITATOR_LANG", raising=False)
+    monkeypatch.setenv("FACILITATOR_CONFIG", str(tmp_path / "none.toml"))
     for key, value in env.items():
         monkeypatch.setenv(key, value)
-    assert build_parser().parse_args([*argv, "list"]).lang == expected
+    assert quick_lang(build_parser().parse_args([*argv, "list"]).lang) == expected

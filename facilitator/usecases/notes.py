@@ -4,7 +4,8 @@
 up to date as the live capture line would (sticky speaker, current step from
 `## STEP`, new themes known after their first use), and returns either the
 records or every bad line as `FILE:LINE: message`. `import_notes` then writes
-all records in one atomic store call. The demo builder uses the same path.
+all records in one atomic store call, or raises `NotesError` listing every bad
+line. `facilitator import` and the demo builder both use it.
 
 Records before the first `## STEP` line belong to the first agenda step
 (index 0), as on the live capture line, which always has a current step.
@@ -24,11 +25,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from facilitator.cli import UserError
 from facilitator.domain import capture
 from facilitator.domain.attendance import merge_declaration
 from facilitator.domain.plan import Plan
 from facilitator.domain.records import Action, Statement
+from facilitator.usecases.errors import NotesError, UseCaseError
 
 
 @dataclass
@@ -41,12 +42,12 @@ class ParsedNotes:
 
 
 def parse_notes(text: str, filename: str, plan: Plan, theme_keys: list[str], session: int,
-                current_speaker: str | None = None) -> ParsedNotes:
-    """Parse a whole notes file. Nothing is written; check `.errors` first.
+                current_speaker: str | None = None, lang: str = "en") -> ParsedNotes:
+    """Parse a whole notes file. Nothing is written; check `.errors` first (in `lang`).
     `current_speaker`: the session's last speaker so far (sticky across files)."""
     if plan.session(session) is None:
         known = ", ".join(str(s.number) for s in plan.sessions)
-        raise UserError(f"{filename}: no session {session} in the plan (sessions: {known})")
+        raise NotesError(f"{filename}: no session {session} in the plan (sessions: {known})")
     out = ParsedNotes()
     ctx = capture.context_for(plan, theme_keys, session, current_speaker, None)
     if ctx.current_step is None and ctx.steps:
@@ -59,7 +60,7 @@ def parse_notes(text: str, filename: str, plan: Plan, theme_keys: list[str], ses
         try:
             parsed: Any = capture.parse_line(line, ctx)
         except capture.CaptureError as exc:
-            out.errors.append(f"{filename}:{number}: {exc.message}")
+            out.errors.append(f"{filename}:{number}: {exc.render(lang)}")
             continue
         if isinstance(parsed, capture.StatementLine):
             from facilitator.domain.recode import line_warnings
@@ -95,20 +96,21 @@ def _learn(ctx: capture.Context, themes: tuple[str, ...], known: set[str], new: 
 
 
 def read_text(path: Path) -> str:
-    """A UTF-8 text file (a BOM is dropped), or a one-line UserError."""
+    """A UTF-8 text file (a BOM is dropped), or a one-line UseCaseError
+    (the notes and the plan files the user names are read with it)."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise UserError(f"{path}: no such file", plain=True) from None
+        raise UseCaseError(f"{path}: no such file", plain=True) from None
     except IsADirectoryError:
-        raise UserError(f"{path}: is a directory, not a file", plain=True) from None
+        raise UseCaseError(f"{path}: is a directory, not a file", plain=True) from None
     except OSError as exc:
-        raise UserError(f"{path}: cannot read ({exc.strerror})", plain=True) from None
+        raise UseCaseError(f"{path}: cannot read ({exc.strerror})", plain=True) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise UserError(f"{path}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x}); "
+        raise UseCaseError(f"{path}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x}); "
                         "save the file as UTF-8 and try again", plain=True) from None
 
 
@@ -122,23 +124,23 @@ def merged_attendance(existing: list[str], declarations: list[tuple[str, ...]],
 
 
 def import_notes(store: Any, session: int, text: str, filename: str,
-                 duplicates: bool = False) -> tuple[ParsedNotes, int]:
-    """Parse, then write everything in one atomic call. Raises UserError listing every bad line,
+                 duplicates: bool = False, lang: str = "en") -> tuple[ParsedNotes, int]:
+    """Parse, then write everything in one atomic call. Raises NotesError listing every bad line,
     or (unless `duplicates`) when statements of the file are already in the session: importing
     the same notes (or a rescue file) twice must not double the record."""
     so_far = store.statements(session)
     parsed = parse_notes(text, filename, store.plan, [t.key for t in store.themes()], session,
-                         current_speaker=so_far[-1].speaker if so_far else None)
+                         current_speaker=so_far[-1].speaker if so_far else None, lang=lang)
     if parsed.errors:
         n = len(parsed.errors)
-        raise UserError(*parsed.errors, f"{filename}: {n} bad line{'s' if n != 1 else ''}; nothing was imported",
+        raise NotesError(*parsed.errors, f"{filename}: {n} bad line{'s' if n != 1 else ''}; nothing was imported",
                         plain=True)
     if not duplicates:
         present = {(s.speaker, s.kind, s.text) for s in so_far}
         again = [r for r in parsed.records if isinstance(r, Statement) and (r.speaker, r.kind, r.text) in present]
         if again:
             total = sum(1 for r in parsed.records if isinstance(r, Statement))
-            raise UserError(f"{filename}: {len(again)} of {total} statements are already in session {session} "
+            raise NotesError(f"{filename}: {len(again)} of {total} statements are already in session {session} "
                             "(imported before?); nothing was imported. Use --duplicates to import them anyway")
     attendance = None
     if parsed.declarations:
