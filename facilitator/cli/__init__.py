@@ -71,13 +71,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--duplicates", action="store_true",
                    help="import statements even when the session already has them (imported before?)")
 
-    p = sub.add_parser("export", help="write the report and minutes as Markdown")
+    p = sub.add_parser("export", help="write the report and minutes (Markdown; Word, ODT or PDF with --format)")
     p.add_argument("slug", metavar="SLUG")
     p.add_argument("--session", type=int, metavar="N", help="only the minutes of this session")
     p.add_argument("--out", default=None, metavar="DIR",
                    help="output directory (default: $FACILITATOR_EXPORT_DIR, else the config file's export_dir, "
                         "else ./exports)")
     p.add_argument("--mode", default="600", metavar="OCTAL", help="file mode of the written files (default 600)")
+    p.add_argument("--format", default="md", metavar="FMT[,FMT]",
+                   help="md (default), docx, odt, pdf, or several: md,docx. Word/ODT/PDF go through pandoc "
+                        "(on PATH, or pip install 'facilitator[docx]'); PDF also needs LibreOffice or LaTeX")
 
     p = sub.add_parser("run", help="open the app (on a workshop's next session)")
     p.add_argument("slug", nargs="?", metavar="SLUG")

@@ -131,7 +131,8 @@ def cmd_export(args: argparse.Namespace, data_dir: Path) -> int:
         from facilitator.settings import load_settings
 
         out_dir = load_settings().export_dir
-    result = export_workshop(data, out_dir, session=args.session, mode=mode)
+    formats = [f.strip().lower().lstrip(".") for f in str(getattr(args, "format", "md")).split(",") if f.strip()]
+    result = export_workshop(data, out_dir, session=args.session, mode=mode, formats=formats)
     for p in result.paths:
         _say(str(p))
     if result.names_replaced:

@@ -214,14 +214,21 @@ class Context:
 
     # -- tables --------------------------------------------------------------------------
 
+    def overview_legend(self, counts: ThemeRoleCounts) -> str:
+        """"bc = buurtcoach · wv = wijkverpleegkundige · …" for a table headed by role keys."""
+        return " · ".join(f"{cell(r)} = {self.role_column(r)}" for r in counts.roles if r)
+
     def role_column(self, key: str | None) -> str:
         role = self.roles.get(key or "")
         return cell(self.role_label(role.label)) if role else self.w["unknown_role"]
 
-    def overview_table(self, counts: ThemeRoleCounts) -> list[str]:
-        """Statements per theme (rows) and role (columns), with totals."""
+    def overview_table(self, counts: ThemeRoleCounts, keys: bool = False) -> list[str]:
+        """Statements per theme (rows) and role (columns), with totals. `keys`: the role
+        columns headed by their keys (explained by `overview_legend`), for a page that
+        cannot hold the full labels side by side."""
         roles = list(counts.roles)
-        head = [self.w["theme"], *(self.role_column(r) for r in roles), self.w["total"]]
+        heads = [cell(r) if keys and r else self.role_column(r) for r in roles]
+        head = [self.w["theme"], *heads, self.w["total"]]
         out = ["| " + " | ".join(head) + " |", "|---" + "|---:" * (len(head) - 1) + "|"]
         for theme in counts.used_themes():
             row = [self.theme_cell(theme), *(str(counts.count(theme, r)) for r in roles),
@@ -230,6 +237,23 @@ class Context:
         foot = [self.w["all_statements"], *(str(counts.role_totals.get(r, 0)) for r in roles), str(counts.total)]
         out.append("| " + " | ".join(foot) + " |")
         return out
+
+
+PAGE_CHARS = 88  # characters across a Word/ODT page's text width in table type (see house/tables.lua)
+
+
+def table_fits(lines: list[str], width: int = PAGE_CHARS) -> bool:
+    """Every column of a Markdown table can be as wide as its longest word (plus padding)."""
+    import re
+
+    longest: dict[int, int] = {}
+    for ln in lines:
+        if set(ln) <= set("|-: "):
+            continue
+        for i, c in enumerate(re.split(r"(?<!\\)\|", ln.strip().strip("|"))):
+            words = c.replace("\\", "").split() or [""]
+            longest[i] = max(longest.get(i, 0), max(len(w) for w in words))
+    return sum(n + 2 for n in longest.values()) <= width
 
 
 def _word_in(word: str, text: str) -> bool:

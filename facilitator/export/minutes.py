@@ -23,16 +23,17 @@ from facilitator.domain.overview import theme_role_counts
 from facilitator.domain.plan import Session
 from facilitator.domain.records import SessionClock, Statement
 from facilitator.domain.workshop import WorkshopData
-from facilitator.export.common import Context, Shared, finish
+from facilitator.export.common import Context, table_fits, Shared, finish
 
 
-def minutes(data: WorkshopData, number: int, shared: Shared | None = None):
+def minutes(data: WorkshopData, number: int, shared: Shared | None = None, page: bool = False):
     from facilitator.export import Document
 
     session = data.plan.session(number)
     if session is None:
         raise ValueError(f"no session {number} in the plan")
     ctx = Context(data, shared)
+    ctx.page = page  # type: ignore[attr-defined]  # a page of fixed width: tables laid out to fit
     w = ctx.w
     code = ctx.code(number)
     kind = "minutes_evaluation_title" if session.kind == "evaluatie" else "minutes_title"
@@ -131,4 +132,8 @@ def _themes(ctx: Context, number: int) -> list[str]:
     for theme in counts.used_themes():
         rows.append(f"| {ctx.theme_cell(theme)} | {counts.theme_totals.get(theme, 0)} | "
                     f"{counts.key_totals.get(theme, 0)} |")
-    return ["\n".join(rows), ctx.w["by_role"], "\n".join(ctx.overview_table(counts))]
+    table = ctx.overview_table(counts)
+    if getattr(ctx, "page", False) and not table_fits(table):
+        return ["\n".join(rows), ctx.w["by_role"], "\n".join(ctx.overview_table(counts, keys=True)),
+                ctx.overview_legend(counts)]
+    return ["\n".join(rows), ctx.w["by_role"], "\n".join(table)]

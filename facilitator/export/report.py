@@ -31,7 +31,7 @@ import re
 from facilitator.domain.overview import stage_counts, theme_role_counts
 from facilitator.domain.records import Statement
 from facilitator.domain.workshop import WorkshopData
-from facilitator.export.common import Context, Shared, finish, indent_block
+from facilitator.export.common import Context, Shared, finish, indent_block, table_fits
 from facilitator.export.escape import line
 from facilitator.export.minutes import step_minutes
 from facilitator.export.words import PROCESS_LABELS, join_words, number_word, persons_phrase, took_part
@@ -40,10 +40,13 @@ from facilitator.export.words import PROCESS_LABELS, join_words, number_word, pe
 _BREAKS = re.compile(r"\r\n?")
 
 
-def report(data: WorkshopData, shared: Shared | None = None):
+def report(data: WorkshopData, shared: Shared | None = None, page: bool = False):
+    """`page`: for a page of fixed width (Word, ODT, PDF): a table too wide for it is
+    laid out to fit (the theme × role table headed by role keys, with a legend)."""
     from facilitator.export import Document
 
     ctx = Context(data, shared)
+    ctx.page = page  # type: ignore[attr-defined]
     blocks: list[str] = []
     blocks += _title(ctx)
     blocks += _colofon(ctx)
@@ -351,7 +354,12 @@ def _appendices(ctx: Context) -> list[str]:
     if "overview" in numbers:
         blocks.append(head("overview"))
         counts = theme_role_counts(ctx.data)
-        blocks.append("\n".join(ctx.overview_table(counts)) if counts.total else w["no_statements"])
+        if not counts.total:
+            blocks.append(w["no_statements"])
+        elif getattr(ctx, "page", False) and not table_fits(table := ctx.overview_table(counts)):
+            blocks += ["\n".join(ctx.overview_table(counts, keys=True)), ctx.overview_legend(counts)]
+        else:
+            blocks.append("\n".join(ctx.overview_table(counts)))
     own = [a for a in ctx.data.report.own_appendices if a.title.strip() or a.text.strip()]
     for j, appendix in enumerate(own, 1):
         title = ctx.plain(appendix.title) if appendix.title.strip() else "…"

@@ -35,7 +35,29 @@ def _markdown(data: WorkshopData, session: int | None) -> list[Document]:
     return render_all(data, session)
 
 
-FORMATS: dict[str, Renderer] = {"md": _markdown}
+def _through_pandoc(fmt: str) -> Renderer:
+    """Word, ODT, PDF: the Markdown documents converted by pandoc (facilitator.export.pandoc)."""
+
+    def render(data: WorkshopData, session: int | None) -> list[Document]:
+        from facilitator.export import Document, render_all
+        from facilitator.export.pandoc import PandocMissing, convert, find_pandoc
+
+        try:
+            pandoc = find_pandoc()
+            out = []
+            for doc in render_all(data, session, page=True):
+                body = convert(doc.text, fmt, data.plan.workshop.language, pandoc)
+                out.append(Document(filename=doc.filename.removesuffix(".md") + "." + fmt, text="",
+                                    redactions=doc.redactions, data=body))
+            return out
+        except (PandocMissing, RuntimeError) as exc:
+            raise ExportError(str(exc)) from None
+
+    return render
+
+
+FORMATS: dict[str, Renderer] = {"md": _markdown, "docx": _through_pandoc("docx"), "odt": _through_pandoc("odt"),
+                                "pdf": _through_pandoc("pdf")}
 
 
 def register_format(name: str, renderer: Renderer) -> None:

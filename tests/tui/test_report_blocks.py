@@ -86,6 +86,24 @@ async def test_compose_paragraph_excerpt_paragraph_heading_quote_and_export(stor
     assert "“Ik wist niet dat de bibliotheek ook huiswerkbegeleiding doet”" in excerpt  # verbatim
     assert excerpt.count("OWP") == 1
 
+    # the same structure in Word
+    docx = pytest.importorskip("docx")
+    from facilitator.export.pandoc import PandocMissing, convert
+
+    try:
+        body = convert(report, "docx")
+    except PandocMissing:
+        pytest.skip("no pandoc")
+    import io
+
+    paras = [(p.style.name, p.text) for p in docx.Document(io.BytesIO(body)).paragraphs if p.text.strip()]
+    start = next(i for i, (_, t) in enumerate(paras) if t == "Eerste alinea.")
+    styles = [s for s, _ in paras[start:start + 7]]
+    assert styles[1:4] == ["Block Text"] * 3 and styles[5:7] == ["Heading 4", "Block Text"]
+    assert styles[0] not in ("Block Text", "Heading 4") and styles[4] not in ("Block Text", "Heading 4")
+    assert [t for _, t in paras[start:start + 7]][4:6] == ["Tweede alinea.", "Een kop"]
+    assert sum("OWP1-3mrt2026" in t for _, t in paras[start + 1:start + 4]) == 1
+
 
 async def test_typing_after_the_picker_and_after_detaching_goes_into_the_finding(store: WorkshopStore) -> None:
     app = Host(store)
