@@ -367,10 +367,11 @@ class FindingsPane(Vertical):
         table = self.query_one(BlocksTable)
         self._blocks_of = f.id if f else None
         table.clear(columns=True)
-        width = self._text_width(table, 10 + 14 + 14 + 10)
+        role = 22 if (table.size.width or 80) >= 100 else 14  # a full role label where there is room
+        width = self._text_width(table, 10 + 14 + role + 10)
         table.add_column(self.t("kind"), key="kind", width=10)
         table.add_column(self.t("code"), key="code", width=14)
-        table.add_column(self.t("role"), key="role", width=14)
+        table.add_column(self.t("role"), key="role", width=role)
         table.add_column(self.t("text"), key="text", width=width)
         if f is not None:
             f = self._shown(f)
