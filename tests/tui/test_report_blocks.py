@@ -233,3 +233,34 @@ async def test_recode_refuses_a_bad_line_and_warns_for_an_almost_quote(store: Wo
         assert "bijna een citaat" in str(editor.query_one("#recode-msg-0").render())
         await pilot.press("escape")
     assert next(s for s in store.statements() if s.id == ids[STATEMENTS[1].text]).text == STATEMENTS[1].text
+
+
+async def test_generated_parts_are_edited_on_the_texts_tab(store: WorkshopStore) -> None:
+    from textual.widgets import SelectionList, TextArea
+
+    app = Host(store)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("f3")
+        screen = app.screen
+        held = screen.query_one("#text-held_sentence", TextArea)
+        assert held.text.startswith("In deze reeks")  # the generated sentence, to edit
+        held.focus()
+        await pilot.press("ctrl+a")
+        held.clear()
+        await pilot.press(*"Drie middagen.")
+        screen.query_one("#text-next_lead").focus()
+        await pilot.press(*"Wat nu?")
+        screen.query_one("#text-colofon_note").focus()
+        await pilot.press(*"Met dank.")
+        appendices = screen.query_one("#text-appendices", SelectionList)
+        appendices.focus()
+        await pilot.press("down", "space")  # the statements appendix off
+        screen.query_one("#text-own_appendices").focus()
+        await pilot.press(*"# Kaart", "enter", *"De wijk.", "ctrl+s")
+        await pilot.pause()
+    r = store.report_text()
+    assert (r.held_sentence, r.next_lead, r.colofon_note) == ("Drie middagen.", "Wat nu?", "Met dank.")
+    assert r.appendices_off == ["statements"]
+    assert [(a.title, a.text) for a in r.own_appendices] == [("Kaart", "De wijk.")]
+    text = render_report(store.snapshot()).text
+    assert "Drie middagen." in text and "### Bijlage 3. Kaart" in text and "In deze reeks" not in text
