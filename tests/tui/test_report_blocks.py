@@ -264,3 +264,35 @@ async def test_generated_parts_are_edited_on_the_texts_tab(store: WorkshopStore)
     assert [(a.title, a.text) for a in r.own_appendices] == [("Kaart", "De wijk.")]
     text = render_report(store.snapshot()).text
     assert "Drie middagen." in text and "### Bijlage 3. Kaart" in text and "In deze reeks" not in text
+
+
+async def test_letters_in_the_picker_list_search_and_never_toggle_a_filter(store: WorkshopStore) -> None:
+    from textual.widgets import Checkbox, Input, Select
+
+    store.save_finding(Finding(blocks=[Block(text="Een")]))
+    app = Host(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter", "ctrl+k", "down")
+        picker = app.screen
+        assert app.focused is picker.query_one("#pick-table")
+        await pilot.press(*"tqkrb")  # the old filter letters
+        search = picker.query_one("#pick-search", Input)
+        assert search.value == "tqkrb" and app.focused is search
+        assert not picker.query_one("#pick-quotes", Checkbox).value and not picker.query_one("#pick-key", Checkbox).value
+        assert not picker.query_one("#pick-theme", Select).expanded
+
+
+async def test_enter_on_an_excerpt_changes_its_statements_and_ctrl_z_puts_them_back(store: WorkshopStore) -> None:
+    ids = ids_by_text(store)
+    three = [ids[STATEMENTS[i].text] for i in (0, 1, 5)]
+    store.save_finding(Finding(blocks=[Block(kind="excerpt", statements=three)]))
+    app = Host(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter", "enter")  # the picker opens with the excerpt's statements picked
+        picker = app.screen
+        assert isinstance(picker, PickStatements) and picker.picked == three
+        await pilot.press("down", "down", "space", "enter")  # un-pick the second
+        await pilot.pause()
+        assert store.findings()[0].blocks[0].statements == [three[0], three[2]]
+        await pilot.press("ctrl+z")
+        assert store.findings()[0].blocks[0].statements == three

@@ -142,7 +142,14 @@ TO_LIST = [
 
 
 class FilterInput(Input):
+    """The search box. Focusing it never selects its text: a key typed in the list lands
+    here, and the next key must add to it, not replace it."""
+
     BINDINGS = TO_LIST
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        kwargs.setdefault("select_on_focus", False)
+        super().__init__(*args, **kwargs)
 
 
 class FilterCheckbox(Checkbox):
@@ -168,6 +175,7 @@ class PickTable(DataTable):
             event.stop()
             event.prevent_default()
             search = self.screen.query_one("#pick-search", Input)
+            search.cursor_position = len(search.value)
             search.insert_text_at_cursor(event.character)
             self.screen.set_focus(search)
             return
