@@ -69,7 +69,7 @@ def parse_notes(text: str, filename: str, plan: Plan, theme_keys: list[str], ses
                 out.warnings.append(f"{filename}:{number}: warning: {warning}")
             out.records.append(Statement(session=session, step=ctx.current_step, speaker=parsed.speaker,
                                          kind=parsed.kind, text=parsed.text, themes=list(parsed.themes),
-                                         key=parsed.key))
+                                         elements=list(parsed.elements), key=parsed.key))
             update: dict[str, Any] = {}
             if parsed.speaker != ctx.current_speaker:
                 update["current_speaker"] = parsed.speaker
