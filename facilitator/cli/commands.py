@@ -147,6 +147,8 @@ def cmd_import(args: argparse.Namespace, data_dir: Path) -> int:
         code = plan.code_of(session)  # type: ignore[arg-type]
     for notice in parsed.notices:
         print(printable(notice), file=sys.stderr, flush=True)
+    for warning in parsed.warnings:  # imported as written; the researcher can re-code on the report screen
+        print(printable(_private(plan, warning)), file=sys.stderr, flush=True)
     _say(_private(plan, summary(parsed, args.slug, code, args.session)))
     return 0
 
@@ -168,8 +170,8 @@ def cmd_export(args: argparse.Namespace, data_dir: Path) -> int:
         from facilitator.settings import load_settings
 
         out_dir = load_settings().export_dir
-    result = export_workshop(data, out_dir, session=args.session, mode=mode,
-                             formats=(getattr(args, "format", "md"),))
+    formats = [f.strip().lower().lstrip(".") for f in str(getattr(args, "format", "md")).split(",") if f.strip()]
+    result = export_workshop(data, out_dir, session=args.session, mode=mode, formats=formats)
     for p in result.paths:
         _say(str(p))
     _say(names_notice(result.names_replaced, result.review_path, result.ordinary_words))

@@ -10,7 +10,8 @@ Decisions, beyond the spec:
 
 - Speaker: `KEY:` as the first word of the line (a word starting with a letter,
   directly followed by a colon), case-insensitive, stored lower case.
-  `actie:`/`action:` and `aanwezig:`/`present:` are keywords (also
+  `allen:`/`all:` is the whole group ("de deelnemers"), unless the plan has a
+  key of that name. `actie:`/`action:` and `aanwezig:`/`present:` are keywords (also
   case-insensitive) and win over a speaker key of the same name. Any other first
   word followed by a colon is an error naming the word and listing the known
   keys. `\\:` writes a literal colon; so does a leading space: a line that
@@ -81,6 +82,8 @@ from facilitator.i18n import Message
 
 if TYPE_CHECKING:  # pragma: no cover
     from facilitator.domain.plan import Plan
+
+GROUP_SPEAKERS = ("allen", "all")  # = facilitator.domain.plan.GROUP_SPEAKERS (kept import-free here)
 
 
 class CaptureError(ValueError):
@@ -264,6 +267,8 @@ def _parse(line: str, ctx: Context) -> Parsed:
     if word in PRESENT_WORDS:
         return _attendance(rest, ctx)
     if word in ctx.speakers:
+        return _statement(rest, ctx, word)
+    if word in GROUP_SPEAKERS:  # the whole group: "de deelnemers"
         return _statement(rest, ctx, word)
     raise CaptureError("capture.unknown_speaker", word=_show(m.group(1)), keys=_known_keys(ctx))
 

@@ -76,10 +76,26 @@ class Role(_Model):
     label: NonEmpty
     plural: NonEmpty | None = None
     organisation: str | None = None
+    # A role that stands for a group speaking together ("de bewoners"): quoted as
+    # "de {plural}", never counted as persons.
+    group: bool = False
 
     @property
     def plural_label(self) -> str:
         return self.plural or self.label + "s"
+
+
+# The built-in group speaker: `allen:` / `all:` in a capture line, "de deelnemers" /
+# "the participants" in the exports. A plan key of the same name wins.
+GROUP_SPEAKERS = ("allen", "all")
+
+
+def is_group_speaker(speaker: str | None, plan: "Plan") -> bool:
+    """The built-in group speaker or a speaker of a role marked `group = true`."""
+    if speaker is None:
+        return False
+    role = plan.role_of(speaker)
+    return role.group if role is not None else speaker in GROUP_SPEAKERS
 
 
 class Participant(_Model):

@@ -48,13 +48,16 @@ def render_report(data: WorkshopData, shared: Shared | None = None) -> Document:
     return report(data, shared)
 
 
-def render_all(data: WorkshopData, session: int | None = None) -> list[Document]:
+def render_all(data: WorkshopData, session: int | None = None, page: bool = False) -> list[Document]:
+    """`page`: the Markdown a Word/ODT/PDF document is made from (tables laid out for a page)."""
     from facilitator.export.common import Shared
+    from facilitator.export.minutes import minutes
+    from facilitator.export.report import report
 
     shared = Shared()
     if session is not None:
-        return [render_minutes(data, session, shared)]
-    return [render_report(data, shared)] + [render_minutes(data, n, shared) for n in data.held_sessions()]
+        return [minutes(data, session, shared, page=page)]
+    return [report(data, shared, page=page)] + [minutes(data, n, shared, page=page) for n in data.held_sessions()]
 
 
 def review_file(docs: list[Document], slug: str, lang: str = "nl") -> Document:

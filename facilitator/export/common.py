@@ -23,7 +23,7 @@ from facilitator.domain.plan import Session
 from facilitator.domain.records import Statement
 from facilitator.domain.workshop import WorkshopData
 from facilitator.export.escape import cell, inline, line
-from facilitator.export.words import WORDS, capitalise, count_phrase, long_date, role_phrase
+from facilitator.export.words import WORDS, capitalise, count_phrase, group_phrase, long_date, role_phrase
 
 
 # A marker: U+E000 and two "digits" U+E100..U+F8FF (6144 each): any index below 37
@@ -224,10 +224,34 @@ class Context:
         """The role phrase of a speaker key: "een sociaal makelaar" / "een deelnemer"."""
         phrase = self._phrases.get(speaker)
         if phrase is None:
+            from facilitator.domain.plan import GROUP_SPEAKERS
+
             role = self.roles.get(self.role_key(speaker) or "")
-            phrase = line(role_phrase(self.role_label(role.label) if role else None, self.lang))
+            if role is not None and role.group:
+                phrase = line(group_phrase(self.role_label(role.plural_label), self.lang))
+            elif role is None and speaker in GROUP_SPEAKERS:
+                phrase = self.w["group"]
+            else:
+                phrase = line(role_phrase(self.role_label(role.label) if role else None, self.lang))
             self._phrases[speaker] = phrase
         return phrase
+
+    def names_speaker(self, st: Statement) -> bool:
+        """The note's own text already names who spoke ("Een sociaal makelaar vertelt …",
+        "De deelnemers zijn het eens"): a second attribution would repeat it."""
+        from facilitator.domain.plan import GROUP_SPEAKERS
+
+        role = self.roles.get(self.role_key(st.speaker) or "")
+        if role is not None and role.group:
+            words = [role.plural_label]
+        elif role is not None:  # the singular only: "Vrijwilligers voelen …" is about them, not by one
+            words = [role.label]
+        elif st.speaker in GROUP_SPEAKERS:
+            words = [self.w["group"]]
+        else:
+            words = [self.w["unknown_role"]]
+        text = st.text.casefold()
+        return any(_word_in(w.casefold(), text) for w in words if w.strip())
 
     def date(self, session: Session) -> str:
         return long_date(session.date, self.lang)
@@ -262,7 +286,40 @@ class Context:
         body = self.text(st.text, indent)
         if st.kind == "quote":
             return f"{capitalise(self.phrase(st.speaker))}: “{body}” ({self.code(st.session)})"
+        if self.names_speaker(st):
+            return f"{body} ({self.code(st.session)})"
         return f"{body} ({self.phrase(st.speaker)}, {self.code(st.session)})"
+
+    def inline_citation(self, st: Statement) -> str:
+        """A statement cited inside the researcher's paragraph: “…” (een x, CODE)."""
+        body = self.text(st.text)
+        who = "" if st.kind == "note" and self.names_speaker(st) else f"{self.phrase(st.speaker)}, "
+        if st.kind == "quote":
+            return f"“{body}” ({who}{self.code(st.session)})"
+        return f"{body} ({who}{self.code(st.session)})"
+
+    def excerpt(self, statements: list[Statement], indent: str = "") -> list[str]:
+        """Several statements of one conversation as the paragraphs of ONE block quote,
+        with one code at its end (the codes of every session in it, in order). The
+        speaker is named inside when the speakers differ, else once, at the start."""
+        phrases = [self.phrase(st.speaker) for st in statements]
+        same = len(set(phrases)) == 1
+        out = []
+        for i, (st, phrase) in enumerate(zip(statements, phrases)):
+            body = self.text(st.text, indent)
+            named = i == 0 or not same
+            if st.kind == "quote":
+                out.append(f"{capitalise(phrase)}: “{body}”" if named else f"“{body}”")
+            elif named and not self.names_speaker(st) and not same:
+                out.append(f"{body} ({phrase})")
+            elif named and i == 0 and same and not self.names_speaker(st):
+                out.append(f"{capitalise(phrase)}: {body}")
+            else:
+                out.append(body)
+        codes = list(dict.fromkeys(self.code(st.session) for st in statements))
+        if out:
+            out[-1] += f" ({'; '.join(codes)})"
+        return out
 
     # -- attendance -------------------------------------------------------------------
 
@@ -283,14 +340,21 @@ class Context:
 
     # -- tables --------------------------------------------------------------------------
 
+    def overview_legend(self, counts: ThemeRoleCounts) -> str:
+        """"bc = buurtcoach · wv = wijkverpleegkundige · …" for a table headed by role keys."""
+        return " · ".join(f"{cell(r)} = {self.role_column(r)}" for r in counts.roles if r)
+
     def role_column(self, key: str | None) -> str:
         role = self.roles.get(key or "")
         return cell(self.role_label(role.label)) if role else self.w["unknown_role"]
 
-    def overview_table(self, counts: ThemeRoleCounts) -> list[str]:
-        """Statements per theme (rows) and role (columns), with totals."""
+    def overview_table(self, counts: ThemeRoleCounts, keys: bool = False) -> list[str]:
+        """Statements per theme (rows) and role (columns), with totals. `keys`: the role
+        columns headed by their keys (explained by `overview_legend`), for a page that
+        cannot hold the full labels side by side."""
         roles = list(counts.roles)
-        head = [self.w["theme"], *(self.role_column(r) for r in roles), self.w["total"]]
+        heads = [cell(r) if keys and r else self.role_column(r) for r in roles]
+        head = [self.w["theme"], *heads, self.w["total"]]
         out = ["| " + " | ".join(head) + " |", "|---" + "|---:" * (len(head) - 1) + "|"]
         for theme in counts.used_themes():
             row = [self.theme_cell(theme), *(str(counts.count(theme, r)) for r in roles),
@@ -342,6 +406,30 @@ def _excerpt(text: str, at: int, width: int = 60) -> str:
     """Up to `width` characters of an exported line on either side of `at`."""
     start, end = max(0, at - width), min(len(text), at + width)
     return ("…" if start else "") + text[start:end].strip() + ("…" if end < len(text) else "")
+
+
+PAGE_CHARS = 88  # characters across a Word/ODT page's text width in table type (see house/tables.lua)
+
+
+def table_fits(lines: list[str], width: int = PAGE_CHARS) -> bool:
+    """Every column of a Markdown table can be as wide as its longest word (plus padding)."""
+    import re
+
+    longest: dict[int, int] = {}
+    for ln in lines:
+        if set(ln) <= set("|-: "):
+            continue
+        for i, c in enumerate(re.split(r"(?<!\\)\|", ln.strip().strip("|"))):
+            words = c.replace("\\", "").split() or [""]
+            longest[i] = max(longest.get(i, 0), max(len(w) for w in words))
+    return sum(n + 2 for n in longest.values()) <= width
+
+
+def _word_in(word: str, text: str) -> bool:
+    """`word` occurs in `text` as whole words (both already case-folded)."""
+    import re
+
+    return re.search(r"(?<!\w)" + re.escape(word) + r"(?!\w)", text) is not None
 
 
 def indent_block(text: str, indent: str) -> str:

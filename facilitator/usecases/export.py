@@ -42,6 +42,27 @@ def _markdown(data: WorkshopData, session: int | None) -> list[Document]:
     return render_all(data, session)
 
 
+def _through_pandoc(fmt: str) -> Renderer:
+    """Word, ODT, PDF: the Markdown documents converted by pandoc (facilitator.export.pandoc)."""
+
+    def render(data: WorkshopData, session: int | None) -> list[Document]:
+        from facilitator.export import Document, render_all
+        from facilitator.export.pandoc import PandocMissing, convert, find_pandoc
+
+        try:
+            pandoc = find_pandoc()
+            out = []
+            for doc in render_all(data, session, page=True):
+                body = convert(doc.text, fmt, data.plan.workshop.language, pandoc)
+                out.append(Document(filename=doc.filename.removesuffix(".md") + "." + fmt, text="",
+                                    redactions=doc.redactions, data=body))
+            return out
+        except (PandocMissing, RuntimeError) as exc:
+            raise ExportError(str(exc)) from None
+
+    return render
+
+
 def _qdpx(data: WorkshopData, session: int | None) -> list[Document]:
     """The whole series as a REFI-QDA project (docs/qda.md)."""
     from facilitator.export import render_qdpx
@@ -63,7 +84,8 @@ def _qdc(data: WorkshopData, session: int | None) -> list[Document]:
         raise ExportError(f"{data.plan.slug}: {exc}") from None
 
 
-FORMATS: dict[str, Renderer] = {"md": _markdown, "qdpx": _qdpx, "qdc": _qdc}
+FORMATS: dict[str, Renderer] = {"md": _markdown, "docx": _through_pandoc("docx"), "odt": _through_pandoc("odt"),
+                                "pdf": _through_pandoc("pdf"), "qdpx": _qdpx, "qdc": _qdc}
 
 
 def register_format(name: str, renderer: Renderer) -> None:

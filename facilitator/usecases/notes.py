@@ -39,6 +39,7 @@ class ParsedNotes:
     new_themes: list[str] = field(default_factory=list)  # created while tagging, in first-use order
     errors: list[str] = field(default_factory=list)  # `FILE:LINE: message`
     notices: list[str] = field(default_factory=list)  # `FILE:LINE: ...`: invisible characters removed
+    warnings: list[str] = field(default_factory=list)  # `FILE:LINE: warning: ...` (imported anyway)
 
 
 def parse_notes(text: str, filename: str, plan: Plan, theme_keys: list[str], session: int,
@@ -69,6 +70,10 @@ def parse_notes(text: str, filename: str, plan: Plan, theme_keys: list[str], ses
             out.errors.append(f"{filename}:{number}: {exc.render(lang)}")
             continue
         if isinstance(parsed, capture.StatementLine):
+            from facilitator.domain.recode import line_warnings
+
+            for warning in line_warnings(parsed.kind, parsed.text, parsed.new_themes, known):
+                out.warnings.append(f"{filename}:{number}: warning: {warning}")
             out.records.append(Statement(session=session, step=ctx.current_step, speaker=parsed.speaker,
                                          kind=parsed.kind, text=parsed.text, themes=list(parsed.themes),
                                          elements=list(parsed.elements), key=parsed.key))

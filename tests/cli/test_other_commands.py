@@ -59,8 +59,10 @@ def test_demo_is_deterministic_and_refuses_to_overwrite(run, demo, tmp_path):
     assert again == first
     assert first.held_sessions() == [1, 2, 3]
     assert len(first.findings) == 4 and all(f.statements for f in first.findings)
-    quotes = {s.id for s in first.statements if s.kind == "quote"}
-    assert all(set(f.statements) <= quotes for f in first.findings)
+    known = {s.id for s in first.statements}
+    assert all(set(f.statements) <= known for f in first.findings)
+    kinds = [b.kind for f in first.findings for b in f.blocks]  # the demo shows every kind of block
+    assert {"paragraph", "quote", "excerpt", "heading"} <= set(kinds)
     assert first.report.stages == ["signaleren", "doorgeven", "samen-oppakken"]
     assert [t.key for t in first.themes][-2:] == ["wonen", "mantelzorg"]  # created while tagging
     for n, clock in first.clocks.items():

@@ -119,7 +119,10 @@ def planted_workshop(draw):
 
     statements = [s.model_copy(update={"text": plant(s.text)}) for s in data.statements]
     actions = [a.model_copy(update={"text": plant(a.text)}) for a in data.actions]
-    findings = [f.model_copy(update={"text": plant(f.text)}) for f in data.findings]
+    # A finding is blocks now: plant into each paragraph and sub-heading.
+    findings = [f.model_copy(update={"blocks": [b.model_copy(update={"text": plant(b.text)})
+                                                if b.kind in ("paragraph", "heading") else b for b in f.blocks]})
+                for f in data.findings]
     findings.append(Finding(id=9, text=plant("Een extra bevinding."), statements=[2, 5], position=2))
     rep = data.report
     report = ReportText(introduction=plant("Inleiding."), analysis_title=plant("Analyse"),

@@ -52,8 +52,8 @@ def test_an_open_store_or_a_snapshot_give_the_same(data_dir: Path, tmp_path: Pat
 def test_unknown_session_or_format_and_unwritable_output_are_export_errors(data_dir: Path, tmp_path: Path) -> None:
     with pytest.raises(ExportError, match="no session 9 in 'lombok-2026'"):
         export_workshop(data_dir, tmp_path / "out", slug=slug(data_dir), session=9)
-    with pytest.raises(ExportError, match="unknown export format pdf"):
-        export_workshop(data_dir, tmp_path / "out", slug=slug(data_dir), formats=("pdf",))
+    with pytest.raises(ExportError, match="unknown export format rtf"):
+        export_workshop(data_dir, tmp_path / "out", slug=slug(data_dir), formats=("rtf",))  # pdf, docx, odt are known (pandoc)
     blocker = tmp_path / "file"
     blocker.write_text("x")
     with pytest.raises(ExportError, match="cannot write the export"):
