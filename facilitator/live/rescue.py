@@ -53,7 +53,7 @@ def write(data_dir: Path, slug: str | None, session: int | None, lines: list[str
     for n in range(1000):
         path = base.with_name(base.name + (f"-{n}" if n else "") + ".txt")
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
         except FileExistsError:
             continue
         try:

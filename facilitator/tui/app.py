@@ -166,7 +166,7 @@ class FacilitatorApp(App[int]):
         directory (capture syntax: `facilitator import` brings them in), 0600. Raises OSError."""
         from facilitator.live import rescue
 
-        return rescue.write(self.data_dir, slug, session, lines, self.now())
+        return rescue.write(self.data_dir, slug, session, lines, getattr(self, "now", time.time)())
 
     def rescue(self, lines: list[str], slug: str | None = None, session: int | None = None) -> Path | None:
         """`write_rescue` for the lines of a workshop that did not open (default: the

@@ -38,6 +38,8 @@ class ParsedNotes:
     declarations: list[tuple[str, ...]] = field(default_factory=list)  # each `aanwezig:` line's keys
     new_themes: list[str] = field(default_factory=list)  # created while tagging, in first-use order
     errors: list[str] = field(default_factory=list)  # `FILE:LINE: message`
+    notices: list[str] = field(default_factory=list)  # `FILE:LINE: ...`: invisible characters removed
+    warnings: list[str] = field(default_factory=list)  # `FILE:LINE: warning: ...` (imported anyway)
 
 
 def parse_notes(text: str, filename: str, plan: Plan, theme_keys: list[str], session: int,
@@ -56,12 +58,22 @@ def parse_notes(text: str, filename: str, plan: Plan, theme_keys: list[str], ses
     if lines[-1] == "":
         lines.pop()  # the newline ending the last line starts no line of its own
     for number, line in enumerate((ln.removesuffix("\r") for ln in lines), start=1):
+        invisible = capture.invisible_prefix(line)
+        if invisible:  # the parser removes them; say so, with the line
+            from facilitator.i18n import text as tr
+
+            what = capture.describe_invisible(invisible)
+            out.notices.append(f"{filename}:{number}: {tr('notes.invisible_removed', lang, what=what)}")
         try:
             parsed: Any = capture.parse_line(line, ctx)
         except capture.CaptureError as exc:
             out.errors.append(f"{filename}:{number}: {exc.render(lang)}")
             continue
         if isinstance(parsed, capture.StatementLine):
+            from facilitator.domain.recode import line_warnings
+
+            for warning in line_warnings(parsed.kind, parsed.text, parsed.new_themes, known):
+                out.warnings.append(f"{filename}:{number}: warning: {warning}")
             out.records.append(Statement(session=session, step=ctx.current_step, speaker=parsed.speaker,
                                          kind=parsed.kind, text=parsed.text, themes=list(parsed.themes),
                                          elements=list(parsed.elements), key=parsed.key))

@@ -645,6 +645,11 @@ class LiveScreen(ScheduleActions, Screen):
             names = names_in(parsed.text, live.plan)
             if names:  # the warning first, complete
                 return self.t("preview.names", names=", ".join(names)) + "  ·  " + out, True
+            from facilitator.domain.recode import line_warnings
+
+            warnings = line_warnings(parsed.kind, parsed.text, parsed.new_themes, live.context().themes, self.lang)
+            if warnings:  # almost a quote, a theme one letter off: said before Enter stores it
+                return "⚠ " + "; ".join(warnings) + "  ·  " + out, True
             return out, False
         if isinstance(parsed, StepLine):
             return self.t("preview.step", n=parsed.step + 1, title=live.session.agenda[parsed.step].title), False
