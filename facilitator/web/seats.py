@@ -46,5 +46,6 @@ def seat_argv(seat: str, *, data_dir: Path, slug: str, session: int | None, lang
 
 
 def seat_command(seat: str, **kw: object) -> str:
-    """`seat_argv` as one shell line (textual-serve starts its command through the shell)."""
-    return shlex.join(seat_argv(seat, **kw))  # type: ignore[arg-type]
+    """`seat_argv` as one shell line: textual-serve starts its command through the shell,
+    and `exec` makes the seat's process the one the server holds (and stops, or kills)."""
+    return "exec " + shlex.join(seat_argv(seat, **kw))  # type: ignore[arg-type]

@@ -94,7 +94,7 @@ async def _guard(request: web.Request, handler: Callable[[web.Request], Awaitabl
             response.headers.update(headers)
         return response
     if verdict is Verdict.LOGIN:
-        response = web.HTTPSeeOther(request.path, headers=headers)
+        response = web.Response(status=303, headers={**headers, "Location": request.path})
         response.set_cookie(cookie_name(port), config.policy.token, httponly=True, samesite="Strict", path="/")
         return response
     if verdict is Verdict.ASK:
