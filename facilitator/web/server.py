@@ -87,7 +87,8 @@ async def _guard(request: web.Request, handler: Callable[[web.Request], Awaitabl
     verdict = decide(config.policy, method=request.method, path=request.path, host=request.host,
                      origin=request.headers.get("Origin"), cookie=request.cookies.get(cookie_name(port)),
                      form_token=form_token if isinstance(form_token, str) else None)
-    headers = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+    # (not "no-referrer": with it the browser posts the token form with `Origin: null`, refused)
+    headers = {"Cache-Control": "no-store", "Referrer-Policy": "same-origin"}
     if verdict is Verdict.ALLOW:
         response = await handler(request)
         if not isinstance(response, web.WebSocketResponse):

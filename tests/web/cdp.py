@@ -63,6 +63,8 @@ class Browser:
     async def launch(cls, profile: Path, timeout: float = 30.0) -> "Browser":
         exe = chromium_path()
         assert exe is not None
+        profile.mkdir(parents=True, exist_ok=True)
+        (profile / "DevToolsActivePort").unlink(missing_ok=True)  # a stale one names a closed port
         process = await asyncio.create_subprocess_exec(
             exe, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--no-default-browser-check",
             "--disable-extensions", "--disable-background-networking", "--disable-component-update",
