@@ -43,7 +43,14 @@ log = logging.getLogger("facilitator.serve")
 _TS = Path(textual_serve.__file__).resolve().parent
 # textual-serve's page asks a web font of a font service: nothing is fetched from outside.
 _REMOTE_FONT = re.compile(r"<link[^>]*fonts\.googleapis\.com[^>]*>", re.IGNORECASE)
-STOP_TIMEOUT = 5.0  # seconds a seat's process gets to quit before it is killed
+# Seconds a seat's process gets to quit before it is killed: more than the live screen's
+# writer takes to finish the saves still queued (5 s at most).
+STOP_TIMEOUT = 10.0
+# Seats where people type: closing or reloading the tab asks first (the browser's own dialog),
+# since it ends the seat's process as closing a terminal would.
+ASK_BEFORE_LEAVING = frozenset({"facilitator"})
+_LEAVE_GUARD = ('<script>window.addEventListener("beforeunload", (e) => '
+                '{ e.preventDefault(); e.returnValue = ""; });</script>')
 
 CONFIG_KEY: web.AppKey["ServeConfig"] = web.AppKey("facilitator_serve", object)  # type: ignore[arg-type]
 SOCKETS_KEY: web.AppKey[set] = web.AppKey("facilitator_sockets", set)
@@ -124,8 +131,10 @@ def _seat_page(seat: str) -> Callable[[web.Request], Awaitable[web.Response]]:
             "application": {"name": f"{config.title} · {text(f'web.seat_{seat}', config.lang)}"},
             "ping_url": "",
         }
-        page = aiohttp_jinja2.render_string("app_index.html", request, context)
-        return web.Response(text=_REMOTE_FONT.sub("", page), content_type="text/html")
+        page = _REMOTE_FONT.sub("", aiohttp_jinja2.render_string("app_index.html", request, context))
+        if seat in ASK_BEFORE_LEAVING:
+            page = page.replace("</head>", _LEAVE_GUARD + "</head>", 1)
+        return web.Response(text=page, content_type="text/html")
 
     return handler
 

@@ -80,6 +80,9 @@ async def test_on_loopback_the_pages_open_but_other_sites_are_refused():
                 page = await r.text()
                 assert r.status == 200 and f"ws://127.0.0.1:{port}/facilitator/ws" in page
                 assert "googleapis" not in page, "the page must not fetch anything from outside"
+                assert "beforeunload" in page, "closing the facilitator's tab asks first"
+            async with http.get(base + "/projector") as r:
+                assert "beforeunload" not in await r.text(), "nothing is typed on the projector view"
             async with http.get(base + "/", headers={"Host": "evil.example"}) as r:
                 assert r.status == 403  # DNS rebinding
             with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
