@@ -101,3 +101,76 @@ def test_serve_starts_on_loopback_and_stops_on_ctrl_c(tmp_path, run, demo):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+NETNS_CHECK = r'''
+import json, signal, subprocess, sys, urllib.error, urllib.parse, urllib.request
+data, slug = sys.argv[1], sys.argv[2]
+proc = subprocess.Popen([sys.executable, "-m", "facilitator", "--data-dir", data, "--lang", "en", "serve", slug,
+                         "--host", "10.99.0.1", "--port", "0"], stdout=subprocess.PIPE, text=True)
+out = {}
+try:
+    lines = [proc.stdout.readline() for _ in range(2)]
+    out["lines"] = lines
+    base = lines[0].split(" on ", 1)[1].split()[0]
+    token = lines[1].rsplit(" ", 1)[1].strip()
+
+    def status(request):
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *a, **k):
+            return None
+
+    out["without"] = [status(base + p)[0] for p in ("", "projector", "facilitator", "static/js/textual.js")]
+    out["asks"] = 'name="token"' in status(base + "projector")[1]
+    form = urllib.parse.urlencode({"token": token}).encode()
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        opener.open(urllib.request.Request(base + "projector", data=form, headers={"Origin": base.rstrip("/")}))
+        out["login"] = None
+    except urllib.error.HTTPError as error:
+        out["login"] = error.code
+        cookie = error.headers["Set-Cookie"].split(";")[0]
+    out["with"] = [status(urllib.request.Request(base + p, headers={"Cookie": cookie}))[0]
+                   for p in ("", "projector", "static/js/textual.js")]
+    proc.send_signal(signal.SIGINT)
+    out["exit"] = proc.wait(timeout=15)
+finally:
+    if proc.poll() is None:
+        proc.kill()
+print(json.dumps(out))
+'''
+
+
+def _netns_available() -> bool:
+    try:
+        return subprocess.run(["unshare", "-n", "ip", "addr", "add", "10.99.0.1/32", "dev", "lo"],
+                              capture_output=True, timeout=10).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+def test_on_another_address_every_request_needs_the_token(run, demo):
+    """The real command on a non-loopback address (10.99.0.1), inside a network namespace
+    of the test's own: nothing outside it can reach the server."""
+    pytest.importorskip("textual_serve", reason="needs the serve extra: pip install '.[serve]'")
+    if not _netns_available():
+        pytest.skip("needs a private network namespace (unshare -n, ip; as root)")
+    import json
+
+    script = "ip link set lo up && ip addr add 10.99.0.1/32 dev lo && exec \"$0\" -c \"$1\" \"$2\" \"$3\""
+    done = subprocess.run(["unshare", "-n", "sh", "-c", script, sys.executable, NETNS_CHECK, str(run.data_dir), demo],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    assert out["lines"][0].startswith(f"serving {demo} on http://10.99.0.1:")
+    assert out["lines"][1].startswith("token (asked by the page"), out["lines"]
+    assert out["without"] == [403, 403, 403, 403] and out["asks"]
+    assert out["login"] == 303
+    assert out["with"] == [200, 200, 200]
+    assert out["exit"] == 0
