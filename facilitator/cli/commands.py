@@ -240,10 +240,14 @@ def cmd_serve(args: argparse.Namespace, data_dir: Path) -> int:
                                    lang=args.lang, warn=args.warn) for seat in SEATS}
     config = ServeConfig(commands, policy, lang=args.lang, title=args.slug)
     shown = f"[{args.host}]" if ":" in args.host else args.host
+    if args.host in ("0.0.0.0", "::", ""):
+        shown = "ADDRESS"  # every address: the one other machines know this one by
 
     def ready(port: int) -> None:
         base = f"http://{shown}:{port}"
         _say(f"serving {args.slug} on {base}/ (projector: {base}/projector, facilitator: {base}/facilitator)")
+        if shown == "ADDRESS":
+            _say(f"listening on every address of this machine (--host {args.host}): ADDRESS is any of them")
         if not local:
             _say(f"token (asked by the page, valid until this server stops): {policy.token}")
             _say("reachable from other machines on this network: only give the token to people in the room")

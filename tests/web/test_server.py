@@ -134,3 +134,24 @@ async def test_a_seat_process_that_does_not_quit_is_killed(tmp_path, monkeypatch
         await http.close()
         if pid_file.exists() and pid_file.read_text().strip() and _alive(int(pid_file.read_text())):
             os.kill(int(pid_file.read_text()), 9)  # the test failed: leave no process behind
+
+
+def _has_ipv6_loopback() -> bool:
+    import socket
+
+    try:
+        with socket.socket(socket.AF_INET6) as s:
+            s.bind(("::1", 0))
+        return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not _has_ipv6_loopback(), reason="no IPv6 loopback here")
+async def test_the_ipv6_loopback_serves_without_a_token():
+    async with running(config(require_token=False), "::1", 0) as port:
+        async with aiohttp.ClientSession() as http:
+            async with http.get(f"http://[::1]:{port}/") as r:
+                assert r.status == 200
+            socket = await http.ws_connect(f"http://[::1]:{port}/projector/ws", origin=f"http://[::1]:{port}")
+            await socket.close()
