@@ -54,6 +54,7 @@ _LEAVE_GUARD = ('<script>window.addEventListener("beforeunload", (e) => '
 
 CONFIG_KEY: web.AppKey["ServeConfig"] = web.AppKey("facilitator_serve", object)  # type: ignore[arg-type]
 SOCKETS_KEY: web.AppKey[set] = web.AppKey("facilitator_sockets", set)
+SERVICES_KEY: web.AppKey[set] = web.AppKey("facilitator_services", set)
 
 
 @dataclass
@@ -153,6 +154,7 @@ def _seat_socket(seat: str) -> Callable[[web.Request], Awaitable[web.WebSocketRe
 
         service = AppService(config.commands[seat], write_bytes=write_bytes, write_str=websocket.send_str,
                              close=websocket.close, download_manager=DownloadManager())
+        request.app[SERVICES_KEY].add(service)
         try:
             await service.start(_int(request.query.get("width"), 80), _int(request.query.get("height"), 24))
             async for message in websocket:
@@ -174,6 +176,7 @@ def _seat_socket(seat: str) -> Callable[[web.Request], Awaitable[web.WebSocketRe
         finally:
             request.app[SOCKETS_KEY].discard(websocket)
             await _stop(service)
+            request.app[SERVICES_KEY].discard(service)
             if not websocket.closed:
                 await websocket.close()
         return websocket
@@ -209,6 +212,7 @@ def build_app(config: ServeConfig) -> web.Application:
     app = web.Application(middlewares=[_guard], client_max_size=64 * 1024)
     app[CONFIG_KEY] = config
     app[SOCKETS_KEY] = set()
+    app[SERVICES_KEY] = set()
     aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(str(_TS / "templates")))
     routes = [web.get("/", _index)]
     for seat in config.commands:
@@ -227,7 +231,8 @@ def build_app(config: ServeConfig) -> web.Application:
 async def running(config: ServeConfig, host: str, port: int) -> AsyncIterator[int]:
     """Serve `config` on host:port while inside; yields the port (useful with port 0).
     On leaving, every seat's websocket is closed and its process stopped."""
-    runner = web.AppRunner(build_app(config), handle_signals=False, access_log=None, shutdown_timeout=STOP_TIMEOUT)
+    app = build_app(config)
+    runner = web.AppRunner(app, handle_signals=False, access_log=None, shutdown_timeout=STOP_TIMEOUT + 5)
     await runner.setup()
     try:
         site = web.TCPSite(runner, host, port)
@@ -238,6 +243,11 @@ async def running(config: ServeConfig, host: str, port: int) -> AsyncIterator[in
         yield runner.addresses[0][1]
     finally:
         await runner.cleanup()
+        for service in list(app[SERVICES_KEY]):  # a handler cancelled before it stopped its seat
+            process = service._process
+            if process is not None and process.returncode is None:
+                process.kill()
+                await process.wait()
 
 
 def serve(config: ServeConfig, host: str, port: int, ready: Callable[[int], None]) -> int:
