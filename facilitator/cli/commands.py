@@ -14,6 +14,13 @@ def _say(line: str) -> None:
     print(printable(line), flush=True)
 
 
+def _private(plan, text: str) -> str:  # type: ignore[no-untyped-def]
+    """What the CLI prints about a workshop, with participants' names replaced by role."""
+    from facilitator.domain.privacy import redact_plain
+
+    return redact_plain(text, plan)
+
+
 def _open(data_dir: Path, slug: str, *, readonly: bool = False, fallback_plan=None):  # type: ignore[no-untyped-def]
     """Open a workshop and tell (on stderr) what was recovered from a damaged store."""
     from facilitator.usecases.session import open_workshop, recovery_notes
@@ -75,7 +82,7 @@ def _update(data_dir: Path, plan, text: str, path: Path) -> int:  # type: ignore
                             f"{path}: not applied: the workshop {plan.slug!r} is unchanged", plain=True)
         kept = kept_themes(data, plan)  # dropped plan themes that records use live on as created themes
         store.update_plan(plan, text, keep_themes=kept)
-    note = f"; kept as created themes: {', '.join(t.key for t in kept)}" if kept else ""
+    note = f"; kept as created themes: {_private(plan, ', '.join(t.key for t in kept))}" if kept else ""
     _say(f"updated workshop {plan.slug!r} from {path}: every record kept{note}")
     return 0
 
@@ -103,14 +110,16 @@ def cmd_list(args: argparse.Namespace, data_dir: Path) -> int:
             problems += 1
             continue
         plan = data.plan
-        table = Table(title=Text(printable(f"{slug}: {plan.workshop.title}")), title_justify="left", box=box.SIMPLE_HEAD)
+        table = Table(title=Text(printable(f"{slug}: {_private(plan, plan.workshop.title)}")), title_justify="left",
+                      box=box.SIMPLE_HEAD)
         for col, justify in (("#", "right"), ("code", "left"), ("date", "left"), ("kind", "left"),
                              ("title", "left"), ("held", "left"), ("statements", "right"),
                              ("quotes", "right"), ("key", "right"), ("actions", "right")):
             table.add_column(col, justify=justify)  # type: ignore[arg-type]
         for s in sorted(plan.sessions, key=lambda s: s.number):
             st = data.session_statements(s.number)
-            table.add_row(str(s.number), Text(plan.code_of(s)), s.date.isoformat(), s.kind, Text(printable(s.title or "")),
+            table.add_row(str(s.number), Text(plan.code_of(s)), s.date.isoformat(), s.kind,
+                          Text(printable(_private(plan, s.title or ""))),
                           "yes" if data.is_held(s.number) else "",
                           str(len(st)), str(sum(1 for x in st if x.kind == "quote")),
                           str(sum(1 for x in st if x.key)), str(len(data.session_actions(s.number))))
@@ -123,12 +132,22 @@ def cmd_import(args: argparse.Namespace, data_dir: Path) -> int:
 
     path = Path(args.notes)
     text = read_text(path)
+    from facilitator.usecases.errors import NotesError
+
     with _open(data_dir, args.slug) as store:
-        parsed, _ = import_notes(store, args.session, text, str(path), duplicates=args.duplicates,
-                                 lang=args.lang)
-        session = store.plan.session(args.session)
-        code = store.plan.code_of(session)  # type: ignore[arg-type]
-    _say(summary(parsed, args.slug, code, args.session))
+        plan = store.plan
+        try:
+            parsed, _ = import_notes(store, args.session, text, str(path), duplicates=args.duplicates,
+                                     lang=args.lang)
+        except NotesError as exc:  # an error can quote what was typed: names replaced
+            name = str(path)  # the file name is the user's own: kept, so the line can be found
+            raise NotesError(*(name + _private(plan, line[len(name):]) if line.startswith(name)
+                               else _private(plan, line) for line in exc.lines), plain=exc.plain) from None
+        session = plan.session(args.session)
+        code = plan.code_of(session)  # type: ignore[arg-type]
+    for notice in parsed.notices:
+        print(printable(notice), file=sys.stderr, flush=True)
+    _say(_private(plan, summary(parsed, args.slug, code, args.session)))
     return 0
 
 
@@ -153,8 +172,7 @@ def cmd_export(args: argparse.Namespace, data_dir: Path) -> int:
                              formats=(getattr(args, "format", "md"),))
     for p in result.paths:
         _say(str(p))
-    if result.names_replaced:
-        _say(names_notice(result.names_replaced))
+    _say(names_notice(result.names_replaced, result.review_path, result.ordinary_words))
     return 0
 
 

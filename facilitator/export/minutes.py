@@ -29,12 +29,10 @@ from facilitator.export.common import Context, Shared, finish
 
 
 def minutes(data: WorkshopData, number: int, shared: Shared | None = None):
-    from facilitator.export import Document
-
     session = data.plan.session(number)
     if session is None:
         raise ValueError(f"no session {number} in the plan")
-    ctx = Context(data, shared)
+    ctx = Context(data, shared, places=True)
     w = ctx.w
     code = ctx.code(number)
     kind = "minutes_evaluation_title" if session.kind == "evaluatie" else "minutes_title"
@@ -47,8 +45,7 @@ def minutes(data: WorkshopData, number: int, shared: Shared | None = None):
     blocks += [f"## {w['agreements']}", _agreements(ctx, number)]
     blocks += [f"## {w['themes']}", *_themes(ctx, number)]
     slug = data.plan.workshop.slug or "workshop"
-    return Document(filename=f"{slug}-{data.plan.code_of(session)}.md", text=finish(blocks),
-                    redactions=ctx.redactions)
+    return ctx.document(f"{slug}-{data.plan.code_of(session)}.md", finish(blocks))
 
 
 def _agenda(ctx: Context, session: Session, clock: SessionClock | None) -> list[str]:

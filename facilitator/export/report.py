@@ -45,9 +45,7 @@ _BREAKS = re.compile(r"\r\n?")
 
 
 def report(data: WorkshopData, shared: Shared | None = None):
-    from facilitator.export import Document
-
-    ctx = Context(data, shared)
+    ctx = Context(data, shared, places=True)
     blocks: list[str] = []
     blocks += _title(ctx)
     blocks += _colofon(ctx)
@@ -63,7 +61,7 @@ def report(data: WorkshopData, shared: Shared | None = None):
     blocks += _next(ctx, number)
     blocks += _appendices(ctx)
     slug = data.plan.workshop.slug or "workshop"
-    return Document(filename=f"{slug}.md", text=finish(blocks), redactions=ctx.redactions)
+    return ctx.document(f"{slug}.md", finish(blocks))
 
 
 def _researcher(ctx: Context, text: str) -> str:
@@ -102,7 +100,10 @@ def _colofon(ctx: Context) -> list[str]:
         (w["period"], period),
         (w["location"], ws.location),
     ]
-    items = [f"- {label}: {ctx.plain(value)}" for label, value in rows if value]
+    # Staff are not participants: their fields are printed as written, even when a
+    # seat carries the same name (docs/privacy.md); everything else is redacted.
+    staff = {w["facilitator"], w["researcher"]}
+    items = [f"- {label}: {ctx.verbatim(value) if label in staff else ctx.plain(value)}" for label, value in rows if value]
     return [f"## {w['colofon']}", "\n".join(items)]
 
 

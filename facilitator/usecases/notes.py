@@ -38,6 +38,7 @@ class ParsedNotes:
     declarations: list[tuple[str, ...]] = field(default_factory=list)  # each `aanwezig:` line's keys
     new_themes: list[str] = field(default_factory=list)  # created while tagging, in first-use order
     errors: list[str] = field(default_factory=list)  # `FILE:LINE: message`
+    notices: list[str] = field(default_factory=list)  # `FILE:LINE: ...`: invisible characters removed
 
 
 def parse_notes(text: str, filename: str, plan: Plan, theme_keys: list[str], session: int,
@@ -56,6 +57,12 @@ def parse_notes(text: str, filename: str, plan: Plan, theme_keys: list[str], ses
     if lines[-1] == "":
         lines.pop()  # the newline ending the last line starts no line of its own
     for number, line in enumerate((ln.removesuffix("\r") for ln in lines), start=1):
+        invisible = capture.invisible_prefix(line)
+        if invisible:  # the parser removes them; say so, with the line
+            from facilitator.i18n import text as tr
+
+            what = capture.describe_invisible(invisible)
+            out.notices.append(f"{filename}:{number}: {tr('notes.invisible_removed', lang, what=what)}")
         try:
             parsed: Any = capture.parse_line(line, ctx)
         except capture.CaptureError as exc:

@@ -382,7 +382,7 @@ async def test_export_writes_the_report_with_findings_and_codes(store: WorkshopS
         assert report.index("warme overdracht”") < report.index("huiswerkbegeleiding doet”")  # attached order
         assert sorted(p.name for p in out.iterdir()) == [
             "lombok-2026-OWP1-3mrt2026.md", "lombok-2026-OWP2-17mrt2026.md", "lombok-2026-OWP3-7apr2026.md",
-            "lombok-2026.md"]
+            "lombok-2026-names-review.txt", "lombok-2026.md"]  # the review file: local, 0600 (docs/privacy.md)
         [message] = [m for m in notices(app) if "Geëxporteerd" in m]
         assert str(out / "lombok-2026.md") in message
         assert "1 naam/namen vervangen" in message
