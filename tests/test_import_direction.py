@@ -10,7 +10,8 @@
     live      the same as usecases (the headless live session: what the live screen runs on)
     demo      usecases and below
     tui       usecases, live and below
-    cli       usecases and below, demo; and `facilitator.tui.app` (the `run` command starts the app)
+    web       usecases and below (`facilitator serve`: its seats are processes, not imports)
+    cli       usecases and below, demo, web; and `facilitator.tui.app` (the `run` command starts the app)
 
 Every `import` counts, lazy ones inside functions included (scanned with ast, not by importing).
 """
@@ -38,7 +39,8 @@ ALLOWED: dict[str, set[str]] = {
     "live": BELOW_USECASES,
     "demo": {"usecases"} | BELOW_USECASES,
     "tui": {"usecases", "live"} | BELOW_USECASES,
-    "cli": {"usecases", "demo"} | BELOW_USECASES,
+    "web": {"usecases"} | BELOW_USECASES,
+    "cli": {"usecases", "demo", "web"} | BELOW_USECASES,
     "": {"cli"},  # facilitator/__init__.py, __main__.py
 }
 # (importing layer, imported module): the only crossings allowed beside ALLOWED.

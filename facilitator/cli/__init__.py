@@ -99,6 +99,17 @@ def build_parser() -> argparse.ArgumentParser:
                    help="warn at this much time left: minutes ('2 min') or a percentage ('20%%'); "
                         "default: the plan's workshop.warn, else the warn_left setting, else 20%%")
 
+    p = sub.add_parser("serve", help="the projector view and the facilitator seat in a browser on this machine "
+                                     "(needs: pip install 'facilitator[serve]')")
+    p.add_argument("slug", metavar="SLUG")
+    p.add_argument("--session", type=int, metavar="N",
+                   help="this session (default: as for show and run)")
+    p.add_argument("--host", default="127.0.0.1", metavar="H",
+                   help="address to listen on (default 127.0.0.1: this machine only); any other address "
+                        "prints a one-time token that the page asks for")
+    p.add_argument("--port", type=int, default=8000, metavar="P", help="port (default 8000; 0: any free port)")
+    p.add_argument("--warn", metavar="WHEN", help="the projector view's warning threshold, as for show")
+
     p = sub.add_parser("doctor", help="check (and repair) workshop stores")
     p.add_argument("slug", nargs="?", metavar="SLUG")
 

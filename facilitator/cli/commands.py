@@ -202,6 +202,14 @@ def cmd_run(args: argparse.Namespace, data_dir: Path) -> int:
 def cmd_show(args: argparse.Namespace, data_dir: Path) -> int:
     """The projector view. Checks what it can before the screen opens: the workshop exists,
     the session is in the plan, --warn and the warn_left setting read."""
+    _check_show(args, data_dir)
+    from facilitator.tui.app import run_projector
+
+    return run_projector(data_dir, args.slug, args.session, args.lang, args.warn)
+
+
+def _check_show(args: argparse.Namespace, data_dir: Path) -> None:
+    """What `show` and `serve` check before anything opens."""
     from facilitator.domain.schedule import parse_threshold
     from facilitator.settings import SettingsError, load_settings
     from facilitator.store.paths import list_workshops, workshop_exists
@@ -227,9 +235,45 @@ def cmd_show(args: argparse.Namespace, data_dir: Path) -> int:
             if store.plan.session(args.session) is None:
                 known = ", ".join(str(s.number) for s in store.plan.sessions)
                 raise UserError(f"no session {args.session} in {args.slug!r} (sessions: {known})")
-    from facilitator.tui.app import run_projector
 
-    return run_projector(data_dir, args.slug, args.session, args.lang, args.warn)
+
+SERVE_EXTRA = "pip install 'facilitator[serve]'"
+
+
+def cmd_serve(args: argparse.Namespace, data_dir: Path) -> int:
+    """`facilitator serve`: the seats in a browser (facilitator.web). Loopback by default;
+    another --host gets a one-time token that every browser must give first."""
+    import importlib.util
+
+    if any(importlib.util.find_spec(m) is None for m in ("textual_serve", "aiohttp", "aiohttp_jinja2")):
+        raise UserError(f"serve needs the serve extra (textual-serve): {SERVE_EXTRA}")
+    if not 0 <= args.port <= 65535:
+        raise UserError(f"--port: {args.port} is not a port (0-65535)")
+    _check_show(args, data_dir)
+    from facilitator.web.access import Policy, is_loopback, new_token
+    from facilitator.web.seats import SEATS, seat_command
+    from facilitator.web.server import ServeConfig, serve
+
+    local = is_loopback(args.host)
+    policy = Policy(require_token=False) if local else Policy(require_token=True, token=new_token())
+    commands = {seat: seat_command(seat, data_dir=data_dir, slug=args.slug, session=args.session,
+                                   lang=args.lang, warn=args.warn) for seat in SEATS}
+    config = ServeConfig(commands, policy, lang=args.lang, title=args.slug)
+    shown = f"[{args.host}]" if ":" in args.host else args.host
+    if args.host in ("0.0.0.0", "::", ""):
+        shown = "ADDRESS"  # every address: the one other machines know this one by
+
+    def ready(port: int) -> None:
+        base = f"http://{shown}:{port}"
+        _say(f"serving {args.slug} on {base}/ (projector: {base}/projector, facilitator: {base}/facilitator)")
+        if shown == "ADDRESS":
+            _say(f"listening on every address of this machine (--host {args.host}): ADDRESS is any of them")
+        if not local:
+            _say(f"token (asked by the page, valid until this server stops): {policy.token}")
+            _say("reachable from other machines on this network: only give the token to people in the room")
+        _say("Ctrl+C stops the server and every seat it runs")
+
+    return serve(config, args.host, args.port, ready)
 
 
 def _demo_on_first_run(data_dir: Path, slug: str | None, default_dir: bool) -> None:
