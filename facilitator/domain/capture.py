@@ -434,6 +434,11 @@ def _escape_common(text: str) -> str:
 
 def _escape_line_start(text: str) -> str:
     """Escape what would make the start of a line more than text."""
+    if text[:1] and _is_format(text[0]):
+        return " " + text  # the parser drops invisible characters at a line's start, not after a space
+    if clean_prefix(text)[1]:  # an invisible character inside what would read as `KEY:`
+        colon = text.find(":")
+        return text[:colon] + "\\" + text[colon:]
     if text.startswith("//"):
         return "\\" + text
     m = _FIRST_WORD.match(text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -97,3 +98,14 @@ def test_format_action_round_trips(text, owner, themes):
     back = parse_line(format_action(action), CTX)
     assert isinstance(back, ActionLine)
     assert (back.text, back.owner, back.themes) == (text, owner, themes)
+
+
+@pytest.mark.parametrize("text", ["\u200bhallo", "\ufeffwt1: x", "\u200bwt1: hoi", "a\u200b:b", "\u00adwt: x",
+                                  "wt\u200b1: x"])
+def test_a_text_with_invisible_characters_at_its_start_round_trips(text: str) -> None:
+    """Found by the property test above: the parser drops invisible characters before a
+    speaker key, so a formatted line must keep a text's own (a leading space, or `\\:`)."""
+    for kind in ("note", "quote"):
+        line = format_statement(StatementLine(None, kind, text, (), False), include_speaker=False)
+        back = parse_line(line, with_speaker(CTX, "wt1"))
+        assert isinstance(back, StatementLine) and (back.speaker, back.text) == ("wt1", text), line
