@@ -23,7 +23,7 @@ def test_every_message_has_both_languages_with_the_same_placeholders() -> None:
     assert catalog(), "the catalog is not empty"
     for msg_id, entry in catalog().items():
         assert set(entry) == set(LANGUAGES), (msg_id, sorted(entry))
-        assert all(entry[lang].strip() for lang in LANGUAGES), msg_id
+        assert bool(entry["nl"].strip()) == bool(entry["en"].strip()), msg_id  # empty in both, or in neither
         assert _fields(entry["nl"]) == _fields(entry["en"]), msg_id
 
 
@@ -76,3 +76,32 @@ def test_capture_errors_in_the_interface_language(line: str, nl: str, en: str) -
 
 def test_an_unknown_language_falls_back_to_dutch() -> None:
     assert text("capture.no_text", "fr") == text("capture.no_text", "nl")
+
+
+def test_the_screens_keep_no_tables_of_their_own() -> None:
+    """Every interface text is in the catalog: no module under tui/ builds its own nl/en table."""
+    tui = ROOT / "tui"
+    for path in tui.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Dict):
+                keys = {k.value for k in node.keys if isinstance(k, ast.Constant)}
+                assert not {"nl", "en"} <= keys, f"{path}:{node.lineno}: a language table outside messages.toml"
+
+
+def test_every_binding_label_is_in_the_catalog() -> None:
+    """A binding with an id takes its label from the catalog (`key.<id>` in its module's section)."""
+    found = 0
+    for path in (ROOT / "tui").rglob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        tree = ast.parse(source)
+        module = "tui." + path.relative_to(ROOT / "tui").with_suffix("").as_posix().replace("/", ".")
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Binding":
+                ids = [k.value.value for k in node.keywords if k.arg == "id" and isinstance(k.value, ast.Constant)]
+                if not ids or "show=False" in ast.unparse(node):
+                    continue
+                found += 1
+                table = f"{module}.key.{ids[0]}"
+                assert table in catalog() or any(i.endswith(f".key.{ids[0]}") for i in catalog()), (path.name, ids[0])
+    assert found > 20

@@ -21,6 +21,8 @@ from typing import Iterable
 
 from facilitator.domain.records import Statement
 
+from facilitator.i18n import text as message
+
 _OPEN = "“„\""
 _CLOSE = "”“\""
 _TRAILING = re.compile(r"[”\"“]\s*[.,;:!?…]+\s*$")
@@ -37,18 +39,6 @@ def retheme(statements: Iterable[Statement], old: str, new: str) -> list[Stateme
     return out
 
 
-WARNINGS = {
-    "en": {
-        "punctuation": "almost a quote: punctuation after the closing quotation mark (put it inside); stored as a note",
-        "unclosed": "almost a quote: the quotation mark is never closed; stored as a note",
-        "near_theme": "new theme #{key} is one letter away from #{near}: a typo?",
-    },
-    "nl": {
-        "punctuation": "bijna een citaat: leesteken na het sluitende aanhalingsteken (zet het erbinnen); wordt een notitie",
-        "unclosed": "bijna een citaat: het aanhalingsteken wordt niet gesloten; wordt een notitie",
-        "near_theme": "nieuw thema #{key} scheelt één letter met #{near}: een tikfout?",
-    },
-}
 
 
 def almost_quote(text: str, kind: str) -> str | None:
@@ -101,14 +91,13 @@ def _numbered(a: str, b: str) -> bool:
 def line_warnings(kind: str, text: str, new_themes: Iterable[str], known_themes: Iterable[str],
                   lang: str = "en") -> list[str]:
     """The warnings for one parsed statement line (see the module docstring), in `lang`."""
-    words = WARNINGS.get(lang, WARNINGS["en"])
     out = []
     why = almost_quote(text, kind)
     if why:
-        out.append(words[why])
+        out.append(message(f"recode.{why}", lang))
     known = list(known_themes)
     for key in new_themes:
         near = near_themes(key, known)
         if near:
-            out.append(words["near_theme"].format(key=key, near=near[0]))
+            out.append(message("recode.near_theme", lang, key=key, near=near[0]))
     return out

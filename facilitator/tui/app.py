@@ -14,29 +14,9 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 
 from facilitator.tui.i18n import DEFAULT_LANGUAGE, tr
+from facilitator.i18n import section
 
-TEXT = {
-    "nl": {
-        "title": "Facilitator",
-        "key.app.help": "Toetsen",
-        "key.app.quit": "Stoppen",
-        "key.app.palette": "Opdrachten",
-        "palette.placeholder": "Zoek een opdracht…",
-        "dismiss": "Menu sluiten",
-        "recovered": "Bij het openen hersteld:\n{lines}",
-        "not_found": "{message}",
-    },
-    "en": {
-        "title": "Facilitator",
-        "key.app.help": "Keys",
-        "key.app.quit": "Quit",
-        "key.app.palette": "Commands",
-        "palette.placeholder": "Search for commands…",
-        "dismiss": "Close menu",
-        "recovered": "Recovered on opening:\n{lines}",
-        "not_found": "{message}",
-    },
-}
+TEXT = section("tui.app")
 
 
 def _commands_provider() -> type:

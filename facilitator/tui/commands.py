@@ -8,19 +8,9 @@ from typing import Any
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from facilitator.tui.i18n import tr
+from facilitator.i18n import section
 
-TEXT = {
-    "nl": {"report.export": "Rapport exporteren", "report.save": "Rapport opslaan",
-           "report.tab.findings": "Rapport: bevindingen", "report.tab.texts": "Rapport: teksten",
-           "report.tab.overview": "Rapport: overzicht", "report.tab.preview": "Rapport: voorbeeld",
-           "report.new": "Nieuwe bevinding", "report.attach": "Citaat toevoegen",
-           "report.excerpt": "Fragment toevoegen", "report.themes": "Thema's hernoemen of samenvoegen"},
-    "en": {"report.export": "Export report", "report.save": "Save report",
-           "report.tab.findings": "Report: findings", "report.tab.texts": "Report: texts",
-           "report.tab.overview": "Report: overview", "report.tab.preview": "Report: preview",
-           "report.new": "New finding", "report.attach": "Add a quote",
-           "report.excerpt": "Add an excerpt", "report.themes": "Rename or merge themes"},
-}
+TEXT = section("tui.commands")
 
 # The report screen's commands (its author's list): name, key shown, where it runs, action.
 REPORT_COMMANDS = (

@@ -15,7 +15,10 @@ from typing import Callable
 from textual.app import App
 from textual.binding import Binding
 
+from facilitator.i18n import section
 from facilitator.tui.i18n import DEFAULT_LANGUAGE
+
+TEXT = section("tui.projector")
 
 
 class ProjectorApp(App[int]):
@@ -30,6 +33,9 @@ class ProjectorApp(App[int]):
         super().__init__()
         self.data_dir, self.slug, self.session_number = Path(data_dir), slug, session
         self.lang, self.warn, self.now, self.tz, self.poll = lang, warn, now, tz, poll
+        from facilitator.tui.keys import localise
+
+        localise(self, TEXT, lang)
 
     def on_mount(self) -> None:
         from facilitator.tui.screens.projector import POLL, ProjectorScreen

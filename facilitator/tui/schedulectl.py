@@ -19,35 +19,9 @@ from typing import Any
 from textual.binding import Binding
 
 from facilitator.tui.i18n import tr
+from facilitator.i18n import section
 
-TEXT = {
-    "nl": {
-        "key.live.plus5": "+5 min bij deze stap", "key.live.minus5": "-5 min bij deze stap",
-        "key.live.skip": "Stap overslaan / terugnemen", "key.live.earlier": "Stap eerder",
-        "key.live.later": "Stap later",
-        "extended": "Stap {n}: {minutes} min ({delta:+d})", "skipped": "Stap {n} wordt overgeslagen: {title}",
-        "unskipped": "Stap {n} komt terug: {title}", "moved": "Stap {n} verplaatst: nu op plaats {place}",
-        "refused.done": "Die stap is al afgelopen.", "refused.minimum": "Korter dan 1 minuut kan niet.",
-        "refused.started": "Een stap die al begonnen is kan niet overgeslagen of verplaatst worden.",
-        "refused.edge": "Verder kan die stap niet.", "refused.current": "Dat is de huidige stap (F7: volgende).",
-        "refused.none": "Er komt geen stap meer.",
-        "behind": "{n} min achter", "ahead": "{n} min voor", "on_time": "op schema", "end": "einde ~{time}",
-        "warn": "Stap {n}: {text}",
-    },
-    "en": {
-        "key.live.plus5": "+5 min on this step", "key.live.minus5": "-5 min on this step",
-        "key.live.skip": "Skip step / take back", "key.live.earlier": "Step earlier",
-        "key.live.later": "Step later",
-        "extended": "Step {n}: {minutes} min ({delta:+d})", "skipped": "Step {n} will be skipped: {title}",
-        "unskipped": "Step {n} is back: {title}", "moved": "Step {n} moved: now in place {place}",
-        "refused.done": "That step has ended.", "refused.minimum": "Not shorter than 1 minute.",
-        "refused.started": "A step that has started cannot be skipped or moved.",
-        "refused.edge": "That step cannot go further.", "refused.current": "That is the current step (F7: next).",
-        "refused.none": "No step comes after this one.",
-        "behind": "{n} min behind", "ahead": "{n} min ahead", "on_time": "on schedule", "end": "ends ~{time}",
-        "warn": "Step {n}: {text}",
-    },
-}
+TEXT = section("tui.schedulectl")
 
 # Priority: tables and lists scroll sideways with Ctrl+PgUp/PgDn; on the live screen these keys are the schedule's.
 SCHEDULE_BINDINGS = [

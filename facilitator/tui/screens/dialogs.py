@@ -9,31 +9,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from facilitator.tui.i18n import tr
+from facilitator.i18n import section
 
-TEXT = {
-    "nl": {
-        "locked": "Deze workshop is al geopend, in een ander venster of door een ander programma. "
-                  "Twee keer tegelijk schrijven kan niet. De melding van de opslag (in het Engels):\n{message}\n\n"
-                  "Alleen lezen openen? U ziet alles en het wordt bijgewerkt, maar er wordt niets opgeslagen.",
-        "readonly": "Alleen lezen (F2)", "refuse": "Stoppen (Esc)",
-        "typed": "Wat u hier typte ({n} teken(s)) gaat niet verloren: het komt in een reddingsbestand in de datamap.",
-        "unsaved": "{n} regel(s) zijn NIET opgeslagen.\nWachten tot ze opgeslagen zijn, of toch stoppen "
-                   "en de regels in een reddingsbestand in de datamap zetten?",
-        "wait": "Wachten (Esc)", "quit": "Toch stoppen (S)",
-        "end": "Afsluiten (F2)", "keep": "Doorgaan (Esc)",
-    },
-    "en": {
-        "locked": "This workshop is already open, in another window or program. "
-                  "Two copies cannot write at once. The store says:\n{message}\n\n"
-                  "Open it read-only? You see everything, kept up to date, but nothing is saved.",
-        "readonly": "Read-only (F2)", "refuse": "Quit (Esc)",
-        "typed": "What you typed here ({n} character(s)) is not lost: it goes to a rescue file in the data directory.",
-        "unsaved": "{n} line(s) are NOT saved.\nWait until they are saved, or quit anyway and write "
-                   "the lines to a rescue file in the data directory?",
-        "wait": "Wait (Esc)", "quit": "Quit anyway (S)",
-        "end": "End it (F2)", "keep": "Go on (Esc)",
-    },
-}
+TEXT = section("tui.screens.dialogs")
 
 
 class _Question(ModalScreen[bool]):

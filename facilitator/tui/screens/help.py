@@ -12,17 +12,9 @@ from textual.widgets import DataTable, Static
 
 from facilitator.tui.commands import screen_actions
 from facilitator.tui.i18n import tr
+from facilitator.i18n import section
 
-TEXT = {
-    "nl": {"title": "Toetsen (Esc of F1: terug)", "key": "toets", "does": "doet",
-           "syntax": "Invoer: `{role}: “citaat” #{theme} !` · `## 2` stap · `actie: … @{owner}` · "
-                     "`aanwezig: {seat} {role} {role}` · `// opmerking`. Pijl rechts neemt de aanvulling over. "
-                     "Ctrl+P: alle opdrachten."},
-    "en": {"title": "Keys (Esc or F1: back)", "key": "key", "does": "does",
-           "syntax": "Capture: `{role}: “quote” #{theme} !` · `## 2` step · `actie: … @{owner}` · "
-                     "`aanwezig: {seat} {role} {role}` · `// comment`. Right arrow accepts the completion. "
-                     "Ctrl+P: all commands."},
-}
+TEXT = section("tui.screens.help")
 
 
 class HelpScreen(ModalScreen[None]):

@@ -10,33 +10,9 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from facilitator.tui.i18n import tr
+from facilitator.i18n import section
 
-TEXT = {
-    "nl": {
-        "key.home.run": "Sessie starten", "key.home.plan": "Plan bekijken", "key.home.export": "Exporteren",
-        "key.home.export_qda": "Exporteren voor een QDA-programma (.qdpx)",
-        "key.home.reload": "Vernieuwen", "key.home.report": "Rapport",
-        "workshop": "workshop", "code": "code", "date": "datum", "title": "titel", "held": "gehouden",
-        "yes": "ja", "no": "-", "empty": "Geen workshops in {dir}. Maak er een met `facilitator new PLAN.toml`.",
-        "intro": "Workshops in {dir}. Enter: sessie starten · R: rapport · P: plan · E: exporteren · F1: toetsen",
-        "exported": "Geschreven: {paths}", "export_failed": "Exporteren mislukt: {error}",
-        "locked": "(in gebruik: {message})",
-        "redacted": "Let op: op {n} plek(ken) is de naam van een deelnemer vervangen door de rol; "
-                    "controleer die citaten voor je het rapport overdraagt.",
-    },
-    "en": {
-        "key.home.run": "Run session", "key.home.plan": "View plan", "key.home.export": "Export",
-        "key.home.export_qda": "Export for a QDA tool (.qdpx)",
-        "key.home.reload": "Reload", "key.home.report": "Report",
-        "workshop": "workshop", "code": "code", "date": "date", "title": "title", "held": "held",
-        "yes": "yes", "no": "-", "empty": "No workshops in {dir}. Create one with `facilitator new PLAN.toml`.",
-        "intro": "Workshops in {dir}. Enter: run session · R: report · P: plan · E: export · F1: keys",
-        "exported": "Written: {paths}", "export_failed": "Export failed: {error}",
-        "locked": "(in use: {message})",
-        "redacted": "Note: a participant's name was replaced by their role in {n} place(s); "
-                    "check those quotes before handing the report over.",
-    },
-}
+TEXT = section("tui.screens.home")
 
 
 class HomeScreen(Screen):

@@ -13,15 +13,9 @@ from textual.widgets import Footer, Static
 
 from facilitator.domain.plan import Plan, Theme
 from facilitator.tui.i18n import tr
+from facilitator.i18n import section
 
-TEXT = {
-    "nl": {"roles": "Rollen", "seats": "Plaatsen", "themes": "Thema's", "sessions": "Bijeenkomsten",
-           "min": "min", "question": "vraag", "method": "werkvorm", "key.plan.back": "Terug",
-           "frameworks": "Analysekaders (tag: #kader.element)"},
-    "en": {"roles": "Roles", "seats": "Seats", "themes": "Themes", "sessions": "Sessions",
-           "min": "min", "question": "question", "method": "method", "key.plan.back": "Back",
-           "frameworks": "Frameworks (tag: #framework.element)"},
-}
+TEXT = section("tui.screens.plan")
 
 
 def plan_text(plan: Plan, themes: Sequence[Theme], lang: str) -> Text:

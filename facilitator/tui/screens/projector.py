@@ -25,37 +25,11 @@ from textual.widgets import Static
 
 from facilitator.tui.i18n import tr
 from facilitator.tui.widgets.countdown import Countdown
+from facilitator.i18n import section
 
 POLL = 0.2  # seconds between looks at the store's file
 
-TEXT = {
-    "nl": {
-        "loading": "De workshop wordt gelezen…",
-        "session": "{code} · {title}",
-        "planned": "Gepland {start}–{end}", "expected": "verwacht einde {end}",
-        "on_time": "op schema", "behind": "{n} min achter op schema", "ahead": "{n} min voor op schema",
-        "next": "Hierna: {title}", "next_at": "Hierna: {title} · om {time}", "last": "Dit is de laatste stap.",
-        "ended": "De bijeenkomst is afgelopen.",
-        "starts": "Begint om {time}",
-        "agenda": "Daarna",
-        "agenda.row": "{time}  {title} ({minutes} min)",
-        "status": "Meekijken · alleen lezen · bijgewerkt {time} · Ctrl+Q stoppen",
-        "stale": "Kan de workshop nu niet lezen ({error}); opnieuw proberen… · Ctrl+Q stoppen",
-    },
-    "en": {
-        "loading": "Reading the workshop…",
-        "session": "{code} · {title}",
-        "planned": "Planned {start}–{end}", "expected": "expected end {end}",
-        "on_time": "on schedule", "behind": "{n} min behind schedule", "ahead": "{n} min ahead of schedule",
-        "next": "Next: {title}", "next_at": "Next: {title} · at {time}", "last": "This is the last step.",
-        "ended": "The session has ended.",
-        "starts": "Starts at {time}",
-        "agenda": "After that",
-        "agenda.row": "{time}  {title} ({minutes} min)",
-        "status": "Watching · read-only · updated {time} · Ctrl+Q quit",
-        "stale": "Cannot read the workshop now ({error}); trying again… · Ctrl+Q quit",
-    },
-}
+TEXT = section("tui.screens.projector")
 
 
 class ProjectorScreen(Screen):

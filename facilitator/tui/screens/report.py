@@ -32,69 +32,9 @@ from facilitator.tui.widgets.report_picker import PickStatements
 from facilitator.tui.widgets.report_preview import PreviewPane
 from facilitator.tui.widgets.report_recode import EditStatements, ThemesDialog
 from facilitator.tui.widgets.report_texts import TextsPane
+from facilitator.i18n import section
 
-TEXT = {
-    "nl": {
-        "key.report.back": "Terug naar overzicht",
-        "key.report.save": "Opslaan",
-        "key.report.export": "Export",
-        "key.report.tab.findings": "Bevindingen",
-        "group.report.tab.findings": "Tabblad",
-        "group.report.tab.texts": "Tabblad",
-        "group.report.tab.overview": "Tabblad",
-        "group.report.tab.preview": "Tabblad",
-        "key.report.tab.texts": "Teksten",
-        "key.report.tab.overview": "Overzicht",
-        "key.report.tab.preview": "Voorbeeld",
-        "title": "Rapport · {title}",
-        "tab.findings": "Bevindingen",
-        "tab.texts": "Teksten",
-        "tab.overview": "Overzicht",
-        "tab.preview": "Voorbeeld",
-        "error": "NIET OPGESLAGEN: {error}. De tekst staat nog in de editor; ctrl+s probeert opnieuw.",
-        "saved": "Opgeslagen.",
-        "leave_unsaved": "Niet terug naar het overzicht: er is tekst die niet is opgeslagen (ctrl+s probeert opnieuw).",
-        "quit_unsaved": "Niet gestopt: er is tekst die niet is opgeslagen (ctrl+s probeert opnieuw).",
-        "leave_again": "Nog een keer Esc: terug naar overzicht",
-        "leave_hint": "2× Esc: terug naar overzicht",
-        "export_unsaved": "Niet geëxporteerd: er is tekst die niet is opgeslagen (ctrl+s probeert opnieuw).",
-        "exported": "Geëxporteerd naar:\n{paths}",
-        "redacted": "{n} naam/namen vervangen door een rol.",
-        "export_failed": "Exporteren mislukt: {error}",
-        "key.report.themes": "Thema's",
-        "renamed": "Thema #{old} → #{new}. ctrl+z (in de bevindingen) maakt het ongedaan.",
-    },
-    "en": {
-        "key.report.back": "Back to overview",
-        "key.report.save": "Save",
-        "key.report.export": "Export",
-        "key.report.tab.findings": "Findings",
-        "group.report.tab.findings": "Tab",
-        "group.report.tab.texts": "Tab",
-        "group.report.tab.overview": "Tab",
-        "group.report.tab.preview": "Tab",
-        "key.report.tab.texts": "Texts",
-        "key.report.tab.overview": "Overview",
-        "key.report.tab.preview": "Preview",
-        "title": "Report · {title}",
-        "tab.findings": "Findings",
-        "tab.texts": "Texts",
-        "tab.overview": "Overview",
-        "tab.preview": "Preview",
-        "error": "NOT SAVED: {error}. The text is still in the editor; ctrl+s tries again.",
-        "saved": "Saved.",
-        "leave_unsaved": "Not back to the overview: some text is not saved (ctrl+s tries again).",
-        "quit_unsaved": "Not quitting: some text is not saved (ctrl+s tries again).",
-        "leave_again": "Esc once more: back to overview",
-        "leave_hint": "2× Esc: back to overview",
-        "export_unsaved": "Not exported: some text is not saved (ctrl+s tries again).",
-        "exported": "Exported to:\n{paths}",
-        "redacted": "{n} name(s) replaced by a role.",
-        "export_failed": "Export failed: {error}",
-        "key.report.themes": "Themes",
-        "renamed": "Theme #{old} → #{new}. ctrl+z (in the findings) undoes it.",
-    },
-}
+TEXT = section("tui.screens.report")
 
 TABS = ("findings", "texts", "overview", "preview")
 TAB_KEYS = Binding.Group("Tabs", compact=True)

@@ -6,11 +6,9 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from facilitator.tui.i18n import tr
+from facilitator.i18n import section
 
-TEXT = {
-    "nl": {"text": "actie", "owner": "wie", "themes": "thema's"},
-    "en": {"text": "action", "owner": "who", "themes": "themes"},
-}
+TEXT = section("tui.widgets.actions")
 
 
 class ActionsTable(DataTable):

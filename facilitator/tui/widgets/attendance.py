@@ -25,13 +25,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from facilitator.domain.plan import Plan
 from facilitator.tui.i18n import tr
+from facilitator.i18n import section
 
-TEXT = {
-    "nl": {"who": "aanwezig", "role": "rol", "name": "naam", "spoke": "(sprak)", "key.att.toggle": "Aanwezig aan/uit",
-           "key.att.plus": "Persoon erbij", "key.att.minus": "Persoon eraf"},
-    "en": {"who": "present", "role": "role", "name": "name", "spoke": "(spoke)", "key.att.toggle": "Present on/off",
-           "key.att.plus": "Add person", "key.att.minus": "Remove person"},
-}
+TEXT = section("tui.widgets.attendance")
 
 
 class AttendancePanel(DataTable):

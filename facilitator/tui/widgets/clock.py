@@ -7,15 +7,9 @@ from textual.widget import Widget
 
 from facilitator.live import clock as clockctl
 from facilitator.tui.i18n import tr
+from facilitator.i18n import section
 
-TEXT = {
-    "nl": {"idle": "⏹ niet gestart (F5)", "running": "▶ loopt", "paused": "⏸ gepauzeerd", "done": "⏹ afgesloten (F5: verder)",
-           "step": "Stap {n}/{total}", "session": "sessie {time}", "over": "over tijd",
-           "paused_total": " (waarvan {time} pauze)"},
-    "en": {"idle": "⏹ not started (F5)", "running": "▶ running", "paused": "⏸ paused", "done": "⏹ ended (F5: resume)",
-           "step": "Step {n}/{total}", "session": "session {time}", "over": "over time",
-           "paused_total": " ({time} of it paused)"},
-}
+TEXT = section("tui.widgets.clock")
 
 
 class ClockBar(Widget):

@@ -20,6 +20,7 @@ from textual.widget import Widget
 from textual.widgets import Digits, Static
 
 from facilitator.tui.i18n import tr
+from facilitator.i18n import section
 
 if TYPE_CHECKING:
     from facilitator.domain.schedule import Countdown as CountdownView
@@ -27,20 +28,7 @@ if TYPE_CHECKING:
 COMPACT_WIDTH = 50
 COMPACT_HEIGHT = 14
 
-TEXT = {
-    "nl": {
-        "step": "Stap {n}/{total}", "idle": "nog niet begonnen", "paused": "gepauzeerd", "done": "afgelopen",
-        "warning": "Nog {left}", "over": "Tijd is om: {over} over tijd", "left": "nog {left}",
-        "over.short": "{over} over tijd", "no_question": "",
-        "min": "{n} min", "sec": "{n} s",
-    },
-    "en": {
-        "step": "Step {n}/{total}", "idle": "not started yet", "paused": "paused", "done": "ended",
-        "warning": "{left} left", "over": "Time is up: {over} over", "left": "{left} left",
-        "over.short": "{over} over", "no_question": "",
-        "min": "{n} min", "sec": "{n} s",
-    },
-}
+TEXT = section("tui.widgets.countdown")
 
 
 def _words(seconds: float, lang: str) -> str:

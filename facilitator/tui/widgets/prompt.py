@@ -7,11 +7,9 @@ from rich.text import Text
 from textual.widgets import Static
 
 from facilitator.tui.i18n import tr
+from facilitator.i18n import section
 
-TEXT = {
-    "nl": {"none": "(geen vraag bij deze stap)", "method": "werkvorm: {method}"},
-    "en": {"none": "(no question for this step)", "method": "method: {method}"},
-}
+TEXT = section("tui.widgets.prompt")
 
 
 class PromptPanel(Static):

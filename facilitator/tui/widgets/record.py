@@ -25,15 +25,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from facilitator.tui.i18n import tr
+from facilitator.i18n import section
 
-TEXT = {
-    "nl": {"time": "tijd", "step": "st", "role": "rol", "text": "uitspraak", "themes": "thema's",
-           "pending": "…", "failed": "NIET OPGESLAGEN", "key.record.edit": "Bewerk",
-           "key.record.delete": "Verwijder", "key.record.up": "Omhoog", "key.record.down": "Omlaag"},
-    "en": {"time": "time", "step": "st", "role": "role", "text": "statement", "themes": "themes",
-           "pending": "…", "failed": "NOT SAVED", "key.record.edit": "Edit",
-           "key.record.delete": "Delete", "key.record.up": "Up", "key.record.down": "Down"},
-}
+TEXT = section("tui.widgets.record")
 
 COLUMNS = ("time", "step", "role", "text", "themes")
 FIXED = {"time": 5, "step": 2, "role": 12, "themes": 14}

@@ -12,11 +12,9 @@ from textual.dom import DOMNode
 from facilitator.domain.plan import Plan
 from facilitator.domain.records import Statement
 from facilitator.tui.i18n import tr
+from facilitator.i18n import section
 
-TEXT = {
-    "nl": {"anyone": "deelnemer", "quote": "citaat", "note": "notitie", "group": "de deelnemers"},
-    "en": {"anyone": "participant", "quote": "quote", "note": "note", "group": "the participants"},
-}
+TEXT = section("tui.widgets.report_common")
 
 
 def localize_bindings(node: DOMNode, table: Mapping[str, Mapping[str, str]], lang: str) -> None:

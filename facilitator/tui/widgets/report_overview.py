@@ -15,41 +15,9 @@ from facilitator.domain.overview import ThemeRoleCounts, element_counts, theme_r
 from facilitator.domain.workshop import WorkshopData
 from facilitator.tui.i18n import tr
 from facilitator.tui.widgets.report_common import localize_bindings, one_line, session_codes
+from facilitator.i18n import section
 
-TEXT = {
-    "nl": {
-        "key.report.overview.scope": "Bijeenkomst/reeks",
-        "scope.series": "Hele reeks ({n} uitspraken)",
-        "scope.session": "Bijeenkomst {number} · {code} ({n} uitspraken)",
-        "theme": "Thema",
-        "no_theme": "(geen thema)",
-        "anyone": "deelnemer",
-        "total": "Totaal",
-        "session": "Bijeenkomst",
-        "statements": "Uitspraken",
-        "quotes": "Citaten",
-        "key": "Kern (!)",
-        "hint": "s: wissel tussen de hele reeks en één bijeenkomst",
-        "legend": "Rollen: {keys}",
-        "unknown": "deelnemer (onbekend)",
-    },
-    "en": {
-        "key.report.overview.scope": "Session/series",
-        "scope.series": "Whole series ({n} statements)",
-        "scope.session": "Session {number} · {code} ({n} statements)",
-        "theme": "Theme",
-        "no_theme": "(no theme)",
-        "anyone": "participant",
-        "total": "Total",
-        "session": "Session",
-        "statements": "Statements",
-        "quotes": "Quotes",
-        "key": "Key (!)",
-        "hint": "s: switch between the whole series and one session",
-        "legend": "Roles: {keys}",
-        "unknown": "participant (unknown)",
-    },
-}
+TEXT = section("tui.widgets.report_overview")
 
 _EIGHTHS = " ▏▎▍▌▋▊▉"
 

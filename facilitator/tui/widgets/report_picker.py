@@ -21,79 +21,9 @@ from facilitator.domain.plan import Plan, Theme
 from facilitator.domain.records import Statement
 from facilitator.tui.i18n import tr
 from facilitator.tui.widgets.report_common import localize_bindings, role_phrase, session_codes, statement_line
+from facilitator.i18n import section
 
-TEXT = {
-    "nl": {
-        "key.report.pick.toggle": "Kiezen",
-        "key.report.pick.done": "Koppel gemarkeerde (of huidige)",
-        "key.report.pick.to_list": "Naar de lijst",
-        "key.report.pick.open": "Openen",
-        "key.report.pick.flip": "Aan/uit",
-        "key.report.pick.cancel": "Annuleren",
-        "key.report.pick.search": "Zoeken",
-        "key.report.pick.theme": "Thema",
-        "key.report.pick.role": "Rol",
-        "key.report.pick.session": "Bijeenkomst",
-        "key.report.pick.quotes": "Citaten",
-        "key.report.pick.key": "Kern (!)",
-        "title": "Uitspraken koppelen aan bevinding {n}",
-        "title.quote": "Citaten toevoegen aan bevinding {n} (elke gekozen uitspraak een citaat)",
-        "title.excerpt": "Fragment voor bevinding {n}: de gekozen uitspraken worden één blok met één code",
-        "title.cite": "Uitspraak citeren in de tekst van bevinding {n}",
-        "hidden": " ({n} verborgen door het filter)",
-        "used": "○ = al gebruikt in een andere bevinding",
-        "search": "Zoek in de tekst…",
-        "any_theme": "Alle thema's",
-        "any_role": "Alle rollen",
-        "any_session": "Alle bijeenkomsten",
-        "unknown_role": "deelnemer (onbekend)",
-        "quotes": "alleen citaten",
-        "key": "alleen kern (!)",
-        "count": "{shown} van {total} uitspraken · {picked} gekozen{hidden} · spatie: kiezen · "
-                 "enter: koppel gemarkeerde (of huidige) uitspraak · typen: zoeken",
-        "count_filter": "{shown} van {total} uitspraken · {picked} gekozen{hidden} · ↓ of enter: naar de lijst",
-        "code": "Code",
-        "role": "Rol",
-        "themes": "Thema's",
-        "text": "Uitspraak",
-        "session_n": "{number} · {code}",
-    },
-    "en": {
-        "key.report.pick.toggle": "Pick",
-        "key.report.pick.done": "Attach picked (or current)",
-        "key.report.pick.to_list": "To the list",
-        "key.report.pick.open": "Open",
-        "key.report.pick.flip": "On/off",
-        "key.report.pick.cancel": "Cancel",
-        "key.report.pick.search": "Search",
-        "key.report.pick.theme": "Theme",
-        "key.report.pick.role": "Role",
-        "key.report.pick.session": "Session",
-        "key.report.pick.quotes": "Quotes",
-        "key.report.pick.key": "Key (!)",
-        "title": "Attach statements to finding {n}",
-        "title.quote": "Add quotes to finding {n} (each picked statement a quote)",
-        "title.excerpt": "Excerpt for finding {n}: the picked statements become one block with one code",
-        "title.cite": "Cite a statement in the text of finding {n}",
-        "hidden": " ({n} hidden by the filter)",
-        "used": "○ = used in another finding already",
-        "search": "Search the text…",
-        "any_theme": "All themes",
-        "any_role": "All roles",
-        "any_session": "All sessions",
-        "unknown_role": "participant (unknown)",
-        "quotes": "quotes only",
-        "key": "key only (!)",
-        "count": "{shown} of {total} statements · {picked} picked{hidden} · space: pick · "
-                 "enter: attach the picked (or current) statement · typing: search",
-        "count_filter": "{shown} of {total} statements · {picked} picked{hidden} · ↓ or enter: to the list",
-        "code": "Code",
-        "role": "Role",
-        "themes": "Themes",
-        "text": "Statement",
-        "session_n": "{number} · {code}",
-    },
-}
+TEXT = section("tui.widgets.report_picker")
 
 UNKNOWN_ROLE = "-"  # the role filter value for statements by an unknown participant
 

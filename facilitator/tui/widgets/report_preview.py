@@ -8,22 +8,9 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Markdown, Static
 
 from facilitator.tui.i18n import tr
+from facilitator.i18n import section
 
-TEXT = {
-    "nl": {
-        "draft": "Nog geen bevindingen geschreven: de samenvatting hieronder is een concept met de "
-                 "kernuitspraken (!) per thema.",
-        "findings": "Voorbeeld van het rapport met {n} bevinding(en). ctrl+o exporteert naar {dir}/.",
-        "waiting": "Voorbeeld wordt gemaakt…",
-        "failed": "Het voorbeeld kon niet worden gemaakt: {error}",
-    },
-    "en": {
-        "draft": "No findings written yet: the summary below is a draft of the key statements (!) per theme.",
-        "findings": "Preview of the report with {n} finding(s). ctrl+o exports to {dir}/.",
-        "waiting": "Making the preview…",
-        "failed": "The preview could not be made: {error}",
-    },
-}
+TEXT = section("tui.widgets.report_preview")
 
 
 class PreviewPane(Vertical):

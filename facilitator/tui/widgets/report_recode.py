@@ -22,40 +22,9 @@ from facilitator.domain.recode import line_warnings
 from facilitator.domain.records import Statement
 from facilitator.tui.i18n import tr
 from facilitator.tui.widgets.report_common import localize_bindings, role_phrase, session_codes
+from facilitator.i18n import section
 
-TEXT = {
-    "nl": {
-        "key.report.recode.save": "Opslaan",
-        "key.report.recode.cancel": "Annuleren",
-        "key.report.themes.rename": "Hernoem / voeg samen",
-        "key.report.themes.cancel": "Sluiten",
-        "title": "Uitspraak corrigeren: zoals getypt (rol: tekst #thema !, “…” is een citaat) · Enter: opslaan · "
-                 "Esc: annuleren",
-        "not_statement": "geen uitspraak: een regel als rol: “citaat” #thema !",
-        "themes_title": "Thema's · Enter op een thema: nieuwe naam (bestaande sleutel: samenvoegen) · Esc: sluiten",
-        "theme": "Sleutel",
-        "label": "Naam",
-        "count": "Uitspraken",
-        "new_key": "nieuwe sleutel, bijv. signaal",
-        "bad_key": "een sleutel is letters, cijfers en -, te beginnen met een letter",
-        "plan_theme": "(uit het plan)",
-    },
-    "en": {
-        "key.report.recode.save": "Save",
-        "key.report.recode.cancel": "Cancel",
-        "key.report.themes.rename": "Rename / merge",
-        "key.report.themes.cancel": "Close",
-        "title": "Correct the statement as typed (role: text #theme !, “…” is a quote) · Enter: save · Esc: cancel",
-        "not_statement": "not a statement: a line like role: “quote” #theme !",
-        "themes_title": "Themes · Enter on a theme: new key (an existing key merges) · Esc: close",
-        "theme": "Key",
-        "label": "Label",
-        "count": "Statements",
-        "new_key": "new key, e.g. signal",
-        "bad_key": "a key is letters, digits and -, starting with a letter",
-        "plan_theme": "(from the plan)",
-    },
-}
+TEXT = section("tui.widgets.report_recode")
 
 
 def capture_line(st: Statement) -> str:

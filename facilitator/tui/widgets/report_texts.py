@@ -19,52 +19,9 @@ from facilitator.store.workshop import StoreError, WorkshopStore
 from facilitator.tui.i18n import tr
 from facilitator.tui.widgets.name_warning import NameWarning
 from facilitator.tui.widgets.report_common import localize_bindings
+from facilitator.i18n import section
 
-TEXT = {
-    "nl": {
-        "introduction": "Inleiding (begint met de inleiding uit het plan)",
-        "analysis_title": "Analyse: titel van het hoofdstuk",
-        "analysis_title_hint": "bijv. Analyse volgens het ontwikkelmodel",
-        "analysis": "Analyse",
-        "stages": "Fasen van het model: kies de thema's die voor een fase staan (spatie; volgorde van kiezen)",
-        "framework": "Analysekader uit het plan (vervangt de fasen hierboven): per element de uitspraken",
-        "no_framework": "(geen kader)",
-        "conclusion": "Conclusie",
-        "next_steps": "Hoe nu verder? (één aanbeveling per regel)",
-        "unsaved": "NIET OPGESLAGEN",
-        "key.report.texts.done": "Klaar",
-        "held_sentence": "Inleiding: de gemaakte zin over bijeenkomsten en deelnemers (pas aan; leeg: weggelaten)",
-        "colofon_note": "Colofon: vrije tekst onder de gegevens",
-        "next_lead": "Hoe nu verder?: inleidende tekst boven de aanbevelingen",
-        "appendices": "Bijlagen: welke gemaakte bijlagen erin komen (spatie: aan/uit)",
-        "appendix.sessions": "De bijeenkomsten",
-        "appendix.statements": "Uitspraken per thema",
-        "appendix.overview": "Overzicht per thema en rol",
-        "own_appendices": "Eigen bijlagen: elke bijlage begint met een regel '# Titel'; "
-                          "verwijs ernaar met [[bijlage:titel]]",
-    },
-    "en": {
-        "introduction": "Introduction (starts from the plan's introduction)",
-        "analysis_title": "Analysis: chapter title",
-        "analysis_title_hint": "e.g. Analysis along the development model",
-        "analysis": "Analysis",
-        "stages": "Stages of the framework: pick the themes that stand for a stage (space; order of picking)",
-        "framework": "Framework from the plan (replaces the stages above): the statements per element",
-        "no_framework": "(no framework)",
-        "conclusion": "Conclusion",
-        "next_steps": "Next steps (one recommendation per line)",
-        "unsaved": "NOT SAVED",
-        "key.report.texts.done": "Done",
-        "held_sentence": "Introduction: the generated sentence on sessions and participants (edit; empty: left out)",
-        "colofon_note": "Colophon: free text under the details",
-        "next_lead": "What next?: lead text above the recommendations",
-        "appendices": "Appendices: which generated appendices are in (space: on/off)",
-        "appendix.sessions": "The sessions",
-        "appendix.statements": "Statements per theme",
-        "appendix.overview": "Overview per theme and role",
-        "own_appendices": "Own appendices: each starts with a line '# Title'; refer to one with [[appendix:title]]",
-    },
-}
+TEXT = section("tui.widgets.report_texts")
 
 AREAS = ("introduction", "analysis", "conclusion", "next_steps")
 
