@@ -8,6 +8,8 @@ import tempfile
 import traceback
 from pathlib import Path
 
+from facilitator.fileio import append_durable
+
 LOG_NAME = "facilitator.log"
 
 
@@ -32,11 +34,7 @@ def log_unexpected(raw_dir: str | None, argv: list[str], exc: BaseException | No
     for path in _candidates(raw_dir):
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-            try:
-                os.write(fd, entry.encode("utf-8", "replace"))
-            finally:
-                os.close(fd)
+            append_durable(path, entry.encode("utf-8", "replace"))
             return path
         except OSError:
             continue
