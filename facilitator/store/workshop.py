@@ -5,10 +5,14 @@ is unchanged.
 
 Layout of a workshop in the data directory::
 
-    {data_dir}/{slug}/store.db        the journal (see facilitator.store.db)
+    {data_dir}/{slug}/store.db        the journal (see facilitator.store.db), flock'd by its writer
+    {data_dir}/{slug}/plan.toml       the plan's text, a second copy outside the journal
+    {data_dir}/{slug}/summary.json    per-session counts for `list`, valid for one journal state
     {data_dir}/{slug}/store.lock      OS lock: one writer at a time
     {data_dir}/{slug}/store.lock.info who holds the lock (pid, host, command, since)
-    {data_dir}/{slug}/backups/        rolling backups (newest 5), see `backup()`
+    {data_dir}/{slug}/backups/        rolling backups (newest 10), see `backup()`
+
+docs/store.md describes the design (format, backups, migration, following).
 
 Thread-safe: every method runs under one re-entrant lock, so a worker thread
 may save while the UI thread reads. Records returned by the read methods are
@@ -21,6 +25,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import functools
+import json
 import os
 import stat
 import threading
@@ -34,16 +39,21 @@ from tinydb.table import Document
 from facilitator.domain.plan import Plan, PlanError, Theme, parse_plan
 from facilitator.domain.records import Action, Finding, ReportText, SessionClock, Statement
 from facilitator.domain.workshop import WorkshopData
+from facilitator import fileio
 from facilitator.store.db import (
     DIR_MODE,
     FILE_MODE,
+    FollowResult,
     JournalDB,
+    JournalFollower,
+    Replay,
     StoreError,
     StoreExists,
     StoreLocked,
     StoreForeign,
     StoreNewer,
     StoreNotFound,
+    StoreReplaced,
     StoreWriteError,
     create_db,
     make_dir,
@@ -62,12 +72,66 @@ from facilitator.store.paths import (  # noqa: F401 - re-exported
 
 __all__ = [
     "SCHEMA_VERSION", "StoreError", "StoreExists", "StoreForeign", "StoreLocked", "StoreNewer", "StoreNotFound",
-    "StoreWriteError", "WorkshopStore", "list_workshops", "resolve_data_dir",
+    "StoreReplaced", "StoreWriteError", "WorkshopStore", "list_workshops", "read_summary", "resolve_data_dir",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: format-2 journal, plan.toml beside it; 1 is migrated on the first writable open
 BACKUP_DIR = "backups"
-BACKUPS_KEPT = 5
+BACKUPS_KEPT = 10
+PLAN_NAME = "plan.toml"
+SUMMARY_NAME = "summary.json"
+
+
+def list_backups(path: Path) -> list[Path]:
+    """A workshop's backups, oldest first."""
+    folder = path / BACKUP_DIR
+    if not folder.is_dir():
+        return []
+    found = []
+    for p in folder.glob("store-*.db"):
+        with contextlib.suppress(OSError):
+            found.append((p.stat().st_mtime_ns, p.name, p))
+    return [p for _t, _n, p in sorted(found)]
+
+
+def _backup_target(path: Path, suffix: str = "") -> Path:
+    folder = path / BACKUP_DIR
+    make_dir(folder)
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    target = folder / f"store-{stamp}{suffix}.db"
+    n = 2
+    while target.exists():
+        target = folder / f"store-{stamp}{suffix}-{n}.db"
+        n += 1
+    return target
+
+
+def _rotate(path: Path, keep: Path) -> None:
+    for old in list_backups(path)[:-BACKUPS_KEPT]:
+        if old != keep:
+            with contextlib.suppress(OSError):
+                old.unlink()
+
+
+def _stamp(store_file: Path) -> list[int] | None:
+    try:
+        st = os.stat(store_file)
+    except OSError:
+        return None
+    return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns]
+
+
+def read_summary(data_dir: Path, slug: str) -> dict[str, Any] | None:
+    """The per-session counts `list` shows, when summary.json describes the store file as
+    it is now (same file, size and time); None when it is missing or stale."""
+    path = data_dir / slug
+    try:
+        summary = json.loads((path / SUMMARY_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(summary, dict) or summary.get("stamp") != _stamp(path / STORE_NAME):
+        return None
+    return summary
 
 
 def check_schema(path: Path) -> Callable[[dict[str, dict[str, dict]]], None]:
@@ -76,7 +140,7 @@ def check_schema(path: Path) -> Callable[[dict[str, dict[str, dict]]], None]:
     def verify(tables: dict[str, dict[str, dict]]) -> None:
         meta = tables.get("meta", {}).get("1") or {}
         version = meta.get("schema_version", 0)
-        if not isinstance(version, int) or version > SCHEMA_VERSION:
+        if not isinstance(version, int) or isinstance(version, bool) or version > SCHEMA_VERSION:
             raise StoreNewer(f"{path}: written by a newer facilitator (schema {version} > "
                              f"{SCHEMA_VERSION}); upgrade the app")
 
@@ -144,6 +208,9 @@ class WorkshopStore:
         self._lock = threading.RLock()
         self._lockfile: WorkshopLock | None = None
         self._closed = False
+        self.warnings: list[str] = []  # problems after everything was durable (e.g. closing), one line each
+        self._backed_up_at = -1  # journal changes count at the last backup
+        self._follower: JournalFollower | None = None
         self._rebuild()
 
     # -- opening ---------------------------------------------------------------
@@ -165,6 +232,7 @@ class WorkshopStore:
             if (path / STORE_NAME).exists():
                 raise exists
             meta = {"schema_version": SCHEMA_VERSION, "slug": slug, "plan_text": plan_text}
+            _write_plan(path, plan_text)
             create_db(path / STORE_NAME, {"meta": {1: meta}})
             db, recovery = open_db(path / STORE_NAME)
         except BaseException:
@@ -187,12 +255,35 @@ class WorkshopStore:
             raise StoreNotFound(f"no workshop {slug!r} in {data_dir} (workshops: {known})")
         lock = None if readonly else WorkshopLock(path).acquire()
         try:
-            db, recovery = open_db(path / STORE_NAME, readonly=readonly, verify=check_schema(path / STORE_NAME))
+            migrated: list[Path] = []
+
+            def keep_original(data: bytes, _rep: Replay) -> None:  # before an older format is rewritten
+                try:
+                    target = _backup_target(path, "-before-migration")
+                    fileio.write_new(target, data)
+                except OSError as exc:
+                    raise StoreError(f"{path / STORE_NAME}: the backup before migrating could not be written "
+                                     f"({exc.strerror or exc}); nothing was changed") from exc
+                migrated.append(target)
+
+            db, recovery = open_db(path / STORE_NAME, readonly=readonly, verify=check_schema(path / STORE_NAME),
+                                   before_migration=keep_original)
             try:
                 meta = db.table("meta").get(doc_id=1)
-                if meta is None or not isinstance(meta.get("plan_text"), str):
-                    raise StoreError(f"{path / STORE_NAME}: no metadata; run 'facilitator doctor {slug}'")
-                plan_text = meta["plan_text"]
+                plan_text = meta.get("plan_text") if meta is not None else None
+                if not isinstance(plan_text, str):
+                    plan_text = _read_plan(path)
+                    if plan_text is None:
+                        raise StoreError(f"{path / STORE_NAME}: no metadata and no {PLAN_NAME}; "
+                                         f"run 'facilitator doctor {slug}'")
+                    recovery = [*recovery, f"the plan's record in the store was lost; read {PLAN_NAME}"]
+                    if not readonly:
+                        new_meta = {"schema_version": SCHEMA_VERSION, "slug": slug, "plan_text": plan_text}
+                        if meta is None:
+                            db.table("meta").insert(Document(new_meta, doc_id=1))
+                        else:
+                            db.table("meta").update(new_meta, doc_ids=[1])
+                        meta = new_meta
                 try:
                     plan = parse_plan(plan_text, f"{slug} (stored plan)", default_slug=slug)
                 except PlanError as exc:
@@ -201,6 +292,15 @@ class WorkshopStore:
                                          f"re-apply a corrected plan with 'facilitator new --update PLAN.toml'") from exc
                     plan = fallback_plan[0]  # plan_text stays the stored one: it still has to be replaced
                     recovery = [*recovery, f"the stored plan was invalid ({exc.lines[0]}); using the new one"]
+                if not readonly:
+                    if (meta or {}).get("schema_version", 0) < SCHEMA_VERSION:
+                        db.table("meta").update({"schema_version": SCHEMA_VERSION}, doc_ids=[1])
+                        if migrated:
+                            recovery = [*recovery, f"migrated to store schema {SCHEMA_VERSION}; the original is "
+                                                   f"kept as {BACKUP_DIR}/{migrated[0].name}"]
+                    if _read_plan(path) != plan_text:
+                        with contextlib.suppress(OSError):
+                            _write_plan(path, plan_text)
                 store = cls(path, db, plan, plan_text, readonly, recovery)
             except BaseException:
                 db.close()
@@ -210,18 +310,39 @@ class WorkshopStore:
                 lock.release()
             raise
         store._lockfile = lock
+        store._backed_up_at = store._db.journal.changes
         if not readonly:
             _tighten(path)
         return store
 
     def close(self) -> None:
+        """Close the workshop. After changes it first takes a backup and writes the summary
+        `list` reads. Never raises for what happens once the data is durable: such problems
+        become lines in `warnings` (the CLI prints them as warnings)."""
         with self._lock:
             if self._closed:
                 return
+            journal = self._db.journal
+            if not self.readonly and not journal.closed:
+                if journal.changes != self._backed_up_at:
+                    try:
+                        self.backup()
+                    except StoreError as exc:
+                        self.warnings.append(f"no backup taken on closing: {exc}")
+                try:
+                    if journal.changes or read_summary(self.path.parent, self.slug) is None:
+                        self._write_summary()
+                except (OSError, StoreError) as exc:
+                    self.warnings.append(f"the summary for 'list' could not be written: "
+                                         f"{getattr(exc, 'strerror', None) or exc}")
             self._closed = True
             self._db.close()
+            self.warnings.extend(journal.warnings)
             if self._lockfile is not None:
-                self._lockfile.release()
+                try:
+                    self._lockfile.release()
+                except OSError as exc:
+                    self.warnings.append(f"releasing the lock failed after everything was saved: {exc.strerror or exc}")
 
     def __enter__(self) -> WorkshopStore:
         return self
@@ -248,6 +369,15 @@ class WorkshopStore:
                     self._db.table("themes").insert({"key": theme.key, "label": theme.label})
         self.plan = plan
         self.plan_text = plan_text
+        self._after_durable(lambda: _write_plan(self.path, plan_text), f"{PLAN_NAME} could not be updated")
+        self._after_durable(self.backup, "no backup taken after the plan update")
+
+    def _after_durable(self, action: Callable[[], Any], what: str) -> None:
+        """Run a second-copy step after a save was acknowledged: its failure is a warning."""
+        try:
+            action()
+        except (OSError, StoreError) as exc:
+            self.warnings.append(f"{what}: {getattr(exc, 'strerror', None) or exc}")
 
     @_locked
     def themes(self) -> list[Theme]:
@@ -424,6 +554,7 @@ class WorkshopStore:
         except BaseException:
             self._rebuild()  # the db rolled back; so do the indexes
             raise
+        self._after_durable(self.backup, "no backup taken after the import")
         return count
 
     # -- backups ----------------------------------------------------------------------
@@ -431,26 +562,78 @@ class WorkshopStore:
     @_locked
     def backup(self) -> Path:
         """Write a copy of the store to {workshop}/backups/store-YYYYmmddTHHMMSS.db (0600),
-        keeping the newest 5. The copy is itself a store file. Raises StoreWriteError."""
+        keeping the newest 10. The copy is itself a store file. Taken after every import and
+        plan update, when the clock starts and on closing after changes. Raises StoreWriteError."""
         self._writable()
-        folder = self.path / BACKUP_DIR
-        stamp = time.strftime("%Y%m%dT%H%M%S")
-        target = folder / f"store-{stamp}.db"
-        n = 2
+        target = self.path / BACKUP_DIR
         try:
-            make_dir(folder)
-            while target.exists():
-                target = folder / f"store-{stamp}-{n}.db"
-                n += 1
+            target = _backup_target(self.path)
             self._db.journal.copy_to(target)
         except OSError as exc:
             raise write_error(target, exc) from exc
-        backups = sorted(folder.glob("store-*.db"), key=lambda p: (p.stat().st_mtime_ns, p.name))
-        for old in backups[:-BACKUPS_KEPT]:
-            if old != target:
-                with contextlib.suppress(OSError):
-                    old.unlink()
+        self._backed_up_at = self._db.journal.changes
+        _rotate(self.path, target)
         return target
+
+    def backups(self) -> list[Path]:
+        return list_backups(self.path)
+
+    # -- following (read-only) ------------------------------------------------------
+
+    @_locked
+    def refresh(self) -> FollowResult:
+        """Read-only: take in what the writing copy saved since the last call, reading only
+        the bytes appended. `result.reset` when the file was replaced (a compaction or a
+        restore): then open the workshop again. Returns what changed (falsy: nothing)."""
+        if not self.readonly:
+            return FollowResult()
+        if self._follower is None:
+            self._follower = self._db.journal.follower()
+        result = self._follower.poll()
+        if result.ops:
+            self._db.clear_cache()
+            for table in self._db._tables.values():
+                table.clear_cache()
+            self._apply_followed(result.ops)
+        return result
+
+    def _apply_followed(self, ops: list[list[Any]]) -> None:
+        indexes = {"statements": (self._statements, Statement), "actions": (self._actions, Action)}
+        for name, doc_id, doc in ops:
+            if name in indexes:
+                index, model = indexes[name]
+                if doc_id in index.by_id:
+                    index.remove(doc_id)
+                if doc is not None:
+                    with contextlib.suppress(ValidationError, TypeError):
+                        index.add(model.model_validate({**doc, "id": doc_id}))
+            elif name in self._session_docs and doc is not None and isinstance(doc.get("session"), int):
+                self._session_docs[name].setdefault(doc["session"], doc_id)
+            elif name == "meta" and doc_id == 1 and doc is not None and isinstance(doc.get("plan_text"), str) \
+                    and doc["plan_text"] != self.plan_text:
+                with contextlib.suppress(PlanError):
+                    self.plan = parse_plan(doc["plan_text"], f"{self.slug} (stored plan)", default_slug=self.slug)
+                    self.plan_text = doc["plan_text"]
+
+    # -- summary for `list` -----------------------------------------------------------
+
+    def summary(self) -> dict[str, Any]:
+        data = self.snapshot()
+        sessions = {}
+        for s in self.plan.sessions:
+            st = data.session_statements(s.number)
+            sessions[str(s.number)] = {
+                "statements": len(st), "quotes": sum(1 for x in st if x.kind == "quote"),
+                "key": sum(1 for x in st if x.key), "actions": len(data.session_actions(s.number)),
+                "held": data.is_held(s.number),
+            }
+        return {"slug": self.slug, "title": self.plan.workshop.title, "sessions": sessions}
+
+    def _write_summary(self) -> None:
+        summary = {**self.summary(), "stamp": _stamp(self._db.journal.path)}
+        if read_summary(self.path.parent, self.slug) == summary:
+            return
+        fileio.replace_atomic(self.path / SUMMARY_NAME, json.dumps(summary, ensure_ascii=False).encode())
 
     # -- helpers ---------------------------------------------------------------------
 
@@ -522,6 +705,18 @@ class WorkshopStore:
             self._session_docs[table_name][session] = table.insert(data)
         else:
             table.update(data, doc_ids=[doc_id])
+
+
+def _write_plan(path: Path, plan_text: str) -> None:
+    """The plan's second copy, outside the journal (written atomically and durably)."""
+    fileio.replace_atomic(path / PLAN_NAME, plan_text.encode("utf-8"))
+
+
+def _read_plan(path: Path) -> str | None:
+    try:
+        return (path / PLAN_NAME).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def _tighten(path: Path) -> None:
