@@ -193,7 +193,7 @@ _HINT = re.compile(rb'"(statements|actions|findings|themes|attendance|clocks|rep
 _SESSION = re.compile(rb'"session":(\d+)')
 
 
-@dataclass(frozen=True)
+@dataclass
 class BadLine:
     """A line that failed its checksum: where it is, and what it seems to have held."""
 
@@ -203,6 +203,7 @@ class BadLine:
     table: str | None = None
     doc_id: int | None = None
     session: int | None = None
+    recovered: bool = False  # filled in from a backup by a repair
 
     @classmethod
     def of(cls, number: int, offset: int, raw: bytes) -> BadLine:
@@ -994,7 +995,8 @@ def _open_locked(path: Path) -> int:
 
 def open_db(path: Path, *, readonly: bool = False,
             verify: Callable[[dict[str, dict[str, dict]]], None] | None = None,
-            before_migration: Callable[[bytes, Replay], None] | None = None) -> tuple[JournalDB, list[str]]:
+            before_migration: Callable[[bytes, Replay], None] | None = None,
+            amend: Callable[[Replay], list[str]] | None = None) -> tuple[JournalDB, list[str]]:
     """Open (replay, and if needed repair) a store. Returns the db and recovery notes, one line each.
 
     `verify(tables)` runs after reading and before anything is written; whatever
@@ -1002,6 +1004,8 @@ def open_db(path: Path, *, readonly: bool = False,
     A missing file is created empty unless `readonly`. A symlinked store is
     opened (and repaired) at its target. `before_migration(data, replay)` runs before
     an older format is rewritten (a backup of the original); what it raises aborts.
+    `amend(replay)` runs on a damaged store before it is rewritten (merging in a
+    backup, facilitator.store.recover) and returns notes for the user.
     """
     notes: list[str] = []
     path = real_path(path)
@@ -1077,9 +1081,12 @@ def open_db(path: Path, *, readonly: bool = False,
         if rep.legacy:
             notes.append(f"{path.name} was in the old format: converted; original kept as {aside.name}")
         else:
-            notes.append(f"{path.name} was damaged ({describe_damage(rep)}): "
+            damage = describe_damage(rep)
+            extra = amend(rep) if amend is not None else []
+            notes.append(f"{path.name} was damaged ({damage}): "
                          f"{sum(len(t) for t in rep.tables.values())} records recovered; "
                          f"original kept as {aside.name}")
+            notes.extend(extra)
     storage = JournalStorage(path, rep, fd, len(data))
     storage.replay = rep  # type: ignore[attr-defined]
     if rep.needs_rewrite or storage._ops > 2 * storage.live_docs() + COMPACT_SLACK:

@@ -107,10 +107,28 @@ def _backup_target(path: Path, suffix: str = "") -> Path:
 
 
 def _rotate(path: Path, keep: Path) -> None:
-    for old in list_backups(path)[:-BACKUPS_KEPT]:
+    """Keep the newest BACKUPS_KEPT backups; one taken before a migration is always kept."""
+    rotating = [p for p in list_backups(path) if "-before-migration" not in p.name]
+    for old in rotating[:-BACKUPS_KEPT]:
         if old != keep:
             with contextlib.suppress(OSError):
                 old.unlink()
+
+
+def migration_backup(path: Path, made: list[Path]) -> Callable[[bytes, Replay], None]:
+    """A before_migration hook for open_db: the original file, verbatim, into backups/
+    (store-STAMP-before-migration.db) before an older format is rewritten."""
+
+    def keep_original(data: bytes, _rep: Replay) -> None:
+        try:
+            target = _backup_target(path, "-before-migration")
+            fileio.write_new(target, data)
+        except OSError as exc:
+            raise StoreError(f"{path / STORE_NAME}: the backup before migrating could not be written "
+                             f"({exc.strerror or exc}); nothing was changed") from exc
+        made.append(target)
+
+    return keep_original
 
 
 def _stamp(store_file: Path) -> list[int] | None:
@@ -256,18 +274,11 @@ class WorkshopStore:
         lock = None if readonly else WorkshopLock(path).acquire()
         try:
             migrated: list[Path] = []
-
-            def keep_original(data: bytes, _rep: Replay) -> None:  # before an older format is rewritten
-                try:
-                    target = _backup_target(path, "-before-migration")
-                    fileio.write_new(target, data)
-                except OSError as exc:
-                    raise StoreError(f"{path / STORE_NAME}: the backup before migrating could not be written "
-                                     f"({exc.strerror or exc}); nothing was changed") from exc
-                migrated.append(target)
+            keep_original = migration_backup(path, migrated)
+            from facilitator.store.recover import amend_from_backup
 
             db, recovery = open_db(path / STORE_NAME, readonly=readonly, verify=check_schema(path / STORE_NAME),
-                                   before_migration=keep_original)
+                                   before_migration=keep_original, amend=lambda rep: amend_from_backup(path, rep))
             try:
                 meta = db.table("meta").get(doc_id=1)
                 plan_text = meta.get("plan_text") if meta is not None else None

@@ -129,14 +129,21 @@ def test_store_reports_truncation_to_the_user(store, data_dir):
     texts = [f"uitspraak {i}" for i in range(4)]
     for t in texts:
         store.add_statement(Statement(session=1, text=t))
-    store.close()
+    store.close()  # a backup is taken: the store changed
     path = store.path / "store.db"
     data = path.read_bytes()
     path.write_bytes(data[:-7])
-    with WorkshopStore.open(data_dir, "proef") as s:
+    with WorkshopStore.open(data_dir, "proef") as s:  # the newest backup has everything
+        assert [x.text for x in s.statements()] == texts
+        assert "unfinished last save" in s.recovery[0] and "restored from backup" in s.recovery[1]
+    for b in (store.path / "backups").iterdir():
+        b.unlink()
+    path.write_bytes(path.read_bytes()[:-7])
+    with WorkshopStore.open(data_dir, "proef") as s:  # no backup: what the journal holds, and what is missing
         assert [x.text for x in s.statements()] == texts[:3]
-        assert len(s.recovery) == 1 and "unfinished last save" in s.recovery[0]
-    assert [p.name.split("-")[0] for p in store.path.glob("store.db.damaged-*")] == ["store.db.damaged"]
+        assert "unfinished last save" in s.recovery[0]
+        assert s.recovery[1] == "missing: session 1: 1 statements fewer than when last closed"
+    assert [p.name.split("-")[0] for p in store.path.glob("store.db.damaged-*")] == ["store.db.damaged"] * 2
 
 
 def test_damaged_copies_never_overwrite_each_other(tmp_path):
