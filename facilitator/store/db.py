@@ -712,6 +712,7 @@ class JournalStorage(Storage):
         self._check_writable()
         if not self._tx:
             self._settle()  # raises StoreWriteError: nothing applied yet
+            self._check_file()  # before anything changes: a displaced copy holds only what was acknowledged
         view = _Tracked(self._tables.setdefault(name, {}), self._maxids, name)
         try:
             updater(view)
@@ -804,6 +805,7 @@ class JournalStorage(Storage):
         self._check_writable()
         if not self._tx:
             self._settle()
+            self._check_file()
             self._tx.append(_Tx(self._last_tx + 1, self._size))
         else:
             tx = self._tx[0]  # nested: part of the outer transaction
