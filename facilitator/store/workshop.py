@@ -169,23 +169,88 @@ R = TypeVar("R", Statement, Action)
 
 
 class _Index(Generic[R]):
-    """Statements or actions: by id, and per session in (seq, id) order."""
+    """Statements or actions: by id, and per session in (seq, id) order.
 
-    def __init__(self) -> None:
+    Built lazily, per session: opening reads only the raw documents; a session's
+    records are validated and sorted when first asked for (the live screen asks
+    for one session). Invalid records are left out and reported through `on_bad`."""
+
+    def __init__(self, raw: dict[str, dict], model: type[R], on_bad: Callable[[list[str]], None]) -> None:
+        self.raw, self.model, self.on_bad = raw, model, on_bad
         self.by_id: dict[int, R] = {}
         self._lists: dict[int, list[R]] = {}
         self._keys: dict[int, list[tuple[int, int]]] = {}
         self.next_seq: dict[int, int] = {}
+        self._ids: dict[Any, list[str]] | None = None  # raw ids by session, sessions not built yet
+
+    def _pending(self) -> dict[Any, list[str]]:
+        if self._ids is None:
+            ids: dict[Any, list[str]] = {}
+            for doc_id, doc in self.raw.items():
+                session = doc.get("session") if isinstance(doc, dict) else None
+                ids.setdefault(session if type(session) is int else None, []).append(doc_id)
+            self._ids = ids
+            for session, found in ids.items():
+                if session is not None:
+                    top = max((self.raw[i].get("seq", 0) for i in found if type(self.raw[i].get("seq")) is int),
+                              default=0)
+                    self.next_seq[session] = max(self.next_seq.get(session, 1), top + 1)
+        return self._ids
+
+    def ensure(self, session: Any) -> None:
+        pending = self._pending()
+        ids = pending.pop(session, None)
+        if ids is None:
+            return
+        bad = []
+        built = []
+        for doc_id in ids:
+            doc = self.raw.get(doc_id)
+            if doc is None:
+                continue
+            try:
+                built.append(self.model.model_validate({**doc, "id": int(doc_id)}))
+            except (ValidationError, TypeError):
+                bad.append(doc_id)
+        if bad:
+            self.on_bad(bad)
+        for rec in sorted(built, key=lambda r: (r.session, r.seq, r.id)):
+            self._insert(rec)
+
+    def ensure_all(self) -> None:
+        for session in list(self._pending()):
+            self.ensure(session)
+
+    def session_of(self, rec_id: int) -> Any:
+        doc = self.raw.get(str(rec_id))
+        session = doc.get("session") if isinstance(doc, dict) else None
+        return session if type(session) is int else None
+
+    def has(self, rec_id: int) -> bool:
+        self.ensure(self.session_of(rec_id))
+        return rec_id in self.by_id
 
     def add(self, rec: R) -> None:
+        self.ensure(rec.session)
+        self._insert(rec)
+
+    def _insert(self, rec: R) -> None:
         assert rec.id is not None
         keys = self._keys.setdefault(rec.session, [])
         key = (rec.seq, rec.id)
-        at = bisect.bisect(keys, key)
-        keys.insert(at, key)
-        self._lists.setdefault(rec.session, []).insert(at, rec)
+        if not keys or key > keys[-1]:
+            keys.append(key)
+            self._lists.setdefault(rec.session, []).append(rec)
+        else:
+            at = bisect.bisect(keys, key)
+            keys.insert(at, key)
+            self._lists.setdefault(rec.session, []).insert(at, rec)
         self.by_id[rec.id] = rec
         self.next_seq[rec.session] = max(self.next_seq.get(rec.session, 1), rec.seq + 1)
+
+    def seq_for(self, session: int) -> int:
+        self._pending()
+        return self.next_seq.get(session, 1)
 
     def remove(self, rec_id: int) -> R:
         rec = self.by_id.pop(rec_id)
@@ -197,11 +262,42 @@ class _Index(Generic[R]):
 
     def records(self, session: int | None) -> list[R]:
         if session is not None:
+            self.ensure(session)
             return list(self._lists.get(session, ()))
+        self.ensure_all()
         out: list[R] = []
         for number in sorted(self._lists):
             out.extend(self._lists[number])
         return out
+
+    def forget(self, session: int) -> None:
+        """Drop a session's built records: it is built again from the documents when asked for."""
+        pending = self._pending()
+        for rec in self._lists.pop(session, []):
+            self.by_id.pop(rec.id, None)  # type: ignore[arg-type]
+        self._keys.pop(session, None)
+        pending[session] = [k for k, doc in self.raw.items() if doc.get("session") == session]
+
+    def followed(self, doc_id: int, doc: dict | None) -> None:
+        """A document a follower read (already in `raw`): keep the index in step."""
+        if doc_id in self.by_id:
+            self.remove(doc_id)
+        if self._ids is None:
+            return  # nothing built yet: the raw table has it
+        for ids in self._ids.values():
+            if str(doc_id) in ids:
+                ids.remove(str(doc_id))
+        if doc is None:
+            return
+        session = doc.get("session")
+        session = session if type(session) is int else None
+        if session in self._ids:
+            self._ids[session].append(str(doc_id))
+            return
+        try:
+            self._insert(self.model.model_validate({**doc, "id": doc_id}))
+        except (ValidationError, TypeError):
+            self.on_bad([str(doc_id)])
 
 
 def _locked(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -437,6 +533,7 @@ class WorkshopStore:
         assert st.id is not None
         self._writable()
         data = st.model_dump(exclude={"id"})
+        self._statements.ensure(st.session)
         try:
             self._db.table("statements").insert(Document(data, doc_id=st.id))
         except ValueError:
@@ -554,17 +651,26 @@ class WorkshopStore:
             with transaction(self._db):
                 for key in themes:
                     self.add_theme(key)
+                journal = self._db.journal
+                touched: set[tuple[str, int]] = set()
                 for rec in records:
-                    if isinstance(rec, Statement):
-                        self.add_statement(rec)
-                    else:
-                        self.add_action(rec)
+                    name, index = (("statements", self._statements) if isinstance(rec, Statement)
+                                   else ("actions", self._actions))
+                    if (name, rec.session) not in touched:
+                        index.ensure(rec.session)
+                        touched.add((name, rec.session))
+                    data = rec.model_dump(exclude={"id"})
+                    data["seq"] = index.seq_for(rec.session)
+                    index.next_seq[rec.session] = data["seq"] + 1
+                    journal.insert(name, data)  # streamed to the file; indexed after the commit
                     count += 1
                 if attendance is not None:
                     self.set_attendance(session, attendance)
         except BaseException:
             self._rebuild()  # the db rolled back; so do the indexes
             raise
+        for name, number in touched:  # read again (lazily) from the documents when asked for
+            (self._statements if name == "statements" else self._actions).forget(number)
         self._after_durable(self.backup, "no backup taken after the import")
         return count
 
@@ -612,12 +718,7 @@ class WorkshopStore:
         indexes = {"statements": (self._statements, Statement), "actions": (self._actions, Action)}
         for name, doc_id, doc in ops:
             if name in indexes:
-                index, model = indexes[name]
-                if doc_id in index.by_id:
-                    index.remove(doc_id)
-                if doc is not None:
-                    with contextlib.suppress(ValidationError, TypeError):
-                        index.add(model.model_validate({**doc, "id": doc_id}))
+                indexes[name][0].followed(doc_id, doc)
             elif name in self._session_docs and doc is not None and isinstance(doc.get("session"), int):
                 self._session_docs[name].setdefault(doc["session"], doc_id)
             elif name == "meta" and doc_id == 1 and doc is not None and isinstance(doc.get("plan_text"), str) \
@@ -628,16 +729,30 @@ class WorkshopStore:
 
     # -- summary for `list` -----------------------------------------------------------
 
+    @_locked
     def summary(self) -> dict[str, Any]:
-        data = self.snapshot()
-        sessions = {}
-        for s in self.plan.sessions:
-            st = data.session_statements(s.number)
-            sessions[str(s.number)] = {
-                "statements": len(st), "quotes": sum(1 for x in st if x.kind == "quote"),
-                "key": sum(1 for x in st if x.key), "actions": len(data.session_actions(s.number)),
-                "held": data.is_held(s.number),
-            }
+        """Per-session counts for `list`, from the raw documents (nothing is validated)."""
+        sessions: dict[str, dict[str, Any]] = {
+            str(s.number): {"statements": 0, "quotes": 0, "key": 0, "actions": 0, "held": False}
+            for s in self.plan.sessions}
+        for name in ("statements", "actions"):
+            for doc in self._raw(name).values():
+                per = sessions.get(str(doc.get("session")))
+                if per is None:
+                    continue
+                per["held"] = True
+                if name == "actions":
+                    per["actions"] += 1
+                    continue
+                per["statements"] += 1
+                per["quotes"] += doc.get("kind") == "quote"
+                per["key"] += bool(doc.get("key"))
+        for doc in self._raw("attendance").values():
+            if doc.get("keys") and str(doc.get("session")) in sessions:
+                sessions[str(doc.get("session"))]["held"] = True
+        for doc in self._raw("clocks").values():
+            if doc.get("started_at") is not None and str(doc.get("session")) in sessions:
+                sessions[str(doc.get("session"))]["held"] = True
         return {"slug": self.slug, "title": self.plan.workshop.title, "sessions": sessions}
 
     def _write_summary(self) -> None:
@@ -655,33 +770,34 @@ class WorkshopStore:
             raise StoreError(f"workshop {self.slug!r} is closed")
 
     def _rebuild(self) -> None:
-        """The indexes, from the db. Records that do not validate are left out and reported."""
-        self._statements: _Index[Statement] = _Index()
-        self._actions: _Index[Action] = _Index()
-        for name, model, index in (("statements", Statement, self._statements), ("actions", Action, self._actions)):
-            bad = []
-            for doc_id, doc in self._db.table(name)._read_table().items():
-                try:
-                    index.add(model.model_validate({**doc, "id": int(doc_id)}))
-                except (ValidationError, TypeError):
-                    bad.append(doc_id)
-            if bad:
+        """The indexes over the db's tables (built lazily, per session)."""
+        def reporter(name: str) -> Callable[[list[str]], None]:
+            def on_bad(bad: list[str]) -> None:
                 note = (f"{len(bad)} {name} record(s) are invalid and not shown (ids {', '.join(bad[:5])}); "
                         f"run 'facilitator doctor {self.slug}'")
                 if note not in self.recovery:
                     self.recovery.append(note)
+            return on_bad
+
+        self._statements: _Index[Statement] = _Index(self._raw("statements"), Statement, reporter("statements"))
+        self._actions: _Index[Action] = _Index(self._raw("actions"), Action, reporter("actions"))
         self._session_docs: dict[str, dict[int, int]] = {}
         for name in ("attendance", "clocks"):
             found: dict[int, int] = {}
-            for doc_id, doc in self._db.table(name)._read_table().items():
+            for doc_id, doc in self._raw(name).items():
                 if isinstance(doc.get("session"), int):
                     found.setdefault(doc["session"], int(doc_id))
             self._session_docs[name] = found
 
+    def _raw(self, name: str) -> dict[str, dict]:
+        """The live raw table (str id -> document) of the journal."""
+        return self._db.journal.read().setdefault(name, {})
+
     def _add(self, index: _Index[Any], table: str, model: Any, rec: Any) -> Any:
         self._writable()
         data = rec.model_dump(exclude={"id"})
-        data["seq"] = index.next_seq.get(rec.session, 1)
+        data["seq"] = index.seq_for(rec.session)
+        index.ensure(rec.session)
         doc_id = self._db.table(table).insert(data)
         saved = model(id=doc_id, **data)
         index.add(saved)
@@ -690,8 +806,9 @@ class WorkshopStore:
     def _update(self, index: _Index[Any], table: str, model: Any, rec: Any) -> None:
         assert rec.id is not None
         self._writable()
-        if rec.id not in index.by_id:
+        if not index.has(rec.id):
             raise StoreError(f"no {table[:-1]} {rec.id}")
+        index.ensure(rec.session)  # built before the document moves there
         data = rec.model_dump(exclude={"id"})
         self._db.table(table).update(data, doc_ids=[rec.id])
         index.remove(rec.id)
@@ -699,7 +816,7 @@ class WorkshopStore:
 
     def _delete(self, index: _Index[Any], table: str, rec_id: int) -> Any:
         self._writable()
-        if rec_id not in index.by_id:
+        if not index.has(rec_id):
             raise StoreError(f"no {table[:-1]} {rec_id}")
         self._db.table(table).remove(doc_ids=[rec_id])
         return index.remove(rec_id)
