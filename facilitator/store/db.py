@@ -987,7 +987,14 @@ class JournalStorage(Storage):
     def copy_to(self, target: Path) -> None:
         """Write the acknowledged state as a compact store file at `target` (new, 0600)."""
         data, _count = snapshot_lines(self._tables, self._maxids, self._last_tx)
-        write_new_file(target, data)
+        tmp = fileio.temp_name(target)
+        try:
+            fileio.write_new(tmp, data, sync_dir=False)
+            os.replace(tmp, target)  # a fresh name (the caller picks one no file has)
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        fsync_dir(target.parent)
 
     def size(self) -> int:
         return self._size

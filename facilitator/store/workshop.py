@@ -420,6 +420,7 @@ class WorkshopStore:
         store._backed_up_at = store._db.journal.changes
         if not readonly:
             _tighten(path)
+            _remove_temp_files(path)
         return store
 
     def close(self) -> None:
@@ -685,7 +686,7 @@ class WorkshopStore:
         target = self.path / BACKUP_DIR
         try:
             target = _backup_target(self.path)
-            self._db.journal.copy_to(target)
+            self._db.journal.copy_to(target)  # temp file + rename: a backup is whole or absent
         except OSError as exc:
             raise write_error(target, exc) from exc
         self._backed_up_at = self._db.journal.changes
@@ -845,6 +846,15 @@ def _read_plan(path: Path) -> str | None:
         return (path / PLAN_NAME).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None
+
+
+def _remove_temp_files(path: Path) -> None:
+    """What a process killed while writing a backup, plan.toml or summary.json left (the
+    lock is held: no one else is writing them)."""
+    for tmp in [*path.glob(f"{PLAN_NAME}{fileio.TMP_INFIX}*"), *path.glob(f"{SUMMARY_NAME}{fileio.TMP_INFIX}*"),
+                *(path / BACKUP_DIR).glob(f"*{fileio.TMP_INFIX}*")]:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
 
 
 def _tighten(path: Path) -> None:
