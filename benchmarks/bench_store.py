@@ -199,7 +199,8 @@ def main() -> int:
     spaced = int(sys.argv[sys.argv.index("--spaced") + 1]) if "--spaced" in sys.argv else 8
     ms = 1000.0
     results: dict[int, dict[str, dict]] = {}
-    with tempfile.TemporaryDirectory(dir=Path.cwd()) as tmp:
+    # on the disk of the checkout (its fsync is what counts), in a folder git ignores
+    with tempfile.TemporaryDirectory(dir=Path.cwd(), prefix=".bench-store-") as tmp:
         base = Path(tmp)
         for n in sizes:
             r = results[n] = {}
