@@ -18,7 +18,7 @@ from facilitator.domain.records import Action, Finding, ReportText, SessionClock
 from facilitator.domain.workshop import WorkshopData  # noqa: E402
 from facilitator.export import render_all  # noqa: E402
 
-PLAN_FILE = Path(__file__).resolve().parents[2] / "shared" / "examples" / "plan-example.toml"
+PLAN_FILE = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "plan-example.toml"
 STATEMENTS = 10_000
 SESSIONS = 4
 GOAL = 0.5  # seconds for all files

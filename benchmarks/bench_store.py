@@ -83,7 +83,7 @@ def rss_mib() -> float:
 def child(op: str, base: Path, n: int) -> dict:
     from tinydb import TinyDB
 
-    from facilitator.cli.notes import import_notes
+    from facilitator.usecases.notes import import_notes
     from facilitator.domain.plan import parse_plan
     from facilitator.store.workshop import WorkshopStore
 

@@ -23,6 +23,7 @@ import contextlib
 import os
 import secrets
 from pathlib import Path
+from typing import Callable
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -112,11 +113,17 @@ def replace_atomic(path: Path, data: bytes, mode: int = FILE_MODE, *, tmp: Path 
     return path
 
 
-def append_durable(path: Path, data: bytes, mode: int = FILE_MODE) -> None:
+def append_durable(path: Path, data: bytes, mode: int = FILE_MODE,
+                   check: Callable[[int], None] | None = None) -> None:
     """Append `data` to `path` and fsync: durable when it returns. The file is
-    created with `mode` when missing; a symlink at `path` is refused (ELOOP)."""
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | _NOFOLLOW, mode)
+    created with `mode` when missing; a symlink at `path` is refused (ELOOP).
+    `check(fd)` runs on the open file before anything is written (raise to refuse it,
+    e.g. a file of another user)."""
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | _NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags, mode)
     try:
+        if check is not None:
+            check(fd)
         write_fsynced(fd, data)
     finally:
         os.close(fd)

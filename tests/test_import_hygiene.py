@@ -8,7 +8,8 @@ import sys
 
 import facilitator
 
-HEADLESS_PREFIXES = ("facilitator.domain", "facilitator.store", "facilitator.export", "facilitator.cli", "facilitator.demo")
+HEADLESS_PREFIXES = ("facilitator.domain", "facilitator.store", "facilitator.export", "facilitator.cli", "facilitator.demo",
+                    "facilitator.usecases")
 
 
 def headless_modules() -> list[str]:

@@ -10,28 +10,27 @@ import what they need when they run, so `facilitator --help` starts fast.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
+
+from facilitator.usecases.errors import UseCaseError
 
 __all__ = ["main", "UserError"]
 
 
-class UserError(Exception):
-    """A problem the user can act on. Each of `lines` is printed on its own line,
+class UserError(UseCaseError):
+    """A problem the user can act on, found by the command line itself (a use case
+    raises its own `UseCaseError`s). Each of `lines` is printed on its own line,
     prefixed with `facilitator: ` unless `plain` (lines that start `FILE:LINE:`)."""
-
-    def __init__(self, *lines: str, plain: bool = False):
-        self.lines = [line for line in lines if line]
-        self.plain = plain
-        super().__init__("\n".join(self.lines))
 
 
 class _Parser(argparse.ArgumentParser):
     """argparse, with usage errors on one line."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        print(f"{self.prog}: {message} (see '{self.prog} --help')", file=sys.stderr)
+        from facilitator.cli.printable import printable
+
+        print(printable(f"{self.prog}: {message} (see '{self.prog} --help')"), file=sys.stderr)
         raise SystemExit(2)
 
 
@@ -42,10 +41,10 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Without a command: open the app's home screen.",
     )
     parser.add_argument("--data-dir", metavar="DIR",
-                        help="where workshops are kept (default: $FACILITATOR_DATA_DIR, else ./sessions)")
-    env_lang = os.environ.get("FACILITATOR_LANG", "").strip().lower()
-    parser.add_argument("--lang", choices=("nl", "en"), default=env_lang if env_lang in ("nl", "en") else "nl",
-                        help="interface language (default: $FACILITATOR_LANG, else nl)")
+                        help="where workshops are kept (default: $FACILITATOR_DATA_DIR, else the config file's "
+                             "data_dir, else ./sessions)")
+    parser.add_argument("--lang", choices=("nl", "en"), default=None,
+                        help="interface language (default: $FACILITATOR_LANG, else the config file's lang, else nl)")
     # The global options are accepted after the command too (`facilitator list --data-dir X`).
     common = _Parser(add_help=False)
     common.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
@@ -75,7 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="write the report and minutes as Markdown")
     p.add_argument("slug", metavar="SLUG")
     p.add_argument("--session", type=int, metavar="N", help="only the minutes of this session")
-    p.add_argument("--out", default="exports", metavar="DIR", help="output directory (default ./exports)")
+    p.add_argument("--out", default=None, metavar="DIR",
+                   help="output directory (default: $FACILITATOR_EXPORT_DIR, else the config file's export_dir, "
+                        "else ./exports)")
     p.add_argument("--mode", default="600", metavar="OCTAL", help="file mode of the written files (default 600)")
 
     p = sub.add_parser("run", help="open the app (on a workshop's next session)")
@@ -106,14 +107,16 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # --help, or a usage error argparse already printed
         return int(exc.code or 0)
     raw_dir = args.data_dir
+    from facilitator.config import quick_lang
+
+    args.lang = quick_lang(args.lang)
     try:
         from facilitator.cli import commands
 
         handler = getattr(commands, f"cmd_{(args.command or 'run')}")
         return int(handler(args, _data_dir(args)) or 0)
-    except UserError as exc:
-        for line in exc.lines:
-            print(line if exc.plain else f"facilitator: {line}", file=sys.stderr)
+    except UseCaseError as exc:  # UserError, NotesError, ExportError...
+        _print_known(exc.lines, plain=exc.plain)
         return 2
     except KeyboardInterrupt:
         print("facilitator: interrupted", file=sys.stderr)
@@ -122,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except OSError as exc:  # a file the user named or the data directory: say which, and why
         if exc.strerror and exc.filename:
-            print(f"facilitator: {exc.filename}: {exc.strerror}", file=sys.stderr)
+            _print_known([f"{exc.filename}: {exc.strerror}"], plain=False)
             return 2
         return _unexpected(raw_dir, argv)
     except Exception as exc:  # noqa: BLE001 - the last line of defence
@@ -135,10 +138,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _unexpected(raw_dir: str | None, argv: list[str] | None) -> int:
-    from facilitator.cli.errorlog import log_unexpected
+    from facilitator.usecases.errorlog import log_unexpected, summary
 
     path = log_unexpected(raw_dir, argv if argv is not None else sys.argv[1:])
-    print(f"facilitator: unexpected error (details in {path})", file=sys.stderr)
+    if path is None:
+        print(f"facilitator: unexpected error (no log could be written: {summary()})", file=sys.stderr)
+    else:
+        print(f"facilitator: unexpected error (details in {path})", file=sys.stderr)
     return 1
 
 
@@ -147,6 +153,9 @@ def _known_error_lines(exc: Exception) -> list[str] | None:
     store_mod = sys.modules.get("facilitator.store.workshop")
     if store_mod is not None and isinstance(exc, store_mod.StoreError):
         return [" ".join(str(exc).split()) or type(exc).__name__]
+    settings_mod = sys.modules.get("facilitator.settings")
+    if settings_mod is not None and isinstance(exc, settings_mod.SettingsError):
+        return list(exc.lines)
     plan_mod = sys.modules.get("facilitator.domain.plan")
     if plan_mod is not None and isinstance(exc, plan_mod.PlanError):
         return list(exc.lines)
@@ -154,5 +163,8 @@ def _known_error_lines(exc: Exception) -> list[str] | None:
 
 
 def _print_known(lines: list[str], plain: bool) -> None:
+    from facilitator.cli.printable import printable
+
     for line in lines:
+        line = printable(line)  # a title or file name in the message cannot drive the terminal
         print(line if plain else f"facilitator: {line}", file=sys.stderr)

@@ -7,10 +7,11 @@ import sys
 from pathlib import Path
 
 from facilitator.cli import UserError
+from facilitator.cli.printable import printable
 
 
 def _say(line: str) -> None:
-    print(line, flush=True)
+    print(printable(line), flush=True)
 
 
 class _Opened:
@@ -31,19 +32,16 @@ class _Opened:
 
 def _open(data_dir: Path, slug: str, *, readonly: bool = False, fallback_plan=None):  # type: ignore[no-untyped-def]
     """Open a workshop and tell (on stderr) what was recovered from a damaged store."""
-    from facilitator.store.workshop import WorkshopStore
+    from facilitator.usecases.session import open_workshop, recovery_notes
 
-    store = WorkshopStore.open(data_dir, slug, readonly=readonly, fallback_plan=fallback_plan)
-    for note in store.recovery:
-        print(f"facilitator: {slug}: {note}", file=sys.stderr, flush=True)
-    if store.recovery and readonly:
-        print(f"facilitator: {slug}: what could not be read is missing here; "
-              f"run 'facilitator doctor {slug}'", file=sys.stderr, flush=True)
+    store = open_workshop(data_dir, slug, readonly=readonly, fallback_plan=fallback_plan)
+    for note in recovery_notes(store, slug):
+        print(f"facilitator: {note}", file=sys.stderr, flush=True)
     return _Opened(store)
 
 
 def cmd_new(args: argparse.Namespace, data_dir: Path) -> int:
-    from facilitator.cli.notes import read_text
+    from facilitator.usecases.notes import read_text
     from facilitator.domain.plan import parse_plan
     from facilitator.store.workshop import WorkshopStore
 
@@ -98,13 +96,13 @@ def cmd_list(args: argparse.Namespace, data_dir: Path) -> int:
             problems += 1
             continue
         title, rows = summary
-        table = Table(title=Text(f"{slug}: {title}"), title_justify="left", box=box.SIMPLE_HEAD)
+        table = Table(title=Text(printable(f"{slug}: {title}")), title_justify="left", box=box.SIMPLE_HEAD)
         for col, justify in (("#", "right"), ("code", "left"), ("date", "left"), ("kind", "left"),
                              ("title", "left"), ("held", "left"), ("statements", "right"),
                              ("quotes", "right"), ("key", "right"), ("actions", "right")):
             table.add_column(col, justify=justify)  # type: ignore[arg-type]
         for row in rows:
-            table.add_row(*(Text(cell) if i in (1, 4) else cell for i, cell in enumerate(row)))
+            table.add_row(*(Text(printable(cell)) if i in (1, 4) else cell for i, cell in enumerate(row)))
         console.print(table)
     return 2 if problems else 0
 
@@ -139,12 +137,13 @@ def _summary(data_dir: Path, slug: str) -> tuple[str, list[list[str]]] | None:
 
 
 def cmd_import(args: argparse.Namespace, data_dir: Path) -> int:
-    from facilitator.cli.notes import import_notes, read_text, summary
+    from facilitator.usecases.notes import import_notes, read_text, summary
 
     path = Path(args.notes)
     text = read_text(path)
     with _open(data_dir, args.slug) as store:
-        parsed, _ = import_notes(store, args.session, text, str(path), duplicates=args.duplicates)
+        parsed, _ = import_notes(store, args.session, text, str(path), duplicates=args.duplicates,
+                                 lang=args.lang)
         session = store.plan.session(args.session)
         code = store.plan.code_of(session)  # type: ignore[arg-type]
     _say(summary(parsed, args.slug, code, args.session))
@@ -158,27 +157,21 @@ def cmd_export(args: argparse.Namespace, data_dir: Path) -> int:
         raise UserError(f"--mode {args.mode!r}: expected an octal file mode such as 600 or 644") from None
     if not 0 <= mode <= 0o777:
         raise UserError(f"--mode {args.mode!r}: expected an octal file mode such as 600 or 644")
+    from facilitator.usecases.export import export_workshop, names_notice
+
     with _open(data_dir, args.slug, readonly=True) as store:
         data = store.snapshot()
-    if args.session is not None:
-        if data.plan.session(args.session) is None:
-            known = ", ".join(str(s.number) for s in data.plan.sessions)
-            raise UserError(f"no session {args.session} in {args.slug!r} (sessions: {known})")
-    from facilitator.export import render_all
-    from facilitator.export.files import write_documents
+    if args.out:
+        out_dir = Path(args.out)
+    else:
+        from facilitator.settings import load_settings
 
-    docs = render_all(data, args.session)
-    out_dir = Path(args.out)
-    try:
-        paths = write_documents(docs, out_dir, mode)
-    except OSError as exc:
-        raise UserError(f"{out_dir}: cannot write the export ({exc.strerror or exc})") from None
-    for p in paths:
+        out_dir = load_settings().export_dir
+    result = export_workshop(data, out_dir, session=args.session, mode=mode)
+    for p in result.paths:
         _say(str(p))
-    redacted = sum(d.redactions for d in docs)
-    if redacted:
-        _say(f"note: a participant's name was replaced by their role in {redacted} "
-             f"place{'s' if redacted != 1 else ''}; check those quotes before handing the report over")
+    if result.names_replaced:
+        _say(names_notice(result.names_replaced))
     return 0
 
 
@@ -190,6 +183,9 @@ def cmd_run(args: argparse.Namespace, data_dir: Path) -> int:
 
     slug = getattr(args, "slug", None)
     session = getattr(args, "session", None)
+    from facilitator.config import data_dir_is_default
+
+    _demo_on_first_run(data_dir, slug, default_dir=data_dir_is_default(args.data_dir))
     if slug is not None and not workshop_exists(data_dir, slug):
         known = ", ".join(list_workshops(data_dir)) or "none"
         raise UserError(f"no workshop {slug!r} in {data_dir} (workshops: {known})")
@@ -198,6 +194,25 @@ def cmd_run(args: argparse.Namespace, data_dir: Path) -> int:
     from facilitator.tui.app import run_app
 
     return int(run_app(data_dir, slug, session, args.lang) or 0)
+
+
+def _demo_on_first_run(data_dir: Path, slug: str | None, default_dir: bool) -> None:
+    """A first look needs something to look at: on the default data directory without
+    any workshop (or when the demo itself is asked for and missing), build the demo from
+    its source in `facilitator/demo/`. Nothing of it is kept in the repository. A data
+    directory chosen with --data-dir or $FACILITATOR_DATA_DIR is never given a demo
+    unasked."""
+    from facilitator.demo import SLUG as DEMO
+    from facilitator.store.paths import list_workshops, workshop_exists
+
+    if slug is None and (not default_dir or list_workshops(data_dir)):
+        return
+    if slug is not None and (slug != DEMO or workshop_exists(data_dir, slug)):
+        return
+    from facilitator.demo import build_demo
+
+    build_demo(data_dir)
+    print(f"facilitator: built the demo workshop {DEMO!r} in {data_dir}", file=sys.stderr, flush=True)
 
 
 def cmd_doctor(args: argparse.Namespace, data_dir: Path) -> int:

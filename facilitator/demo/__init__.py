@@ -95,7 +95,7 @@ def build_demo(data_dir: Path, force: bool = False) -> str:
 
 
 def _build(data_dir: Path, plan, text: str) -> None:  # type: ignore[no-untyped-def]
-    from facilitator.cli.notes import import_notes
+    from facilitator.usecases.notes import import_notes
     from facilitator.domain.records import Finding, ReportText
     from facilitator.store.workshop import WorkshopStore
 

@@ -1,4 +1,4 @@
-"""The capture parser (../shared/spec/capture-syntax.md): one line, one record.
+"""The capture parser (docs/capture-syntax.md): one line, one record.
 
 Pure: `parse_line` never touches disk or screen and raises nothing but
 `CaptureError`. The same function serves the live capture line and
@@ -53,7 +53,8 @@ Decisions, beyond the spec:
   anywhere in the line, naming the 1-based column and the code point.
   Everything else (emoji, RTL text, combining marks, Markdown, HTML) is kept
   exactly. The caller strips the line ending before parsing.
-- Error messages are short, concrete, in English, one line; `CaptureError.message`.
+- Error messages are short, concrete, one line, from the catalog (facilitator/messages.toml):
+  `CaptureError.render(lang)` in the interface language, `.message` in English.
 """
 
 from __future__ import annotations
@@ -62,16 +63,23 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Literal, Mapping, Sequence
 
+from facilitator.i18n import Message
+
 if TYPE_CHECKING:  # pragma: no cover
     from facilitator.domain.plan import Plan
 
 
 class CaptureError(ValueError):
-    """A line that cannot be recorded; `message` is one line for the user."""
+    """A line that cannot be recorded. `render(lang)` is one line for the user in the
+    interface language; `message` (and `str()`) is the English one."""
 
-    def __init__(self, message: str):
-        self.message = message
-        super().__init__(message)
+    def __init__(self, msg_id: str, /, **values: object):
+        self.msg = Message(msg_id, **values)
+        self.message = str(self.msg)
+        super().__init__(self.message)
+
+    def render(self, lang: str) -> str:
+        return self.msg.render(lang)
 
 
 @dataclass(frozen=True)
@@ -157,13 +165,13 @@ def _check_characters(line: str) -> None:
     m = _REFUSED.search(line)
     if m:
         c = m.group()
-        what = "lone surrogate" if 0xD800 <= ord(c) <= 0xDFFF else "control character"
-        raise CaptureError(f"column {m.start() + 1}: {what} U+{ord(c):04X} is not allowed")
+        what = Message("capture.what_surrogate" if 0xD800 <= ord(c) <= 0xDFFF else "capture.what_control")
+        raise CaptureError("capture.refused_character", column=m.start() + 1, what=what, code=f"{ord(c):04X}")
 
 
-def _known_keys(ctx: Context) -> str:
+def _known_keys(ctx: Context) -> str | Message:
     keys = list(ctx.speakers)
-    return ", ".join(keys) if keys else "(none)"
+    return ", ".join(keys) if keys else Message("capture.no_keys")
 
 
 # -- parsing --------------------------------------------------------------------
@@ -176,12 +184,12 @@ def parse_line(line: str, ctx: Context) -> Parsed:
     except CaptureError:
         raise
     except Exception as exc:  # a bug must never take the typed line with it
-        raise CaptureError(f"could not read this line (internal error: {type(exc).__name__})") from exc
+        raise CaptureError("capture.internal", name=type(exc).__name__) from exc
 
 
 def _parse(line: str, ctx: Context) -> Parsed:
     if not isinstance(line, str):
-        raise CaptureError("a capture line must be text")
+        raise CaptureError("capture.not_text")
     _check_characters(line)
     if not line or line.isspace():
         return Ignored()
@@ -203,7 +211,7 @@ def _parse(line: str, ctx: Context) -> Parsed:
         return _attendance(rest, ctx)
     if word in ctx.speakers:
         return _statement(rest, ctx, word)
-    raise CaptureError(f"unknown speaker {_show(m.group(1))}; known keys: {_known_keys(ctx)} (write \\: for a colon)")
+    raise CaptureError("capture.unknown_speaker", word=_show(m.group(1)), keys=_known_keys(ctx))
 
 
 def _remove_tokens(body: str, pattern: re.Pattern[str]) -> tuple[str, list[re.Match[str]]]:
@@ -254,7 +262,7 @@ def _statement(body: str, ctx: Context, speaker: str | None) -> StatementLine:
     if inner is not None:
         text = inner
     if not text:
-        raise CaptureError("nothing to record: the statement has no text")
+        raise CaptureError("capture.no_text")
     return StatementLine(
         speaker=speaker if speaker is not None else ctx.current_speaker,
         kind=kind,
@@ -273,14 +281,14 @@ def _list_steps(ctx: Context) -> str:
 def _step(rest: str, ctx: Context) -> StepLine:
     arg = rest.strip().translate(_UNHOLD)
     if not ctx.steps:
-        raise CaptureError("this session has no agenda steps")
+        raise CaptureError("capture.no_steps")
     if not arg:
-        raise CaptureError(f"which step? write ## and a number or the start of a title: {_list_steps(ctx)}")
+        raise CaptureError("capture.which_step", steps=_list_steps(ctx))
     if _NUMBER.fullmatch(arg):
         n = int(arg)
         if 1 <= n <= len(ctx.steps):
             return StepLine(n - 1)
-        raise CaptureError(f"no step {_show(arg)}; steps: {_list_steps(ctx)}")
+        raise CaptureError("capture.no_step_number", arg=_show(arg), steps=_list_steps(ctx))
     want = arg.casefold()
     titles = [t.casefold() for t in ctx.steps]
     exact = [i for i, t in enumerate(titles) if t == want]
@@ -290,8 +298,8 @@ def _step(rest: str, ctx: Context) -> StepLine:
     if len(found) == 1:
         return StepLine(found[0])
     if found:
-        raise CaptureError(f"step {_show(arg)} is ambiguous; steps: {_list_steps(ctx)}")
-    raise CaptureError(f"no step starts with {_show(arg)}; steps: {_list_steps(ctx)}")
+        raise CaptureError("capture.ambiguous_step", arg=_show(arg), steps=_list_steps(ctx))
+    raise CaptureError("capture.no_step_starts", arg=_show(arg), steps=_list_steps(ctx))
 
 
 def _action(rest: str, ctx: Context) -> ActionLine:
@@ -302,24 +310,25 @@ def _action(rest: str, ctx: Context) -> ActionLine:
     if owners:
         unknown = [o for o in owners if o.lower() not in ctx.speakers]
         if unknown:
-            raise CaptureError(f"unknown owner @{_show(unknown[0])[1:-1]}; known keys: {_known_keys(ctx)}")
+            raise CaptureError("capture.unknown_owner", owner=_show(unknown[0])[1:-1], keys=_known_keys(ctx))
         distinct = list(dict.fromkeys(o.lower() for o in owners))
         if len(distinct) > 1:
-            raise CaptureError(f"one owner per action, got {', '.join('@' + o for o in distinct[:5])}")
+            raise CaptureError("capture.one_owner", owners=", ".join("@" + o for o in distinct[:5]))
         owner = distinct[0]
     if not text:
-        raise CaptureError("an action needs text: actie: TEXT [@KEY] [#theme]")
+        raise CaptureError("capture.action_needs_text")
     return ActionLine(text=text.translate(_UNHOLD), owner=owner, themes=themes, new_themes=new)
 
 
 def _attendance(rest: str, ctx: Context) -> AttendanceLine:
     keys = [k.lower() for k in _KEY_SPLIT.split(rest) if k]
     if not keys:
-        raise CaptureError(f"who is present? aanwezig: KEY ...; known keys: {_known_keys(ctx)}")
+        raise CaptureError("capture.who_present", keys=_known_keys(ctx))
     unknown = list(dict.fromkeys(k for k in keys if k not in ctx.speakers))
     if unknown:
         shown = ", ".join(_show(k) for k in unknown[:5]) + (" …" if len(unknown) > 5 else "")
-        raise CaptureError(f"unknown key{'s' if len(unknown) > 1 else ''} {shown}; known keys: {_known_keys(ctx)}")
+        raise CaptureError("capture.unknown_keys" if len(unknown) > 1 else "capture.unknown_key", shown=shown,
+                           keys=_known_keys(ctx))
     return AttendanceLine(tuple(keys))
 
 

@@ -1,4 +1,4 @@
-"""The plan of a workshop series (../shared/spec/plan-format.md).
+"""The plan of a workshop series (docs/plan-format.md).
 
 Pure: `parse_plan` takes the TOML text, never a path, and every error it raises
 is a `PlanError` whose lines read `FILE: place: message`.
@@ -19,7 +19,7 @@ from facilitator.domain.codes import session_code
 ROLE_KEY = r"^[a-z][a-z0-9]*$"
 RESERVED_KEYS = frozenset({"actie", "action", "aanwezig", "present"})  # capture-syntax keywords
 THEME_KEY = r"^[a-z][a-z0-9-]*$"
-SLUG = r"^[a-z0-9-]+$"
+SLUG = r"^[a-z0-9][a-z0-9-]*$"  # not starting with "-": a slug must never read as an option
 # Session codes name the minutes' files: only characters every file system takes.
 CODE = r"^[A-Za-z0-9-]+$"
 CODE_PREFIX = r"^[A-Za-z0-9-]*$"
@@ -236,6 +236,7 @@ def cross_check(data: Any) -> list[tuple[str, str]]:
     prefix = workshop.get("code_prefix", "OWP")
     numbers: dict[int, int] = {}
     codes: dict[str, int] = {}
+    seen_codes: set[str] = set()
     for i, s in entries("sessions"):
         number, date, code = s.get("number"), s.get("date"), s.get("code")
         if isinstance(number, int) and not isinstance(number, bool):
@@ -246,18 +247,26 @@ def cross_check(data: Any) -> list[tuple[str, str]]:
             if code is None and isinstance(prefix, str) and type(date) is dt.date:
                 code = session_code(prefix, number, date)
         if isinstance(code, str):
-            if code in codes:
-                errors.append((f"sessions[{i}].code", f"session code {code!r} is also the code of sessions[{codes[code]}]"))
-            codes.setdefault(code, i)
+            # Codes name the minutes' files: on a case-insensitive file system (macOS,
+            # Windows) two codes that differ only in letter case are one file.
+            folded = code.casefold()
+            if folded in codes:
+                errors.append((f"sessions[{i}].code", f"session code {code!r} is also the code of sessions[{codes[folded]}]"
+                               + ("" if code in seen_codes else " (letter case aside: they would name the same file)")))
+            codes.setdefault(folded, i)
+            seen_codes.add(code)
     errors.extend(_names_in_identifiers(data, workshop, entries))
     return errors
 
 
-def _names_in_identifiers(data: dict[str, Any], workshop: dict[str, Any], entries: Any) -> list[tuple[str, str]]:
+def _names_in_identifiers(data: dict[str, Any], workshop: dict[str, Any], entries: Any,
+                          derived_slug: str | None = None) -> list[tuple[str, str]]:
     """The slug and the session codes name the exported files and are cited after
-    every quote: a participant's name there would leave the machine."""
+    every quote: a participant's name there would leave the machine. A slug taken
+    from the file name is checked like one written in the plan."""
     names = [(i, p["name"]) for i, p in entries("participants") if isinstance(p.get("name"), str) and p["name"].strip()]
-    places = [("workshop.slug", workshop.get("slug")), ("workshop.code_prefix", workshop.get("code_prefix"))]
+    places = [("workshop.slug", workshop.get("slug") if derived_slug is None else derived_slug),
+              ("workshop.code_prefix", workshop.get("code_prefix"))]
     places += [(f"sessions[{i}].code", s.get("code")) for i, s in entries("sessions")]
     errors = []
     for place, value in places:
@@ -302,7 +311,7 @@ _RANGES = {"minutes": (1, 600)}
 
 _KEY_HINTS = {ROLE_KEY: "lower-case letters and digits, starting with a letter",
               THEME_KEY: "lower-case letters, digits and '-', starting with a letter",
-              SLUG: "lower-case letters, digits and '-'",
+              SLUG: "lower-case letters, digits and '-', starting with a letter or digit",
               CODE: "letters (A-Z, a-z), digits and '-' (it names the minutes' file)",
               CODE_PREFIX: "letters (A-Z, a-z), digits and '-' (it names the minutes' files)"}
 
@@ -377,12 +386,53 @@ def _toml_error(filename: str, exc: tomllib.TOMLDecodeError) -> str:
     return f"{filename}: {where or 'TOML'}: TOML syntax error: {message}"
 
 
+def _entries_of(data: Any) -> Any:
+    def entries(name: str) -> list[tuple[int, dict[str, Any]]]:
+        items = data.get(name) if isinstance(data, dict) else None
+        return [(i, e) for i, e in enumerate(items) if isinstance(e, dict)] if isinstance(items, list) else []
+    return entries
+
+
+# A plan nests tables and arrays a few levels deep and its keys have a few dotted
+# parts. Far beyond that, tomllib recurses until it fails or takes quadratic time
+# (100,000 levels, or a header of 100,000 dotted parts): refuse such text first.
+MAX_NESTING = 32
+MAX_DOTTED_PARTS = 32
+_STRING_OR_COMMENT = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:\\.|[^"\\\n])*"|\'[^\'\n]*\'|#[^\n]*')
+
+
+def _too_deep(text: str) -> str | None:
+    """Why `text` is refused before parsing, or None. Linear in its length."""
+    bare = _STRING_OR_COMMENT.sub('""', text)
+    depth = deepest = 0
+    line = 1
+    for number, row in enumerate(bare.split("\n"), 1):
+        for c in row:
+            if c in "[{":
+                depth += 1
+                if depth > deepest:
+                    deepest, line = depth, number
+            elif c in "]}":
+                depth = max(0, depth - 1)
+        if deepest > MAX_NESTING:
+            return f"line {line}: nested more than {MAX_NESTING} levels deep"
+        key = row.split("=", 1)[0] if "=" in row else row
+        if key.count(".") >= MAX_DOTTED_PARTS:
+            return f"line {number}: a key with more than {MAX_DOTTED_PARTS} dotted parts"
+    return None
+
+
 def parse_plan(text: str, filename: str = "plan.toml", default_slug: str | None = None) -> Plan:
     """Parse and validate a plan. Raises PlanError with `FILE: place: message` lines."""
+    refused = _too_deep(text)
+    if refused:
+        raise PlanError([f"{filename}: {refused}: not a plan"])
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise PlanError([_toml_error(filename, exc)]) from None
+    except RecursionError:
+        raise PlanError([f"{filename}: TOML: nested too deeply: not a plan"]) from None
     return plan_from_data(data, filename, default_slug)
 
 
@@ -395,7 +445,13 @@ def plan_from_data(data: dict[str, Any], filename: str = "plan.toml", default_sl
         slug = default_slug or ""
         if not re.fullmatch(SLUG, slug):
             raise PlanError([f"{filename}: workshop.slug: no slug given and the file name {slug!r} "
-                             "is not one (set slug, or use lower-case letters, digits and '-')"])
+                             "is not one (set slug, or use lower-case letters, digits and '-', "
+                             "starting with a letter or digit)"])
+        named = [m for place, m in _names_in_identifiers(data, {}, _entries_of(data), derived_slug=slug)
+                 if place == "workshop.slug"]
+        if named:
+            raise PlanError([f"{filename}: workshop.slug: no slug given, and the file name {slug!r} "
+                             f"{named[0]}; set slug to a neutral one"])
         plan = plan.model_copy(update={"workshop": plan.workshop.model_copy(update={"slug": slug})})
     return plan
 

@@ -1,7 +1,7 @@
 """Exports: pure functions from the domain (WorkshopData) to Markdown text.
 
 Public API:
-- `Document(filename, text, redactions)`
+- `Document(filename, text, redactions, data=None)` (`data`: a binary format's bytes)
 - `render_minutes(data, number)` -> the minutes of one session, `{slug}-{code}.md`
 - `render_report(data)` -> the series report, `{slug}.md`
 - `render_all(data, session=None)` -> the report plus the minutes of every held
@@ -26,6 +26,7 @@ class Document:
     filename: str
     text: str
     redactions: int  # participant names replaced by a role label
+    data: bytes | None = None  # a binary document's bytes (docx, qdpx...); None: `text` as UTF-8
 
 
 def render_minutes(data: WorkshopData, number: int, shared: Shared | None = None) -> Document:

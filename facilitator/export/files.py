@@ -47,7 +47,8 @@ def write_documents(docs: Iterable[Document], out_dir: Path, mode: int = 0o600) 
     out_dir.mkdir(parents=True, exist_ok=True, mode=0o700 | readable | (readable >> 2))
     written = []
     for doc in docs:
-        written.append(_write_atomic(out_dir / doc.filename, doc.text.encode("utf-8"), mode))
+        content = doc.data if doc.data is not None else doc.text.encode("utf-8")
+        written.append(_write_atomic(out_dir / doc.filename, content, mode))
     _fsync_dir(out_dir)
     return written
 

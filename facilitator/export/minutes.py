@@ -1,6 +1,6 @@
 """The minutes of one session (verslag van een bijeenkomst).
 
-Layout (../shared/spec/report-format.md, section 1):
+Layout (docs/report-format.md, section 1):
 
     # Verslag bijeenkomst {n}: {title}     ("Verslag evaluatiebijeenkomst {n}")
     {long date} · {location} · code {code}

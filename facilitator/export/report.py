@@ -1,4 +1,4 @@
-"""The series report (eindrapport), ../shared/spec/report-format.md section 2.
+"""The series report (eindrapport), docs/report-format.md section 2.
 
     # {title}                    title block: title, subtitle; "**Concept**"
                                  while no findings are written

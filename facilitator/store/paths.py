@@ -15,8 +15,10 @@ STORE_NAME = "store.db"
 
 
 def resolve_data_dir(arg: str | os.PathLike[str] | None = None) -> Path:
-    """--data-dir, else $FACILITATOR_DATA_DIR, else ./sessions."""
-    return Path(arg or os.environ.get(ENV_DATA_DIR) or DEFAULT_DATA_DIR)
+    """--data-dir, else $FACILITATOR_DATA_DIR, else the config file's, else ./sessions."""
+    from facilitator.config import quick_data_dir
+
+    return quick_data_dir(arg)
 
 
 def list_workshops(data_dir: Path) -> list[str]:

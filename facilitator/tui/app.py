@@ -108,13 +108,9 @@ class FacilitatorApp(App[int]):
     def _starting_live_screen(self, slug: str, session: int | None, *, readonly: bool = False) -> Any:
         """A live screen whose first frame comes at once, the store opened behind it."""
         from facilitator.tui.screens.live import LiveScreen
+        from facilitator.usecases.session import opener
 
-        def opener() -> Any:
-            from facilitator.store.workshop import WorkshopStore
-
-            return WorkshopStore.open(self.data_dir, slug, readonly=readonly)
-
-        return LiveScreen(None, session, opener=opener)
+        return LiveScreen(None, session, opener=opener(self.data_dir, slug, readonly=readonly))
 
     def session_opened(self, store: Any) -> None:
         """The live screen's store is open (called by the screen, on the app's thread)."""
@@ -124,36 +120,48 @@ class FacilitatorApp(App[int]):
             self.notify(self.t("recovered", lines="\n".join(store.recovery)), severity="warning", timeout=30)
 
     def session_failed(self, screen: Any, exc: BaseException) -> None:
-        """The store of a starting live screen did not open: ask about a lock, or exit with the reason."""
-        from facilitator.store.workshop import StoreLocked
-
+        """The store of a starting live screen did not open (called by the screen)."""
         held = list(getattr(screen, "held", []))
         screen.held = []
         if screen is self.screen and len(self.screen_stack) > 1:  # the first screen stays, empty
             self.pop_screen()
-        self.rescue(held)  # lines typed while it was opening: never lost
-        slug = self.slug or ""
-        if isinstance(exc, StoreLocked):
+        self.open_failed(exc, self.slug or "", self.session_number, held=held)
+
+    def open_failed(self, exc: BaseException, slug: str, session: int | None, *, held: Iterable[str] = (),
+                    on_fail: Callable[[], None] | None = None) -> None:
+        """The one locked-workshop flow, whichever way the workshop was being opened.
+
+        `usecases.session.open_failure` decides what the failure means. Lines typed
+        meanwhile (`held`, and those typed while the lock question is up) go to a
+        rescue file: never lost. Locked: ask (F2 read-only, Esc stop). Otherwise,
+        or refused: back to the caller (`on_fail`, with a notice) or stop with the
+        reason and its exit code (2 for a problem the user can fix, as the CLI)."""
+        from facilitator.usecases.session import open_failure
+
+        failure = open_failure(exc)
+        self.rescue(list(held), slug, session)
+        if failure.can_read_only:
             from facilitator.tui.screens.dialogs import LockedScreen
 
-            message = str(exc)
-            dialog = LockedScreen(message)
+            dialog = LockedScreen(failure.message)
 
             def answer(read_only: bool | None) -> None:
-                path = self.rescue(dialog.typed_lines())  # typed while the question was up
+                path = self.rescue(dialog.typed_lines(), slug, session)  # typed while the question was up
                 if read_only:
-                    self.open_session(slug, self.session_number, readonly=True)
+                    self.open_session(slug, session, readonly=True, on_fail=on_fail)
+                elif on_fail:
+                    on_fail()
                 else:
-                    self.exit(1, return_code=1, message=message + (f"\nrescue: {path}" if path else ""))
+                    self.exit(failure.exit_code, return_code=failure.exit_code,
+                              message=failure.message + (f"\nrescue: {path}" if path else ""))
 
             self.push_screen(dialog, answer)
             return
-        from facilitator.store.workshop import StoreError
-
-        # A store problem or a session not in the plan is the user's to fix (exit 2, as the CLI);
-        # anything else is unexpected (exit 1).
-        code = 2 if isinstance(exc, (StoreError, LookupError)) else 1
-        self.exit(code, return_code=code, message=f"facilitator: {exc}" if str(exc) else type(exc).__name__)
+        if on_fail:
+            self.notify(failure.message, severity="error")
+            on_fail()
+            return
+        self.exit(failure.exit_code, return_code=failure.exit_code, message=f"facilitator: {failure.message}")
 
     def write_rescue(self, lines: list[str], slug: str | None, session: int | None) -> Path | None:
         """Lines typed where they could not be saved go to a rescue file in the data
@@ -169,11 +177,11 @@ class FacilitatorApp(App[int]):
             os.fsync(fh.fileno())
         return path
 
-    def rescue(self, lines: list[str]) -> Path | None:
-        """`write_rescue` for the lines of a workshop that did not open; a failure is
-        loud and the lines are shown, never dropped silently."""
+    def rescue(self, lines: list[str], slug: str | None = None, session: int | None = None) -> Path | None:
+        """`write_rescue` for the lines of a workshop that did not open (default: the
+        app's start-up workshop); a failure is loud and the lines are shown, never dropped silently."""
         try:
-            path = self.write_rescue(lines, self.slug, self.session_number)
+            path = self.write_rescue(lines, slug or self.slug, session if session is not None else self.session_number)
         except OSError as exc:
             self.notify(f"rescue NOT written ({exc.strerror or exc}):\n" + "\n".join(lines),
                         severity="error", timeout=120)
@@ -184,32 +192,16 @@ class FacilitatorApp(App[int]):
 
     def open_session(self, slug: str, session: int | None, *, readonly: bool = False,
                      on_fail: Callable[[], None] | None = None) -> None:
-        """Open a workshop (asking about a lock) and push its live screen."""
-        from facilitator.store.workshop import StoreError, StoreLocked, WorkshopStore
+        """Open a workshop and push its live screen; a failure goes to `open_failed`
+        (the lock question, or back to `on_fail`, or stop)."""
+        from facilitator.usecases.session import open_failure, open_workshop
 
         try:
-            store = WorkshopStore.open(self.data_dir, slug, readonly=readonly)
-        except StoreLocked as exc:
-            from facilitator.tui.screens.dialogs import LockedScreen
-
-            message = str(exc)
-
-            def answer(read_only: bool | None) -> None:
-                if read_only:
-                    self.open_session(slug, session, readonly=True, on_fail=on_fail)
-                elif on_fail:
-                    on_fail()
-                else:
-                    self.exit(1, return_code=1, message=message)
-
-            self.push_screen(LockedScreen(message), answer)
-            return
-        except StoreError as exc:
-            if on_fail:
-                self.notify(str(exc), severity="error")
-                on_fail()
-            else:
-                self.exit(1, return_code=1, message=str(exc))
+            store = open_workshop(self.data_dir, slug, readonly=readonly)
+        except Exception as exc:
+            if open_failure(exc).kind == "unexpected":
+                raise  # to the error log
+            self.open_failed(exc, slug, session, on_fail=on_fail)
             return
         self.session_opened(store)
         from facilitator.tui.screens.live import LiveScreen
@@ -218,10 +210,11 @@ class FacilitatorApp(App[int]):
 
     def open_report(self, slug: str) -> bool:
         """Open a workshop for writing and push its report screen; False (and a notice) when it cannot."""
-        from facilitator.store.workshop import StoreError, WorkshopStore
+        from facilitator.store.workshop import StoreError
+        from facilitator.usecases.session import open_workshop
 
         try:
-            store = WorkshopStore.open(self.data_dir, slug)
+            store = open_workshop(self.data_dir, slug)
         except StoreError as exc:
             self.notify(str(exc), severity="error", timeout=10)
             return False
@@ -303,10 +296,12 @@ class FacilitatorApp(App[int]):
     def _fatal_error(self) -> None:
         import sys
 
-        from facilitator.cli.errorlog import log_unexpected
+        from facilitator.usecases.errorlog import log_unexpected, summary
 
-        path = log_unexpected(str(self.data_dir), sys.argv[1:], getattr(self, "_last_error", None))
-        self._exit_renderables.append(f"facilitator: unexpected error (details in {path})")
+        error = getattr(self, "_last_error", None)
+        path = log_unexpected(str(self.data_dir), sys.argv[1:], error)
+        self._exit_renderables.append(f"facilitator: unexpected error (details in {path})" if path else
+                                      f"facilitator: unexpected error (no log could be written: {summary(error)})")
         self._close_messages_no_wait()
 
 

@@ -10,7 +10,7 @@ import pytest
 from facilitator.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT.parent / "shared" / "examples" / "plan-example.toml"
+EXAMPLE = ROOT / "tests" / "fixtures" / "plan-example.toml"
 
 MINIMAL = """\
 [workshop]

@@ -122,12 +122,12 @@ def _example():
 
     from facilitator.domain.plan import parse_plan
 
-    path = Path(__file__).resolve().parents[2].parent / "shared" / "examples" / "plan-example.toml"
+    path = Path(__file__).resolve().parents[1] / "fixtures" / "plan-example.toml"
     return parse_plan(path.read_text(encoding="utf-8"), path.name)
 
 
 def test_records_before_the_first_step_line_belong_to_the_first_step():
-    from facilitator.cli.notes import parse_notes
+    from facilitator.usecases.notes import parse_notes
 
     plan = _example()
     parsed = parse_notes("wt1: Eerst dit.\nactie: iets doen @jw\n## 2\nwt1: Dan dat.\n", "n.txt", plan, [], 1)
@@ -136,7 +136,7 @@ def test_records_before_the_first_step_line_belong_to_the_first_step():
 
 
 def test_line_numbers_count_newlines_only():
-    from facilitator.cli.notes import parse_notes
+    from facilitator.usecases.notes import parse_notes
 
     plan = _example()
     # U+2028/U+2029, form feed and \x1c-\x1e are characters inside a line, not line ends.

@@ -200,10 +200,12 @@ def test_demo_makes_a_private_data_directory(tmp_path, capsys):
     ({"FACILITATOR_LANG": "fr"}, [], "nl"),
     ({"FACILITATOR_LANG": "en"}, ["--lang", "nl"], "nl"),
 ])
-def test_interface_language_setting(monkeypatch, env, argv, expected):
+def test_interface_language_setting(monkeypatch, tmp_path, env, argv, expected):
     from facilitator.cli import build_parser
+    from facilitator.config import quick_lang
 
     monkeypatch.delenv("FACILITATOR_LANG", raising=False)
+    monkeypatch.setenv("FACILITATOR_CONFIG", str(tmp_path / "none.toml"))
     for key, value in env.items():
         monkeypatch.setenv(key, value)
-    assert build_parser().parse_args([*argv, "list"]).lang == expected
+    assert quick_lang(build_parser().parse_args([*argv, "list"]).lang) == expected

@@ -54,7 +54,7 @@ def test_missing_and_non_utf8_plan_files(run, tmp_path):
     assert code == 2 and err.count("\n") == 1 and "not UTF-8" in err and f"{path}:3:" in err
 
 
-def test_shared_example_plan(run):
+def test_example_plan(run):
     code, out, _ = run("new", str(EXAMPLE))
     assert code == 0 and "OWP1-3mrt2026" in out and "OWP4-12mei2026" in out
 

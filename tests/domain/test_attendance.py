@@ -22,7 +22,7 @@ from facilitator.domain.attendance import (
 from facilitator.domain.plan import parse_plan
 
 ROOT = Path(__file__).resolve().parents[2]
-PLAN = parse_plan((ROOT.parent / "shared" / "examples" / "plan-example.toml").read_text())
+PLAN = parse_plan((ROOT / "tests" / "fixtures" / "plan-example.toml").read_text())
 SPEAKERS = PLAN.speaker_roles()  # wt jw bib lg pb on, seats wt1 wt2 (wt), jw1 (jw), bib1 (bib)
 ROLES = [r.key for r in PLAN.roles]
 

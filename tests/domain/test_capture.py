@@ -1,4 +1,4 @@
-"""The capture parser: every rule and error of ../shared/spec/capture-syntax.md
+"""The capture parser: every rule and error of docs/capture-syntax.md
 and the decisions in facilitator/domain/capture.py."""
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from facilitator.domain.capture import (
 from facilitator.domain.plan import parse_plan
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT.parent / "shared" / "examples" / "plan-example.toml"
+EXAMPLE = ROOT / "tests" / "fixtures" / "plan-example.toml"
 PLAN = parse_plan(EXAMPLE.read_text())
 
 # Session 1 of the example plan, nobody has spoken yet.

@@ -21,7 +21,7 @@ from facilitator.domain.capture import (
 from facilitator.domain.plan import parse_plan
 
 ROOT = Path(__file__).resolve().parents[2]
-PLAN = parse_plan((ROOT.parent / "shared" / "examples" / "plan-example.toml").read_text())
+PLAN = parse_plan((ROOT / "tests" / "fixtures" / "plan-example.toml").read_text())
 CTX = context_for(PLAN, [], 1)
 KEYS = sorted(CTX.speakers)
 

@@ -14,7 +14,7 @@ from facilitator.domain.plan import parse_plan
 from facilitator.domain.privacy import find_names, redact_names
 
 ROOT = Path(__file__).resolve().parents[2]
-PLAN = parse_plan((ROOT.parent / "shared" / "examples" / "plan-example.toml").read_text())
+PLAN = parse_plan((ROOT / "tests" / "fixtures" / "plan-example.toml").read_text())
 
 NAMES = {"wt1": "Fatima", "jw1": "Ruben", "a1": "Anne Marie", "a2": "Anne", "z1": "Zoë", "j1": "José de Vries"}
 LABELS = {"wt1": "wijkteammedewerker", "jw1": "jongerenwerker", "a1": "a", "a2": "b", "z1": "c", "j1": "d"}

@@ -8,7 +8,7 @@ from facilitator.domain.plan import parse_plan
 from facilitator.domain.records import SessionClock, Statement
 from facilitator.domain.workshop import WorkshopData
 
-EXAMPLE = Path(__file__).resolve().parents[2].parent / "shared" / "examples" / "plan-example.toml"
+EXAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "plan-example.toml"
 
 
 def data(**kw) -> WorkshopData:

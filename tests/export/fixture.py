@@ -8,7 +8,7 @@ from facilitator.domain.plan import Plan, parse_plan
 from facilitator.domain.records import Action, Finding, ReportText, SessionClock, Statement, StepTiming
 from facilitator.domain.workshop import WorkshopData
 
-PLAN_FILE = Path(__file__).resolve().parents[2].parent / "shared" / "examples" / "plan-example.toml"
+PLAN_FILE = Path(__file__).resolve().parents[1] / "fixtures" / "plan-example.toml"
 NAMES = ("Fatima", "Ruben")  # the names the example plan gives to seats wt1 and jw1
 T0 = 1_772_544_600.0  # 2026-03-03 13:30 UTC
 

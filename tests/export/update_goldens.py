@@ -1,8 +1,7 @@
 """Rewrite the golden exports of the demo workshop: `python3 -m tests.export.update_goldens`.
 
 Builds the demo into a temporary directory, renders everything and writes it to
-`exports/` (the directory `facilitator export` writes to by default), removing
-golden files that are no longer produced. Review the diff before committing.
+`tests/export/golden/`, removing golden files that are no longer produced. Review the diff before committing.
 """
 
 from __future__ import annotations
@@ -13,7 +12,7 @@ from pathlib import Path
 from facilitator.export import Document, render_all
 
 ROOT = Path(__file__).resolve().parents[2]
-GOLDEN_DIR = ROOT / "exports"
+GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
 
 
 def demo_documents() -> list[Document]:

@@ -80,10 +80,10 @@ def test_exports_replace_names_by_role_say_so_and_are_private(data_dir: Path, tm
     joined = "".join(f.read_text(encoding="utf-8") for f in files)
     assert "\\[wijkteammedewerker\\] belde mij gisteren nog." in joined  # Markdown for "[wijkteammedewerker]"
     assert "Fatima" in store_bytes(data_dir).decode()  # kept as typed, locally
-    shared = tmp_path / "shared"
-    proc = cli(data_dir, "export", SLUG, "--out", str(shared), "--mode", "644")
+    public = tmp_path / "public"
+    proc = cli(data_dir, "export", SLUG, "--out", str(public), "--mode", "644")
     assert proc.returncode == 0
-    assert {stat.S_IMODE(f.stat().st_mode) for f in shared.glob("*.md")} == {0o644}
-    proc = cli(data_dir, "export", SLUG, "--out", str(shared), "--mode", "999")
+    assert {stat.S_IMODE(f.stat().st_mode) for f in public.glob("*.md")} == {0o644}
+    proc = cli(data_dir, "export", SLUG, "--out", str(public), "--mode", "999")
     assert proc.returncode == 2 and "--mode" in proc.stderr
     no_traceback(proc)

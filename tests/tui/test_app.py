@@ -82,6 +82,23 @@ async def test_export_from_home(data_dir: Path, tmp_path: Path, monkeypatch: pyt
     assert (out / "exports" / f"{SLUG}.md").exists(), messages
 
 
+async def test_export_from_home_tells_how_many_names_were_replaced(data_dir: Path, tmp_path: Path) -> None:
+    """The home screen's export says, as the CLI does, that names became roles (its copy dropped that)."""
+    from facilitator.usecases.notes import import_notes
+
+    with WorkshopStore.open(data_dir, SLUG) as store:
+        import_notes(store, 1, "wt1: “Fatima zei: dat werkt goed.” #werkwijze\n", "n.txt")
+    out = tmp_path / "out"
+    app = make_app(data_dir, slug=None, session=None, export_dir=out)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+        messages = [str(n.message) for n in app._notifications]
+    assert (out / f"{SLUG}.md").exists(), messages
+    assert any("op 2 plek(ken)" in m for m in messages), messages
+    assert "Fatima" not in (out / f"{SLUG}-OWP1-3mrt2026.md").read_text(encoding="utf-8")
+
+
 async def test_help_lists_every_key(data_dir: Path) -> None:
     app = make_app(data_dir)
     async with app.run_test(size=(120, 45)) as pilot:

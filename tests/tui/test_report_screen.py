@@ -20,9 +20,7 @@ from facilitator.tui.widgets.report_texts import TextsPane, join_paragraph_lines
 
 from .helpers import screen_text
 
-PLAN = Path("/work/shared/examples/plan-example.toml")
-if not PLAN.exists():  # CI lays shared/ beside the clone
-    PLAN = Path(__file__).resolve().parents[3] / "shared" / "examples" / "plan-example.toml"
+PLAN = Path(__file__).resolve().parents[1] / "fixtures" / "plan-example.toml"
 
 STATEMENTS = [
     Statement(session=1, speaker="wt1", kind="quote", key=True, themes=["werkwijze"],

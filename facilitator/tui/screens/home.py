@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,6 +20,8 @@ TEXT = {
         "intro": "Workshops in {dir}. Enter: sessie starten · R: rapport · P: plan · E: exporteren · F1: toetsen",
         "exported": "Geschreven: {paths}", "export_failed": "Exporteren mislukt: {error}",
         "locked": "(in gebruik: {message})",
+        "redacted": "Let op: op {n} plek(ken) is de naam van een deelnemer vervangen door de rol; "
+                    "controleer die citaten voor je het rapport overdraagt.",
     },
     "en": {
         "key.home.run": "Run session", "key.home.plan": "View plan", "key.home.export": "Export",
@@ -31,6 +31,8 @@ TEXT = {
         "intro": "Workshops in {dir}. Enter: run session · R: report · P: plan · E: export · F1: keys",
         "exported": "Written: {paths}", "export_failed": "Export failed: {error}",
         "locked": "(in use: {message})",
+        "redacted": "Note: a participant's name was replaced by their role in {n} place(s); "
+                    "check those quotes before handing the report over.",
     },
 }
 
@@ -68,7 +70,8 @@ class HomeScreen(Screen):
         return Path(self.app.data_dir)  # type: ignore[attr-defined]
 
     def action_reload(self) -> None:
-        from facilitator.store.workshop import StoreError, WorkshopStore, list_workshops
+        from facilitator.store.workshop import StoreError, list_workshops
+        from facilitator.usecases.session import open_workshop
 
         table = self.query_one(DataTable)
         table.clear()
@@ -77,7 +80,7 @@ class HomeScreen(Screen):
             self.t("intro" if slugs else "empty", dir=str(self.data_dir)))
         for slug in slugs:
             try:
-                with WorkshopStore.open(self.data_dir, slug, readonly=True) as store:
+                with open_workshop(self.data_dir, slug, readonly=True) as store:
                     data = store.snapshot()
             except StoreError as exc:
                 table.add_row(slug, "", "", "", self.t("locked", message=exc), key=f"{slug}|")
@@ -123,11 +126,12 @@ class HomeScreen(Screen):
         picked = self._selected()
         if not picked:
             return
-        from facilitator.store.workshop import StoreError, WorkshopStore
+        from facilitator.store.workshop import StoreError
         from facilitator.tui.screens.plan import PlanScreen
+        from facilitator.usecases.session import open_workshop
 
         try:
-            with WorkshopStore.open(self.data_dir, picked[0], readonly=True) as store:
+            with open_workshop(self.data_dir, picked[0], readonly=True) as store:
                 plan, themes = store.plan, store.themes()
         except StoreError as exc:
             self.notify(str(exc), severity="error")
@@ -138,21 +142,14 @@ class HomeScreen(Screen):
         picked = self._selected()
         if not picked:
             return
+        from facilitator.usecases.export import export_workshop
+
         try:
-            paths = export_workshop(self.data_dir, picked[0], Path(getattr(self.app, "export_dir", "exports")))
+            result = export_workshop(self.data_dir, Path(getattr(self.app, "export_dir", "exports")), slug=picked[0])
         except Exception as exc:  # noqa: BLE001 - shown to the user
             self.notify(self.t("export_failed", error=exc), severity="error", timeout=10)
             return
-        self.notify(self.t("exported", paths=", ".join(str(p) for p in paths)), timeout=10)
-
-
-def export_workshop(data_dir: Path, slug: str, out_dir: Path) -> list[Any]:
-    from facilitator.export import render_all
-    from facilitator.export.files import write_documents
-    from facilitator.store.workshop import WorkshopStore
-
-    with WorkshopStore.open(data_dir, slug, readonly=True) as store:
-        snapshot = store.snapshot()
-    docs = render_all(snapshot, None)
-    written = write_documents(docs, out_dir)
-    return list(written) if written else [out_dir / d.filename for d in docs]
+        message = self.t("exported", paths=", ".join(str(p) for p in result.paths))
+        if result.names_replaced:
+            message += "\n" + self.t("redacted", n=result.names_replaced)
+        self.notify(message, timeout=10)

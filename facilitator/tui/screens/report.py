@@ -299,17 +299,15 @@ class ReportScreen(Screen):
         if not self.save_all():
             self.notify(self.t("export_unsaved"), severity="error", timeout=10)
             return
-        try:
-            from facilitator.export import render_all
-            from facilitator.export.files import write_documents
+        from facilitator.usecases.errors import UseCaseError
+        from facilitator.usecases.export import export_workshop
 
-            docs = render_all(self.store.snapshot())
-            paths = write_documents(docs, self.export_dir)
-        except (OSError, ValueError, StoreError) as exc:
+        try:
+            result = export_workshop(self.store, self.export_dir)
+        except (UseCaseError, StoreError, OSError, ValueError) as exc:
             self.notify(self.t("export_failed", error=exc), severity="error", timeout=10)
             return
-        message = self.t("exported", paths="\n".join(str(p) for p in paths))
-        redactions = sum(d.redactions for d in docs)
-        if redactions:
-            message += "\n" + self.t("redacted", n=redactions)
+        message = self.t("exported", paths="\n".join(str(p) for p in result.paths))
+        if result.names_replaced:
+            message += "\n" + self.t("redacted", n=result.names_replaced)
         self.notify(message, timeout=8)

@@ -1,10 +1,11 @@
-"""Importing a notes file written in capture syntax (../shared/spec/capture-syntax.md).
+"""Importing a notes file written in capture syntax (docs/capture-syntax.md).
 
 `parse_notes` is pure: it parses every line first, keeping the parser's context
 up to date as the live capture line would (sticky speaker, current step from
 `## STEP`, new themes known after their first use), and returns either the
 records or every bad line as `FILE:LINE: message`. `import_notes` then writes
-all records in one atomic store call. The demo builder uses the same path.
+all records in one atomic store call, or raises `NotesError` listing every bad
+line. `facilitator import` and the demo builder both use it.
 `import_notes` holds no list of records: a first pass checks every line (and
 counts), a second pass parses again and streams the records into the store's
 import (all-or-nothing there), so memory does not grow with the file's length.
@@ -27,11 +28,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from facilitator.cli import UserError
 from facilitator.domain import capture
 from facilitator.domain.attendance import merge_declaration
 from facilitator.domain.plan import Plan
 from facilitator.domain.records import Action, Statement
+from facilitator.usecases.errors import NotesError, UseCaseError
 
 
 @dataclass
@@ -44,12 +45,12 @@ class ParsedNotes:
 
 
 def parse_notes(text: str, filename: str, plan: Plan, theme_keys: list[str], session: int,
-                current_speaker: str | None = None, keep: bool = True) -> ParsedNotes:
-    """Parse a whole notes file. Nothing is written; check `.errors` first.
+                current_speaker: str | None = None, lang: str = "en", keep: bool = True) -> ParsedNotes:
+    """Parse a whole notes file. Nothing is written; check `.errors` first (in `lang`).
     `current_speaker`: the session's last speaker so far (sticky across files).
     `keep=False`: only count the records (see `.counts`), keep none."""
     out = ParsedNotes()
-    for rec in iter_notes(text, filename, plan, theme_keys, session, current_speaker, out):
+    for rec in iter_notes(text, filename, plan, theme_keys, session, current_speaker, out, lang):
         _count(out.counts, rec)
         if keep:
             out.records.append(rec)
@@ -66,11 +67,12 @@ def _count(counts: dict[str, int], rec: Statement | Action) -> None:
 
 
 def iter_notes(text: str, filename: str, plan: Plan, theme_keys: list[str], session: int,
-               current_speaker: str | None = None, out: ParsedNotes | None = None) -> Iterator[Statement | Action]:
+               current_speaker: str | None = None, out: ParsedNotes | None = None,
+               lang: str = "en") -> Iterator[Statement | Action]:
     """The records of a notes file, one at a time; errors, declarations and new themes go to `out`."""
     if plan.session(session) is None:
         known = ", ".join(str(s.number) for s in plan.sessions)
-        raise UserError(f"{filename}: no session {session} in the plan (sessions: {known})")
+        raise NotesError(f"{filename}: no session {session} in the plan (sessions: {known})")
     out = out if out is not None else ParsedNotes()
     ctx = capture.context_for(plan, theme_keys, session, current_speaker, None)
     if ctx.current_step is None and ctx.steps:
@@ -80,7 +82,7 @@ def iter_notes(text: str, filename: str, plan: Plan, theme_keys: list[str], sess
         try:
             parsed: Any = capture.parse_line(line, ctx)
         except capture.CaptureError as exc:
-            out.errors.append(f"{filename}:{number}: {exc.message}")
+            out.errors.append(f"{filename}:{number}: {exc.render(lang)}")
             continue
         if isinstance(parsed, capture.StatementLine):
             yield Statement(session=session, step=ctx.current_step, speaker=parsed.speaker,
@@ -123,20 +125,21 @@ def _learn(ctx: capture.Context, themes: tuple[str, ...], known: set[str], new: 
 
 
 def read_text(path: Path) -> str:
-    """A UTF-8 text file (a BOM is dropped), or a one-line UserError."""
+    """A UTF-8 text file (a BOM is dropped), or a one-line UseCaseError
+    (the notes and the plan files the user names are read with it)."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise UserError(f"{path}: no such file", plain=True) from None
+        raise UseCaseError(f"{path}: no such file", plain=True) from None
     except IsADirectoryError:
-        raise UserError(f"{path}: is a directory, not a file", plain=True) from None
+        raise UseCaseError(f"{path}: is a directory, not a file", plain=True) from None
     except OSError as exc:
-        raise UserError(f"{path}: cannot read ({exc.strerror})", plain=True) from None
+        raise UseCaseError(f"{path}: cannot read ({exc.strerror})", plain=True) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise UserError(f"{path}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x}); "
+        raise UseCaseError(f"{path}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x}); "
                         "save the file as UTF-8 and try again", plain=True) from None
 
 
@@ -150,8 +153,8 @@ def merged_attendance(existing: list[str], declarations: list[tuple[str, ...]],
 
 
 def import_notes(store: Any, session: int, text: str, filename: str,
-                 duplicates: bool = False) -> tuple[ParsedNotes, int]:
-    """Parse, then write everything in one atomic call. Raises UserError listing every bad line,
+                 duplicates: bool = False, lang: str = "en") -> tuple[ParsedNotes, int]:
+    """Parse, then write everything in one atomic call. Raises NotesError listing every bad line,
     or (unless `duplicates`) when statements of the file are already in the session: importing
     the same notes (or a rescue file) twice must not double the record."""
     so_far = store.statements(session)
@@ -160,23 +163,23 @@ def import_notes(store: Any, session: int, text: str, filename: str,
     parsed = ParsedNotes()
     present = {(s.speaker, s.kind, s.text) for s in so_far} if not duplicates else set()
     again = 0
-    for rec in iter_notes(text, filename, store.plan, themes, session, speaker, parsed):  # pass 1: check, count
+    for rec in iter_notes(text, filename, store.plan, themes, session, speaker, parsed, lang):  # pass 1: check
         _count(parsed.counts, rec)
         if present and isinstance(rec, Statement) and (rec.speaker, rec.kind, rec.text) in present:
             again += 1
     del present
     if parsed.errors:
         n = len(parsed.errors)
-        raise UserError(*parsed.errors, f"{filename}: {n} bad line{'s' if n != 1 else ''}; nothing was imported",
-                        plain=True)
+        raise NotesError(*parsed.errors, f"{filename}: {n} bad line{'s' if n != 1 else ''}; nothing was imported",
+                         plain=True)
     if again:
         total = parsed.counts["statements"]
-        raise UserError(f"{filename}: {again} of {total} statements are already in session {session} "
-                        "(imported before?); nothing was imported. Use --duplicates to import them anyway")
+        raise NotesError(f"{filename}: {again} of {total} statements are already in session {session} "
+                         "(imported before?); nothing was imported. Use --duplicates to import them anyway")
     attendance = None
     if parsed.declarations:
         attendance = merged_attendance(store.attendance(session), parsed.declarations, store.plan.speaker_roles())
-    records = iter_notes(text, filename, store.plan, themes, session, speaker)  # pass 2: stream into the store
+    records = iter_notes(text, filename, store.plan, themes, session, speaker, None, lang)  # pass 2: stream
     count = store.import_records(session, records, attendance=attendance, themes=parsed.new_themes)
     return parsed, count
 

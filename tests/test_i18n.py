@@ -1,0 +1,78 @@
+"""One catalog: both languages have every message, with the same placeholders, and every
+message id the code raises is in it."""
+
+from __future__ import annotations
+
+import ast
+import string
+from pathlib import Path
+
+import pytest
+
+from facilitator.domain.capture import CaptureError, Context, parse_line
+from facilitator.i18n import LANGUAGES, Message, catalog, text
+
+ROOT = Path(__file__).resolve().parents[1] / "facilitator"
+
+
+def _fields(template: str) -> set[str]:
+    return {f for _, f, _, _ in string.Formatter().parse(template) if f}
+
+
+def test_every_message_has_both_languages_with_the_same_placeholders() -> None:
+    assert catalog(), "the catalog is not empty"
+    for msg_id, entry in catalog().items():
+        assert set(entry) == set(LANGUAGES), (msg_id, sorted(entry))
+        assert all(entry[lang].strip() for lang in LANGUAGES), msg_id
+        assert _fields(entry["nl"]) == _fields(entry["en"]), msg_id
+
+
+def _ids_raised_in_code() -> list[tuple[str, str]]:
+    """(file, id) for every CaptureError(...) / Message(...) call with a literal id."""
+    found = []
+    for path in ROOT.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("CaptureError", "Message"):
+                first = node.args[0] if node.args else None
+                if isinstance(first, ast.Name) and first.id == "msg_id":
+                    continue  # the wrapper that passes an id on
+                assert isinstance(first, ast.Constant) or isinstance(first, ast.IfExp), (
+                    f"{path}:{node.lineno}: a message needs a literal id from facilitator/messages.toml")
+                consts = [first] if isinstance(first, ast.Constant) else [first.body, first.orelse]
+                found += [(f"{path.name}:{node.lineno}", c.value) for c in consts if isinstance(c, ast.Constant)]
+    return found
+
+
+def test_every_id_the_code_uses_is_in_the_catalog() -> None:
+    used = _ids_raised_in_code()
+    assert len(used) >= 15
+    missing = [(where, i) for where, i in used if i not in catalog()]
+    assert missing == []
+
+
+def test_an_unknown_id_is_refused_at_once() -> None:
+    with pytest.raises(KeyError):
+        Message("capture.no_such_message")
+
+
+CTX = Context(speakers={"wt": "wt", "wt1": "wt"}, themes=frozenset(), steps=["Opening", "Casus De Bram"])
+
+
+@pytest.mark.parametrize("line, nl, en", [
+    ("Opmerking: iets", "onbekende spreker 'Opmerking'; bekende sleutels: wt, wt1",
+     "unknown speaker 'Opmerking'; known keys: wt, wt1"),
+    ("## 9", "geen stap '9'; stappen:", "no step '9'; steps:"),
+    ("aanwezig: xx yy", "onbekende sleutels 'xx', 'yy'", "unknown keys 'xx', 'yy'"),
+    ("wt: a\x07b", "kolom 6: stuurteken U+0007 is niet toegestaan", "column 6: control character U+0007 is not allowed"),
+])
+def test_capture_errors_in_the_interface_language(line: str, nl: str, en: str) -> None:
+    with pytest.raises(CaptureError) as info:
+        parse_line(line, CTX)
+    assert info.value.render("nl").startswith(nl)
+    assert info.value.render("en").startswith(en)
+    assert info.value.message == info.value.render("en")
+
+
+def test_an_unknown_language_falls_back_to_dutch() -> None:
+    assert text("capture.no_text", "fr") == text("capture.no_text", "nl")
