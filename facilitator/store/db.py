@@ -391,7 +391,7 @@ class Replay:
             self._tx = tx
             self._tx_ops.append(payload[2:])
             return True
-        if kind == "c" and len(payload) == 3 and type(payload[1]) is int and type(payload[2]) is int:
+        if kind == "c" and len(payload) >= 3 and type(payload[1]) is int and type(payload[2]) is int:
             tx = payload[1]
             if self._tx is not None and tx != self._tx:
                 self._end_tx(committed, at_end=False)
