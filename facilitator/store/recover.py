@@ -7,8 +7,8 @@ header as "tx"), so the newer of the two is known without guessing:
 - the journal reaches at least as far as the backup (its last committed
   transaction >= the backup's): the journal's state wins; a record lost on a
   damaged line is taken from the backup when the backup has it;
-- the journal was cut before the backup was taken: the backup's state wins,
-  and the journal's records after it are added (there are none when it was cut).
+- the journal reaches no further than the backup (cut or damaged before the
+  backup's last transaction): the backup is the state.
 
 What is still missing is reported per session and kind, from the damaged lines
 and from summary.json (the counts when the workshop was last closed).
@@ -48,21 +48,16 @@ def amend_from_backup(workshop: Path, rep: Replay) -> list[str]:
     if found is not None:
         path, backup = found
         backup_tx = backup.last_tx
-        if rep.last_tx < backup_tx or not rep.header and not rep.entries and not rep.docs_seen:
-            # cut before the backup: the backup is newer
-            tables = copy.deepcopy(backup.tables)
-            added = 0
-            for name, docs in rep.tables.items():
-                for doc_id, doc in docs.items():
-                    if doc_id not in tables.get(name, {}):
-                        tables.setdefault(name, {})[doc_id] = doc
-                        added += 1
+        if rep.last_tx <= backup_tx and backup_tx > 0 or not rep.header and not rep.entries and not rep.docs_seen:
+            # the journal reaches no further than the backup: the backup is the state
             rep.tables.clear()
-            rep.tables.update(tables)
+            rep.tables.update(copy.deepcopy(backup.tables))
             for name, top in backup.maxids.items():
                 rep.maxids[name] = max(rep.maxids.get(name, 0), top)
             rep.last_tx = max(rep.last_tx, backup_tx)
-            notes.append(f"restored from backup {path.name} (newer than what the store still held)")
+            for bad in rep.bad:
+                bad.recovered = True
+            notes.append(f"restored from backup {path.name} (it holds everything the store still had, or more)")
         else:
             filled = 0
             for bad in rep.bad:
