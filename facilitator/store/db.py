@@ -203,7 +203,7 @@ class BadLine:
     table: str | None = None
     doc_id: int | None = None
     session: int | None = None
-    recovered: bool = False  # filled in from a backup by a repair
+    recovered: bool = False  # filled in from a backup, or the commit record of a transaction kept whole
 
     @classmethod
     def of(cls, number: int, offset: int, raw: bytes) -> BadLine:
@@ -242,6 +242,7 @@ class Replay:
     legacy: bool = False  # a stock TinyDB JSON file, converted
     kept_uncommitted: int = 0  # transactions kept although their commit record was damaged
     mended: int = 0  # damaged newlines between two whole records (nothing lost; rewritten)
+    written_at: dict[tuple[str, int], int] = field(default_factory=dict)  # (table, id) -> line of its last change
     offset: int = 0  # bytes consumed (whole lines)
     # in-flight transaction (follower state): id, its operations, a bad line seen after them
     _tx: int | None = None
@@ -268,7 +269,9 @@ class Replay:
                 or bool(self.mended) or bool(self.kept_uncommitted))
 
     def apply(self, ops: list[list[Any]]) -> None:
+        at = self.written_at
         for name, doc_id, doc in ops:
+            at[(name, doc_id)] = self.lines
             table = self.tables.setdefault(name, {})
             if doc is None:
                 table.pop(str(doc_id), None)
@@ -311,6 +314,7 @@ class Replay:
                     if table is None:
                         table = tables[name] = {}
                     table[str(doc_id)] = payload[3]
+                    self.written_at[(name, doc_id)] = self.lines
                     if doc_id > maxids.get(name, 0):
                         maxids[name] = doc_id
                     self.ops += 1
@@ -422,6 +426,10 @@ class Replay:
             committed.extend(ops)
             self.entries += 1
             self.kept_uncommitted += 1
+            for bad in reversed(self.bad):  # the damaged line that held no record was its commit record
+                if bad.table is None:
+                    bad.recovered = True
+                    break
         elif at_end:
             self.torn_tx += len(ops)
         else:

@@ -77,7 +77,8 @@ def amend_from_backup(workshop: Path, rep: Replay) -> list[str]:
 def missing(workshop: Path, rep: Replay) -> list[str]:
     """What could not be recovered: each damaged record not filled in, and per session
     the statements and actions fewer than when the workshop was last closed."""
-    lost = [b for b in rep.bad if not b.recovered]
+    lost = [b for b in rep.bad if not b.recovered and b.number != 1  # line 1 is the header: no record
+            and not (b.table is not None and rep.written_at.get((b.table, b.doc_id), 0) > b.number)]  # superseded
     out = []
     if lost:
         out.append("not recovered: " + "; ".join(b.describe() for b in lost[:10])
