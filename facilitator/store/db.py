@@ -481,18 +481,39 @@ def _legacy(data: bytes) -> Replay | None:
     return result
 
 
-def snapshot_lines(tables: dict[str, dict[str, dict]], maxids: dict[str, int], last_tx: int = 0,
-                   epoch: str | None = None) -> tuple[bytes, int]:
-    """A compacted journal: the header, then one record per document. Returns (bytes, count)."""
+def snapshot_chunks(tables: dict[str, dict[str, dict]], maxids: dict[str, int], last_tx: int = 0,
+                    epoch: str | None = None) -> Iterator[bytes]:
+    """A compacted journal, in chunks of about STREAM_CHUNK bytes: the header, then one
+    record per document (written piece by piece: memory does not grow with the store)."""
     count = sum(len(t) for t in tables.values())
     header = {HEADER_KEY: FORMAT, "epoch": epoch or secrets.token_hex(8), "next": dict(maxids), "docs": count,
               "tx": last_tx}
     parts = [encode(header)]
+    size = 0
     for name, table in tables.items():
         prefix = b'["d",' + _dumps(name) + b","
         for doc_id, doc in table.items():
-            parts.append(_line(prefix + doc_id.encode() + b"," + _dumps(doc) + b"]"))
-    return b"".join(parts), count
+            line = _line(prefix + doc_id.encode() + b"," + _dumps(doc) + b"]")
+            parts.append(line)
+            size += len(line)
+            if size >= STREAM_CHUNK:
+                yield b"".join(parts)
+                parts, size = [], 0
+    yield b"".join(parts)
+
+
+def snapshot_lines(tables: dict[str, dict[str, dict]], maxids: dict[str, int], last_tx: int = 0,
+                   epoch: str | None = None) -> tuple[bytes, int]:
+    """A compacted journal as one bytes value, and its document count."""
+    return b"".join(snapshot_chunks(tables, maxids, last_tx, epoch)), sum(len(t) for t in tables.values())
+
+
+def _write_chunks(fd: int, chunks: Iterator[bytes]) -> int:
+    size = 0
+    for chunk in chunks:
+        write_all(fd, chunk)
+        size += len(chunk)
+    return size
 
 
 def is_foreign(data: bytes, rep: Replay) -> bool:
@@ -957,7 +978,7 @@ class JournalStorage(Storage):
         if self._fd is not None and not self._same_file():
             self._displace()
             raise self._replaced_error()
-        data, count = snapshot_lines(self._tables, self._maxids, self._last_tx)
+        count = self.live_docs()
         tmp = fileio.temp_name(self.path)
         try:
             fd = fileio.create_exclusive(tmp, FILE_MODE, append=True, read=True)
@@ -965,7 +986,7 @@ class JournalStorage(Storage):
             raise write_error(self.path, exc) from exc
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # locked before anyone can see it
-            write_all(fd, data)
+            size = _write_chunks(fd, snapshot_chunks(self._tables, self._maxids, self._last_tx))
             os.fsync(fd)
             os.replace(tmp, self.path)
         except OSError as exc:
@@ -975,7 +996,7 @@ class JournalStorage(Storage):
             raise write_error(self.path, exc) from exc
         old, self._fd = self._fd, fd
         self._ident = _ident(fd)
-        self._size, self._ops = len(data), count
+        self._size, self._ops = size, count
         self._reset_crc()
         self._needs_rewrite = False
         if old is not None:
@@ -994,10 +1015,14 @@ class JournalStorage(Storage):
 
     def copy_to(self, target: Path) -> None:
         """Write the acknowledged state as a compact store file at `target` (new, 0600)."""
-        data, _count = snapshot_lines(self._tables, self._maxids, self._last_tx)
         tmp = fileio.temp_name(target)
         try:
-            fileio.write_new(tmp, data, sync_dir=False)
+            fd = fileio.create_exclusive(tmp)
+            try:
+                _write_chunks(fd, snapshot_chunks(self._tables, self._maxids, self._last_tx))
+                os.fsync(fd)
+            finally:
+                os.close(fd)
             os.replace(tmp, target)  # a fresh name (the caller picks one no file has)
         finally:
             with contextlib.suppress(OSError):
