@@ -462,8 +462,21 @@ def replay(data: bytes, path: Path | str = "store.db") -> Replay:
         if legacy is not None:
             return legacy
     result = Replay()
-    result.feed(data, path, final=True)
+    feed_all(result, data, path, final=True)
     return result
+
+
+def feed_all(rep: Replay, data: bytes, path: Path | str, final: bool) -> None:
+    """Feed `data` in pieces of whole lines (bounded working memory on a large file)."""
+    start, n = 0, len(data)
+    piece = 4 * STREAM_CHUNK
+    while n - start > piece:
+        cut = data.rfind(b"\n", start, start + piece) + 1
+        if cut <= start:
+            break
+        rep.feed(data[start:cut], path)
+        start = cut
+    rep.feed(data[start:] if start else data, path, final=final)
 
 
 def _legacy(data: bytes) -> Replay | None:
@@ -1148,7 +1161,7 @@ def open_db(path: Path, *, readonly: bool = False,
     try:
         if readonly and data[:1] != b"{":
             rep = Replay()  # a torn tail or an open transaction may be a save in progress elsewhere
-            rep.feed(data, path)
+            feed_all(rep, data, path, final=False)
         else:
             rep = replay(data, path)
         if is_foreign(data, rep):
