@@ -242,6 +242,8 @@ class Replay:
     legacy: bool = False  # a stock TinyDB JSON file, converted
     kept_uncommitted: int = 0  # transactions kept although their commit record was damaged
     mended: int = 0  # damaged newlines between two whole records (nothing lost; rewritten)
+    source: dict | None = None  # a backup's header: the journal (epoch, size) it was taken from
+    cut_short: str | None = None  # shorter than a backup taken from this very journal
     written_at: dict[tuple[str, int], int] = field(default_factory=dict)  # (table, id) -> line of its last change
     offset: int = 0  # bytes consumed (whole lines)
     # in-flight transaction (follower state): id, its operations, a bad line seen after them
@@ -378,6 +380,8 @@ class Replay:
                 self.docs_expected = payload["docs"]
             if type(payload.get("tx")) is int:
                 self.last_tx = payload["tx"]
+            if isinstance(payload.get("source"), dict):
+                self.source = payload["source"]
             return True
         if not isinstance(payload, list) or not payload:
             return False
@@ -495,12 +499,14 @@ def _legacy(data: bytes) -> Replay | None:
 
 
 def snapshot_chunks(tables: dict[str, dict[str, dict]], maxids: dict[str, int], last_tx: int = 0,
-                    epoch: str | None = None) -> Iterator[bytes]:
+                    epoch: str | None = None, source: dict | None = None) -> Iterator[bytes]:
     """A compacted journal, in chunks of about STREAM_CHUNK bytes: the header, then one
     record per document (written piece by piece: memory does not grow with the store)."""
     count = sum(len(t) for t in tables.values())
     header = {HEADER_KEY: FORMAT, "epoch": epoch or secrets.token_hex(8), "next": dict(maxids), "docs": count,
               "tx": last_tx}
+    if source is not None:  # a backup: which journal (epoch) at which size it was taken from
+        header["source"] = source
     parts = [encode(header)]
     size = 0
     for name, table in tables.items():
@@ -553,6 +559,8 @@ def describe_damage(rep: Replay) -> str:
         parts.append(f"{rep.docs_expected - rep.docs_seen} snapshot record(s) missing")
     if rep.torn_tail:
         parts.append("an unfinished last save dropped")
+    if rep.cut_short:
+        parts.append(rep.cut_short)
     return "; ".join(parts) or "unreadable"
 
 
@@ -672,6 +680,7 @@ class JournalStorage(Storage):
         self._size = size  # bytes of acknowledged journal
         self._ops = rep.ops  # operations in the file (compaction measure)
         self._last_tx = rep.last_tx
+        self._epoch = rep.epoch
         self._ident = _ident(fd) if fd is not None else None  # (dev, inode) of the file held
         self._verify_from = size  # close() verifies what this process wrote from here on
         self._written_crc = 0
@@ -999,7 +1008,8 @@ class JournalStorage(Storage):
             raise write_error(self.path, exc) from exc
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # locked before anyone can see it
-            size = _write_chunks(fd, snapshot_chunks(self._tables, self._maxids, self._last_tx))
+            epoch = secrets.token_hex(8)
+            size = _write_chunks(fd, snapshot_chunks(self._tables, self._maxids, self._last_tx, epoch))
             os.fsync(fd)
             os.replace(tmp, self.path)
         except OSError as exc:
@@ -1009,7 +1019,7 @@ class JournalStorage(Storage):
             raise write_error(self.path, exc) from exc
         old, self._fd = self._fd, fd
         self._ident = _ident(fd)
-        self._size, self._ops = size, count
+        self._size, self._ops, self._epoch = size, count, epoch
         self._reset_crc()
         self._needs_rewrite = False
         if old is not None:
@@ -1032,7 +1042,8 @@ class JournalStorage(Storage):
         try:
             fd = fileio.create_exclusive(tmp)
             try:
-                _write_chunks(fd, snapshot_chunks(self._tables, self._maxids, self._last_tx))
+                _write_chunks(fd, snapshot_chunks(self._tables, self._maxids, self._last_tx,
+                                                  source={"epoch": self._epoch, "size": self._size}))
                 os.fsync(fd)
             finally:
                 os.close(fd)
@@ -1118,7 +1129,8 @@ def _open_locked(path: Path) -> int:
 def open_db(path: Path, *, readonly: bool = False,
             verify: Callable[[dict[str, dict[str, dict]]], None] | None = None,
             before_migration: Callable[[bytes, Replay], None] | None = None,
-            amend: Callable[[Replay], list[str]] | None = None) -> tuple[JournalDB, list[str]]:
+            amend: Callable[[Replay], list[str]] | None = None,
+            behind: Callable[[Replay, int], str | None] | None = None) -> tuple[JournalDB, list[str]]:
     """Open (replay, and if needed repair) a store. Returns the db and recovery notes, one line each.
 
     `verify(tables)` runs after reading and before anything is written; whatever
@@ -1128,6 +1140,8 @@ def open_db(path: Path, *, readonly: bool = False,
     an older format is rewritten (a backup of the original); what it raises aborts.
     `amend(replay)` runs on a damaged store before it is rewritten (merging in a
     backup, facilitator.store.recover) and returns notes for the user.
+    `behind(replay, size)`: a reason when an undamaged-looking file is shorter than a
+    backup taken from it (cut at a line boundary); it is then repaired as damaged.
     """
     notes: list[str] = []
     path = real_path(path)
@@ -1175,6 +1189,9 @@ def open_db(path: Path, *, readonly: bool = False,
             os.close(fd)
         raise
     lossy = rep.damaged or rep.legacy or rep.torn_tail
+    if not lossy and behind is not None and not readonly:
+        rep.cut_short = behind(rep, len(data))
+        lossy = rep.cut_short is not None
     if readonly:
         if rep.bad or not rep.header:  # a torn tail may be a save in progress elsewhere
             notes.append(f"{path.name} is damaged: {describe_damage(rep)}; showing what could be read "
@@ -1211,7 +1228,7 @@ def open_db(path: Path, *, readonly: bool = False,
             notes.extend(extra)
     storage = JournalStorage(path, rep, fd, len(data))
     storage.replay = rep  # type: ignore[attr-defined]
-    if rep.needs_rewrite or storage._ops > 2 * storage.live_docs() + COMPACT_SLACK:
+    if lossy or rep.needs_rewrite or storage._ops > 2 * storage.live_docs() + COMPACT_SLACK:
         try:
             storage.compact()
         except StoreWriteError as exc:

@@ -47,7 +47,7 @@ from facilitator.store.db import (
     replay,
 )
 from facilitator.store.lock import WorkshopLock
-from facilitator.store.recover import amend_from_backup
+from facilitator.store.recover import amend_from_backup, behind_backup
 from facilitator.store.workshop import (
     BACKUP_DIR,
     BACKUPS_KEPT,
@@ -187,7 +187,8 @@ def _check_store(path: Path, repair: bool) -> list[DoctorLine]:
             try:
                 # recovers from the readable records and the newest backup, keeping the original aside
                 db, notes = open_db(store, verify=check_schema(store), before_migration=migration_backup(path, []),
-                                    amend=lambda r: amend_from_backup(path, r))
+                                    amend=lambda r: amend_from_backup(path, r),
+                                    behind=lambda r, size: behind_backup(path, r, size))
             except StoreLocked as exc:  # the store file itself is held (its store.lock was deleted)
                 say("problem", f"not repaired: {exc}")
                 repair, in_use = False, True

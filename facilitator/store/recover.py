@@ -16,6 +16,7 @@ and from summary.json (the counts when the workshop was last closed).
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 from pathlib import Path
@@ -37,6 +38,29 @@ def newest_backup(workshop: Path) -> tuple[Path, Replay] | None:
             continue
         if rep.header and not rep.bad and not rep.torn_tail and rep.tables.get("meta"):
             return path, rep
+    return None
+
+
+def behind_backup(workshop: Path, rep: Replay, size: int) -> str | None:
+    """A journal that reads cleanly but is shorter than when a backup was taken from it
+    (same epoch: no rewrite since; cut at a line boundary) has lost saves: say so."""
+    from facilitator.store.workshop import list_backups
+
+    if rep.epoch is None:
+        return None
+    for path in reversed(list_backups(workshop)[-3:]):
+        try:
+            with open(path, "rb") as fh:
+                first = fh.readline(65536)
+        except OSError:
+            continue
+        header = Replay(lines=1)  # its line 1
+        with contextlib.suppress(StoreNewer):
+            header._record(first.rstrip(b"\n"), path, [])
+        source = header.source
+        if isinstance(source, dict) and source.get("epoch") == rep.epoch and type(source.get("size")) is int \
+                and source["size"] > size:
+            return f"cut short: {source['size'] - size} bytes fewer than when backup {path.name} was taken"
     return None
 
 

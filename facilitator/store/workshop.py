@@ -371,10 +371,11 @@ class WorkshopStore:
         try:
             migrated: list[Path] = []
             keep_original = migration_backup(path, migrated)
-            from facilitator.store.recover import amend_from_backup
+            from facilitator.store.recover import amend_from_backup, behind_backup
 
             db, recovery = open_db(path / STORE_NAME, readonly=readonly, verify=check_schema(path / STORE_NAME),
-                                   before_migration=keep_original, amend=lambda rep: amend_from_backup(path, rep))
+                                   before_migration=keep_original, amend=lambda rep: amend_from_backup(path, rep),
+                                   behind=lambda rep, size: behind_backup(path, rep, size))
             try:
                 meta = db.table("meta").get(doc_id=1)
                 plan_text = meta.get("plan_text") if meta is not None else None
