@@ -312,3 +312,25 @@ def test_unlockable_folder_is_a_clear_error(store, data_dir, monkeypatch):
     monkeypatch.setattr(filelock.FileLock, "acquire", refuse)
     with pytest.raises(StoreError, match="cannot lock .*Permission denied"):
         WorkshopStore.open(data_dir, "proef")
+
+
+def test_list_reads_the_summary_not_the_records(store, data_dir, monkeypatch):
+    from facilitator.cli.commands import _summary
+    from facilitator.store.workshop import read_summary
+
+    store.import_records(1, [Statement(session=1, kind="quote", text=f"q{i}") for i in range(3)])
+    store.close()
+    assert read_summary(data_dir, "proef")["sessions"]["1"] == {
+        "statements": 3, "quotes": 3, "key": 0, "actions": 0, "held": True}
+
+    def no_open(*a, **k):  # type: ignore[no-untyped-def]
+        raise AssertionError("list opened the store")
+
+    monkeypatch.setattr(WorkshopStore, "open", no_open)
+    title, rows = _summary(data_dir, "proef")  # type: ignore[misc]
+    assert title == "Proefwerkplaats" and rows[0][6:9] == ["3", "3", "0"] and rows[0][5] == "yes"
+    monkeypatch.undo()
+    with WorkshopStore.open(data_dir, "proef") as s:  # a save makes the summary stale until the next close
+        s.add_statement(Statement(session=2, text="x"))
+        assert read_summary(data_dir, "proef") is None
+    assert read_summary(data_dir, "proef")["sessions"]["2"]["statements"] == 1
