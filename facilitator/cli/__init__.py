@@ -61,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("plan", metavar="PLAN.toml")
     p.add_argument("--update", action="store_true",
                    help="re-apply an edited plan to the existing workshop, keeping every record")
+    p.add_argument("--codebook", metavar="FILE.qdc",
+                   help="add the themes, theme groups and frameworks of a REFI-QDA codebook to the plan")
 
     sub.add_parser("list", help="workshops, their sessions and counts")
 
@@ -71,8 +73,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--duplicates", action="store_true",
                    help="import statements even when the session already has them (imported before?)")
 
-    p = sub.add_parser("export", help="write the report and minutes as Markdown")
+    p = sub.add_parser("export", help="write the report and minutes as Markdown, or the series for a QDA tool")
     p.add_argument("slug", metavar="SLUG")
+    p.add_argument("--format", choices=("md", "qdpx", "qdc"), default="md",
+                   help="md: report and minutes (default); qdpx: REFI-QDA project for ATLAS.ti, MAXQDA, NVivo, "
+                        "QualCoder; qdc: the codebook alone (docs/qda.md)")
     p.add_argument("--session", type=int, metavar="N", help="only the minutes of this session")
     p.add_argument("--out", default=None, metavar="DIR",
                    help="output directory (default: $FACILITATOR_EXPORT_DIR, else the config file's export_dir, "
@@ -82,6 +87,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="open the app (on a workshop's next session)")
     p.add_argument("slug", nargs="?", metavar="SLUG")
     p.add_argument("--session", type=int, metavar="N")
+
+    p = sub.add_parser("show", help="the projector view: the running session's countdown and schedule, "
+                                    "read-only, without statements or names")
+    p.add_argument("slug", metavar="SLUG")
+    p.add_argument("--session", type=int, metavar="N",
+                   help="this session (default: the one running, else the next not yet held)")
+    p.add_argument("--warn", metavar="WHEN",
+                   help="warn at this much time left: minutes ('2 min') or a percentage ('20%%'); "
+                        "default: the plan's workshop.warn, else the warn_left setting, else 20%%")
 
     p = sub.add_parser("doctor", help="check (and repair) workshop stores")
     p.add_argument("slug", nargs="?", metavar="SLUG")

@@ -48,6 +48,8 @@ def cmd_new(args: argparse.Namespace, data_dir: Path) -> int:
     path = Path(args.plan)
     text = read_text(path)
     plan = parse_plan(text, str(path), default_slug=path.name.removesuffix(".toml"))
+    if getattr(args, "codebook", None):
+        text, plan = _with_codebook(text, plan, path, Path(args.codebook))
     if args.update:
         return _update(data_dir, plan, text, path)
     store = WorkshopStore.create(data_dir, plan, text)
@@ -55,6 +57,24 @@ def cmd_new(args: argparse.Namespace, data_dir: Path) -> int:
         codes = ", ".join(plan.code_of(s) for s in sorted(plan.sessions, key=lambda s: s.number))
         _say(f"created workshop {plan.slug!r} in {data_dir}: {len(plan.sessions)} sessions ({codes})")
     return 0
+
+
+def _with_codebook(text: str, plan, path: Path, book_path: Path):  # type: ignore[no-untyped-def]
+    """The plan with a codebook's themes, groups and frameworks added (docs/qda.md)."""
+    from facilitator.domain.codebook import CodebookError, merge_into_plan, parse_codebook
+    from facilitator.domain.plan import parse_plan
+
+    try:
+        book = parse_codebook(book_path.read_bytes(), str(book_path), plan)
+    except CodebookError as exc:
+        raise UserError(str(exc)) from None
+    merged, skipped = merge_into_plan(text, plan, book, book_path.name)
+    plan = parse_plan(merged, f"{path} + {book_path}", default_slug=path.name.removesuffix(".toml"))
+    if skipped:
+        _say(f"{book_path}: already in the plan, kept as the plan has it: {', '.join(skipped)}")
+    _say(f"{book_path}: {len(book.themes)} themes, {len(book.groups)} theme groups, "
+         f"{len(book.frameworks)} frameworks read")
+    return merged, plan
 
 
 def _update(data_dir: Path, plan, text: str, path: Path) -> int:  # type: ignore[no-untyped-def]
@@ -167,7 +187,8 @@ def cmd_export(args: argparse.Namespace, data_dir: Path) -> int:
         from facilitator.settings import load_settings
 
         out_dir = load_settings().export_dir
-    result = export_workshop(data, out_dir, session=args.session, mode=mode)
+    result = export_workshop(data, out_dir, session=args.session, mode=mode,
+                             formats=(getattr(args, "format", "md"),))
     for p in result.paths:
         _say(str(p))
     if result.names_replaced:
@@ -194,6 +215,39 @@ def cmd_run(args: argparse.Namespace, data_dir: Path) -> int:
     from facilitator.tui.app import run_app
 
     return int(run_app(data_dir, slug, session, args.lang) or 0)
+
+
+def cmd_show(args: argparse.Namespace, data_dir: Path) -> int:
+    """The projector view. Checks what it can before the screen opens: the workshop exists,
+    the session is in the plan, --warn and the warn_left setting read."""
+    from facilitator.domain.schedule import parse_threshold
+    from facilitator.settings import SettingsError, load_settings
+    from facilitator.store.paths import list_workshops, workshop_exists
+
+    if not workshop_exists(data_dir, args.slug):
+        known = ", ".join(list_workshops(data_dir)) or "none"
+        raise UserError(f"no workshop {args.slug!r} in {data_dir} (workshops: {known})")
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        raise UserError(*exc.lines) from None
+    checks = [("--warn", args.warn)]
+    if "warn_left" in settings.model_fields_set:
+        checks.append(("warn_left", settings.warn_left))
+    for name, value in checks:
+        if value is not None and value.strip():
+            try:
+                parse_threshold(value)
+            except ValueError as exc:
+                raise UserError(f"{name}: {exc}") from None
+    if args.session is not None:
+        with _open(data_dir, args.slug, readonly=True) as store:
+            if store.plan.session(args.session) is None:
+                known = ", ".join(str(s.number) for s in store.plan.sessions)
+                raise UserError(f"no session {args.session} in {args.slug!r} (sessions: {known})")
+    from facilitator.tui.app import run_projector
+
+    return run_projector(data_dir, args.slug, args.session, args.lang, args.warn)
 
 
 def _demo_on_first_run(data_dir: Path, slug: str | None, default_dir: bool) -> None:

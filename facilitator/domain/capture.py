@@ -30,6 +30,13 @@ Decisions, beyond the spec:
   becomes one space (at the ends of the text: none). Nothing else in the text
   is touched. `#1`, `a#b` and `#regels,` are text. Themes are deduplicated in
   order of appearance; unknown keys are also listed in `new_themes`.
+- Framework elements: `#FRAMEWORK.ELEMENT` (both parts like a theme key,
+  case-insensitive, stored lower case as "framework.element") tags an element
+  of a plan framework, and is removed like a theme token. Only when FRAMEWORK
+  is a framework key of the plan; otherwise the token is text, as it always
+  was (`#a.b` was never a theme). An unknown element of a known framework is an
+  error listing its elements. Elements tag statements only (on an action line
+  the token is text). Deduplicated in order of appearance.
 - Key mark: a trailing `!` standing as its own token (after whitespace; may be
   followed by theme tokens) marks a key statement. `!` directly after the
   closing mark of a quote (`“Zo is het.”!`) marks it too. A `!` glued to a word
@@ -60,8 +67,8 @@ Decisions, beyond the spec:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable, Literal, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Callable, Iterable, Literal, Mapping, Sequence
 
 from facilitator.i18n import Message
 
@@ -91,6 +98,8 @@ class Context:
     steps: Sequence[str]  # titles of the session's agenda steps, in order
     current_speaker: str | None = None  # the sticky speaker (last one used), or None
     current_step: int | None = None  # 0-based agenda index
+    # framework key -> its element keys, in order (`#framework.element`)
+    frameworks: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -102,6 +111,7 @@ class StatementLine:
     key: bool
     new_themes: tuple[str, ...] = ()  # the subset of `themes` not yet known
     explicit_speaker: bool = False  # False: the sticky speaker was used
+    elements: tuple[str, ...] = ()  # "framework.element", in order of appearance, without duplicates
 
 
 @dataclass(frozen=True)
@@ -145,6 +155,7 @@ _ESCAPE_RE = re.compile(r"\\([" + re.escape(_ESCAPABLE) + "])")
 
 _FIRST_WORD = re.compile(r"([^\W\d_][\w-]*):")
 _THEME = re.compile(r"(?<!\S)#([A-Za-z][A-Za-z0-9-]*)(?!\S)")
+_THEME_OR_ELEMENT = re.compile(r"(?<!\S)#([A-Za-z][A-Za-z0-9-]*)(?:\.([A-Za-z][A-Za-z0-9-]*))?(?!\S)")
 _ACTION_TOKEN = re.compile(r"(?<!\S)(?:#([A-Za-z][A-Za-z0-9-]*)|@(\S+))(?!\S)")
 _NUMBER = re.compile(r"[0-9]+")
 _KEY_SPLIT = re.compile(r"[\s,]+")
@@ -214,12 +225,16 @@ def _parse(line: str, ctx: Context) -> Parsed:
     raise CaptureError("capture.unknown_speaker", word=_show(m.group(1)), keys=_known_keys(ctx))
 
 
-def _remove_tokens(body: str, pattern: re.Pattern[str]) -> tuple[str, list[re.Match[str]]]:
-    """Remove the tokens; whitespace where tokens were becomes one space."""
+def _remove_tokens(body: str, pattern: re.Pattern[str],
+                   keep: Callable[[re.Match[str]], bool] | None = None) -> tuple[str, list[re.Match[str]]]:
+    """Remove the tokens (except those `keep` says are text); whitespace where
+    tokens were becomes one space."""
     pieces: list[str] = []
     tokens: list[re.Match[str]] = []
     pos = 0
     for m in pattern.finditer(body):
+        if keep is not None and keep(m):
+            continue
         tokens.append(m)
         piece = body[pos:m.start()].strip()
         if piece:
@@ -250,7 +265,15 @@ def _quote_inner(text: str) -> str | None:
 
 
 def _statement(body: str, ctx: Context, speaker: str | None) -> StatementLine:
-    text, tokens = _remove_tokens(body, _THEME)
+    if ctx.frameworks:
+        fws = {k.lower(): v for k, v in ctx.frameworks.items()}
+        text, tokens = _remove_tokens(body, _THEME_OR_ELEMENT,
+                                      keep=lambda m: m.group(2) is not None and m.group(1).lower() not in fws)
+        elements = _elements([m for m in tokens if m.group(2) is not None], fws)
+        tokens = [m for m in tokens if m.group(2) is None]
+    else:
+        text, tokens = _remove_tokens(body, _THEME)
+        elements = ()
     themes, new = _themes((m.group(1) for m in tokens), ctx)
     key = False
     if text == "!" or (text.endswith("!") and text[-2].isspace()):
@@ -271,7 +294,19 @@ def _statement(body: str, ctx: Context, speaker: str | None) -> StatementLine:
         key=key,
         new_themes=new,
         explicit_speaker=speaker is not None,
+        elements=elements,
     )
+
+
+def _elements(tokens: list[re.Match[str]], frameworks: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
+    refs: list[str] = []
+    for m in tokens:
+        fw, el = m.group(1).lower(), m.group(2).lower()
+        if el not in frameworks[fw]:
+            raise CaptureError("capture.unknown_element", framework=_show(fw), element=_show(el),
+                               elements=", ".join(f"#{fw}.{e}" for e in frameworks[fw]))
+        refs.append(f"{fw}.{el}")
+    return tuple(dict.fromkeys(refs))
 
 
 def _list_steps(ctx: Context) -> str:
@@ -372,7 +407,7 @@ def format_statement(st: StatementLine, *, include_speaker: bool = True) -> str:
     prefix = f"{st.speaker}: " if include_speaker and st.speaker else ""
     if not prefix:
         body = _escape_line_start(body)
-    tail = "".join(f" #{t}" for t in st.themes)
+    tail = "".join(f" #{t}" for t in st.themes) + "".join(f" #{e}" for e in st.elements)
     return prefix + body + tail + (" !" if st.key else "")
 
 
@@ -408,4 +443,5 @@ def context_for(
         steps=steps,
         current_speaker=current_speaker,
         current_step=current_step,
+        frameworks={f.key: tuple(e.key for e in f.elements) for f in plan.frameworks},
     )

@@ -95,3 +95,67 @@ def stage_counts(data: WorkshopData, stages: list[str] | None = None) -> list[tu
             if theme in counts:
                 counts[theme] += 1
     return [(k, counts[k]) for k in keys]
+
+
+@dataclass(frozen=True)
+class ElementCounts:
+    """Statements per element of one framework, per role and per held session.
+    A statement tagged with two elements counts once in each element's row."""
+
+    framework: str
+    elements: tuple[str, ...]  # "framework.element", in the framework's order
+    roles: tuple[str | None, ...]  # roles with a tagged statement, in plan order; None (unknown) last
+    sessions: tuple[int, ...]  # held sessions, by number
+    by_role: dict[tuple[str, str | None], int] = field(default_factory=dict)
+    by_session: dict[tuple[str, int], int] = field(default_factory=dict)
+    totals: dict[str, int] = field(default_factory=dict)
+    key_totals: dict[str, int] = field(default_factory=dict)
+    role_totals: dict[str | None, int] = field(default_factory=dict)  # distinct tagged statements per role
+    session_totals: dict[int, int] = field(default_factory=dict)  # distinct tagged statements per session
+    total: int = 0  # distinct statements tagged with an element of this framework
+
+    def count(self, element: str, role: str | None) -> int:
+        return self.by_role.get((element, role), 0)
+
+    def in_session(self, element: str, session: int) -> int:
+        return self.by_session.get((element, session), 0)
+
+
+def element_counts(data: WorkshopData, framework: str, session: int | None = None) -> ElementCounts | None:
+    """Counts for a plan framework, over one session's statements or (None) the series;
+    None if the plan has no framework of that key."""
+    fw = data.plan.framework(framework)
+    if fw is None:
+        return None
+    refs = tuple(f"{fw.key}.{e.key}" for e in fw.elements)
+    known = set(refs)
+    speaker_role = role_key_of(data)
+    by_role: dict[tuple[str, str | None], int] = {}
+    by_session: dict[tuple[str, int], int] = {}
+    totals: dict[str, int] = {}
+    key_totals: dict[str, int] = {}
+    role_totals: dict[str | None, int] = {}
+    session_totals: dict[int, int] = {}
+    total = 0
+    for st in data.statements if session is None else data.session_statements(session):
+        tags = [e for e in dict.fromkeys(st.elements) if e in known]
+        if not tags:
+            continue
+        role = speaker_role.get(st.speaker) if st.speaker is not None else None
+        total += 1
+        role_totals[role] = role_totals.get(role, 0) + 1
+        session_totals[st.session] = session_totals.get(st.session, 0) + 1
+        for ref in tags:
+            by_role[(ref, role)] = by_role.get((ref, role), 0) + 1
+            by_session[(ref, st.session)] = by_session.get((ref, st.session), 0) + 1
+            totals[ref] = totals.get(ref, 0) + 1
+            if st.key:
+                key_totals[ref] = key_totals.get(ref, 0) + 1
+    roles: list[str | None] = [r.key for r in data.plan.roles if r.key in role_totals]
+    if None in role_totals:
+        roles.append(None)
+    return ElementCounts(
+        framework=fw.key, elements=refs, roles=tuple(roles), sessions=tuple(data.held_sessions()),
+        by_role=by_role, by_session=by_session, totals=totals, key_totals=key_totals,
+        role_totals=role_totals, session_totals=session_totals, total=total,
+    )

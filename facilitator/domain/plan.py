@@ -58,6 +58,17 @@ class Workshop(_Model):
     facilitator: str | None = None
     researcher: str | None = None
     introduction: str | None = None
+    # When the countdown warns: minutes left ("2 min") or percent of a step's time left ("20%").
+    warn: str | None = None
+
+    @field_validator("warn")
+    @classmethod
+    def _threshold(cls, value: str | None) -> str | None:
+        if value is not None:
+            from facilitator.domain.schedule import parse_threshold
+
+            parse_threshold(value)
+        return value
 
 
 class Role(_Model):
@@ -81,6 +92,42 @@ class Theme(_Model):
     key: Annotated[str, Field(pattern=THEME_KEY)]
     label: NonEmpty
     description: str | None = None
+    group: str | None = None  # key of a [[theme_groups]] entry (docs/qda.md)
+
+
+class ThemeGroup(_Model):
+    """A parent of themes: not tagged itself, it groups themes in the codebook."""
+
+    key: Annotated[str, Field(pattern=THEME_KEY)]
+    label: NonEmpty
+    description: str | None = None
+
+
+class FrameworkElement(_Model):
+    """One element (or stage of a cycle) of an analysis framework: a code like a theme,
+    tagged `#FRAMEWORK.ELEMENT` on the capture line (docs/qda.md)."""
+
+    key: Annotated[str, Field(pattern=THEME_KEY)]
+    label: NonEmpty
+    definition: NonEmpty
+    question: str | None = None
+    actors: list[str] = []  # role keys carrying this stage (cycles only)
+
+
+class Framework(_Model):
+    """A named analysis framework (`[[frameworks]]`): ordered elements, or the stages of a cycle."""
+
+    key: Annotated[str, Field(pattern=THEME_KEY)]
+    title: NonEmpty
+    citation: str | None = None
+    kind: Literal["elements", "cycle"] = "elements"
+    elements: Annotated[list[FrameworkElement], Field(min_length=1)]
+
+    def element(self, key: str) -> FrameworkElement | None:
+        for e in self.elements:
+            if e.key == key:
+                return e
+        return None
 
 
 class AgendaStep(_Model):
@@ -121,6 +168,8 @@ class Plan(_Model):
     roles: Annotated[list[Role], Field(min_length=1)]
     participants: list[Participant] = []
     themes: list[Theme] = []
+    theme_groups: list[ThemeGroup] = []
+    frameworks: list[Framework] = []
     sessions: Annotated[list[Session], Field(min_length=1)]
 
     @model_validator(mode="after")
@@ -169,6 +218,29 @@ class Plan(_Model):
             if t.key == key:
                 return t
         return None
+
+    def theme_group(self, key: str) -> ThemeGroup | None:
+        for g in self.theme_groups:
+            if g.key == key:
+                return g
+        return None
+
+    def framework(self, key: str) -> Framework | None:
+        for f in self.frameworks:
+            if f.key == key:
+                return f
+        return None
+
+    def element_refs(self) -> list[str]:
+        """Every `FRAMEWORK.ELEMENT` reference, frameworks and elements in plan order."""
+        return [f"{f.key}.{e.key}" for f in self.frameworks for e in f.elements]
+
+    def element(self, ref: str) -> tuple[Framework, FrameworkElement] | None:
+        """The framework and element of a `FRAMEWORK.ELEMENT` reference."""
+        fw_key, _, el_key = ref.partition(".")
+        fw = self.framework(fw_key)
+        el = fw.element(el_key) if fw else None
+        return (fw, el) if fw and el else None
 
     def session(self, number: int) -> Session | None:
         for s in self.sessions:
@@ -232,6 +304,7 @@ def cross_check(data: Any) -> list[tuple[str, str]]:
             if key in theme_seen:
                 errors.append((f"themes[{i}].key", f"duplicate theme key {key!r} (also themes[{theme_seen[key]}])"))
             theme_seen.setdefault(key, i)
+    errors.extend(_framework_checks(entries, role_keys, set(theme_seen)))
     workshop = data.get("workshop") if isinstance(data.get("workshop"), dict) else {}
     prefix = workshop.get("code_prefix", "OWP")
     numbers: dict[int, int] = {}
@@ -256,6 +329,51 @@ def cross_check(data: Any) -> list[tuple[str, str]]:
             codes.setdefault(folded, i)
             seen_codes.add(code)
     errors.extend(_names_in_identifiers(data, workshop, entries))
+    return errors
+
+
+def _framework_checks(entries: Any, role_keys: set[str], theme_keys: set[str]) -> list[tuple[str, str]]:
+    """Theme groups and frameworks: unique keys, known groups and actors."""
+    errors: list[tuple[str, str]] = []
+    groups: dict[str, int] = {}
+    for i, g in entries("theme_groups"):
+        key = g.get("key")
+        if isinstance(key, str):
+            if key in groups:
+                errors.append((f"theme_groups[{i}].key", f"duplicate group key {key!r} (also theme_groups[{groups[key]}])"))
+            elif key in theme_keys:
+                errors.append((f"theme_groups[{i}].key", f"{key!r} is also a theme key; a group is not a theme"))
+            groups.setdefault(key, i)
+    for i, t in entries("themes"):
+        group = t.get("group")
+        if isinstance(group, str) and group not in groups:
+            known = ", ".join(groups) or "none; add a [[theme_groups]] table"
+            errors.append((f"themes[{i}].group", f"unknown theme group {group!r}; known groups: {known}"))
+    frameworks: dict[str, int] = {}
+    for i, f in entries("frameworks"):
+        key = f.get("key")
+        if isinstance(key, str):
+            if key in frameworks:
+                errors.append((f"frameworks[{i}].key", f"duplicate framework key {key!r} (also frameworks[{frameworks[key]}])"))
+            frameworks.setdefault(key, i)
+        elements = f.get("elements")
+        seen: dict[str, int] = {}
+        for j, e in enumerate(elements if isinstance(elements, list) else []):
+            if not isinstance(e, dict):
+                continue
+            place = f"frameworks[{i}].elements[{j}]"
+            ekey = e.get("key")
+            if isinstance(ekey, str):
+                if ekey in seen:
+                    errors.append((f"{place}.key", f"duplicate element key {ekey!r} (also elements[{seen[ekey]}])"))
+                seen.setdefault(ekey, j)
+            actors = e.get("actors")
+            if isinstance(actors, list) and actors:
+                if f.get("kind", "elements") != "cycle":
+                    errors.append((f"{place}.actors", "only the stages of a cycle have actors (set kind = \"cycle\")"))
+                unknown = [a for a in actors if isinstance(a, str) and role_keys and a not in role_keys]
+                if unknown:
+                    errors.append((f"{place}.actors", f"unknown role {unknown[0]!r}; known roles: {', '.join(sorted(role_keys))}"))
     return errors
 
 
@@ -305,6 +423,7 @@ _MISSING = {
     "roles": "at least one [[roles]] table is required",
     "sessions": "at least one [[sessions]] table is required",
     "agenda": "a session needs at least one [[sessions.agenda]] step (title and minutes)",
+    "elements": "a framework needs at least one [[frameworks.elements]] entry (key, label, definition)",
 }
 
 _RANGES = {"minutes": (1, 600)}

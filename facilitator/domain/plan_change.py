@@ -49,6 +49,13 @@ def orphans(data: WorkshopData, new_plan: Plan) -> list[str]:
             uses.append(f"attendance in {_sessions(present[key])}")
         problems.append(f"{what} {key!r} is removed but has {', '.join(uses)}; keep it in the plan")
 
+    # Framework elements tagged on statements.
+    tagged: Counter[str] = Counter(e for st in data.statements for e in dict.fromkeys(st.elements))
+    for ref in sorted(tagged):
+        if new_plan.element(ref) is None:
+            problems.append(f"framework element {ref!r} is removed but tags {_count(tagged[ref], 'statement')}; "
+                            "keep it in the plan")
+
     # Sessions and agenda steps.
     for number in sorted({s.number for s in old.sessions} | set(data.clocks) | set(data.attendance)):
         records = [r for r in (*data.statements, *data.actions) if r.session == number]

@@ -27,6 +27,8 @@ class Statement(_Record):
     kind: Kind = "note"
     text: str
     themes: list[str] = Field(default_factory=list)
+    # Framework elements tagged `#FRAMEWORK.ELEMENT`, stored as "framework.element".
+    elements: list[str] = Field(default_factory=list)
     key: bool = False  # the trailing "!": a candidate for the report summary
     offset: float | None = None  # seconds since the session's clock started
     seq: int = 0  # order within the session, assigned by the store
@@ -58,6 +60,19 @@ class StepTiming(_Record):
         return max(0.0, stop - self.start - self.paused)
 
 
+class ScheduleChange(_Record):
+    """One change to the session's schedule made during the session, in the order made
+    (facilitator.domain.schedule replays them): `extend` adds `minutes` (+5 or -5) to a
+    step's time box; `skip`/`unskip` leave a step out of (or back into) the schedule;
+    `move` puts a step at position `to` of the running order (0-based)."""
+
+    kind: Literal["extend", "skip", "unskip", "move"]
+    step: int  # 0-based index into the session's agenda
+    minutes: int = 0
+    to: int | None = None
+    at: float | None = None  # epoch seconds the change was made
+
+
 class SessionClock(_Record):
     """The live state of a session, saved on every change so a restart resumes it."""
 
@@ -65,6 +80,7 @@ class SessionClock(_Record):
     started_at: float | None = None  # epoch seconds the first step started
     current_step: int = 0
     steps: dict[int, StepTiming] = Field(default_factory=dict)
+    changes: list[ScheduleChange] = Field(default_factory=list)  # the schedule's changes, oldest first
 
 
 class Finding(_Record):
@@ -85,3 +101,6 @@ class ReportText(_Record):
     # Theme keys that stand for the stages of an analysis framework, in order;
     # the analysis section counts the statements tagged with each.
     stages: list[str] = Field(default_factory=list)
+    # The key of a plan framework that structures the analysis section (its elements,
+    # with the statements tagged with each); when set it replaces `stages`.
+    framework: str | None = None

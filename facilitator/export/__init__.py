@@ -7,6 +7,8 @@ Public API:
 - `render_all(data, session=None)` -> the report plus the minutes of every held
   session, or only that session's minutes
 - `preview_report(data)` -> the report's Markdown text (for the TUI)
+- `render_qdpx(data)`, `render_qdc(data)` -> the REFI-QDA project / codebook
+  (`{slug}.qdpx`, `{slug}.qdc`; docs/qda.md)
 - `facilitator.export.files.write_documents(docs, out_dir, mode=0o600)`: the only I/O.
 """
 
@@ -54,4 +56,20 @@ def preview_report(data: WorkshopData) -> str:
     return render_report(data).text
 
 
-__all__ = ["Document", "render_minutes", "render_report", "render_all", "preview_report"]
+def render_qdpx(data: WorkshopData) -> Document:
+    from facilitator.export.qda import render_qdpx as qdpx
+
+    out = qdpx(data)
+    return Document(filename=out.filename, text="", redactions=out.redactions, data=out.content)
+
+
+def render_qdc(data: WorkshopData) -> Document:
+    """Raises ValueError when there is nothing to put in it (no themes, no frameworks)."""
+    from facilitator.export.qda import render_qdc as qdc
+
+    out = qdc(data)
+    return Document(filename=out.filename, text=out.content.decode("utf-8"), redactions=out.redactions,
+                    data=out.content)
+
+
+__all__ = ["Document", "render_minutes", "render_report", "render_all", "preview_report", "render_qdpx", "render_qdc"]

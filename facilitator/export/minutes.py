@@ -5,7 +5,8 @@ Layout (docs/report-format.md, section 1):
     # Verslag bijeenkomst {n}: {title}     ("Verslag evaluatiebijeenkomst {n}")
     {long date} · {location} · code {code}
     Aanwezig: {persons per role}
-    ## Agenda          planned and actual minutes per step
+    ## Agenda          planned and actual minutes per step (and the adjusted
+                       minutes, when the schedule was changed during the session)
     ## Verloop         per agenda step, in the order recorded: a quote as a
                        block quote with role phrase and code, a note as a
                        paragraph with the role phrase; a key statement (`!`)
@@ -13,8 +14,9 @@ Layout (docs/report-format.md, section 1):
                        "(een x; kernuitspraak)". A step without records says
                        "(geen aantekeningen)"; records outside the agenda come last.
     ## Afspraken       numbered actions with the owner's role phrase
-    ## Thema's         statements and key statements per theme, then
-                       statements per theme and role
+    ## Thema's         statements and key statements per theme, then per
+                       element of each plan framework tagged in the session,
+                       then statements per theme and role
 """
 
 from __future__ import annotations
@@ -50,19 +52,40 @@ def minutes(data: WorkshopData, number: int, shared: Shared | None = None):
 
 
 def _agenda(ctx: Context, session: Session, clock: SessionClock | None) -> list[str]:
+    """Planned and actual minutes per step. When the schedule was changed during the
+    session (+5/-5, a step skipped or moved), an `adjusted` column too, the rows in the
+    order the steps were held (numbered as in the plan) and a line listing the changes."""
     w = ctx.w
-    rows = [w["agenda_head"], "|---:|---|---:|---:|"]
-    for i, step in enumerate(session.agenda):
-        planned = w["min"].format(n=step.minutes)
-        spent = step_minutes(clock, i)
-        if clock is None:
-            actual = w["not_timed"]
-        elif spent is None:
-            actual = w["not_reached"]
-        else:
-            actual = w["min"].format(n=spent)
-        rows.append(f"| {i + 1} | {ctx.plain(step.title)} | {planned} | {actual} |")
-    return rows
+    changed = clock is not None and bool(clock.changes)
+    if not changed:
+        rows = [w["agenda_head"], "|---:|---|---:|---:|"]
+        for i, step in enumerate(session.agenda):
+            rows.append(f"| {i + 1} | {ctx.plain(step.title)} | {w['min'].format(n=step.minutes)} | "
+                        f"{_actual(ctx, clock, i)} |")
+        return rows
+    from facilitator.domain import schedule as sch
+
+    assert clock is not None
+    skip = sch.skipped(clock)
+    rows = [w["agenda_head_adjusted"], "|---:|---|---:|---:|---:|"]
+    for i in sch.order(session, clock):
+        step = session.agenda[i]
+        adjusted = w["min"].format(n=sch.minutes(session, clock, i))
+        actual = w["skipped"] if i in skip and step_minutes(clock, i) is None else _actual(ctx, clock, i)
+        rows.append(f"| {i + 1} | {ctx.plain(step.title)} | {w['min'].format(n=step.minutes)} | {adjusted} | {actual} |")
+    said = []
+    for change in clock.changes:
+        said.append(w[f"change_{change.kind}"].format(n=change.step + 1, minutes=change.minutes))
+    return rows + ["", w["schedule_note"].format(changes="; ".join(said))]
+
+
+def _actual(ctx: Context, clock: SessionClock | None, index: int) -> str:
+    spent = step_minutes(clock, index)
+    if clock is None:
+        return ctx.w["not_timed"]
+    if spent is None:
+        return ctx.w["not_reached"]
+    return ctx.w["min"].format(n=spent)
 
 
 def step_minutes(clock: SessionClock | None, index: int) -> int | None:
@@ -131,4 +154,7 @@ def _themes(ctx: Context, number: int) -> list[str]:
     for theme in counts.used_themes():
         rows.append(f"| {ctx.theme_cell(theme)} | {counts.theme_totals.get(theme, 0)} | "
                     f"{counts.key_totals.get(theme, 0)} |")
-    return ["\n".join(rows), ctx.w["by_role"], "\n".join(ctx.overview_table(counts))]
+    from facilitator.export.analysis import session_framework_tables
+
+    return ["\n".join(rows), *session_framework_tables(ctx, number), ctx.w["by_role"],
+            "\n".join(ctx.overview_table(counts))]

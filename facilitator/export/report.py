@@ -11,8 +11,12 @@
                                  statements `Een x: “…” (CODE)`; without
                                  findings: key statements per theme, marked
                                  as a draft ("Concept")
-    ## 2. {analysis title}       only with analysis text or stages; a count
-                                 per stage
+    ## 2. {analysis title}       only with analysis text, stages or a framework;
+                                 a count per stage, or by the report text's
+                                 framework: counts per element and session and
+                                 per element and role, then per element its
+                                 definition and tagged statements
+                                 (facilitator/export/analysis.py)
     ## 3. Conclusie
     ## 4. Hoe nu verder?         numbered next steps, then the agreed actions
     ## Bijlagen                  sessions (date, location, code, agenda with
@@ -50,7 +54,7 @@ def report(data: WorkshopData, shared: Shared | None = None):
     blocks += _introduction(ctx)
     number = 1
     blocks += _summary(ctx, number)
-    if data.report.analysis.strip() or data.report.stages:
+    if data.report.analysis.strip() or data.report.stages or _framework(ctx):
         number += 1
         blocks += _analysis(ctx, number)
     number += 1
@@ -201,11 +205,22 @@ def _analysis(ctx: Context, number: int) -> list[str]:
     blocks = [f"## {number}. {title}"]
     if rep.analysis.strip():
         blocks.append(_researcher(ctx, rep.analysis))
-    if rep.stages:
+    fw = _framework(ctx)
+    if fw is not None:  # the framework named in the report text replaces hand-picked stages
+        from facilitator.export.analysis import framework_blocks
+
+        blocks += framework_blocks(ctx, fw)
+    elif rep.stages:
         rows = [w["stages_head"], "|---|---:|"]
         rows += [f"| {ctx.theme_cell(key)} | {n} |" for key, n in stage_counts(ctx.data)]
         blocks.append("\n".join(rows))
     return blocks
+
+
+def _framework(ctx: Context):  # type: ignore[no-untyped-def]
+    """The plan framework the report text names, if the plan (still) has it."""
+    key = ctx.data.report.framework
+    return ctx.plan.framework(key) if key else None
 
 
 def _next(ctx: Context, number: int) -> list[str]:
@@ -247,8 +262,15 @@ def _appendices(ctx: Context) -> list[str]:
         for i, step in enumerate(s.agenda):
             planned = w["min"].format(n=step.minutes)
             spent = step_minutes(clock, i)
-            when = planned if spent is None else w["planned_actual"].format(
-                planned=planned, actual=w["min"].format(n=spent))
+            adjusted = _adjusted(s, clock, i)
+            actual = w["skipped"] if spent is None and clock is not None and i in _skipped(clock) else (
+                None if spent is None else w["min"].format(n=spent))
+            if adjusted is not None and actual is not None:
+                when = w["planned_adjusted"].format(planned=planned, adjusted=w["min"].format(n=adjusted), actual=actual)
+            elif actual is not None:
+                when = w["planned_actual"].format(planned=planned, actual=actual)
+            else:
+                when = planned
             steps.append(f"{i + 1}. {ctx.plain(step.title)} ({when})")
         blocks.append("\n".join(steps))
     blocks.append(f"### {w['appendix_statements']}")
@@ -264,3 +286,19 @@ def _appendices(ctx: Context) -> list[str]:
     return blocks
 
 
+
+
+def _adjusted(session, clock, index: int) -> int | None:  # type: ignore[no-untyped-def]
+    """A step's minutes after +5/-5 during the session; None when it was not changed."""
+    if clock is None or not clock.changes:
+        return None
+    from facilitator.domain import schedule
+
+    minutes = schedule.minutes(session, clock, index)
+    return minutes if minutes != session.agenda[index].minutes else None
+
+
+def _skipped(clock) -> set[int]:  # type: ignore[no-untyped-def]
+    from facilitator.domain import schedule
+
+    return schedule.skipped(clock)

@@ -47,7 +47,7 @@ def _commands_provider() -> type:
 
 
 class FacilitatorApp(App[int]):
-    CSS_PATH = "styles/app.tcss"
+    CSS_PATH = ["styles/app.tcss", "styles/room.tcss"]  # room: the countdown (facilitator.tui.widgets.countdown)
     TITLE = "Facilitator"
     COMMANDS: ClassVar[set[Any]] = {_commands_provider}
     BINDINGS = [
@@ -308,5 +308,14 @@ class FacilitatorApp(App[int]):
 def run_app(data_dir: Path, slug: str | None, session: int | None, lang: str) -> int:
     """Run the TUI: the live screen of a session, or the home screen without a slug."""
     app = FacilitatorApp(Path(data_dir), slug, session, lang, background_open=True)
+    result = app.run()
+    return int(result or app.return_code or 0)
+
+
+def run_projector(data_dir: Path, slug: str, session: int | None, lang: str, warn: str | None) -> int:
+    """`facilitator show`: the projector view, its own small app (facilitator.tui.projector)."""
+    from facilitator.tui.projector import ProjectorApp
+
+    app = ProjectorApp(Path(data_dir), slug, session, lang, warn)
     result = app.run()
     return int(result or app.return_code or 0)

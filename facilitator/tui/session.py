@@ -23,6 +23,7 @@ def format_line(st: Statement) -> str:
     from facilitator.domain.capture import StatementLine, format_statement
 
     line = StatementLine(speaker=st.speaker, kind=st.kind, text=st.text, themes=tuple(st.themes), key=st.key,
+                         elements=tuple(st.elements),
                          explicit_speaker=st.speaker is not None)
     return format_statement(line)
 

@@ -11,7 +11,8 @@ participant's name was replaced by a role: every caller must show that count
 Formats are the extension point: `FORMATS` maps a format name to a renderer
 `(data: WorkshopData, session: int | None) -> list[Document]`. A new format (docx,
 qdpx, qdc...) registers its renderer with `register_format`; a binary format
-returns Documents whose `data` holds the bytes.
+returns Documents whose `data` holds the bytes. `qdpx` and `qdc` are the REFI-QDA
+project and codebook (docs/qda.md).
 """
 
 from __future__ import annotations
@@ -35,7 +36,28 @@ def _markdown(data: WorkshopData, session: int | None) -> list[Document]:
     return render_all(data, session)
 
 
-FORMATS: dict[str, Renderer] = {"md": _markdown}
+def _qdpx(data: WorkshopData, session: int | None) -> list[Document]:
+    """The whole series as a REFI-QDA project (docs/qda.md)."""
+    from facilitator.export import render_qdpx
+
+    if session is not None:
+        raise ExportError("a QDA project holds the whole series; --session is for the Markdown minutes")
+    return [render_qdpx(data)]
+
+
+def _qdc(data: WorkshopData, session: int | None) -> list[Document]:
+    """The codebook alone (themes, theme groups, frameworks)."""
+    from facilitator.export import render_qdc
+
+    if session is not None:
+        raise ExportError("a codebook holds the whole series; --session is for the Markdown minutes")
+    try:
+        return [render_qdc(data)]
+    except ValueError as exc:
+        raise ExportError(f"{data.plan.slug}: {exc}") from None
+
+
+FORMATS: dict[str, Renderer] = {"md": _markdown, "qdpx": _qdpx, "qdc": _qdc}
 
 
 def register_format(name: str, renderer: Renderer) -> None:

@@ -86,7 +86,8 @@ def iter_notes(text: str, filename: str, plan: Plan, theme_keys: list[str], sess
             continue
         if isinstance(parsed, capture.StatementLine):
             yield Statement(session=session, step=ctx.current_step, speaker=parsed.speaker,
-                            kind=parsed.kind, text=parsed.text, themes=list(parsed.themes), key=parsed.key)
+                            kind=parsed.kind, text=parsed.text, themes=list(parsed.themes),
+                            elements=list(parsed.elements), key=parsed.key)
             update: dict[str, Any] = {}
             if parsed.speaker != ctx.current_speaker:
                 update["current_speaker"] = parsed.speaker

@@ -128,3 +128,31 @@ def test_the_minutes_of_an_evaluation_session_say_so() -> None:
         "# Verslag evaluatiebijeenkomst 4: Evaluatie met de leidinggevenden\n")
     assert render_minutes(workshop("en"), 4).text.startswith("# Minutes of evaluation session 4: ")
     assert render_minutes(workshop(), 1).text.startswith("# Verslag bijeenkomst 1: ")
+
+
+def test_agenda_with_schedule_changes_shows_planned_adjusted_and_actual() -> None:
+    """+5 on step 1, step 4 skipped, step 3 moved: rows in the order held, adjusted minutes, the changes listed."""
+    from dataclasses import replace
+
+    from facilitator.domain import schedule as sch
+
+    data = workshop()
+    session = data.plan.session(1)
+    clock = data.clocks[1]
+    clock = sch.extend(session, clock.model_copy(update={"current_step": 0}), 5, T0)
+    clock = clock.model_copy(update={"current_step": 1})
+    clock = sch.toggle_skip(session, clock, 3, T0)
+    clock = clock.model_copy(update={"changes": [*clock.changes,
+                                                 clock.changes[0].model_copy(update={"kind": "move", "step": 2, "to": 2})]})
+    clock = clock.model_copy(update={"current_step": 2})
+    agenda = section(render_minutes(replace(data, clocks={**data.clocks, 1: clock}), 1).text, "## Agenda")
+    assert "| # | onderdeel | gepland | aangepast | feitelijk |" in agenda
+    assert "| 1 | Opening en rondje | 15 min | 20 min | 17 min |" in agenda
+    assert "| 2 | Ieders opdracht in vijf minuten | 40 min | 40 min | 38 min |" in agenda
+    assert "| 4 | Afsluiting en afspraken | 20 min | 20 min | overgeslagen |" in agenda
+    assert "Tijdens de bijeenkomst aangepast: stap 1 +5 min; stap 4 overgeslagen; stap 3 verplaatst." in agenda
+
+
+def test_agenda_without_changes_keeps_its_four_columns() -> None:
+    agenda = section(render_minutes(workshop(), 1).text, "## Agenda")
+    assert "| # | onderdeel | gepland | feitelijk |" in agenda and "aangepast" not in agenda

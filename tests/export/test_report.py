@@ -240,3 +240,17 @@ def test_without_findings_the_report_is_marked_draft_under_the_title() -> None:
     assert f"{subtitle}\n\n**Concept**\n\n## Colofon" in render_report(workshop(with_findings=False)).text
     assert "**Draft**\n\n## Colophon" in render_report(workshop("en", with_findings=False)).text
     assert "**Concept**" not in render_report(workshop()).text
+
+
+def test_appendix_shows_adjusted_minutes_and_skipped_steps() -> None:
+    from facilitator.domain import schedule as sch
+
+    data = workshop()
+    session = data.plan.session(1)
+    clock = sch.extend(session, data.clocks[1].model_copy(update={"current_step": 0}), 5, 0.0)
+    clock = sch.toggle_skip(session, clock.model_copy(update={"current_step": 2}), 3, 0.0)
+    text = section(render_report(dataclasses.replace(data, clocks={**data.clocks, 1: clock})).text,
+                   "### Bijlage 1. De bijeenkomsten")
+    assert "1. Opening en rondje (gepland 15 min, aangepast 20 min, feitelijk 17 min)\n" in text
+    assert "2. Ieders opdracht in vijf minuten (gepland 40 min, feitelijk 38 min)\n" in text
+    assert "4. Afsluiting en afspraken (gepland 20 min, feitelijk overgeslagen)" in text

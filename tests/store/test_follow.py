@@ -1,78 +1,79 @@
-"""A follower (the read-only view, later a second seat) reads only the bytes appended
-since its last read, and notices a compaction or a replaced file."""
+"""facilitator.store.follow: the projector's cheap read agrees with the store's own."""
 
 from __future__ import annotations
 
-import os
+import time
+from pathlib import Path
 
-from facilitator.domain.records import Action, Statement
-from facilitator.store import db as dbmod
-from facilitator.store.workshop import WorkshopStore
+import pytest
 
+from facilitator.domain.plan import parse_plan
+from facilitator.domain.records import SessionClock, Statement, StepTiming
+from facilitator.store import follow
+from facilitator.store.workshop import StoreError, WorkshopStore
 
-def test_refresh_reads_only_what_was_appended(store, data_dir, monkeypatch):
-    store.import_records(1, [Statement(session=1, text=f"oud {i}") for i in range(500)])
-    reader = WorkshopStore.open(data_dir, "proef", readonly=True)
-    assert len(reader.statements(1)) == 500
-    assert not reader.refresh()  # nothing new
-    read = []
-    real_pread = os.pread
-
-    def pread(fd, n, offset):  # type: ignore[no-untyped-def]
-        read.append(n)
-        return real_pread(fd, n, offset)
-
-    monkeypatch.setattr(dbmod.os, "pread", pread)
-    a = store.add_statement(Statement(session=1, text="nieuw"))
-    store.add_action(Action(session=2, text="actie"))
-    store.set_attendance(1, ["wt1"])
-    result = reader.refresh()
-    assert result and not result.reset
-    assert sum(read) < 1000, "only the appended bytes are read"
-    assert [s.text for s in reader.statements(1)][-1] == "nieuw"
-    assert [x.text for x in reader.actions(2)] == ["actie"] and reader.attendance(1) == ["wt1"]
-    store.update_statement(a.model_copy(update={"text": "veranderd"}))
-    store.delete_statement(reader.statements(1)[0].id)
-    reader.refresh()
-    texts = [s.text for s in reader.statements(1)]
-    assert texts[-1] == "veranderd" and "oud 0" not in texts and len(texts) == 500
-    reader.close()
+PLAN = (Path(__file__).resolve().parents[1] / "tui" / "plan.toml").read_text(encoding="utf-8")
+SLUG = "lombok-2026"
+NOW = 1_772_544_600.0
 
 
-def test_a_transaction_counts_only_once_committed(store, data_dir):
-    reader = WorkshopStore.open(data_dir, "proef", readonly=True)
-    path = store.path / "store.db"
-    size = path.stat().st_size
-    store.import_records(1, [Statement(session=1, text=f"t{i}") for i in range(3)])
-    data = path.read_bytes()
-    commit_at = data.rindex(b"\n", 0, len(data) - 1) + 1
-    path.write_bytes(data[:commit_at])  # as seen mid-import: records, no commit record yet
-    assert not reader.refresh() and reader.statements(1) == []
-    path.write_bytes(data)
-    assert reader.refresh() and [s.text for s in reader.statements(1)] == ["t0", "t1", "t2"]
-    assert size < commit_at
-    reader.close()
+def workshop(tmp_path: Path) -> WorkshopStore:
+    return WorkshopStore.create(tmp_path, parse_plan(PLAN), PLAN)
 
 
-def test_compaction_is_noticed(store, data_dir):
-    reader = WorkshopStore.open(data_dir, "proef", readonly=True)
-    store.add_statement(Statement(session=1, text="een"))
-    assert reader.refresh()
-    store._db.journal.compact()
-    result = reader.refresh()
-    assert result.reset  # the file was replaced: open again
-    with WorkshopStore.open(data_dir, "proef", readonly=True) as again:
-        assert [s.text for s in again.statements()] == ["een"]
-    reader.close()
+@pytest.mark.parametrize("session", [None, 1, 2, 3])
+def test_the_quick_read_agrees_with_opening_the_store(tmp_path: Path, session: int | None) -> None:
+    with workshop(tmp_path) as store:
+        store.add_statement(Statement(session=1, text="held"))
+        store.set_attendance(2, ["wt1"])
+        store.save_clock(SessionClock(session=3, started_at=NOW, steps={0: StepTiming(start=NOW)}))
+        store.save_clock(SessionClock(session=3, started_at=NOW, current_step=1,
+                                      steps={0: StepTiming(start=NOW, end=NOW + 60), 1: StepTiming(start=NOW + 60)}))
+    for now in (NOW + 120, NOW + 48 * 3600):  # session 3 running; long after: the next not held (4)
+        quick = follow._read_journal(tmp_path, SLUG, session, now, None)
+        slow = follow._read_store(tmp_path, SLUG, session, now)
+        assert quick is not None
+        assert (quick[0], quick[2], quick[3]) == (slow[0], slow[2], slow[3])
+    assert follow.read_room(tmp_path, SLUG, None, NOW + 120).number == 3
+    assert follow.read_room(tmp_path, SLUG, None, NOW + 48 * 3600).number == 4
 
 
-def test_follower_sees_a_new_record_within_a_second(store, data_dir):
-    import time
+def test_the_plan_is_parsed_again_only_when_it_changed(tmp_path: Path) -> None:
+    workshop(tmp_path).close()
+    first = follow.read_room(tmp_path, SLUG, 1, NOW)
+    assert follow.read_room(tmp_path, SLUG, 1, NOW, first).plan is first.plan
+    edited = PLAN.replace("Opening en rondje", "Opening")
+    with WorkshopStore.open(tmp_path, SLUG) as store:
+        store.update_plan(parse_plan(edited), edited)
+    again = follow.read_room(tmp_path, SLUG, 1, NOW, first)
+    assert again.plan is not first.plan and again.plan.session(1).agenda[0].title == "Opening"
 
-    reader = WorkshopStore.open(data_dir, "proef", readonly=True)
-    saved = store.add_statement(Statement(session=2, text="snel"))
-    t0 = time.monotonic()
-    while not any(s.id == saved.id for s in reader.statements(2)):
-        reader.refresh()
-        assert time.monotonic() - t0 < 1.0
-    reader.close()
+
+def test_the_stamp_changes_with_every_save(tmp_path: Path) -> None:
+    with workshop(tmp_path) as store:
+        stamps = {follow.store_stamp(tmp_path, SLUG)}
+        for i in range(3):
+            store.save_clock(SessionClock(session=1, started_at=NOW + i))
+            stamps.add(follow.store_stamp(tmp_path, SLUG))
+    assert len(stamps) == 4 and follow.store_stamp(tmp_path, "nope") is None
+
+
+def test_a_foreign_file_is_refused_through_the_store(tmp_path: Path) -> None:
+    workshop(tmp_path).close()
+    (tmp_path / SLUG / "store.db").write_bytes(b"not a store at all\n")
+    with pytest.raises(StoreError):
+        follow.read_room(tmp_path, SLUG, 1, NOW)
+
+
+def test_a_session_not_in_the_plan(tmp_path: Path) -> None:
+    workshop(tmp_path).close()
+    with pytest.raises(LookupError, match="no session 9"):
+        follow.read_room(tmp_path, SLUG, 9, time.time())
+
+
+def test_it_never_writes_nor_locks(tmp_path: Path) -> None:
+    with workshop(tmp_path) as store:  # held writable elsewhere: the read still works
+        store.save_clock(SessionClock(session=1, started_at=NOW))
+        before = (tmp_path / SLUG / "store.db").read_bytes()
+        assert follow.read_room(tmp_path, SLUG, 1, NOW).clock.started_at == NOW
+        assert (tmp_path / SLUG / "store.db").read_bytes() == before

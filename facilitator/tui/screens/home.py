@@ -14,6 +14,7 @@ from facilitator.tui.i18n import tr
 TEXT = {
     "nl": {
         "key.home.run": "Sessie starten", "key.home.plan": "Plan bekijken", "key.home.export": "Exporteren",
+        "key.home.export_qda": "Exporteren voor een QDA-programma (.qdpx)",
         "key.home.reload": "Vernieuwen", "key.home.report": "Rapport",
         "workshop": "workshop", "code": "code", "date": "datum", "title": "titel", "held": "gehouden",
         "yes": "ja", "no": "-", "empty": "Geen workshops in {dir}. Maak er een met `facilitator new PLAN.toml`.",
@@ -25,6 +26,7 @@ TEXT = {
     },
     "en": {
         "key.home.run": "Run session", "key.home.plan": "View plan", "key.home.export": "Export",
+        "key.home.export_qda": "Export for a QDA tool (.qdpx)",
         "key.home.reload": "Reload", "key.home.report": "Report",
         "workshop": "workshop", "code": "code", "date": "date", "title": "title", "held": "held",
         "yes": "yes", "no": "-", "empty": "No workshops in {dir}. Create one with `facilitator new PLAN.toml`.",
@@ -43,6 +45,7 @@ class HomeScreen(Screen):
         Binding("r", "report", "Rapport", id="home.report"),
         Binding("p", "plan", "Plan bekijken", id="home.plan"),
         Binding("e", "export", "Exporteren", id="home.export"),
+        Binding("q", "export('qdpx')", "QDA-export", id="home.export_qda", show=False),
         Binding("f5", "reload", "Vernieuwen", id="home.reload"),
     ]
 
@@ -138,14 +141,16 @@ class HomeScreen(Screen):
             return
         self.app.push_screen(PlanScreen(plan, themes))
 
-    def action_export(self) -> None:
+    def action_export(self, fmt: str = "md") -> None:
+        """Markdown (E), or the REFI-QDA project (Q, docs/qda.md)."""
         picked = self._selected()
         if not picked:
             return
         from facilitator.usecases.export import export_workshop
 
         try:
-            result = export_workshop(self.data_dir, Path(getattr(self.app, "export_dir", "exports")), slug=picked[0])
+            result = export_workshop(self.data_dir, Path(getattr(self.app, "export_dir", "exports")), slug=picked[0],
+                                     formats=(fmt,))
         except Exception as exc:  # noqa: BLE001 - shown to the user
             self.notify(self.t("export_failed", error=exc), severity="error", timeout=10)
             return

@@ -29,7 +29,9 @@ from facilitator.tui import clockctl
 from facilitator.tui.i18n import tr
 from facilitator.tui.widgets.agenda import AgendaList
 from facilitator.tui.widgets.capture import CaptureLine, CaptureSuggester, Preview
+from facilitator.tui.schedulectl import SCHEDULE_BINDINGS, ScheduleActions
 from facilitator.tui.widgets.clock import ClockBar
+from facilitator.tui.widgets.countdown import Countdown
 from facilitator.tui.widgets.keybar import KeyBar
 from facilitator.tui.widgets.prompt import PromptPanel
 from facilitator.tui.widgets.record import RecordTable
@@ -44,7 +46,8 @@ def _import_domain() -> None:
     painted; every use of these names comes after the screen is ready.
     """
     global ActionLine, AttendanceLine, CaptureError, Ignored, StatementLine, StepLine, parse_line
-    global Action, Statement, format_line, make_context, merge_attendance, names_in, role_label
+    global Action, Statement, format_line, make_context, merge_attendance, names_in, role_label, schedule
+    from facilitator.domain import schedule
     from facilitator.domain.capture import (ActionLine, AttendanceLine, CaptureError, Ignored, StatementLine,
                                             StepLine, parse_line)
     from facilitator.domain.records import Action, Statement
@@ -148,7 +151,7 @@ class Entry:
         return self.job.state if self.job is not None else "saved"
 
 
-class LiveScreen(Screen):
+class LiveScreen(ScheduleActions, Screen):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-tall")]
     BINDINGS = [
@@ -166,6 +169,7 @@ class LiveScreen(Screen):
         Binding("f10", "put_back", "Niet-opgeslagen terugzetten", id="live.putback", show=False),
         Binding("escape", "to_capture", "Naar invoer", id="live.capture", show=False),
         Binding("ctrl+r", "report", "Rapport", id="live.report", show=False),
+        *SCHEDULE_BINDINGS,
     ]
 
     def __init__(self, store: Any, session: int | None = None, opener: Any = None):
@@ -240,7 +244,9 @@ class LiveScreen(Screen):
         self.lang_ = self.lang
         with Vertical(id="top"):
             yield ClockBar(self.lang, id="clock")
-            yield PromptPanel(self.lang, id="prompt")
+            with Horizontal(id="top-row"):
+                yield Countdown(self.lang, id="countdown", classes="-digits")
+                yield PromptPanel(self.lang, id="prompt")
         with Horizontal(id="middle"):
             with Vertical(id="side"):
                 yield SideTabs([(name, self.t(f"tab.{name}")) for name in PANELS], "agenda", id="side-tabs")
@@ -251,7 +257,8 @@ class LiveScreen(Screen):
                           on_enter=lambda value: self.submit_line(value),  # looked up per Enter
                           on_paste_lines=self.paste_lines,
                           suggester=CaptureSuggester(lambda: self.plan.speaker_roles().keys() if self.ready else (),
-                                                     lambda: self.theme_keys if self.ready else ()))
+                                                     lambda: [*self.theme_keys, *self.plan.element_refs()]
+                                                     if self.ready else ()))
         yield KeyBar()
 
     def _mount_panels(self) -> None:
@@ -272,6 +279,9 @@ class LiveScreen(Screen):
         from facilitator.tui.keys import localise
 
         localise(self, TEXT, self.lang)
+        from facilitator.tui import schedulectl
+
+        localise(self, schedulectl.TEXT, self.lang)
         capture = self.query_one(CaptureLine)
         capture.cursor_blink = getattr(self.app, "cursor_blink", True)
         capture.focus()
@@ -450,7 +460,7 @@ class LiveScreen(Screen):
         if clockctl.state(self.clock) != "running":
             return
         step = self.clock.current_step
-        planned = self.session.agenda[step].minutes
+        planned = schedule.minutes(self.session, self.clock, step)  # after +5/-5
         elapsed = clockctl.step_elapsed(self.clock, step, self.now())
         if elapsed > planned * 60 and step not in self.alarmed:
             self.alarmed.add(step)
@@ -464,8 +474,9 @@ class LiveScreen(Screen):
         agenda = self.session.agenda
         self.query_one(ClockBar).show(
             state=clockctl.state(self.clock), step=step, total=len(agenda),
-            elapsed=clockctl.step_elapsed(self.clock, step, now), planned=agenda[step].minutes,
-            session=clockctl.session_elapsed(self.clock, now))
+            elapsed=clockctl.step_elapsed(self.clock, step, now), planned=schedule.minutes(self.session, self.clock, step),
+            session=clockctl.session_elapsed(self.clock, now), schedule=self.schedule_summary(now))
+        self.refresh_countdown(now)
         shown = agenda[step]  # the clock's step: the facilitator's view (the filing step is in the preview)
         self.query_one(PromptPanel).show(f"{step + 1}. {shown.title}", shown.prompt, shown.method,
                                          session=self.sub_title)
@@ -506,10 +517,19 @@ class LiveScreen(Screen):
         self._refocus()
 
     def action_prev_step(self) -> None:
-        self._goto(self.clock.current_step - 1)
+        """The step before in the running order (moves and skips recorded in the clock)."""
+        if self.ready:
+            step = schedule.prev_step(self.session, self.clock)
+            self._goto(self.clock.current_step if step is None else step)
+        else:
+            self._readonly()
 
     def action_next_step(self) -> None:
-        self._goto(self.clock.current_step + 1)
+        if self.ready:
+            step = schedule.next_step(self.session, self.clock)
+            self._goto(self.clock.current_step if step is None else step)
+        else:
+            self._readonly()
 
     # -- capture --------------------------------------------------------------------
 
@@ -544,7 +564,7 @@ class LiveScreen(Screen):
 
     def _describe(self, parsed: Any) -> tuple[str, bool]:
         if isinstance(parsed, StatementLine):
-            themes = "".join(f" #{t}" for t in parsed.themes)
+            themes = "".join(f" #{t}" for t in (*parsed.themes, *parsed.elements))
             out = self.t("preview.statement", role=self._role(parsed.speaker),
                          kind=self.t(parsed.kind), themes=themes, mark=(" ! " + self.t("key")) if parsed.key else "")
             if parsed.new_themes:
@@ -663,7 +683,8 @@ class LiveScreen(Screen):
 
     def _add_statement(self, parsed: StatementLine, line: str) -> None:
         st = Statement(session=self.number, step=self.capture_step, speaker=parsed.speaker, kind=parsed.kind,
-                       text=parsed.text, themes=list(parsed.themes), key=parsed.key, offset=self._offset())
+                       text=parsed.text, themes=list(parsed.themes), elements=list(parsed.elements), key=parsed.key,
+                       offset=self._offset())
         if parsed.explicit_speaker:
             self.speaker = parsed.speaker
         entry = Entry(f"s{next(_uids)}", st, line)
@@ -823,7 +844,8 @@ class LiveScreen(Screen):
                  "error": self.t_rec("failed")}[entry.state]
         return self.query_one(RecordTable).cells(
             offset=clockctl.mmss(st.offset) if st.offset is not None else "", step=str((st.step or 0) + 1),
-            role=self._role(st.speaker), text=text, themes=" ".join("#" + t for t in st.themes) + (" !" if st.key else ""),
+            role=self._role(st.speaker), text=text,
+            themes=" ".join("#" + t for t in (*st.themes, *st.elements)) + (" !" if st.key else ""),
             state=state, failed=entry.state in ("failed", "error"))
 
     def t_rec(self, key: str) -> str:
@@ -880,7 +902,8 @@ class LiveScreen(Screen):
             return
         old = entry.statement
         new = old.model_copy(update={"speaker": parsed.speaker, "kind": parsed.kind, "text": parsed.text,
-                                     "themes": list(parsed.themes), "key": parsed.key})
+                                     "themes": list(parsed.themes), "elements": list(parsed.elements),
+                                     "key": parsed.key})
         self._add_themes(parsed.new_themes)
         entry.statement = new
         self.undo_stack.append(("edit", old))

@@ -16,9 +16,11 @@ from facilitator.tui.i18n import tr
 
 TEXT = {
     "nl": {"roles": "Rollen", "seats": "Plaatsen", "themes": "Thema's", "sessions": "Bijeenkomsten",
-           "min": "min", "question": "vraag", "method": "werkvorm", "key.plan.back": "Terug"},
+           "min": "min", "question": "vraag", "method": "werkvorm", "key.plan.back": "Terug",
+           "frameworks": "Analysekaders (tag: #kader.element)"},
     "en": {"roles": "Roles", "seats": "Seats", "themes": "Themes", "sessions": "Sessions",
-           "min": "min", "question": "question", "method": "method", "key.plan.back": "Back"},
+           "min": "min", "question": "question", "method": "method", "key.plan.back": "Back",
+           "frameworks": "Frameworks (tag: #framework.element)"},
 }
 
 
@@ -37,7 +39,15 @@ def plan_text(plan: Plan, themes: Sequence[Theme], lang: str) -> Text:
             out.append(f"  {p.key:<6} {p.role:<6} {p.name or ''}\n")
     out.append(f"\n{t('themes')}\n", style="bold")
     for th in themes:
-        out.append(f"  #{th.key:<16} {th.label}\n")
+        group = plan.theme_group(th.group) if th.group else None
+        out.append(f"  #{th.key:<16} {th.label}" + (f"  [{group.label}]" if group else "") + "\n")
+    if plan.frameworks:
+        out.append(f"\n{t('frameworks')}\n", style="bold")
+        for fw in plan.frameworks:
+            out.append(f"  {fw.title}" + (f" ({fw.citation})" if fw.citation else "") + "\n")
+            for el in fw.elements:
+                ref = f"#{fw.key}.{el.key}"
+                out.append(f"    {ref:<22} {el.label}\n")
     out.append(f"\n{t('sessions')}\n", style="bold")
     for s in sorted(plan.sessions, key=lambda s: s.number):
         out.append(f"\n  {plan.code_of(s)}  {s.date.isoformat()}  {s.title or ''}\n", style="bold")

@@ -28,7 +28,9 @@ class ClockBar(Widget):
         self.fraction = 0.0
         self.level = "ok"
 
-    def show(self, *, state: str, step: int, total: int, elapsed: float, planned: int, session: float) -> None:
+    def show(self, *, state: str, step: int, total: int, elapsed: float, planned: int, session: float,
+             schedule: str = "") -> None:
+        """`planned`: the step's minutes (after +5/-5); `schedule`: "12 min achter · einde ~15:42"."""
         t = lambda key, **v: tr(TEXT, self.lang, key, **v)  # noqa: E731
         planned_s = planned * 60
         shown = (self.fraction, self.level)
@@ -41,6 +43,8 @@ class ClockBar(Widget):
             line.append(f"  (+{clockctl.mmss(elapsed - planned_s)} {t('over')})", style="bold")
         line.append("   " + t("session", time=clockctl.mmss(session)))
         line.append("   " + t(state))
+        if schedule:
+            line.append("   " + schedule)
         if line == self.line and (self.fraction, self.level) == shown:
             return
         self.line = line

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from facilitator.domain.overview import ThemeRoleCounts, theme_role_counts
+from facilitator.domain.overview import ThemeRoleCounts, element_counts, theme_role_counts
 from facilitator.domain.workshop import WorkshopData
 from facilitator.tui.i18n import tr
 from facilitator.tui.widgets.report_common import localize_bindings, one_line, session_codes
@@ -150,16 +150,19 @@ class OverviewPane(Vertical):
         table.clear(columns=True)
         themes = counts.used_themes()
         labels = {t: data.theme_label(t) if t else self.t("no_theme") for t in themes}
+        extra = self._element_rows(data, counts.roles)  # framework elements, after the themes
+        label_lengths = [len(x) for x in labels.values()] + [len(label) for label, _, _ in extra]
         full_labels, short_labels = [], []
         for rkey in counts.roles:
             role = data.plan.role(rkey) if rkey else None
             full_labels.append(role.plural_label if role else self.t("anyone"))
             short_labels.append(rkey or UNKNOWN_KEY)
-        digits = [max((len(str(counts.count(t, r))) for t in themes), default=1) for r in counts.roles]
+        digits = [max([len(str(counts.count(t, r))) for t in themes] + [len(str(c[i])) for _, _, c in extra], default=1)
+                  for i, r in enumerate(counts.roles)]
         total_w = max(len(self.t("total")), *(len(str(n)) for n in counts.theme_totals.values()), 1)
         width = (self.size.width or self.app.size.width) - 2  # the vertical scrollbar
         fit = fit_theme_columns(
-            width, max((len(x) for x in labels.values()), default=0) or len(self.t("theme")), total_w,
+            width, max(label_lengths, default=0) or len(self.t("theme")), total_w,
             short=[max(len(s), d) for s, d in zip(short_labels, digits)],
             full=[max(len(f), d) for f, d in zip(full_labels, digits)], bar_max=self.BAR_WIDTH)
         table.add_column(self.t("theme"), width=fit.theme)
@@ -174,11 +177,27 @@ class OverviewPane(Vertical):
             cells = [counts.count(theme, r) or "" for r in counts.roles]
             table.add_row(one_line(labels[theme], fit.theme), total, bar(total, top, fit.bar), *cells,
                           key=f"theme-{theme}")
+        for i, (label, total, cells) in enumerate(extra):
+            table.add_row(one_line(label, fit.theme), total, bar(total, top or total, fit.bar),
+                          *[c or "" for c in cells], key=f"element-{i}")
         keys = [f"{short}\u00a0=\u00a0{self.t('unknown') if short == UNKNOWN_KEY else full}".replace(" ", "\u00a0")
                 for full, short, use_full in zip(full_labels, short_labels, fit.full) if not use_full]
         legend = self.query_one("#overview-legend", Static)
         legend.update(self.t("legend", keys=" · ".join(keys)) if keys else "")
         legend.display = bool(keys)
+
+    def _element_rows(self, data: WorkshopData, roles: tuple[str | None, ...]) -> list[tuple[str, int, list[int]]]:
+        """(label, statements, per role) of each framework element tagged in the scope."""
+        rows = []
+        for fw in data.plan.frameworks:
+            ec = element_counts(data, fw.key, self.scope)
+            if ec is None:
+                continue
+            for el in fw.elements:
+                ref = f"{fw.key}.{el.key}"
+                if ec.totals.get(ref):
+                    rows.append((f"◆ {el.label}", ec.totals[ref], [ec.count(ref, r) for r in roles]))
+        return rows
 
     def _fill_sessions(self, rows: dict[int, tuple[int, int, int]], codes: dict[int, str]) -> None:
         table = self.query_one("#overview-sessions", DataTable)

@@ -106,7 +106,8 @@ def filter_statements(statements: Iterable[Statement], plan: Plan, f: StatementF
     for st in statements:
         if f.session is not None and st.session != f.session:
             continue
-        if f.theme is not None and f.theme not in st.themes:
+        # `theme` may also be a framework element, "framework.element" (never a theme key)
+        if f.theme is not None and f.theme not in st.themes and f.theme not in st.elements:
             continue
         if f.quotes_only and st.kind != "quote":
             continue
@@ -198,7 +199,10 @@ class PickStatements(ModalScreen[list[int] | None]):
                 yield FilterCheckbox(self.t("quotes"), id="pick-quotes")
                 yield FilterCheckbox(self.t("key"), id="pick-key")
             with Horizontal(id="pick-filters"):
-                yield FilterSelect([(t.label, t.key) for t in self.themes], prompt=self.t("any_theme"), id="pick-theme")
+                elements = [(f"◆ {e.label} ({fw.title})", f"{fw.key}.{e.key}")
+                            for fw in self.plan.frameworks for e in fw.elements]
+                yield FilterSelect([(t.label, t.key) for t in self.themes] + elements, prompt=self.t("any_theme"),
+                                   id="pick-theme")
                 roles = [(r.label, r.key) for r in self.plan.roles] + [(self.t("unknown_role"), UNKNOWN_ROLE)]
                 yield FilterSelect(roles, prompt=self.t("any_role"), id="pick-role")
                 sessions = [(self.t("session_n", number=s.number, code=self._codes[s.number]), s.number)
@@ -262,7 +266,7 @@ class PickStatements(ModalScreen[list[int] | None]):
     def _row(self, st: Statement, width: int) -> list[str]:
         mark = "✓" if st.id in self.picked else ("●" if st.id in self.attached else "")
         return [mark, statement_line(st, width), self._codes.get(st.session, "?"),
-                role_phrase(self.plan, st.speaker, self.lang), " ".join(st.themes)]
+                role_phrase(self.plan, st.speaker, self.lang), " ".join([*st.themes, *st.elements])]
 
     def _count(self) -> None:
         in_list = self.focused is None or isinstance(self.focused, DataTable)

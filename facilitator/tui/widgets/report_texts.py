@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import Input, SelectionList, Static, TabbedContent, TextArea
+from textual.widgets import Input, Select, SelectionList, Static, TabbedContent, TextArea
 
 from facilitator.domain.records import ReportText
 from facilitator.store.workshop import StoreError, WorkshopStore
@@ -26,6 +26,8 @@ TEXT = {
         "analysis_title_hint": "bijv. Analyse volgens het ontwikkelmodel",
         "analysis": "Analyse",
         "stages": "Fasen van het model: kies de thema's die voor een fase staan (spatie; volgorde van kiezen)",
+        "framework": "Analysekader uit het plan (vervangt de fasen hierboven): per element de uitspraken",
+        "no_framework": "(geen kader)",
         "conclusion": "Conclusie",
         "next_steps": "Hoe nu verder? (één aanbeveling per regel)",
         "unsaved": "NIET OPGESLAGEN",
@@ -37,6 +39,8 @@ TEXT = {
         "analysis_title_hint": "e.g. Analysis along the development model",
         "analysis": "Analysis",
         "stages": "Stages of the framework: pick the themes that stand for a stage (space; order of picking)",
+        "framework": "Framework from the plan (replaces the stages above): the statements per element",
+        "no_framework": "(no framework)",
         "conclusion": "Conclusion",
         "next_steps": "Next steps (one recommendation per line)",
         "unsaved": "NOT SAVED",
@@ -118,6 +122,12 @@ class TextsPane(VerticalScroll):
         yield Static(self.t("stages"), classes="report-label")
         themes = self.store.themes()
         yield SelectionList[str](*[(t.label, t.key) for t in themes], id="text-stages")
+        frameworks = self.store.plan.frameworks
+        if frameworks:
+            yield Static(self.t("framework"), classes="report-label")
+            known = {f.key for f in frameworks}
+            yield Select([(f.title, f.key) for f in frameworks], prompt=self.t("no_framework"), id="text-framework",
+                         value=r.framework if r.framework in known else Select.NULL)
         yield Static(self.t("conclusion"), classes="report-label")
         yield TextArea(r.conclusion, id="text-conclusion", soft_wrap=True, classes="report-area")
         yield Static(self.t("next_steps"), classes="report-label")
@@ -149,7 +159,16 @@ class TextsPane(VerticalScroll):
             conclusion=self.query_one("#text-conclusion", TextArea).text,
             next_steps=next_steps_list(self.query_one("#text-next_steps", TextArea).text),
             stages=list(self.query_one("#text-stages", SelectionList).selected),
+            framework=self._framework(),
         )
+
+    def _framework(self) -> str | None:
+        """The chosen framework; without a choice on screen (no frameworks in the plan) the saved one."""
+        found = self.query("#text-framework")
+        if not found:
+            return self.saved.framework
+        value = found.first(Select).value
+        return None if value is Select.NULL else str(value)
 
     def save(self) -> bool:
         """Save if anything changed. False when the save failed (the editors keep the text)."""
@@ -181,6 +200,7 @@ class TextsPane(VerticalScroll):
         self.post_message(self.Changed())
 
     @on(SelectionList.SelectedChanged)
+    @on(Select.Changed, "#text-framework")
     def _stages_changed(self) -> None:
         self.save()
 

@@ -1,0 +1,148 @@
+"""Follow latency of the projector view: from a step change being saved in one process
+(the facilitator's) until the projector view (`facilitator show`, in this process, headless)
+has redrawn it; median, p99 and max over 100 changes (each at a random moment of the
+view's poll cycle), with 0, 1,000 and 10,000 statements in the workshop.
+
+The projector looks at the store's file every 0.2 s (a stat) and, when it changed,
+replays the journal read-only and reads the plan and the clocks (no statement is
+validated). Measured in the same run: that read alone, the part of the latency that
+grows with the workshop's history, next to the baseline of opening the store read-only
+(what the live screen's read-only view does to follow, validating every record).
+
+Run: python3 benchmarks/bench_follow.py [CHANGES]   (100 changes per size: about 2 minutes)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import datetime as dt
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from facilitator.domain.plan import parse_plan  # noqa: E402
+from facilitator.domain.records import SessionClock, Statement, StepTiming  # noqa: E402
+from facilitator.store.follow import read_room  # noqa: E402
+from facilitator.store.workshop import WorkshopStore  # noqa: E402
+
+PLAN = (ROOT / "tests" / "tui" / "plan.toml").read_text(encoding="utf-8")
+SLUG = "lombok-2026"
+SIZES = (0, 1_000, 10_000)
+
+# The facilitator's process: holds the workshop (writable, locked) and saves a step change
+# per line read on stdin, then prints the monotonic time the save began (the projector may
+# see the new line before its fsync returns, so the time of the acknowledgement would
+# sometimes come after the redraw).
+WRITER = r"""
+import sys, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[2])
+from facilitator.store.workshop import WorkshopStore
+from facilitator.domain.records import StepTiming
+store = WorkshopStore.open(Path(sys.argv[1]), "lombok-2026")
+print("ready", flush=True)
+for line in sys.stdin:
+    step = int(line)
+    clock = store.clock(1)
+    now = time.time()
+    clock.steps[clock.current_step].end = now
+    clock.steps[step] = StepTiming(start=now)
+    clock.current_step = step
+    began = time.monotonic()
+    store.save_clock(clock)
+    print(began, flush=True)
+store.close()
+"""
+
+
+def percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def make(base: Path, n: int) -> Path:
+    data_dir = base / f"w{n}"
+    with WorkshopStore.create(data_dir, parse_plan(PLAN), PLAN) as store:
+        store.import_records(1, [Statement(session=1, step=0, speaker="wt", kind="quote",
+                                           text=f"Uitspraak {i}: we verwijzen door.") for i in range(n)])
+        now = time.time()
+        store.save_clock(SessionClock(session=1, started_at=now, steps={0: StepTiming(start=now)}))
+    return data_dir
+
+
+def baseline(data_dir: Path, repeat: int = 20, full: bool = False) -> float:
+    """One read as the projector does it; `full`: by opening the store read-only (how the
+    live screen's read-only view follows, validating every record)."""
+    from facilitator.store.follow import _read_store
+
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        if full:
+            _read_store(data_dir, SLUG, 1, time.time())
+        else:
+            read_room(data_dir, SLUG, 1, time.time())
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+async def follow(data_dir: Path, changes: int) -> list[float]:
+    from facilitator.tui.projector import ProjectorApp
+
+    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(data_dir), str(ROOT)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    assert writer.stdout is not None and writer.stdin is not None
+    assert writer.stdout.readline().strip() == "ready"
+    latencies = []
+    app = ProjectorApp(data_dir, SLUG, 1, tz=dt.timezone.utc)
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            screen = app.screen
+            while getattr(screen, "read", None) is None:
+                await pilot.pause(0.01)
+                screen = app.screen
+            rng = random.Random(12)
+            for i in range(changes):
+                step = 1 + i % 3
+                # At a random moment of the poll's cycle, as a facilitator presses F7.
+                await asyncio.sleep(rng.uniform(0, 0.25))
+                writer.stdin.write(f"{step}\n")
+                writer.stdin.flush()
+                began = float(await asyncio.to_thread(writer.stdout.readline))
+                deadline = time.monotonic() + 10
+                while not (screen.read.clock.current_step == step and (screen.shown_at or 0) >= began):
+                    if time.monotonic() > deadline:
+                        raise RuntimeError(f"change {i} not shown within 10 s")
+                    await pilot.pause(0.002)
+                latencies.append(screen.shown_at - began)
+    finally:
+        writer.stdin.close()
+        writer.wait(10)
+    return latencies
+
+
+def main(changes: int = 100) -> None:
+    print(f"Follow latency, save begun in the writer's process -> projector redrawn; {changes} changes")
+    print()
+    print("| statements | median | p99 | max | one read (plan + clocks) | one read-only open of the store | "
+          "open / read |")
+    print("|---:|---:|---:|---:|---:|---:|---:|")
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in SIZES:
+            data_dir = make(Path(tmp), n)
+            base, full = baseline(data_dir), baseline(data_dir, full=True)
+            lat = asyncio.run(follow(data_dir, changes))
+            med = statistics.median(lat)
+            print(f"| {n:,} | {med * 1000:.0f} ms | {percentile(lat, 0.99) * 1000:.0f} ms | {max(lat) * 1000:.0f} ms | "
+                  f"{base * 1000:.1f} ms | {full * 1000:.1f} ms | {full / base:.1f}× |", flush=True)
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 100)
