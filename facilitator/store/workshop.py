@@ -373,9 +373,16 @@ class WorkshopStore:
             keep_original = migration_backup(path, migrated)
             from facilitator.store.recover import amend_from_backup, behind_backup
 
+            behind: list[str | None] = []
+
             db, recovery = open_db(path / STORE_NAME, readonly=readonly, verify=check_schema(path / STORE_NAME),
                                    before_migration=keep_original, amend=lambda rep: amend_from_backup(path, rep),
-                                   behind=lambda rep, size: behind_backup(path, rep, size))
+                                   behind=lambda rep, size: behind.append(behind_backup(path, rep, size)))
+            # A journal shorter than a backup taken from it may be cut short, or an older copy
+            # put back on purpose: opening only says so; `doctor` restores from the backup.
+            recovery = [*recovery, *(f"{STORE_NAME} is {reason.removeprefix('cut short: ')}: saves may be missing; "
+                                     f"run 'facilitator doctor {slug}' to restore them from the backup"
+                                     for reason in behind if reason)]
             try:
                 meta = db.table("meta").get(doc_id=1)
                 plan_text = meta.get("plan_text") if meta is not None else None

@@ -266,3 +266,19 @@ def test_doctor_removes_what_a_killed_demo_build_left(data_dir, store):
     (store.path / "plan.toml.tmp-1-ab").write_bytes(b"x")
     lines = doctor(data_dir, "proef")
     assert not list(store.path.rglob("*.tmp-*")), lines
+
+
+def test_journal_cut_between_transactions_is_noticed_and_doctor_restores(store, data_dir):
+    store.add_statement(Statement(session=1, text="een"))
+    cut = (store.path / "store.db").stat().st_size
+    store.add_statement(Statement(session=1, text="twee"))
+    store.close()  # the backup holds both
+    path = store.path / "store.db"
+    path.write_bytes(path.read_bytes()[:cut])  # a clean cut: it reads like a healthy store
+    with WorkshopStore.open(data_dir, "proef") as s:  # told, not silently rolled back or forward
+        assert texts(s) == ["een"]
+        assert any("saves may be missing" in r and "doctor" in r for r in s.recovery), s.recovery
+    lines = doctor(data_dir, "proef")
+    assert any("cut short" in line.text for line in lines) and exit_status(lines) == 0, lines
+    with WorkshopStore.open(data_dir, "proef") as s:
+        assert texts(s) == ["een", "twee"] and s.recovery == []
