@@ -9,7 +9,8 @@
     usecases  domain, store, export, settings and the leaves
     demo      usecases and below
     tui       usecases and below
-    cli       usecases and below, demo; and `facilitator.tui.app` (the `run` command starts the app)
+    web       usecases and below (`facilitator serve`: its seats are processes, not imports)
+    cli       usecases and below, demo, web; and `facilitator.tui.app` (the `run` command starts the app)
 
 Every `import` counts, lazy ones inside functions included (scanned with ast, not by importing).
 """
@@ -36,7 +37,8 @@ ALLOWED: dict[str, set[str]] = {
     "usecases": BELOW_USECASES,
     "demo": {"usecases"} | BELOW_USECASES,
     "tui": {"usecases"} | BELOW_USECASES,
-    "cli": {"usecases", "demo"} | BELOW_USECASES,
+    "web": {"usecases"} | BELOW_USECASES,
+    "cli": {"usecases", "demo", "web"} | BELOW_USECASES,
     "": {"cli"},  # facilitator/__init__.py, __main__.py
 }
 # (importing layer, imported module): the only crossings allowed beside ALLOWED.

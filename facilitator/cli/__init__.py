@@ -73,11 +73,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--duplicates", action="store_true",
                    help="import statements even when the session already has them (imported before?)")
 
-    p = sub.add_parser("export", help="write the report and minutes as Markdown, or the series for a QDA tool")
+    p = sub.add_parser("export", help="write the report and minutes (Markdown, or Word/ODT/PDF), or the series for a QDA tool")
     p.add_argument("slug", metavar="SLUG")
-    p.add_argument("--format", choices=("md", "qdpx", "qdc"), default="md",
-                   help="md: report and minutes (default); qdpx: REFI-QDA project for ATLAS.ti, MAXQDA, NVivo, "
-                        "QualCoder; qdc: the codebook alone (docs/qda.md)")
+    p.add_argument("--format", default="md", metavar="FMT[,FMT]",
+                   help="md: report and minutes (default); docx, odt, pdf: the same through pandoc (on PATH, or "
+                        "pip install 'facilitator[docx]'; pdf also needs LibreOffice or LaTeX, docs/report.md); "
+                        "qdpx: REFI-QDA project for ATLAS.ti, MAXQDA, NVivo, QualCoder; qdc: the codebook alone "
+                        "(docs/qda.md); several: md,docx")
     p.add_argument("--session", type=int, metavar="N", help="only the minutes of this session")
     p.add_argument("--out", default=None, metavar="DIR",
                    help="output directory (default: $FACILITATOR_EXPORT_DIR, else the config file's export_dir, "
@@ -96,6 +98,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--warn", metavar="WHEN",
                    help="warn at this much time left: minutes ('2 min') or a percentage ('20%%'); "
                         "default: the plan's workshop.warn, else the warn_left setting, else 20%%")
+
+    p = sub.add_parser("serve", help="the projector view and the facilitator seat in a browser on this machine "
+                                     "(needs: pip install 'facilitator[serve]')")
+    p.add_argument("slug", metavar="SLUG")
+    p.add_argument("--session", type=int, metavar="N",
+                   help="this session (default: as for show and run)")
+    p.add_argument("--host", default="127.0.0.1", metavar="H",
+                   help="address to listen on (default 127.0.0.1: this machine only); any other address "
+                        "prints a one-time token that the page asks for")
+    p.add_argument("--port", type=int, default=8000, metavar="P", help="port (default 8000; 0: any free port)")
+    p.add_argument("--warn", metavar="WHEN", help="the projector view's warning threshold, as for show")
 
     p = sub.add_parser("doctor", help="check (and repair) workshop stores")
     p.add_argument("slug", nargs="?", metavar="SLUG")

@@ -30,6 +30,13 @@ class _Opened:
             print(f"facilitator: {self.store.slug}: warning: {warning}", file=sys.stderr, flush=True)
 
 
+def _private(plan, text: str) -> str:  # type: ignore[no-untyped-def]
+    """What the CLI prints about a workshop, with participants' names replaced by role."""
+    from facilitator.domain.privacy import redact_plain
+
+    return redact_plain(text, plan)
+
+
 def _open(data_dir: Path, slug: str, *, readonly: bool = False, fallback_plan=None):  # type: ignore[no-untyped-def]
     """Open a workshop and tell (on stderr) what was recovered from a damaged store."""
     from facilitator.usecases.session import open_workshop, recovery_notes
@@ -91,7 +98,7 @@ def _update(data_dir: Path, plan, text: str, path: Path) -> int:  # type: ignore
                             f"{path}: not applied: the workshop {plan.slug!r} is unchanged", plain=True)
         kept = kept_themes(data, plan)  # dropped plan themes that records use live on as created themes
         store.update_plan(plan, text, keep_themes=kept)
-    note = f"; kept as created themes: {', '.join(t.key for t in kept)}" if kept else ""
+    note = f"; kept as created themes: {_private(plan, ', '.join(t.key for t in kept))}" if kept else ""
     _say(f"updated workshop {plan.slug!r} from {path}: every record kept{note}")
     return 0
 
@@ -150,10 +157,10 @@ def _summary(data_dir: Path, slug: str) -> tuple[str, list[list[str]]] | None:
     rows = []
     for s in sorted(plan.sessions, key=lambda s: s.number):
         c = counts["sessions"].get(str(s.number), {})
-        rows.append([str(s.number), plan.code_of(s), s.date.isoformat(), s.kind, s.title or "",
+        rows.append([str(s.number), plan.code_of(s), s.date.isoformat(), s.kind, _private(plan, s.title or ""),
                      "yes" if c.get("held") else "", str(c.get("statements", 0)), str(c.get("quotes", 0)),
                      str(c.get("key", 0)), str(c.get("actions", 0))])
-    return plan.workshop.title, rows
+    return _private(plan, plan.workshop.title), rows
 
 
 def cmd_import(args: argparse.Namespace, data_dir: Path) -> int:
@@ -161,12 +168,24 @@ def cmd_import(args: argparse.Namespace, data_dir: Path) -> int:
 
     path = Path(args.notes)
     text = read_text(path)
+    from facilitator.usecases.errors import NotesError
+
     with _open(data_dir, args.slug) as store:
-        parsed, _ = import_notes(store, args.session, text, str(path), duplicates=args.duplicates,
-                                 lang=args.lang)
-        session = store.plan.session(args.session)
-        code = store.plan.code_of(session)  # type: ignore[arg-type]
-    _say(summary(parsed, args.slug, code, args.session))
+        plan = store.plan
+        try:
+            parsed, _ = import_notes(store, args.session, text, str(path), duplicates=args.duplicates,
+                                     lang=args.lang)
+        except NotesError as exc:  # an error can quote what was typed: names replaced
+            name = str(path)  # the file name is the user's own: kept, so the line can be found
+            raise NotesError(*(name + _private(plan, line[len(name):]) if line.startswith(name)
+                               else _private(plan, line) for line in exc.lines), plain=exc.plain) from None
+        session = plan.session(args.session)
+        code = plan.code_of(session)  # type: ignore[arg-type]
+    for notice in parsed.notices:
+        print(printable(notice), file=sys.stderr, flush=True)
+    for warning in parsed.warnings:  # imported as written; the researcher can re-code on the report screen
+        print(printable(_private(plan, warning)), file=sys.stderr, flush=True)
+    _say(_private(plan, summary(parsed, args.slug, code, args.session)))
     return 0
 
 
@@ -187,12 +206,11 @@ def cmd_export(args: argparse.Namespace, data_dir: Path) -> int:
         from facilitator.settings import load_settings
 
         out_dir = load_settings().export_dir
-    result = export_workshop(data, out_dir, session=args.session, mode=mode,
-                             formats=(getattr(args, "format", "md"),))
+    formats = [f.strip().lower().lstrip(".") for f in str(getattr(args, "format", "md")).split(",") if f.strip()]
+    result = export_workshop(data, out_dir, session=args.session, mode=mode, formats=formats)
     for p in result.paths:
         _say(str(p))
-    if result.names_replaced:
-        _say(names_notice(result.names_replaced))
+    _say(names_notice(result.names_replaced, result.review_path, result.ordinary_words))
     return 0
 
 
@@ -220,6 +238,14 @@ def cmd_run(args: argparse.Namespace, data_dir: Path) -> int:
 def cmd_show(args: argparse.Namespace, data_dir: Path) -> int:
     """The projector view. Checks what it can before the screen opens: the workshop exists,
     the session is in the plan, --warn and the warn_left setting read."""
+    _check_show(args, data_dir)
+    from facilitator.tui.app import run_projector
+
+    return run_projector(data_dir, args.slug, args.session, args.lang, args.warn)
+
+
+def _check_show(args: argparse.Namespace, data_dir: Path) -> None:
+    """What `show` and `serve` check before anything opens."""
     from facilitator.domain.schedule import parse_threshold
     from facilitator.settings import SettingsError, load_settings
     from facilitator.store.paths import list_workshops, workshop_exists
@@ -245,9 +271,45 @@ def cmd_show(args: argparse.Namespace, data_dir: Path) -> int:
             if store.plan.session(args.session) is None:
                 known = ", ".join(str(s.number) for s in store.plan.sessions)
                 raise UserError(f"no session {args.session} in {args.slug!r} (sessions: {known})")
-    from facilitator.tui.app import run_projector
 
-    return run_projector(data_dir, args.slug, args.session, args.lang, args.warn)
+
+SERVE_EXTRA = "pip install 'facilitator[serve]'"
+
+
+def cmd_serve(args: argparse.Namespace, data_dir: Path) -> int:
+    """`facilitator serve`: the seats in a browser (facilitator.web). Loopback by default;
+    another --host gets a one-time token that every browser must give first."""
+    import importlib.util
+
+    if any(importlib.util.find_spec(m) is None for m in ("textual_serve", "aiohttp", "aiohttp_jinja2")):
+        raise UserError(f"serve needs the serve extra (textual-serve): {SERVE_EXTRA}")
+    if not 0 <= args.port <= 65535:
+        raise UserError(f"--port: {args.port} is not a port (0-65535)")
+    _check_show(args, data_dir)
+    from facilitator.web.access import Policy, is_loopback, new_token
+    from facilitator.web.seats import SEATS, seat_command
+    from facilitator.web.server import ServeConfig, serve
+
+    local = is_loopback(args.host)
+    policy = Policy(require_token=False) if local else Policy(require_token=True, token=new_token())
+    commands = {seat: seat_command(seat, data_dir=data_dir, slug=args.slug, session=args.session,
+                                   lang=args.lang, warn=args.warn) for seat in SEATS}
+    config = ServeConfig(commands, policy, lang=args.lang, title=args.slug)
+    shown = f"[{args.host}]" if ":" in args.host else args.host
+    if args.host in ("0.0.0.0", "::", ""):
+        shown = "ADDRESS"  # every address: the one other machines know this one by
+
+    def ready(port: int) -> None:
+        base = f"http://{shown}:{port}"
+        _say(f"serving {args.slug} on {base}/ (projector: {base}/projector, facilitator: {base}/facilitator)")
+        if shown == "ADDRESS":
+            _say(f"listening on every address of this machine (--host {args.host}): ADDRESS is any of them")
+        if not local:
+            _say(f"token (asked by the page, valid until this server stops): {policy.token}")
+            _say("reachable from other machines on this network: only give the token to people in the room")
+        _say("Ctrl+C stops the server and every seat it runs")
+
+    return serve(config, args.host, args.port, ready)
 
 
 def _demo_on_first_run(data_dir: Path, slug: str | None, default_dir: bool) -> None:

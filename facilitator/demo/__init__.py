@@ -25,18 +25,26 @@ ACTUAL = {1: [18, 34, 41, 12], 2: [12, 52, 17], 3: [38, 33, 9]}
 PAUSES = {1: {2: 5}, 2: {1: 10}, 3: {}}
 UTC_OFFSET = {1: 2, 2: 2, 3: 1}  # CEST in September and October, CET in November
 
+# Each finding: its blocks in order. ("p", text) a paragraph, ("h", text) a sub-heading,
+# ("q", start) a quote, ("x", [start, ...]) an excerpt of one conversation; a statement
+# is named by the start of its text. "[[start]]" in a paragraph cites it inline.
 FINDINGS = [
-    ("Signalen van eenzaamheid worden wel gezien, maar door iedereen apart. De deelnemers zagen elk "
-     "een stukje van dezelfde bewoner; niemand had het hele verhaal.",
-     ["Iedereen had een stukje", "Ik ben soms de enige", "Wij zien het aan de brievenbus"]),
-    ("Een signaal blijft liggen waar het van het ene systeem naar het andere moet. Wat bij de "
-     "corporatie een woonprobleem heet, is voor het buurtteam een zorgvraag.",
-     ["Bij ons heet dat een woonprobleem", "Drie weken is lang"]),
-    ("Privacy maakt professionals voorzichtig met doorgeven. De bewoner zelf vragen of een ander "
-     "mag worden ingeschakeld, bleek de weg die iedereen kon gaan.",
-     ["Ik durf niet zomaar iets door te geven", "Ik mag niet vertellen dat ik er kom"]),
-    ("Samen op huisbezoek gaan verandert hoe bewoners het bezoek ervaren, en wat de bezoekers zien.",
-     ["Samen aanbellen voelt minder als een controle", "Ik let op de wonden"]),
+    [("p", "Signalen van eenzaamheid worden wel gezien, maar door iedereen apart. De deelnemers zagen elk "
+           "een stukje van dezelfde bewoner; niemand had het hele verhaal."),
+     ("q", "Iedereen had een stukje"), ("q", "Ik ben soms de enige"), ("q", "Wij zien het aan de brievenbus")],
+    [("p", "Een signaal blijft liggen waar het van het ene systeem naar het andere moet. Wat bij de "
+           "corporatie een woonprobleem heet, is voor het buurtteam een zorgvraag. In de tweede bijeenkomst "
+           "volgden de deelnemers één signaal over een mevrouw die niet meer opendeed:"),
+     ("x", ["Ik hoorde het van de buurvrouw", "De melding kwam bij de corporatie", "Bij ons heet dat een woonprobleem"]),
+     ("p", "Op de tijdlijn bleef het signaal drie weken liggen tussen de corporatie en het buurtteam."),
+     ("h", "Wat dat voor de bewoner betekent"),
+     ("q", "Drie weken is lang")],
+    [("p", "Privacy maakt professionals voorzichtig met doorgeven. De bewoner zelf vragen of een ander "
+           "mag worden ingeschakeld, bleek de weg die iedereen kon gaan."),
+     ("q", "Ik durf niet zomaar iets door te geven"), ("q", "Ik mag niet vertellen dat ik er kom")],
+    [("p", "Samen op huisbezoek gaan verandert hoe bewoners het bezoek ervaren, en wat de bezoekers zien: "
+           "[[Samen aanbellen voelt minder als een controle]]"),
+     ("q", "Ik let op de wonden")],
 ]
 
 REPORT = {
@@ -103,18 +111,33 @@ def _build(data_dir: Path, plan, text: str) -> None:  # type: ignore[no-untyped-
         for number in sorted(ACTUAL):
             import_notes(store, number, notes_text(number), f"notes-{number}.txt")
             store.save_clock(_clock(plan, number))
-        quotes = [s for s in store.statements() if s.kind == "quote"]
-        for position, (finding, starts) in enumerate(FINDINGS):
-            ids = [_quote_id(quotes, start) for start in starts]
-            store.save_finding(Finding(text=finding, statements=ids, position=position))
+        statements = store.statements()
+        for position, parts in enumerate(FINDINGS):
+            blocks = [_block(statements, kind, value) for kind, value in parts]
+            store.save_finding(Finding(blocks=blocks, position=position))
         store.save_report_text(ReportText(**REPORT))  # type: ignore[arg-type]
 
 
-def _quote_id(quotes: list, start: str) -> int:  # type: ignore[type-arg]
-    for q in quotes:
-        if q.text.startswith(start):
-            return q.id
-    raise LookupError(f"demo: no quote starting {start!r}")  # a bug in the demo data
+def _block(statements: list, kind: str, value):  # type: ignore[no-untyped-def, type-arg]
+    import re
+
+    from facilitator.domain.records import Block
+
+    if kind == "p":
+        text = re.sub(r"\[\[([^\]]+)\]\]", lambda m: f"[[{_statement_id(statements, m.group(1))}]]", value)
+        return Block(kind="paragraph", text=text)
+    if kind == "h":
+        return Block(kind="heading", text=value)
+    if kind == "q":
+        return Block(kind="quote", statements=[_statement_id(statements, value)])
+    return Block(kind="excerpt", statements=[_statement_id(statements, v) for v in value])
+
+
+def _statement_id(statements: list, start: str) -> int:  # type: ignore[type-arg]
+    for st in statements:
+        if st.text.startswith(start):
+            return st.id
+    raise LookupError(f"demo: no statement starting {start!r}")  # a bug in the demo data
 
 
 def _clock(plan, number: int):  # type: ignore[no-untyped-def]

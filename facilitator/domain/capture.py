@@ -10,7 +10,8 @@ Decisions, beyond the spec:
 
 - Speaker: `KEY:` as the first word of the line (a word starting with a letter,
   directly followed by a colon), case-insensitive, stored lower case.
-  `actie:`/`action:` and `aanwezig:`/`present:` are keywords (also
+  `allen:`/`all:` is the whole group ("de deelnemers"), unless the plan has a
+  key of that name. `actie:`/`action:` and `aanwezig:`/`present:` are keywords (also
   case-insensitive) and win over a speaker key of the same name. Any other first
   word followed by a colon is an error naming the word and listing the known
   keys. `\\:` writes a literal colon; so does a leading space: a line that
@@ -60,6 +61,12 @@ Decisions, beyond the spec:
   anywhere in the line, naming the 1-based column and the code point.
   Everything else (emoji, RTL text, combining marks, Markdown, HTML) is kept
   exactly. The caller strips the line ending before parsing.
+- Invisible characters never change attribution: format characters (Unicode
+  category Cf: BOM, zero-width space/joiner, soft hyphen, direction marks) at
+  the start of a line, or inside a `KEY:` before its colon, are removed before
+  parsing (`cat a.txt b.txt` leaves a BOM before `wt1:`, which otherwise made the
+  line a statement of the previous speaker). `invisible_prefix(line)` tells
+  which were removed, so the notes import can report them with the line number.
 - Error messages are short, concrete, one line, from the catalog (facilitator/messages.toml):
   `CaptureError.render(lang)` in the interface language, `.message` in English.
 """
@@ -67,6 +74,7 @@ Decisions, beyond the spec:
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterable, Literal, Mapping, Sequence
 
@@ -74,6 +82,8 @@ from facilitator.i18n import Message
 
 if TYPE_CHECKING:  # pragma: no cover
     from facilitator.domain.plan import Plan
+
+GROUP_SPEAKERS = ("allen", "all")  # = facilitator.domain.plan.GROUP_SPEAKERS (kept import-free here)
 
 
 class CaptureError(ValueError):
@@ -188,10 +198,46 @@ def _known_keys(ctx: Context) -> str | Message:
 # -- parsing --------------------------------------------------------------------
 
 
+def _is_format(ch: str) -> bool:
+    return unicodedata.category(ch) == "Cf"
+
+
+def clean_prefix(line: str) -> tuple[str, list[tuple[int, str]]]:
+    """`line` without the format characters at its start and inside a leading
+    `KEY:`, and what was removed: (1-based column, character)."""
+    if not isinstance(line, str) or line.isascii():
+        return line, []
+    removed: list[tuple[int, str]] = []
+    i = 0
+    while i < len(line) and _is_format(line[i]):
+        removed.append((i + 1, line[i]))
+        i += 1
+    rest = line[i:]
+    colon = rest.find(":", 0, 80)
+    if colon > 0 and any(_is_format(c) for c in rest[:colon]):
+        key = "".join(c for c in rest[:colon] if not _is_format(c))
+        if _FIRST_WORD.fullmatch(key + ":"):
+            removed += [(i + k + 1, c) for k, c in enumerate(rest[:colon]) if _is_format(c)]
+            rest = key + rest[colon:]
+    return (rest, removed) if removed else (line, [])
+
+
+def invisible_prefix(line: str) -> list[tuple[int, str]]:
+    """The invisible characters `parse_line` removes from the start of `line`
+    (1-based column, character); empty for almost every line."""
+    return clean_prefix(line)[1]
+
+
+def describe_invisible(removed: list[tuple[int, str]]) -> str:
+    """`U+FEFF (ZERO WIDTH NO-BREAK SPACE) at column 1, ...` for a message."""
+    return ", ".join(f"U+{ord(c):04X} ({unicodedata.name(c, 'format character')}) at column {col}"
+                     for col, c in removed)
+
+
 def parse_line(line: str, ctx: Context) -> Parsed:
     """Parse one capture line. Raises CaptureError with a message naming the problem."""
     try:
-        return _parse(line, ctx)
+        return _parse(clean_prefix(line)[0], ctx)
     except CaptureError:
         raise
     except Exception as exc:  # a bug must never take the typed line with it
@@ -221,6 +267,8 @@ def _parse(line: str, ctx: Context) -> Parsed:
     if word in PRESENT_WORDS:
         return _attendance(rest, ctx)
     if word in ctx.speakers:
+        return _statement(rest, ctx, word)
+    if word in GROUP_SPEAKERS:  # the whole group: "de deelnemers"
         return _statement(rest, ctx, word)
     raise CaptureError("capture.unknown_speaker", word=_show(m.group(1)), keys=_known_keys(ctx))
 

@@ -76,16 +76,35 @@ class Role(_Model):
     label: NonEmpty
     plural: NonEmpty | None = None
     organisation: str | None = None
+    # A role that stands for a group speaking together ("de bewoners"): quoted as
+    # "de {plural}", never counted as persons.
+    group: bool = False
 
     @property
     def plural_label(self) -> str:
         return self.plural or self.label + "s"
 
 
+# The built-in group speaker: `allen:` / `all:` in a capture line, "de deelnemers" /
+# "the participants" in the exports. A plan key of the same name wins.
+GROUP_SPEAKERS = ("allen", "all")
+
+
+def is_group_speaker(speaker: str | None, plan: "Plan") -> bool:
+    """The built-in group speaker or a speaker of a role marked `group = true`."""
+    if speaker is None:
+        return False
+    role = plan.role_of(speaker)
+    return role.group if role is not None else speaker in GROUP_SPEAKERS
+
+
 class Participant(_Model):
     key: Annotated[str, Field(pattern=ROLE_KEY)]
     role: str
     name: str | None = None
+    # Nicknames and other forms people use for this participant ("Fatje", "Mo"):
+    # replaced in every export like the name itself (docs/privacy.md).
+    aliases: list[NonEmpty] = []
 
 
 class Theme(_Model):
@@ -380,9 +399,19 @@ def _framework_checks(entries: Any, role_keys: set[str], theme_keys: set[str]) -
 def _names_in_identifiers(data: dict[str, Any], workshop: dict[str, Any], entries: Any,
                           derived_slug: str | None = None) -> list[tuple[str, str]]:
     """The slug and the session codes name the exported files and are cited after
-    every quote: a participant's name there would leave the machine. A slug taken
-    from the file name is checked like one written in the plan."""
-    names = [(i, p["name"]) for i, p in entries("participants") if isinstance(p.get("name"), str) and p["name"].strip()]
+    every quote: any form of a participant's name there (docs/privacy.md) would
+    leave the machine. A slug taken from the file name is checked like one
+    written in the plan."""
+    from facilitator.domain.privacy import NameIndex
+
+    people: list[tuple[str, str]] = []
+    for i, p in entries("participants"):
+        for name in [p.get("name")] + (p.get("aliases") if isinstance(p.get("aliases"), list) else []):
+            if isinstance(name, str) and name.strip():
+                people.append((str(i), name))
+    if not people:
+        return []
+    index = NameIndex(people)
     places = [("workshop.slug", workshop.get("slug") if derived_slug is None else derived_slug),
               ("workshop.code_prefix", workshop.get("code_prefix"))]
     places += [(f"sessions[{i}].code", s.get("code")) for i, s in entries("sessions")]
@@ -390,11 +419,11 @@ def _names_in_identifiers(data: dict[str, Any], workshop: dict[str, Any], entrie
     for place, value in places:
         if not isinstance(value, str):
             continue
-        words = {w.casefold() for w in re.split(r"[^\w]+|_", value) if w}
-        for i, name in names:
-            if all(part.casefold() in words for part in re.split(r"[^\w]+", name) if part):
-                errors.append((place, f"contains the name of participants[{i}]; names stay on this machine, "
-                               "and this text is exported (file names, citations)"))
+        # Split camel case too ("OWPRuben" names Ruben): a capital after a small letter starts a word.
+        spaced = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", value)
+        for i in dict.fromkeys(k for m in index.find(spaced) for k in m.keys):
+            errors.append((place, f"contains (a form of) the name of participants[{i}]; names stay on this "
+                           "machine, and this text is exported (file names, citations)"))
     return errors
 
 

@@ -8,9 +8,10 @@ is resolved through the plan, so a name can never travel with a record.
 
 from __future__ import annotations
 
-from typing import Literal
+import re
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Kind = Literal["quote", "note"]
 
@@ -83,11 +84,77 @@ class SessionClock(_Record):
     changes: list[ScheduleChange] = Field(default_factory=list)  # the schedule's changes, oldest first
 
 
-class Finding(_Record):
-    id: int | None = None
+BlockKind = Literal["paragraph", "quote", "excerpt", "heading"]
+
+# An inline citation inside a paragraph: `[[12]]` stands for statement 12, cited in
+# the running text as “…” (een buurtcoach, CODE). Not valid CommonMark link syntax,
+# so a paragraph without the export still reads as plain text.
+INLINE_CITATION = re.compile(r"\[\[(\d+)\]\]")
+
+
+class Block(_Record):
+    """One part of a finding, in order.
+
+    - paragraph: researcher's Markdown (`text`), may cite statements inline as `[[id]]`
+    - quote: one statement (`statements[0]`) as a block quote with its code
+    - excerpt: several statements from one conversation as ONE block quote with one
+      code; the speakers are shown inside when they differ
+    - heading: a sub-heading inside the finding (`text`)
+    """
+
+    kind: BlockKind = "paragraph"
     text: str = ""
-    statements: list[int] = Field(default_factory=list)  # statement ids, in order
+    statements: list[int] = Field(default_factory=list)
+
+    def cited(self) -> list[int]:
+        """The statement ids this block shows, in order (inline citations included)."""
+        if self.kind == "paragraph":
+            return [int(m.group(1)) for m in INLINE_CITATION.finditer(self.text)]
+        return list(self.statements) if self.kind in ("quote", "excerpt") else []
+
+
+class Finding(_Record):
+    """A numbered finding of the report: ordered blocks.
+
+    Stores written before blocks existed hold `text` + `statements` (statement ids);
+    they are read as a paragraph followed by one quote block per statement."""
+
+    id: int | None = None
+    blocks: list[Block] = Field(default_factory=list)
     position: int = 0
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text_and_statements(cls, data: Any) -> Any:
+        if isinstance(data, dict) and ("text" in data or "statements" in data):
+            data = dict(data)
+            text, ids = data.pop("text", "") or "", data.pop("statements", []) or []
+            if "blocks" not in data:
+                blocks: list[Any] = [Block(kind="paragraph", text=text)] if text.strip() else []
+                blocks += [Block(kind="quote", statements=[i]) for i in ids]
+                data["blocks"] = blocks
+        return data
+
+    @property
+    def text(self) -> str:
+        """The paragraphs and sub-headings, blank-line separated (a summary for lists)."""
+        return "\n\n".join(b.text for b in self.blocks if b.kind in ("paragraph", "heading") and b.text.strip())
+
+    @property
+    def statements(self) -> list[int]:
+        """Every statement id the finding cites, in order, each once."""
+        return list(dict.fromkeys(i for b in self.blocks for i in b.cited()))
+
+
+class Appendix(_Record):
+    """An appendix the researcher adds: a title and Markdown text."""
+
+    title: str = ""
+    text: str = ""
+
+
+# The report's generated appendices, in their order; `ReportText.appendices_off` names those left out.
+APPENDICES = ("sessions", "statements", "overview")
 
 
 class ReportText(_Record):
@@ -101,6 +168,13 @@ class ReportText(_Record):
     # Theme keys that stand for the stages of an analysis framework, in order;
     # the analysis section counts the statements tagged with each.
     stages: list[str] = Field(default_factory=list)
+    # The generated sentence of the introduction (sessions held, who took part):
+    # None: generated; "": left out; any other text: the researcher's own version.
+    held_sentence: str | None = None
+    next_lead: str = ""  # lead text of "Hoe nu verder?", before the numbered steps
+    colofon_note: str = ""  # a free paragraph under the colofon's list
+    appendices_off: list[str] = Field(default_factory=list)  # keys of APPENDICES left out
+    own_appendices: list[Appendix] = Field(default_factory=list)  # after the generated ones
     # The key of a plan framework that structures the analysis section (its elements,
     # with the statements tagged with each); when set it replaces `stages`.
     framework: str | None = None

@@ -29,11 +29,11 @@ def public(plan: Plan, text: str | None) -> str:
     if not text:
         return ""
 
-    def label(key: str) -> str:
-        role = plan.role_of(key)
-        return role.label if role else "?"
+    def label(key: str | None) -> str:
+        role = plan.role_of(key) if key else None
+        return role.label if role else ("participant" if plan.workshop.language == "en" else "deelnemer")
 
-    out, _ = redact_names(text, plan.names(), label)
+    out, _ = redact_names(text, plan, label)  # every form of a name and alias (docs/privacy.md)
     pattern = _seat_pattern(tuple(p.key for p in plan.participants))
     if pattern is not None:
         keys = {p.key.casefold(): p.key for p in plan.participants}

@@ -1,7 +1,9 @@
 """Exports: pure functions from the domain (WorkshopData) to Markdown text.
 
 Public API:
-- `Document(filename, text, redactions, data=None)` (`data`: a binary format's bytes)
+- `Document(filename, text, redactions, data=None, replacements=())` (`data`: a
+  binary format's bytes; `replacements`: where each name was replaced, for the
+  names-review file, `review_file(docs, slug, lang)`)
 - `render_minutes(data, number)` -> the minutes of one session, `{slug}-{code}.md`
 - `render_report(data)` -> the series report, `{slug}.md`
 - `render_all(data, session=None)` -> the report plus the minutes of every held
@@ -15,7 +17,7 @@ Public API:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from facilitator.domain.workshop import WorkshopData
 
@@ -29,6 +31,9 @@ class Document:
     text: str
     redactions: int  # participant names replaced by a role label
     data: bytes | None = None  # a binary document's bytes (docx, qdpx...); None: `text` as UTF-8
+    # Each replacement (common.Replacement: file, line, form, role, ...), for the
+    # review file. Holds the names: never written into an export.
+    replacements: tuple[Any, ...] = ()
 
 
 def render_minutes(data: WorkshopData, number: int, shared: Shared | None = None) -> Document:
@@ -43,13 +48,23 @@ def render_report(data: WorkshopData, shared: Shared | None = None) -> Document:
     return report(data, shared)
 
 
-def render_all(data: WorkshopData, session: int | None = None) -> list[Document]:
+def render_all(data: WorkshopData, session: int | None = None, page: bool = False) -> list[Document]:
+    """`page`: the Markdown a Word/ODT/PDF document is made from (tables laid out for a page)."""
     from facilitator.export.common import Shared
+    from facilitator.export.minutes import minutes
+    from facilitator.export.report import report
 
     shared = Shared()
     if session is not None:
-        return [render_minutes(data, session, shared)]
-    return [render_report(data, shared)] + [render_minutes(data, n, shared) for n in data.held_sessions()]
+        return [minutes(data, session, shared, page=page)]
+    return [report(data, shared, page=page)] + [minutes(data, n, shared, page=page) for n in data.held_sessions()]
+
+
+def review_file(docs: list[Document], slug: str, lang: str = "nl") -> Document:
+    """The names-review file (`{slug}-names-review.md`, local, never handed over)."""
+    from facilitator.export.review import review
+
+    return review(docs, slug, lang)
 
 
 def preview_report(data: WorkshopData) -> str:
@@ -72,4 +87,5 @@ def render_qdc(data: WorkshopData) -> Document:
                     data=out.content)
 
 
-__all__ = ["Document", "render_minutes", "render_report", "render_all", "preview_report", "render_qdpx", "render_qdc"]
+__all__ = ["Document", "render_minutes", "render_report", "render_all", "preview_report", "render_qdpx", "render_qdc",
+           "review_file"]

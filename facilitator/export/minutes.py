@@ -25,16 +25,17 @@ from facilitator.domain.overview import theme_role_counts
 from facilitator.domain.plan import Session
 from facilitator.domain.records import SessionClock, Statement
 from facilitator.domain.workshop import WorkshopData
-from facilitator.export.common import Context, Shared, finish
+from facilitator.export.common import Context, table_fits, Shared, finish
 
 
-def minutes(data: WorkshopData, number: int, shared: Shared | None = None):
+def minutes(data: WorkshopData, number: int, shared: Shared | None = None, page: bool = False):
     from facilitator.export import Document
 
     session = data.plan.session(number)
     if session is None:
         raise ValueError(f"no session {number} in the plan")
-    ctx = Context(data, shared)
+    ctx = Context(data, shared, places=True)
+    ctx.page = page  # type: ignore[attr-defined]  # a page of fixed width: tables laid out to fit
     w = ctx.w
     code = ctx.code(number)
     kind = "minutes_evaluation_title" if session.kind == "evaluatie" else "minutes_title"
@@ -47,8 +48,7 @@ def minutes(data: WorkshopData, number: int, shared: Shared | None = None):
     blocks += [f"## {w['agreements']}", _agreements(ctx, number)]
     blocks += [f"## {w['themes']}", *_themes(ctx, number)]
     slug = data.plan.workshop.slug or "workshop"
-    return Document(filename=f"{slug}-{data.plan.code_of(session)}.md", text=finish(blocks),
-                    redactions=ctx.redactions)
+    return ctx.document(f"{slug}-{data.plan.code_of(session)}.md", finish(blocks))
 
 
 def _agenda(ctx: Context, session: Session, clock: SessionClock | None) -> list[str]:
@@ -156,5 +156,8 @@ def _themes(ctx: Context, number: int) -> list[str]:
                     f"{counts.key_totals.get(theme, 0)} |")
     from facilitator.export.analysis import session_framework_tables
 
-    return ["\n".join(rows), *session_framework_tables(ctx, number), ctx.w["by_role"],
-            "\n".join(ctx.overview_table(counts))]
+    table = ctx.overview_table(counts)
+    if getattr(ctx, "page", False) and not table_fits(table):  # a page of fixed width: role keys, a legend
+        return ["\n".join(rows), *session_framework_tables(ctx, number), ctx.w["by_role"],
+                "\n".join(ctx.overview_table(counts, keys=True)), ctx.overview_legend(counts)]
+    return ["\n".join(rows), *session_framework_tables(ctx, number), ctx.w["by_role"], "\n".join(table)]

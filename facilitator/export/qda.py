@@ -255,7 +255,13 @@ class _Builder:
             for sid in finding.statements:
                 st = cited.get(sid)
                 cites.append(f"- {self.citation(st)}" if st else f"- {w['deleted']}")
-            text = ctx.redact(finding.text).strip() or "…"
+            from facilitator.domain.records import INLINE_CITATION
+
+            def inline(m):  # type: ignore[no-untyped-def]  # a statement cited in the text: [[id]]
+                st = cited.get(int(m.group(1)))
+                return self.citation(st) if st else w["deleted"]
+
+            text = INLINE_CITATION.sub(inline, ctx.redact(finding.text)).strip() or "…"
             if cites:
                 text += f"\n\n{w['cites']}\n" + "\n".join(cites)
             out.append((self.guid("finding", str(finding.id if finding.id is not None else i)),

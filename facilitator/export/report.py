@@ -35,19 +35,22 @@ import re
 from facilitator.domain.overview import stage_counts, theme_role_counts
 from facilitator.domain.records import Statement
 from facilitator.domain.workshop import WorkshopData
-from facilitator.export.common import Context, Shared, finish, indent_block
+from facilitator.export.common import Context, Shared, finish, indent_block, table_fits
 from facilitator.export.escape import line
 from facilitator.export.minutes import step_minutes
-from facilitator.export.words import PROCESS_LABELS, join_words, persons_phrase, took_part
+from facilitator.export.words import PROCESS_LABELS, join_words, number_word, persons_phrase, took_part
 
 
 _BREAKS = re.compile(r"\r\n?")
 
 
-def report(data: WorkshopData, shared: Shared | None = None):
+def report(data: WorkshopData, shared: Shared | None = None, page: bool = False):
+    """`page`: for a page of fixed width (Word, ODT, PDF): a table too wide for it is
+    laid out to fit (the theme × role table headed by role keys, with a legend)."""
     from facilitator.export import Document
 
-    ctx = Context(data, shared)
+    ctx = Context(data, shared, places=True)
+    ctx.page = page  # type: ignore[attr-defined]
     blocks: list[str] = []
     blocks += _title(ctx)
     blocks += _colofon(ctx)
@@ -63,12 +66,12 @@ def report(data: WorkshopData, shared: Shared | None = None):
     blocks += _next(ctx, number)
     blocks += _appendices(ctx)
     slug = data.plan.workshop.slug or "workshop"
-    return Document(filename=f"{slug}.md", text=finish(blocks), redactions=ctx.redactions)
+    return ctx.document(f"{slug}.md", finish(blocks))
 
 
 def _researcher(ctx: Context, text: str) -> str:
     """Researcher-written Markdown: passed through, names redacted, line endings made \\n."""
-    return ctx.redact(_BREAKS.sub("\n", text).strip("\n"), markdown=True)
+    return ctx.redact(_appendix_refs(ctx, _BREAKS.sub("\n", text).strip("\n")), markdown=True)
 
 
 def _markdown(ctx: Context, text: str) -> str:
@@ -102,8 +105,12 @@ def _colofon(ctx: Context) -> list[str]:
         (w["period"], period),
         (w["location"], ws.location),
     ]
-    items = [f"- {label}: {ctx.plain(value)}" for label, value in rows if value]
-    return [f"## {w['colofon']}", "\n".join(items)]
+    # Staff are not participants: their fields are printed as written, even when a
+    # seat carries the same name (docs/privacy.md); everything else is redacted.
+    staff = {w["facilitator"], w["researcher"]}
+    items = [f"- {label}: {ctx.verbatim(value) if label in staff else ctx.plain(value)}" for label, value in rows if value]
+    note = ctx.data.report.colofon_note
+    return [f"## {w['colofon']}", "\n".join(items)] + ([_researcher(ctx, note)] if note.strip() else [])
 
 
 def _introduction(ctx: Context) -> list[str]:
@@ -113,22 +120,39 @@ def _introduction(ctx: Context) -> list[str]:
     blocks = [f"## {w['introduction']}"]
     if text.strip():
         blocks.append(_researcher(ctx, text))
+    own_sentence = ctx.data.report.held_sentence
+    if own_sentence is not None:  # the researcher's own version, or "" to leave it out
+        return blocks + ([_researcher(ctx, own_sentence)] if own_sentence.strip() else [])
+    return blocks + [held_sentence(ctx)]
+
+
+def held_sentence(ctx: Context) -> str:
+    """The generated paragraph: which sessions were held, when, and who took part.
+
+    Numbers in words up to twelve, like the persons ("drie bijeenkomsten en een
+    evaluatiebijeenkomst"). Who took part counts the bijeenkomsten only ("Aan de
+    bijeenkomsten namen …"): people who came only to an evaluation are not in it;
+    with only evaluations held, those count."""
+    w = ctx.w
     held = _held(ctx)
     if not held:
-        return blocks + [w["held_none"]]
-    meetings = sum(s.kind == "bijeenkomst" for s in held)
-    evaluations = len(held) - meetings
+        return w["held_none"]
+    meetings = [s for s in held if s.kind == "bijeenkomst"]
+    evaluations = len(held) - len(meetings)
     what = []
     if meetings:
-        what.append(w["sessions_one"] if meetings == 1 else w["sessions_many"].format(n=meetings))
+        what.append(w["sessions_one"] if len(meetings) == 1 else
+                    w["sessions_many"].format(n=number_word(len(meetings), ctx.lang)))
     if evaluations:
-        what.append(w["evaluations_one"] if evaluations == 1 else w["evaluations_many"].format(n=evaluations))
+        what.append(w["evaluations_one"] if evaluations == 1 else
+                    w["evaluations_many"].format(n=number_word(evaluations, ctx.lang)))
     first, last = ctx.date(held[0]), ctx.date(held[-1])
     key = "held_one" if len(held) == 1 else "held_range"
     sentence = w[key].format(what=join_words(what, ctx.lang), first=first, last=last)
-    groups = _participants(ctx, held)
-    sentence += " " + (took_part(ctx.lang, len(held), groups) if groups else w["took_part_none"])
-    return blocks + [sentence]
+    counted = meetings or held
+    groups = _participants(ctx, counted)
+    sentence += " " + (took_part(ctx.lang, len(counted), groups) if groups else w["took_part_none"])
+    return sentence
 
 
 def _participants(ctx: Context, held: list) -> list[tuple[int, str]]:
@@ -148,7 +172,7 @@ def _participants(ctx: Context, held: list) -> list[tuple[int, str]]:
             roles[role] = max(roles.get(role, 0), n)
     groups = []
     for r in ctx.plan.roles:
-        if r.key in roles and r.label.strip().casefold() not in PROCESS_LABELS:
+        if r.key in roles and not r.group and r.label.strip().casefold() not in PROCESS_LABELS:
             label, plural = ctx.role_label(r.label), ctx.role_label(r.plural_label)
             groups.append((roles[r.key], line(persons_phrase(roles[r.key], label, plural, ctx.lang))))
     return groups
@@ -166,16 +190,8 @@ def _summary(ctx: Context, number: int) -> list[str]:
         by_id = _statements_by_id(ctx)
         for i, finding in enumerate(findings, 1):
             marker = f"{i}. "
-            pad = " " * len(marker)
-            text = _researcher(ctx, finding.text)
-            text = text if text.strip() else "…"
-            item = [marker + indent_block(text, pad)]
-            for sid in finding.statements:
-                st = by_id.get(sid)
-                # A statement deleted after it was cited: a visible marker, so the researcher sees it.
-                cited = ctx.citation(st, pad + "> ") if st is not None else line(w["deleted_statement"])
-                item.append(f"{pad}> {cited}")
-            blocks.append("\n\n".join(item))
+            item = _finding_blocks(ctx, finding, by_id, " " * len(marker))
+            blocks.append(marker + item)
         return blocks
     blocks.append(w["draft"])
     groups = _by_theme(ctx, [s for s in ctx.data.statements if s.key])
@@ -185,6 +201,52 @@ def _summary(ctx: Context, number: int) -> list[str]:
         blocks.append(f"### {ctx.theme_title(theme)}")
         blocks.append("\n".join(f"- {ctx.citation(st, '  ')}" for st in statements))
     return blocks
+
+
+def _finding_blocks(ctx: Context, finding, by_id: dict[int, Statement], pad: str) -> str:  # type: ignore[no-untyped-def]
+    """A finding's blocks in order, as the body of its list item (every line after the
+    first indented by `pad`): paragraphs, sub-headings (####), a quote per statement,
+    an excerpt as one block quote with one code."""
+    w = ctx.w
+    parts: list[str] = []
+    for block in finding.blocks:
+        if block.kind == "paragraph":
+            text = _paragraph(ctx, block.text, by_id)
+            if text.strip():
+                parts.append(text)
+        elif block.kind == "heading":
+            if block.text.strip():
+                parts.append("#### " + ctx.plain(block.text))
+        elif block.kind == "quote":
+            for sid in block.statements[:1]:
+                st = by_id.get(sid)
+                # A statement deleted after it was cited: a visible marker, so the researcher sees it.
+                parts.append("> " + (ctx.citation(st, "> ") if st is not None else line(w["deleted_statement"])))
+        elif block.kind == "excerpt":
+            found = [by_id[sid] for sid in block.statements if sid in by_id]
+            lines = ctx.excerpt(found, "> ")
+            if len(found) < len(block.statements):
+                lines.append(line(w["deleted_statement"]))
+            if lines:
+                parts.append("\n>\n".join("> " + ln for ln in lines))
+    if not parts:
+        return "…"
+    return f"\n\n{pad}".join(indent_block(p, pad) for p in parts)
+
+
+def _paragraph(ctx: Context, text: str, by_id: dict[int, Statement]) -> str:
+    """Researcher's Markdown with `[[id]]` inline citations filled in."""
+    from facilitator.domain.records import INLINE_CITATION
+
+    pieces = INLINE_CITATION.split(_BREAKS.sub("\n", text).strip("\n"))
+    out = []
+    for i, piece in enumerate(pieces):
+        if i % 2 == 0:
+            out.append(ctx.redact(_appendix_refs(ctx, piece), markdown=True))
+        else:
+            st = by_id.get(int(piece))
+            out.append(ctx.inline_citation(st) if st is not None else line(ctx.w["deleted_statement"]))
+    return "".join(out)
 
 
 def _by_theme(ctx: Context, statements: list[Statement]) -> list[tuple[str | None, list[Statement]]]:
@@ -214,6 +276,9 @@ def _analysis(ctx: Context, number: int) -> list[str]:
         rows = [w["stages_head"], "|---|---:|"]
         rows += [f"| {ctx.theme_cell(key)} | {n} |" for key, n in stage_counts(ctx.data)]
         blocks.append("\n".join(rows))
+        n = appendix_numbers(ctx).get("overview")
+        if n is not None:
+            blocks.append(w["stages_see"].format(n=n))
     return blocks
 
 
@@ -226,6 +291,9 @@ def _framework(ctx: Context):  # type: ignore[no-untyped-def]
 def _next(ctx: Context, number: int) -> list[str]:
     w = ctx.w
     blocks = [f"## {number}. {w['next']}"]
+    lead = ctx.data.report.next_lead
+    if lead.strip():
+        blocks.append(_researcher(ctx, lead))
     steps = [s for s in ctx.data.report.next_steps if s.strip()]
     items = []
     for i, step in enumerate(steps, 1):
@@ -240,14 +308,88 @@ def _next(ctx: Context, number: int) -> list[str]:
             owner = f"{ctx.phrase(action.owner)}, " if action.owner else ""
             lines.append(f"- {ctx.text(action.text, '  ')} ({owner}{ctx.code(action.session)})")
         blocks += [w["agreed"], "\n".join(lines)]
-    if not items and not actions:
+    if not items and not actions and not lead.strip():
         blocks.append(w["not_written"])
     return blocks
 
 
+def appendix_numbers(ctx: Context) -> dict[str, int]:
+    """The number of each appendix shown: generated ones switched on, in their order,
+    then the researcher's own (keys "own1", "own2", … and their titles, case-folded)."""
+    from facilitator.domain.records import APPENDICES
+
+    rep = ctx.data.report
+    keys = [k for k in APPENDICES if k not in rep.appendices_off]
+    numbers = {k: i for i, k in enumerate(keys, 1)}
+    for j, own in enumerate(a for a in rep.own_appendices if a.title.strip() or a.text.strip()):
+        n = len(keys) + j + 1
+        numbers[f"own{j + 1}"] = n
+        if own.title.strip():
+            numbers.setdefault(own.title.strip().casefold(), n)
+    return numbers
+
+
+_APPENDIX_REF = re.compile(r"\[\[(?:bijlage|appendix):([^\]\n]+)\]\]", re.IGNORECASE)
+_REF_ALIASES = {"bijeenkomsten": "sessions", "uitspraken": "statements", "overzicht": "overview"}
+
+
+def _appendix_refs(ctx: Context, text: str) -> str:
+    """`[[bijlage:overzicht]]` → "bijlage 3": a cross-reference that follows the numbering
+    (an appendix switched off or unknown: "bijlage ?", visible to the researcher)."""
+    if "[[" not in text:
+        return text
+    numbers = appendix_numbers(ctx)
+    word = ctx.w["see_appendix"].split(" ", 1)[1].split(" ")[0]  # "bijlage" / "appendix"
+
+    def ref(m: re.Match[str]) -> str:
+        key = m.group(1).strip().casefold()
+        n = numbers.get(_REF_ALIASES.get(key, key))
+        return f"{word} {n if n is not None else '?'}"
+
+    return _APPENDIX_REF.sub(ref, text)
+
+
 def _appendices(ctx: Context) -> list[str]:
     w = ctx.w
-    blocks = [f"## {w['appendices']}", f"### {w['appendix_sessions']}"]
+    numbers = appendix_numbers(ctx)
+    if not numbers:
+        return []
+    blocks = [f"## {w['appendices']}"]
+
+    def head(key: str) -> str:
+        return f"### {w['appendix'].format(n=numbers[key], title=w['appendix_title.' + key])}"
+
+    if "sessions" in numbers:
+        blocks += [head("sessions")] + _appendix_sessions(ctx)
+    if "statements" in numbers:
+        blocks.append(head("statements"))
+        groups = _by_theme(ctx, ctx.data.statements)
+        if not groups:
+            blocks.append(w["no_statements"])
+        for theme, statements in groups:
+            blocks.append(f"#### {ctx.theme_title(theme)}")
+            blocks.append("\n".join(f"- {ctx.citation(st, '  ')}" for st in statements))
+    if "overview" in numbers:
+        blocks.append(head("overview"))
+        counts = theme_role_counts(ctx.data)
+        if not counts.total:
+            blocks.append(w["no_statements"])
+        elif getattr(ctx, "page", False) and not table_fits(table := ctx.overview_table(counts)):
+            blocks += ["\n".join(ctx.overview_table(counts, keys=True)), ctx.overview_legend(counts)]
+        else:
+            blocks.append("\n".join(ctx.overview_table(counts)))
+    own = [a for a in ctx.data.report.own_appendices if a.title.strip() or a.text.strip()]
+    for j, appendix in enumerate(own, 1):
+        title = ctx.plain(appendix.title) if appendix.title.strip() else "…"
+        blocks.append(f"### {w['appendix'].format(n=numbers[f'own{j}'], title=title)}")
+        if appendix.text.strip():
+            blocks.append(_researcher(ctx, appendix.text))
+    return blocks
+
+
+def _appendix_sessions(ctx: Context) -> list[str]:
+    w = ctx.w
+    blocks = []
     if not _held(ctx):
         blocks.append(w["held_none"])
     for s in _held(ctx):
@@ -273,19 +415,7 @@ def _appendices(ctx: Context) -> list[str]:
                 when = planned
             steps.append(f"{i + 1}. {ctx.plain(step.title)} ({when})")
         blocks.append("\n".join(steps))
-    blocks.append(f"### {w['appendix_statements']}")
-    groups = _by_theme(ctx, ctx.data.statements)
-    if not groups:
-        blocks.append(w["no_statements"])
-    for theme, statements in groups:
-        blocks.append(f"#### {ctx.theme_title(theme)}")
-        blocks.append("\n".join(f"- {ctx.citation(st, '  ')}" for st in statements))
-    blocks.append(f"### {w['appendix_overview']}")
-    counts = theme_role_counts(ctx.data)
-    blocks.append("\n".join(ctx.overview_table(counts)) if counts.total else w["no_statements"])
     return blocks
-
-
 
 
 def _adjusted(session, clock, index: int) -> int | None:  # type: ignore[no-untyped-def]

@@ -78,9 +78,9 @@ WORDS: dict[str, dict[str, str]] = {
         "appendix_overview": "Bijlage 3. Overzicht uitspraken per thema en rol",
         "session": "Bijeenkomst {n}",
         "evaluation": "Evaluatiebijeenkomst {n}",
-        "sessions_one": "1 bijeenkomst",
+        "sessions_one": "één bijeenkomst",
         "sessions_many": "{n} bijeenkomsten",
-        "evaluations_one": "1 evaluatiebijeenkomst",
+        "evaluations_one": "één evaluatiebijeenkomst",
         "evaluations_many": "{n} evaluatiebijeenkomsten",
         "and": "en",
         "held_range": "In deze reeks zijn {what} gehouden, van {first} tot en met {last}.",
@@ -90,6 +90,14 @@ WORDS: dict[str, dict[str, str]] = {
         "took_part_sessions": "de bijeenkomst|de bijeenkomsten",
         "took_part_verb": "nam|namen",
         "took_part_none": "Er is nog geen aanwezigheid vastgelegd.",
+        "group": "de deelnemers",
+        "group_article": "de",
+        "appendix": "Bijlage {n}. {title}",
+        "appendix_title.sessions": "De bijeenkomsten",
+        "appendix_title.statements": "Uitspraken per thema",
+        "appendix_title.overview": "Overzicht uitspraken per thema en rol",
+        "see_appendix": "zie bijlage {n}",
+        "stages_see": "Alle uitspraken per thema en rol staan in bijlage {n}.",
     },
     "en": {
         "minutes_title": "Minutes of session {n}",
@@ -155,9 +163,9 @@ WORDS: dict[str, dict[str, str]] = {
         "appendix_overview": "Appendix 3. Statements per theme and role",
         "session": "Session {n}",
         "evaluation": "Evaluation session {n}",
-        "sessions_one": "1 session",
+        "sessions_one": "one session",
         "sessions_many": "{n} sessions",
-        "evaluations_one": "1 evaluation session",
+        "evaluations_one": "one evaluation session",
         "evaluations_many": "{n} evaluation sessions",
         "and": "and",
         "held_range": "This series held {what}, from {first} to {last}.",
@@ -167,6 +175,14 @@ WORDS: dict[str, dict[str, str]] = {
         "took_part_sessions": "The session|The sessions",
         "took_part_verb": "was|were",
         "took_part_none": "No attendance has been recorded yet.",
+        "group": "the participants",
+        "group_article": "the",
+        "appendix": "Appendix {n}. {title}",
+        "appendix_title.sessions": "The sessions",
+        "appendix_title.statements": "Statements per theme",
+        "appendix_title.overview": "Statements per theme and role",
+        "see_appendix": "see appendix {n}",
+        "stages_see": "All statements per theme and role are in appendix {n}.",
     },
 }
 
@@ -174,6 +190,11 @@ WORDS: dict[str, dict[str, str]] = {
 def long_date(date: dt.date, lang: str) -> str:
     """"2 december 2014" / "2 December 2014"."""
     return f"{date.day} {MONTHS[lang][date.month - 1]} {date.year}"
+
+
+def group_phrase(plural: str, lang: str) -> str:
+    """A group role as one speaker: "de bewoners", "the residents"."""
+    return f"{WORDS[lang]['group_article']} {plural}"
 
 
 def role_phrase(label: str | None, lang: str) -> str:

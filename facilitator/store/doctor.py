@@ -407,9 +407,16 @@ def _check_findings(findings: dict[int, Finding], statement_ids: set[int], db: A
         if db is None:
             say("problem", f"finding {fid} cites deleted statement(s) {listed}")
             continue
-        kept = [i for i in finding.statements if i in statement_ids]
+        blocks = []
+        for block in finding.blocks:  # quotes and excerpts lose the deleted ones (an empty one goes)
+            if block.kind in ("quote", "excerpt"):
+                ids = [i for i in block.statements if i in statement_ids]
+                if not ids:
+                    continue
+                block = block.model_copy(update={"statements": ids})
+            blocks.append(block.model_dump())
         try:
-            db.table("findings").update({"statements": kept}, doc_ids=[fid])
+            db.table("findings").update({"blocks": blocks}, doc_ids=[fid])
             say("fixed", f"finding {fid}: dropped reference(s) to deleted statement(s) {listed}")
         except StoreError as exc:
             say("problem", f"finding {fid} cites deleted statement(s) {listed}; not fixed: {exc}")

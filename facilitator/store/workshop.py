@@ -622,6 +622,26 @@ class WorkshopStore:
         table.remove(doc_ids=[finding_id])
 
     @_locked
+    def restore_finding(self, finding: Finding) -> None:
+        """Put a deleted finding back under its own id (undo)."""
+        assert finding.id is not None
+        self._writable()
+        try:
+            self._db.table("findings").insert(Document(finding.model_dump(exclude={"id"}), doc_id=finding.id))
+        except ValueError:
+            raise StoreError(f"finding {finding.id} exists already") from None
+
+    @_locked
+    def remove_theme(self, key: str) -> None:
+        """Drop a theme created while tagging (after its statements moved to another one).
+        A theme of the plan stays: the plan is changed with `new --update`."""
+        self._writable()
+        table = self._db.table("themes")
+        ids = [d.doc_id for d in table.all() if d.get("key") == key]
+        if ids:
+            table.remove(doc_ids=ids)
+
+    @_locked
     def report_text(self) -> ReportText:
         doc = self._db.table("report").get(doc_id=1)
         return ReportText.model_validate(doc) if doc else ReportText()

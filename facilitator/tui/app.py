@@ -170,7 +170,10 @@ class FacilitatorApp(App[int]):
             return None
         stamp = time.strftime("%Y%m%d-%H%M%S")
         path = self.data_dir / f"rescue-{slug or 'workshop'}-{session or 0}-{stamp}.txt"
-        with open(path, "a", encoding="utf-8") as fh:
+        # 0600: the lines are what was said, names included (like the store, it stays local).
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+        with open(fd, "a", encoding="utf-8") as fh:
+            os.fchmod(fd, 0o600)
             fh.write(f"// unsaved lines of session {session or '?'}\n")
             fh.write("\n".join(lines) + "\n")
             fh.flush()

@@ -13,11 +13,13 @@ TEXT = {
     "nl": {"report.export": "Rapport exporteren", "report.save": "Rapport opslaan",
            "report.tab.findings": "Rapport: bevindingen", "report.tab.texts": "Rapport: teksten",
            "report.tab.overview": "Rapport: overzicht", "report.tab.preview": "Rapport: voorbeeld",
-           "report.new": "Nieuwe bevinding", "report.attach": "Uitspraken koppelen"},
+           "report.new": "Nieuwe bevinding", "report.attach": "Citaat toevoegen",
+           "report.excerpt": "Fragment toevoegen", "report.themes": "Thema's hernoemen of samenvoegen"},
     "en": {"report.export": "Export report", "report.save": "Save report",
            "report.tab.findings": "Report: findings", "report.tab.texts": "Report: texts",
            "report.tab.overview": "Report: overview", "report.tab.preview": "Report: preview",
-           "report.new": "New finding", "report.attach": "Attach statements"},
+           "report.new": "New finding", "report.attach": "Add a quote",
+           "report.excerpt": "Add an excerpt", "report.themes": "Rename or merge themes"},
 }
 
 # The report screen's commands (its author's list): name, key shown, where it runs, action.
@@ -25,7 +27,10 @@ REPORT_COMMANDS = (
     ("report.export", "ctrl+o", "", "export"), ("report.save", "ctrl+s", "", "save"),
     ("report.tab.findings", "f2", "", "tab('findings')"), ("report.tab.texts", "f3", "", "tab('texts')"),
     ("report.tab.overview", "f4", "", "tab('overview')"), ("report.tab.preview", "f5", "", "tab('preview')"),
-    ("report.new", "n", "findings_pane", "new"), ("report.attach", "a", "findings_pane", "attach"),
+    ("report.new", "ctrl+n", "findings_pane", "new"),
+    ("report.attach", "ctrl+k", "findings_pane", "add_statements('quote')"),
+    ("report.excerpt", "ctrl+x", "findings_pane", "add_statements('excerpt')"),
+    ("report.themes", "f6", "", "themes"),
 )
 
 

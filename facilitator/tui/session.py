@@ -29,13 +29,12 @@ def format_line(st: Statement) -> str:
 
 
 def names_in(text: str, plan: Plan) -> list[str]:
-    """Participant names that occur in `text` (never to be exported)."""
+    """Every form of a participant's name that occurs in `text` (first name alone,
+    lower case, without diacritics, possessive, hidden by a soft hyphen...), as
+    written, once each: the live preview warns before Enter (docs/privacy.md)."""
     from facilitator.domain.privacy import find_names
 
-    names = plan.names()
-    if not names:
-        return []
-    return list(dict.fromkeys(text[start:end] for start, end, _key in find_names(text, names)))
+    return list(dict.fromkeys(m.form for m in find_names(text, plan)))
 
 
 def merge_attendance(plan: Plan, current: Iterable[str], declared: Iterable[str]) -> list[str]:
@@ -47,4 +46,9 @@ def merge_attendance(plan: Plan, current: Iterable[str], declared: Iterable[str]
 
 def role_label(plan: Plan, speaker: str | None, unknown: str) -> str:
     role = plan.role_of(speaker)
+    if role is None and speaker is not None:
+        from facilitator.domain.plan import GROUP_SPEAKERS
+
+        if speaker in GROUP_SPEAKERS:
+            return speaker  # the whole group, shown as typed ("allen")
     return role.label if role else unknown

@@ -8,6 +8,14 @@ made beforehand by another user, or a symlink there, received root's
 tracebacks): a symlink, or a directory or log file owned by someone else, is
 refused. When no log can be written it returns None and the caller shows
 `summary(exc)` (one line, no traceback) instead.
+
+The log holds no statement text at all (nor any other text of the workshop):
+an exception's message can carry what was typed (a validation error echoes its
+input, a KeyError its key), so each exception in the chain is written as its
+type and where it was raised, with the message withheld (its length is given);
+an OSError keeps its errno and strerror, never its file name, an ImportError
+its module name. `summary` is
+written the same way.
 """
 
 from __future__ import annotations
@@ -32,10 +40,41 @@ def state_dir() -> Path:
     return Path(user_state_dir(APP_NAME, appauthor=False))
 
 
+def _what(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.errno is not None:
+        return f"errno {exc.errno} ({exc.strerror})"
+    if isinstance(exc, ImportError) and exc.name:
+        return f"module {exc.name!r} (message withheld)"
+    n = len(str(exc))
+    return f"(message withheld: {n} character{'s' if n != 1 else ''})" if n else "(no message)"
+
+
+def safe_trace(exc: BaseException) -> str:
+    """A traceback of `exc` and its causes without any exception message: frames
+    (file, line, function, source line of the program) and exception types."""
+    chain: list[BaseException] = []
+    seen: set[int] = set()
+    cur: BaseException | None = exc
+    while cur is not None and id(cur) not in seen:
+        seen.add(id(cur))
+        chain.append(cur)
+        cur = cur.__cause__ if cur.__cause__ is not None else (None if cur.__suppress_context__ else cur.__context__)
+    out: list[str] = []
+    for i, e in enumerate(reversed(chain)):
+        if i:
+            out.append("\nThen, while handling it (or caused by it):\n")
+        out.append("Traceback (most recent call last):\n")
+        out.extend(traceback.format_list(traceback.extract_tb(e.__traceback__)))
+        out.append(f"{type(e).__module__}.{type(e).__qualname__}: {_what(e)}\n")
+    return "".join(out)
+
+
 def log_unexpected(raw_dir: str | None, argv: list[str], exc: BaseException | None = None) -> Path | None:
     """Append the traceback of `exc` (default: the exception being handled) to the log
     (created 0600). Returns its path, or None when it could be written nowhere."""
-    trace = "".join(traceback.format_exception(exc)) if exc is not None else traceback.format_exc()
+    if exc is None:
+        exc = sys.exc_info()[1]
+    trace = safe_trace(exc) if exc is not None else "(no exception)\n"
     entry = (f"--- {dt.datetime.now().isoformat(timespec='seconds')} facilitator {' '.join(argv)}\n"
              f"{trace}\n").encode("utf-8", "replace")
     try:
@@ -64,8 +103,7 @@ def summary(exc: BaseException | None = None) -> str:
         exc = sys.exc_info()[1]
     if exc is None:
         return "unknown error"
-    text = " ".join(str(exc).split())
-    line = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    line = f"{type(exc).__name__}: {_what(exc)}"
     frames = traceback.extract_tb(exc.__traceback__)
     if frames:
         last = frames[-1]

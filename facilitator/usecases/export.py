@@ -8,6 +8,12 @@ returns an `ExportResult` with the paths and the number of places where a
 participant's name was replaced by a role: every caller must show that count
 (`names_notice`), it is the researcher's cue to check those quotes.
 
+Next to the exports it writes the names-review file `{slug}-names-review.txt`
+(`export.review`): every replacement with its file, line, the form replaced and
+the role it became. Always mode 0600 whatever `mode` says, never in `paths` (it
+is not part of the hand-over: it holds the names), and rewritten by every export,
+also when nothing was replaced, so an old list never lingers.
+
 Formats are the extension point: `FORMATS` maps a format name to a renderer
 `(data: WorkshopData, session: int | None) -> list[Document]`. A new format (docx,
 qdpx, qdc...) registers its renderer with `register_format`; a binary format
@@ -36,6 +42,27 @@ def _markdown(data: WorkshopData, session: int | None) -> list[Document]:
     return render_all(data, session)
 
 
+def _through_pandoc(fmt: str) -> Renderer:
+    """Word, ODT, PDF: the Markdown documents converted by pandoc (facilitator.export.pandoc)."""
+
+    def render(data: WorkshopData, session: int | None) -> list[Document]:
+        from facilitator.export import Document, render_all
+        from facilitator.export.pandoc import PandocMissing, convert, find_pandoc
+
+        try:
+            pandoc = find_pandoc()
+            out = []
+            for doc in render_all(data, session, page=True):
+                body = convert(doc.text, fmt, data.plan.workshop.language, pandoc)
+                out.append(Document(filename=doc.filename.removesuffix(".md") + "." + fmt, text="",
+                                    redactions=doc.redactions, data=body))
+            return out
+        except (PandocMissing, RuntimeError) as exc:
+            raise ExportError(str(exc)) from None
+
+    return render
+
+
 def _qdpx(data: WorkshopData, session: int | None) -> list[Document]:
     """The whole series as a REFI-QDA project (docs/qda.md)."""
     from facilitator.export import render_qdpx
@@ -57,7 +84,8 @@ def _qdc(data: WorkshopData, session: int | None) -> list[Document]:
         raise ExportError(f"{data.plan.slug}: {exc}") from None
 
 
-FORMATS: dict[str, Renderer] = {"md": _markdown, "qdpx": _qdpx, "qdc": _qdc}
+FORMATS: dict[str, Renderer] = {"md": _markdown, "docx": _through_pandoc("docx"), "odt": _through_pandoc("odt"),
+                                "pdf": _through_pandoc("pdf"), "qdpx": _qdpx, "qdc": _qdc}
 
 
 def register_format(name: str, renderer: Renderer) -> None:
@@ -70,6 +98,8 @@ class ExportResult:
     paths: list[Path]  # every file written, in order
     names_replaced: int  # places where a participant's name became a role (per format, the most)
     documents: list[Any] = field(default_factory=list)  # the Documents written
+    review_path: Path | None = None  # the names-review file (local, 0600, not handed over)
+    ordinary_words: int = 0  # of the replacements, forms that are also ordinary words ("Roos", "Mark")
 
 
 def export_workshop(source: Any, out_dir: Path, *, slug: str | None = None, session: int | None = None,
@@ -89,26 +119,41 @@ def export_workshop(source: Any, out_dir: Path, *, slug: str | None = None, sess
                           f"(formats: {', '.join(sorted(FORMATS))})")
     docs: list[Document] = []
     replaced = 0
+    per_format: list[list[Document]] = []
     for name in formats:
         rendered = FORMATS[name](data, session)
         replaced = max(replaced, sum(d.redactions for d in rendered))
+        per_format.append(rendered)
         docs.extend(rendered)
+    # The review lists the places of one format: the first that says where (Markdown; the
+    # other formats are made from the same texts, so their places are the same).
+    listed = next((r for r in per_format if any(d.replacements for d in r)), per_format[0])
+    from facilitator.export import review_file
     from facilitator.export.files import write_documents
 
+    review = review_file(listed, data.plan.workshop.slug or "workshop", data.plan.workshop.language)
     out_dir = Path(out_dir)
     try:
         paths = write_documents(docs, out_dir, mode)
+        (review_path,) = write_documents([review], out_dir, 0o600)  # holds the names: always 0600
     except OSError as exc:
         raise ExportError(f"{out_dir}: cannot write the export ({exc.strerror or exc})") from None
     except ValueError as exc:  # a file name that is not plain and portable, or two alike
         raise ExportError(f"{out_dir}: cannot write the export ({exc})") from None
-    return ExportResult(paths=list(paths), names_replaced=replaced, documents=docs)
+    ordinary = sum(1 for d in listed for r in d.replacements if r.common)
+    return ExportResult(paths=list(paths), names_replaced=replaced, documents=docs, review_path=review_path,
+                        ordinary_words=ordinary)
 
 
-def names_notice(count: int) -> str:
+def names_notice(count: int, review_path: Path | None = None, ordinary: int = 0) -> str:
     """The English notice for `ExportResult.names_replaced` (the CLI's; screens say it in their language)."""
-    return (f"note: a participant's name was replaced by their role in {count} "
-            f"place{'s' if count != 1 else ''}; check those quotes before handing the report over")
+    where = f" ({review_path})" if review_path else ""
+    if not count:
+        return f"no participant names found in the texts{where}"
+    also = f", {ordinary} of them also an ordinary word" if ordinary else ""
+    listed = (f"; each place is listed in {review_path} (local: it holds the names, do not hand it over)"
+              if review_path else "; check those quotes before handing the report over")
+    return f"note: {count} participant name{'s were' if count != 1 else ' was'} replaced by a role{also}{listed}"
 
 
 def _snapshot(source: Any, slug: str | None) -> WorkshopData:

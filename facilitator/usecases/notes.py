@@ -42,6 +42,8 @@ class ParsedNotes:
     new_themes: list[str] = field(default_factory=list)  # created while tagging, in first-use order
     errors: list[str] = field(default_factory=list)  # `FILE:LINE: message`
     counts: dict[str, int] = field(default_factory=lambda: {"statements": 0, "quotes": 0, "key": 0, "actions": 0})
+    notices: list[str] = field(default_factory=list)  # `FILE:LINE: ...`: invisible characters removed
+    warnings: list[str] = field(default_factory=list)  # `FILE:LINE: warning: ...` (imported anyway)
 
 
 def parse_notes(text: str, filename: str, plan: Plan, theme_keys: list[str], session: int,
@@ -79,12 +81,22 @@ def iter_notes(text: str, filename: str, plan: Plan, theme_keys: list[str], sess
         ctx = dataclasses.replace(ctx, current_step=0)  # before any `## STEP`: the first step
     known = set(ctx.themes)
     for number, line in enumerate(_lines(text), start=1):
+        invisible = capture.invisible_prefix(line)
+        if invisible:  # the parser removes them; say so, with the line
+            from facilitator.i18n import text as tr
+
+            what = capture.describe_invisible(invisible)
+            out.notices.append(f"{filename}:{number}: {tr('notes.invisible_removed', lang, what=what)}")
         try:
             parsed: Any = capture.parse_line(line, ctx)
         except capture.CaptureError as exc:
             out.errors.append(f"{filename}:{number}: {exc.render(lang)}")
             continue
         if isinstance(parsed, capture.StatementLine):
+            from facilitator.domain.recode import line_warnings
+
+            for warning in line_warnings(parsed.kind, parsed.text, parsed.new_themes, known):
+                out.warnings.append(f"{filename}:{number}: warning: {warning}")
             yield Statement(session=session, step=ctx.current_step, speaker=parsed.speaker,
                             kind=parsed.kind, text=parsed.text, themes=list(parsed.themes),
                             elements=list(parsed.elements), key=parsed.key)

@@ -158,3 +158,27 @@ def test_importing_the_same_notes_twice_is_refused_unless_asked(run, workshop, t
     assert len(snapshot(run).statements) == 3
     assert run("import", "wijk", str(notes), "--session", "1", "--duplicates")[0] == 0
     assert len(snapshot(run).session_statements(1)) == 6
+
+
+def test_a_bom_before_a_speaker_key_is_removed_and_reported_with_its_line(run, workshop, tmp_path):
+    """`cat a.txt b.txt`: the second file's BOM sat before its first speaker key, and the
+    statement went to the previous speaker without a word."""
+    notes = tmp_path / "notes.txt"
+    notes.write_text("bj: “Eerste bestand.”\n\ufeffsm1: “Tweede bestand.”\n", encoding="utf-8")
+    code, out, err = run("import", "wijk", str(notes), "--session", "1")
+    assert code == 0
+    assert f"{notes}:2: onzichtbaar teken weggehaald" in err and "U+FEFF" in err
+    speakers = [(s.speaker, s.text) for s in snapshot(run).statements]
+    assert speakers == [("bj", "Eerste bestand."), ("sm1", "Tweede bestand.")]
+
+
+def test_what_import_prints_has_no_participant_name(run, workshop, tmp_path):
+    """Anything the CLI prints: an error quoting a typed word, the new themes."""
+    first = "Anouk"  # seat sm1 of the test plan
+    notes = tmp_path / "notes.txt"
+    notes.write_text(f"{first.lower()}: hoi\n", encoding="utf-8")
+    code, out, err = run("import", "wijk", str(notes), "--session", "1")
+    assert code == 2 and f"{notes}:1: " in err and "'[sociaal makelaar]'" in err and first.lower() not in err.lower()
+    notes.write_text(f"bj: hoi #{first.lower()}\n", encoding="utf-8")
+    code, out, err = run("import", "wijk", str(notes), "--session", "1")
+    assert code == 0 and "new themes created: [" in out and first.lower() not in out.lower()

@@ -32,7 +32,9 @@ def test_export_prints_paths_writes_0600_and_counts_redactions(run, demo, tmp_pa
         assert stat.S_IMODE(os.stat(p).st_mode) == 0o600
     text = "".join(open(p, encoding="utf-8").read() for p in paths)
     assert "Joke" not in text and "Samira" not in text and "Henk" not in text
-    assert lines[-1].startswith("note: ") and "replaced by their role" in lines[-1]
+    assert lines[-1].startswith("note: ") and "replaced by a role" in lines[-1]
+    review = out_dir / "holtenbroek-2025-names-review.txt"
+    assert str(review) in lines[-1] and stat.S_IMODE(os.stat(review).st_mode) == 0o600
 
 
 def test_export_one_session_with_mode(run, demo, tmp_path):
@@ -57,8 +59,10 @@ def test_demo_is_deterministic_and_refuses_to_overwrite(run, demo, tmp_path):
     assert again == first
     assert first.held_sessions() == [1, 2, 3]
     assert len(first.findings) == 4 and all(f.statements for f in first.findings)
-    quotes = {s.id for s in first.statements if s.kind == "quote"}
-    assert all(set(f.statements) <= quotes for f in first.findings)
+    known = {s.id for s in first.statements}
+    assert all(set(f.statements) <= known for f in first.findings)
+    kinds = [b.kind for f in first.findings for b in f.blocks]  # the demo shows every kind of block
+    assert {"paragraph", "quote", "excerpt", "heading"} <= set(kinds)
     assert first.report.stages == ["signaleren", "doorgeven", "samen-oppakken"]
     assert [t.key for t in first.themes][-2:] == ["wonen", "mantelzorg"]  # created while tagging
     for n, clock in first.clocks.items():
@@ -116,8 +120,13 @@ def test_usage_errors_are_one_line(run):
 def test_unexpected_error_goes_to_a_0600_log(run, plan_file, monkeypatch):
     from facilitator.cli import commands
 
+    said = "".join(["Fat", "ima zei het al"])  # (the log shows source lines: keep the text out of them)
+
     def boom(*args):
-        raise RuntimeError("kapot")
+        try:
+            {}[said]
+        except KeyError as exc:
+            raise RuntimeError("kap" + "ot: " + said) from exc
 
     monkeypatch.setattr(commands, "cmd_list", boom)
     run.data_dir.mkdir()
@@ -127,7 +136,10 @@ def test_unexpected_error_goes_to_a_0600_log(run, plan_file, monkeypatch):
     assert err == f"facilitator: unexpected error (details in {log})\n"
     assert stat.S_IMODE(os.stat(log).st_mode) == 0o600
     text = log.read_text()
-    assert "Traceback" in text and "RuntimeError: kapot" in text
+    assert "Traceback" in text and "in boom" in text
+    # No statement text in the log: the messages (which carried it) are withheld, the types stay.
+    assert "builtins.KeyError: (message withheld" in text and "builtins.RuntimeError: (message withheld" in text
+    assert "Fatima" not in text and "kapot" not in text
 
 
 # -- a few in a real subprocess ------------------------------------------------------
@@ -180,7 +192,7 @@ def test_subprocess_unexpected_error_is_logged(tmp_path):
     r = run_subprocess("--data-dir", str(data), "run", cwd=tmp_path, env={"PYTHONPATH": f"{shim}:{ROOT}"})
     log = data / "facilitator.log"
     assert r.returncode == 1 and r.stderr == f"facilitator: unexpected error (details in {log})\n"
-    assert "RuntimeError: broken on purpose" in log.read_text()
+    assert "RuntimeError: (message withheld: 17 characters)" in log.read_text()
     assert stat.S_IMODE(os.stat(log).st_mode) == 0o600
 
 

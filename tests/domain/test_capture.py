@@ -423,3 +423,31 @@ def test_context_for():
     assert ctx.speakers["wt1"] == "wt" and ctx.speakers["lg"] == "lg"
     assert (ctx.current_speaker, ctx.current_step) == ("wt1", 1)
     assert context_for(PLAN, [], 99).steps == ()
+
+
+# -- invisible characters never change attribution (issue 14) ----------------------------------
+
+@pytest.mark.parametrize("line, removed", [
+    ("\ufeffwt1: “De kast is leeg.”", [(1, "\ufeff")]),  # what `cat a.txt b.txt` leaves
+    ("\u200bwt1: “De kast is leeg.”", [(1, "\u200b")]),
+    ("\u200b\u2060wt1: “De kast is leeg.”", [(1, "\u200b"), (2, "\u2060")]),
+    ("w\u200dt1: “De kast is leeg.”", [(2, "\u200d")]),
+])
+def test_invisible_characters_before_a_speaker_key_are_removed_and_told(line, removed):
+    from facilitator.domain.capture import invisible_prefix
+
+    ctx = context_for(PLAN, [], 1, current_speaker="jw1", current_step=0)
+    parsed = parse_line(line, ctx)
+    assert isinstance(parsed, StatementLine)
+    assert (parsed.speaker, parsed.kind, parsed.text, parsed.explicit_speaker) == ("wt1", "quote", "De kast is leeg.", True)
+    assert invisible_prefix(line) == removed
+
+
+def test_invisible_characters_inside_the_text_are_kept():
+    from facilitator.domain.capture import invisible_prefix
+
+    ctx = context_for(PLAN, [], 1, current_speaker="jw1", current_step=0)
+    for line in ("Ja\u200bnee", "👨\u200d👩\u200d👧: een gezin", "wt1: Ru\u00adben"):
+        assert invisible_prefix(line) == []
+        assert "\u200b" in parse_line(line, ctx).text or "\u200d" in parse_line(line, ctx).text \
+            or "\u00ad" in parse_line(line, ctx).text

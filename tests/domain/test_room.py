@@ -15,7 +15,7 @@ PLAN = parse_plan((Path(__file__).parents[1] / "tui" / "plan.toml").read_text(en
 
 def test_names_and_seat_keys_become_role_labels() -> None:
     assert public(PLAN, "Casus van Fatima en wt2, met Rubens fiets") == \
-        "Casus van [wijkteammedewerker] en [wijkteammedewerker], met [jongerenwerker]s fiets"
+        "Casus van [wijkteammedewerker] en [wijkteammedewerker], met [jongerenwerker]’s fiets"
     assert public(PLAN, "Wat vraagt BIB1?") == "Wat vraagt [bibliotheekmedewerker]?"
 
 

@@ -7,7 +7,7 @@ import re
 
 from facilitator.domain.plan import Theme, plan_from_data
 from facilitator.domain.records import Finding
-from facilitator.export import render_all, render_minutes, render_report
+from facilitator.export import render_all, render_minutes, render_report, review_file
 from tests.export.fixture import NAMES, workshop
 
 
@@ -25,8 +25,10 @@ def everything_named():
     return data
 
 
-# Plan fields that are keys or enumerations (patterns forbid a name there) or the names themselves.
-_NOT_TEXT = {"key", "role", "slug", "code_prefix", "language", "kind", "code", "name"}
+# Plan fields that are keys or enumerations (patterns forbid a name there) or the names themselves;
+# the staff fields (facilitator, researcher) are printed as written (test_staff_fields_as_written).
+_NOT_TEXT = {"key", "role", "slug", "code_prefix", "language", "kind", "code", "name", "aliases",
+             "facilitator", "researcher"}
 
 
 def _plant(value, field=""):
@@ -120,3 +122,93 @@ def test_a_redacted_name_starting_a_line_keeps_the_paragraph() -> None:
         texts = inline_texts(doc.text)
         assert any("[wijkteammedewerker]: klopt." in t for t in texts), doc.filename
     assert "[jongerenwerker] vond dat ook." in inline_texts(render_report(data).text)
+
+
+# -- issue 14 / issue 11 point 7 ---------------------------------------------------------------
+
+def _plan_with(extra_toml: str, **replace: str):
+    from facilitator.domain.plan import parse_plan
+    from tests.export.fixture import PLAN_FILE
+
+    text = PLAN_FILE.read_text(encoding="utf-8")
+    for old, new in replace.items():
+        text = text.replace(old, new)
+    return parse_plan(text.replace("[[themes]]", extra_toml + "\n[[themes]]", 1))
+
+
+YOLANTHE = '''
+[[participants]]
+key = "wt3"
+role = "wt"
+name = "Yolanthe Vermeij"
+aliases = ["Yoyo"]
+'''
+
+
+def test_a_first_name_alone_in_a_quote_is_exported_without_it() -> None:
+    """The reference series' case: a seat "Yolanthe Vermeij", named by her first name alone."""
+    data = workshop()
+    data = dataclasses.replace(data, plan=_plan_with(YOLANTHE))
+    data.statements[0] = data.statements[0].model_copy(update={"text": "Yolanthe zegt dat het loket vol zit."})
+    data.statements[1] = data.statements[1].model_copy(update={"text": "Vraag het yoyo of mevrouw Vermeij’s collega."})
+    docs = render_all(data)
+    for doc in docs:
+        for word in ("yolanthe", "vermeij", "yoyo"):
+            assert word not in doc.text.casefold(), (doc.filename, word)
+    minutes = next(d for d in docs if d.filename.endswith("OWP1-3mrt2026.md"))
+    assert "“\\[wijkteammedewerker\\] zegt dat het loket vol zit.”" in minutes.text
+    assert "mevrouw \\[wijkteammedewerker\\]’s collega" in minutes.text
+    forms = [r.form for d in docs for r in d.replacements]
+    assert "Yolanthe" in forms and "yoyo" in forms and "Vermeij’s" in forms
+
+
+def test_the_review_says_where_each_replacement_is() -> None:
+    data = everything_named()
+    docs = render_all(data)
+    minutes = next(d for d in docs if d.filename.endswith("OWP1-3mrt2026.md"))
+    lines = minutes.text.split("\n")
+    for r in minutes.replacements:
+        assert r.file == minutes.filename
+        assert r.role.replace("[", "\\[").replace("]", "\\]") in lines[r.line - 1]
+        assert r.excerpt and r.excerpt.strip("…") in lines[r.line - 1]
+    quote = next(r for r in minutes.replacements if r.form == "Fatima")
+    assert quote.section == "2. Gesprek: wat doen we al?" or quote.section  # the step it was said in
+    assert minutes.redactions == len(minutes.replacements)
+    review = review_file(docs, "lombok-2026")
+    assert review.filename == "lombok-2026-names-review.txt"
+    assert review.text.startswith("NIET MEEGEVEN")
+    assert f"{minutes.filename}:{quote.line} " in review.text and '"Fatima" -> [wijkteammedewerker]' in review.text
+    assert sum(1 for ln in review.text.splitlines() if " -> " in ln) == sum(len(d.replacements) for d in docs)
+
+
+def test_staff_fields_as_written_even_when_a_seat_has_the_same_name() -> None:
+    """Issue 11 point 7: "[procesbegeleider]" stood in the colofon and the introduction."""
+    seat = '\n[[participants]]\nkey = "pb1"\nrole = "pb"\nname = "Anne Visser"\n'
+    plan = _plan_with(seat, **{'facilitator = "A. Visser"': 'facilitator = "Anne Visser"'})
+    data = dataclasses.replace(workshop(introduction="Anne Visser begeleidde de reeks; Anne opende."), plan=plan)
+    text = render_report(data).text
+    assert "- Procesbegeleider: Anne Visser\n" in text
+    assert "Anne Visser begeleidde de reeks; \\[procesbegeleider\\] opende." in text
+
+
+def test_staff_fields_of_the_plan_stay_as_written() -> None:
+    data = plan_full_of_names()
+    assert "- Procesbegeleider: A. Visser" in render_report(data).text
+
+
+def test_common_word_names_are_replaced_and_flagged() -> None:
+    seat = '\n[[participants]]\nkey = "wt3"\nrole = "wt"\nname = "Roos Bos"\n'
+    data = dataclasses.replace(workshop(), plan=_plan_with(seat))
+    data.statements[0] = data.statements[0].model_copy(update={"text": "Roos zei: in het bos is het stil."})
+    docs = render_all(data)
+    assert all(not re.search(r"\b(roos|bos)\b", d.text, re.IGNORECASE) for d in docs)
+    flagged = [r for d in docs for r in d.replacements if r.common]
+    assert {r.form for r in flagged} == {"Roos", "bos"}
+    assert "CONTROLEER: ook een gewoon woord" in review_file(docs, "x").text
+
+
+def test_a_name_in_a_file_name_is_replaced() -> None:
+    from facilitator.export.common import Context
+
+    ctx = Context(workshop())
+    assert ctx.safe_filename("lombok-Fatima.md") == "lombok-wt.md"

@@ -45,7 +45,7 @@ def test_introduction_then_generated_paragraph() -> None:
     text = section(render_report(workshop()).text, "## Inleiding")
     assert text.lstrip().startswith("Wijkteammedewerkers, jongerenwerkers en bibliotheekmedewerkers in Lombok\n")
     assert text.rstrip().endswith(
-        "In deze reeks zijn 2 bijeenkomsten gehouden, van 3 maart 2026 tot en met 17 maart 2026. "
+        "In deze reeks zijn twee bijeenkomsten gehouden, van 3 maart 2026 tot en met 17 maart 2026. "
         "Aan de bijeenkomsten namen twee wijkteammedewerkers, een jongerenwerker, een bibliotheekmedewerker "
         "en een leidinggevende deel.")  # the most persons of a role at one session; no process roles
 
@@ -64,7 +64,7 @@ def one_session_held(language: str = "nl", attendance: list[str] | None = None):
 
 def test_generated_paragraph_agrees_in_number() -> None:
     nl = section(render_report(one_session_held()).text, "## Inleiding")
-    assert nl.rstrip().endswith("In deze reeks is 1 bijeenkomst gehouden, op 3 maart 2026. Aan de bijeenkomst namen "
+    assert nl.rstrip().endswith("In deze reeks is één bijeenkomst gehouden, op 3 maart 2026. Aan de bijeenkomst namen "
                                 "twee wijkteammedewerkers, een jongerenwerker en een bibliotheekmedewerker deel.")
     en = section(render_report(one_session_held("en")).text, "## Introduction")
     assert en.rstrip().endswith("The session was attended by two wijkteammedewerkers, a jongerenwerker and "

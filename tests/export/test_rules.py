@@ -98,7 +98,7 @@ def test_english_report() -> None:
     assert headings(text, "h2") == ["Colophon", "Introduction", "1. Summary of results", "2. De cyclus van samenwerken",
                                     "3. Conclusion", "4. What next?", "Appendices"]
     assert "- Period: 3 March 2026 – 17 March 2026" in text
-    assert "This series held 2 sessions, from 3 March 2026 to 17 March 2026." in text
+    assert "This series held two sessions, from 3 March 2026 to 17 March 2026." in text
     assert "> A participant: “Wie belt wie, dat is nooit afgesproken.” (OWP1-3mrt2026)" in text  # quote verbatim
     draft = render_report(workshop("en", with_findings=False, analysis="", stages=[])).text
     assert "*Draft:* no findings have been written yet." in draft

@@ -39,7 +39,49 @@ def main() -> int:
             old.unlink()
     for path in write_documents(docs, GOLDEN_DIR, mode=0o644):
         print(path.relative_to(ROOT))
+    path = write_golden_docx()
+    if path is not None:
+        print(path.relative_to(ROOT))
     return 0
+
+
+GOLDEN_DOCX = GOLDEN_DIR / "holtenbroek-2025.docx"
+
+
+def demo_docx() -> bytes:
+    """The demo's report as Word (needs pandoc: on PATH or pypandoc-binary from the test extra)."""
+    import os
+
+    from facilitator.export import render_report
+
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "1762214400")  # pandoc stamps the file with this date
+    from facilitator.export.pandoc import convert
+
+    with tempfile.TemporaryDirectory() as tmp:
+        from facilitator.demo import build_demo
+        from facilitator.store.workshop import WorkshopStore
+
+        slug = build_demo(Path(tmp))
+        with WorkshopStore.open(Path(tmp), slug, readonly=True) as store:
+            data = store.snapshot()
+    from facilitator.export.report import report
+
+    assert render_report  # the Markdown export; the Word one is made from its page variant
+    return convert(report(data, page=True).text, "docx", data.plan.workshop.language)
+
+
+def write_golden_docx() -> Path | None:
+    """The report as .docx beside the Markdown goldens, for people to open; the test
+    compares its paragraphs and tables (not its bytes: pandoc versions differ in those)."""
+    from facilitator.export.pandoc import PandocMissing
+
+    try:
+        body = demo_docx()
+    except PandocMissing as exc:
+        print(f"skipped {GOLDEN_DOCX.name}: {exc}")
+        return None
+    GOLDEN_DOCX.write_bytes(body)
+    return GOLDEN_DOCX
 
 
 if __name__ == "__main__":

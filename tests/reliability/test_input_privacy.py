@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import stat
 from pathlib import Path
 
@@ -70,9 +71,17 @@ def test_exports_replace_names_by_role_say_so_and_are_private(data_dir: Path, tm
     out = tmp_path / "out"
     proc = cli(data_dir, "export", SLUG, "--out", str(out))
     assert proc.returncode == 0, proc.stderr
-    assert "replaced by their role" in proc.stdout
+    # The count on the command line, and where each replacement is: the review file (0600, not .md).
+    count = re.search(r"note: (\d+) participant names were replaced by a role", proc.stdout)
+    assert count, proc.stdout
+    review = out / f"{SLUG}-names-review.txt"
+    assert str(review) in proc.stdout and "do not hand it over" in proc.stdout
+    assert stat.S_IMODE(review.stat().st_mode) == 0o600
+    listed = review.read_text(encoding="utf-8")
+    # Both statements, in the minutes and twice in the report (appendix per theme); one line each.
+    assert listed.count('"Fatima" -> [') == int(count.group(1)) >= 3 and f"{SLUG}-OWP1-" in listed
     files = list(out.glob("*.md"))
-    assert files
+    assert files and review not in files
     for f in files:
         text = f.read_text(encoding="utf-8")
         assert "Fatima" not in text
@@ -84,6 +93,7 @@ def test_exports_replace_names_by_role_say_so_and_are_private(data_dir: Path, tm
     proc = cli(data_dir, "export", SLUG, "--out", str(public), "--mode", "644")
     assert proc.returncode == 0
     assert {stat.S_IMODE(f.stat().st_mode) for f in public.glob("*.md")} == {0o644}
+    assert stat.S_IMODE((public / f"{SLUG}-names-review.txt").stat().st_mode) == 0o600  # whatever --mode says
     proc = cli(data_dir, "export", SLUG, "--out", str(public), "--mode", "999")
     assert proc.returncode == 2 and "--mode" in proc.stderr
     no_traceback(proc)

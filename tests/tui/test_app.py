@@ -169,7 +169,8 @@ async def test_report_commands_in_palette_and_help(data_dir: Path) -> None:
         assert type(screen).__name__ == "ReportScreen" and screen.store is app.store
         names = {d for d, *_ in screen_actions(screen)}
         assert {"Export report", "Save report", "Report: findings", "Report: texts", "Report: overview",
-                "Report: preview", "New finding", "Attach statements", "Keys", "Quit"} <= names
+                "Report: preview", "New finding", "Add a quote", "Add an excerpt", "Rename or merge themes",
+                "Keys", "Quit"} <= names
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"new finding")
@@ -177,13 +178,13 @@ async def test_report_commands_in_palette_and_help(data_dir: Path) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert len(app.store.findings()) == 1  # the palette ran the pane's action
-        await pilot.press("escape")  # leave the finding's editor
+        await pilot.press("escape", "escape")  # leave the finding's editor, then its blocks
         await pilot.pause()
         await pilot.press("f1")
         await pilot.pause()
         assert type(app.screen).__name__ == "HelpScreen"
         text = screen_text(app)
-        for words in ("Export report", "Attach statements", "Report: preview", "ctrl+o"):
+        for words in ("Export report", "Add a quote", "Report: preview", "ctrl+o"):
             assert words in text, words
         await pilot.press("escape")
         await pilot.press("escape", "escape")  # the report screen leaves on a double Esc

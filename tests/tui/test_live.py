@@ -89,6 +89,18 @@ async def test_name_in_text_warns(data_dir: Path) -> None:
         assert preview.has_class("-warning") and "Ruben" in str(preview.render())
 
 
+async def test_any_form_of_a_name_warns_before_enter(data_dir: Path) -> None:
+    """Issue 14: the preview warned for full names only; a first name lower-cased, a
+    possessive or a name split by a soft hyphen went through without a word."""
+    app = make_app(data_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await type_line(pilot, "wt: dat vond rubén's moeder ook", enter=False)
+        preview = app.screen.query_one("#preview")
+        assert preview.has_class("-warning") and "rubén's" in str(preview.render())
+        await type_line(pilot, "wt: dat zei Fa\u00adtima al", enter=False)
+        assert preview.has_class("-warning")
+
+
 async def test_steps_and_timing_with_a_controlled_clock(data_dir: Path) -> None:
     clock = FakeClock()
     app = make_app(data_dir, clock=clock)

@@ -130,10 +130,11 @@ async def test_attached_quote_shows_both_marks(store: WorkshopStore) -> None:
     app = Host(store)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        table = app.screen.query_one("#attached-table", DataTable)
+        table = app.screen.query_one("#blocks-table", DataTable)
         width = table.columns["text"].width
-        assert table.get_row_at(0)[2] == "“Soms is een kop koffie genoeg.”"
-        cut = table.get_row_at(1)[2]
+        assert table.get_row_at(0)[0] == "Tekst"  # an old finding reads as a paragraph, then its quotes
+        assert table.get_row_at(1)[2:] == ["wijkteammedewerker", "“Soms is een kop koffie genoeg.”"]
+        cut = table.get_row_at(2)[3]
         assert cut.startswith("“lang lang") and cut.endswith("…”") and len(cut) <= width
 
 
@@ -201,11 +202,12 @@ async def test_escape_goes_up_one_level_and_leaves_on_a_double_escape(store: Wor
     async with app.run_test(size=(80, 24)) as pilot:
         screen = app.screen
         clock = screen.clock = FakeClock()
-        await pilot.press("enter", "end", "!", "escape")  # the editor: Esc is "done", up to the list
-        assert app.focused is screen.query_one("#findings-table")
+        await pilot.press("enter")  # the list: Enter goes to the finding's blocks
+        assert app.focused is screen.query_one("#blocks-table")
+        await pilot.press("enter", "end", "!", "escape")  # the editor: Esc is "done", up to the blocks
+        assert app.focused is screen.query_one("#blocks-table")
         assert store.findings()[0].text == "Eerste!"
-        screen.query_one("#attached-table").focus()
-        await pilot.press("escape")  # the attached statements: up to the list
+        await pilot.press("escape")  # the blocks: up to the list
         assert app.focused is screen.query_one("#findings-table")
         await pilot.press("f3", "escape")  # a text field: up to the tab bar
         assert app.screen is screen and app.focused is screen.query_one("ContentTabs")
@@ -236,20 +238,21 @@ async def test_the_leave_hint_is_always_in_sight(store: WorkshopStore) -> None:
 async def test_compose_a_finding_from_picked_statements(store: WorkshopStore) -> None:
     app = Host(store)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("n")  # a new finding; the cursor goes to its text
+        await pilot.press("ctrl+n")  # a new finding; the cursor goes to its first paragraph
         assert isinstance(app.focused, FindingEditor)
         app.focused.insert("Doorverwijzen betekent niet ")
         await pilot.press(*"overal", "escape")  # leaving the editor saves the text
         [finding] = store.findings()
         assert finding.text == "Doorverwijzen betekent niet overal"
 
-        await pilot.press("a")
+        await pilot.press("ctrl+k")  # quotes after the paragraph
         picker = app.screen
         assert isinstance(picker, PickStatements)
+        assert app.focused is picker.query_one("#pick-search")  # the picker opens on its search box
         picker.query_one("#pick-theme", Select).value = "doorverwijzen"
         await pilot.pause()
         assert len(picker.shown) == 2
-        await pilot.press("slash", *"ons", "enter")  # search; enter goes back to the list
+        await pilot.press(*"ons", "enter")  # search; enter goes to the list
         await pilot.pause()
         assert [s.text for s in picker.shown] == [STATEMENTS[2].text, STATEMENTS[3].text]
         await pilot.press("space", "space", "enter")  # pick both, attach
@@ -259,6 +262,7 @@ async def test_compose_a_finding_from_picked_statements(store: WorkshopStore) ->
     ids = ids_by_text(store)
     [finding] = store.findings()
     assert finding.statements == [ids[STATEMENTS[2].text], ids[STATEMENTS[3].text]]
+    assert [b.kind for b in finding.blocks] == ["paragraph", "quote", "quote"]
 
 
 async def test_reorder_detach_delete_and_restore(store: WorkshopStore) -> None:
@@ -274,17 +278,19 @@ async def test_reorder_detach_delete_and_restore(store: WorkshopStore) -> None:
         await pilot.press("alt+down", "alt+up", "alt+up")
         assert [f.text for f in store.findings()] == ["Eerste", "Tweede", "Derde"]
 
-        # the attached statements: move the last up, detach the first
-        app.screen.query_one("#attached-table").focus()
-        await pilot.press("down", "down", "alt+up")
+        # the blocks: move the last quote up, delete the first quote, undo the delete
+        await pilot.press("enter")
+        await pilot.press("down", "down", "down", "alt+up")
         assert store.findings()[0].statements == [ids[0], ids[2], ids[1]]
-        await pilot.press("up", "up", "x")
+        await pilot.press("up", "delete")
         assert store.findings()[0].statements == [ids[2], ids[1]]
+        await pilot.press("ctrl+z")
+        assert store.findings()[0].statements == [ids[0], ids[2], ids[1]]
 
         app.screen.query_one("#findings-table").focus()
         await pilot.press("down", "delete")
         assert [f.text for f in store.findings()] == ["Eerste", "Derde"]
-        await pilot.press("u")  # restore at its place
+        await pilot.press("ctrl+z")  # restore at its place, under its own id
         assert [f.text for f in store.findings()] == ["Eerste", "Tweede", "Derde"]
         assert [f.position for f in store.findings()] == [0, 1, 2]
 
@@ -326,7 +332,7 @@ async def test_a_failed_save_keeps_the_text_and_says_so(store: WorkshopStore, mo
         screen = app.screen
         monkeypatch.setattr(store, "save_finding", broken)
         monkeypatch.setattr(store, "save_report_text", broken)
-        await pilot.press("enter", "end", "space", *"en", "space", *"nieuw", "escape")
+        await pilot.press("enter", "enter", "end", "space", *"en", "space", *"nieuw", "escape")
         editor = screen.query_one(FindingEditor)
         assert editor.text == "Oud en nieuw"  # still in the editor
         assert store.findings()[0].text == "Oud"
@@ -335,7 +341,7 @@ async def test_a_failed_save_keeps_the_text_and_says_so(store: WorkshopStore, mo
         assert editor.has_class("-unsaved")
         assert "NIET OPGESLAGEN" in str(editor.border_title)
         # moving to another tab and back does not replace the unsaved text
-        await pilot.press("n")  # a new finding cannot be made before the text is saved
+        await pilot.press("ctrl+n")  # a new finding cannot be made before the text is saved
         assert len(store.findings()) == 1 and editor.text == "Oud en nieuw"
 
         # the written texts too
@@ -382,7 +388,7 @@ async def test_export_writes_the_report_with_findings_and_codes(store: WorkshopS
         assert report.index("warme overdracht”") < report.index("huiswerkbegeleiding doet”")  # attached order
         assert sorted(p.name for p in out.iterdir()) == [
             "lombok-2026-OWP1-3mrt2026.md", "lombok-2026-OWP2-17mrt2026.md", "lombok-2026-OWP3-7apr2026.md",
-            "lombok-2026.md"]
+            "lombok-2026-names-review.txt", "lombok-2026.md"]  # the review file: local, 0600 (docs/privacy.md)
         [message] = [m for m in notices(app) if "Geëxporteerd" in m]
         assert str(out / "lombok-2026.md") in message
         assert "1 naam/namen vervangen" in message
@@ -402,7 +408,7 @@ async def test_preview_says_when_the_summary_is_a_draft(store: WorkshopStore) ->
 async def test_picker_filters_stay_one_line_at_80_columns(store: WorkshopStore) -> None:
     app = Host(store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("n", "escape", "a")
+        await pilot.press("ctrl+n", "escape", "ctrl+k")
         picker = app.screen
         assert isinstance(picker, PickStatements)
         select = picker.query_one("#pick-theme", Select)
@@ -417,18 +423,20 @@ async def test_picker_filters_stay_one_line_at_80_columns(store: WorkshopStore) 
 async def test_picker_filters_hand_focus_to_the_list(store: WorkshopStore) -> None:
     app = Host(store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("n", "escape", "a")
+        await pilot.press("ctrl+n", "escape", "ctrl+k")
         picker = app.screen
         table = picker.query_one("#pick-table")
+        await pilot.press("down")
+        assert app.focused is table
         assert "⏎ Koppel gemarkeerde (of huidige)" in screen_text(app).splitlines()[-1]
 
-        await pilot.press("t")  # the theme menu opens at once
+        await pilot.press("alt+t")  # the theme menu opens at once
         assert picker.query_one("#pick-theme", Select).expanded
         await pilot.press("down", "enter")  # choosing with Enter goes on to the list
         assert picker.query_one("#pick-theme", Select).value == "werkwijze"
         assert app.focused is table and len(picker.shown) == 2
 
-        await pilot.press("r", "escape")  # the menu closes; the role filter keeps focus
+        await pilot.press("alt+r", "escape")  # the menu closes; the role filter keeps focus
         assert app.focused is picker.query_one("#pick-role")
         assert "↓/⏎ Naar de lijst" in screen_text(app).splitlines()[-1]
         await pilot.press("down")
@@ -447,7 +455,7 @@ async def test_picker_filters_hand_focus_to_the_list(store: WorkshopStore) -> No
         assert isinstance(app.screen, ReportScreen)
         assert store.findings()[0].statements == []
 
-        await pilot.press("a", "down", "enter")  # nothing picked: Enter attaches the highlighted statement
+        await pilot.press("ctrl+k", "down", "down", "enter")  # nothing picked: Enter attaches the highlighted one
         await pilot.pause()
         assert store.findings()[0].statements == [ids_by_text(store)[STATEMENTS[1].text]]
 
@@ -467,6 +475,7 @@ async def test_picker_fills_a_long_list_page_by_page(store: WorkshopStore) -> No
         picker = app.screen
         table = picker.query_one("#pick-table", DataTable)
         assert len(picker.shown) == 1000 and table.row_count == PickStatements.PAGE
+        table.focus()
         table.move_cursor(row=table.row_count - 1)
         await pilot.pause()
         assert table.row_count == 2 * PickStatements.PAGE  # more rows as the cursor nears the end

@@ -52,8 +52,8 @@ def test_an_open_store_or_a_snapshot_give_the_same(data_dir: Path, tmp_path: Pat
 def test_unknown_session_or_format_and_unwritable_output_are_export_errors(data_dir: Path, tmp_path: Path) -> None:
     with pytest.raises(ExportError, match="no session 9 in 'lombok-2026'"):
         export_workshop(data_dir, tmp_path / "out", slug=slug(data_dir), session=9)
-    with pytest.raises(ExportError, match="unknown export format pdf"):
-        export_workshop(data_dir, tmp_path / "out", slug=slug(data_dir), formats=("pdf",))
+    with pytest.raises(ExportError, match="unknown export format rtf"):
+        export_workshop(data_dir, tmp_path / "out", slug=slug(data_dir), formats=("rtf",))  # pdf, docx, odt are known (pandoc)
     blocker = tmp_path / "file"
     blocker.write_text("x")
     with pytest.raises(ExportError, match="cannot write the export"):
@@ -73,3 +73,15 @@ def test_a_registered_format_is_written_with_the_others(data_dir: Path, tmp_path
     assert [p.suffix for p in result.paths] == [".md", ".md", ".docx"]
     assert result.paths[-1].read_bytes() == b"PK\x03\x04binary"
     assert result.names_replaced == 2  # the same places in each format: counted once
+
+
+def test_the_review_file_lists_each_place_and_is_private(data_dir: Path, tmp_path: Path) -> None:
+    result = export_workshop(data_dir, tmp_path / "out", slug=slug(data_dir), mode=0o644)
+    review = result.review_path
+    assert review == tmp_path / "out" / "lombok-2026-names-review.txt"
+    assert review not in result.paths  # not part of the hand-over
+    assert stat.S_IMODE(review.stat().st_mode) == 0o600
+    text = review.read_text(encoding="utf-8")
+    assert text.count('"Fatima" -> [wijkteammedewerker]') == result.names_replaced == 2
+    assert "lombok-2026-OWP1-3mrt2026.md:" in text and "lombok-2026.md:" in text
+    assert "2 participant names were replaced by a role" in export_mod.names_notice(2, review)

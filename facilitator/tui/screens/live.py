@@ -573,6 +573,11 @@ class LiveScreen(ScheduleActions, Screen):
             names = names_in(parsed.text, self.plan)
             if names:  # the warning first, complete
                 return self.t("preview.names", names=", ".join(names)) + "  ·  " + out, True
+            from facilitator.domain.recode import line_warnings
+
+            warnings = line_warnings(parsed.kind, parsed.text, parsed.new_themes, self.context().themes, self.lang)
+            if warnings:  # almost a quote, a theme one letter off: said before Enter stores it
+                return "⚠ " + "; ".join(warnings) + "  ·  " + out, True
             return out, False
         if isinstance(parsed, StepLine):
             return self.t("preview.step", n=parsed.step + 1, title=self.session.agenda[parsed.step].title), False

@@ -19,7 +19,9 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
-from facilitator.domain.records import Finding
+from typing import Callable
+
+from facilitator.domain.records import Finding, Statement
 from facilitator.domain.workshop import WorkshopData
 from facilitator.store.workshop import StoreError, WorkshopStore
 from facilitator.tui.i18n import tr
@@ -28,6 +30,7 @@ from facilitator.tui.widgets.report_findings import FindingsPane
 from facilitator.tui.widgets.report_overview import OverviewPane
 from facilitator.tui.widgets.report_picker import PickStatements
 from facilitator.tui.widgets.report_preview import PreviewPane
+from facilitator.tui.widgets.report_recode import EditStatements, ThemesDialog
 from facilitator.tui.widgets.report_texts import TextsPane
 
 TEXT = {
@@ -58,6 +61,8 @@ TEXT = {
         "exported": "Geëxporteerd naar:\n{paths}",
         "redacted": "{n} naam/namen vervangen door een rol.",
         "export_failed": "Exporteren mislukt: {error}",
+        "key.report.themes": "Thema's",
+        "renamed": "Thema #{old} → #{new}. ctrl+z (in de bevindingen) maakt het ongedaan.",
     },
     "en": {
         "key.report.back": "Back to overview",
@@ -86,6 +91,8 @@ TEXT = {
         "exported": "Exported to:\n{paths}",
         "redacted": "{n} name(s) replaced by a role.",
         "export_failed": "Export failed: {error}",
+        "key.report.themes": "Themes",
+        "renamed": "Theme #{old} → #{new}. ctrl+z (in the findings) undoes it.",
     },
 }
 
@@ -106,6 +113,7 @@ class ReportScreen(Screen):
         Binding("f3", "tab('texts')", "Texts", id="report.tab.texts", group=TAB_KEYS),
         Binding("f4", "tab('overview')", "Overview", id="report.tab.overview", group=TAB_KEYS),
         Binding("f5", "tab('preview')", "Preview", id="report.tab.preview", group=TAB_KEYS),
+        Binding("f6", "themes", "Themes", id="report.themes"),
     ]
     PREVIEW_DELAY = 0.4  # seconds of quiet before the preview is rendered again
     LEAVE_WINDOW = 1.0  # seconds within which a second Esc at the top level leaves the screen
@@ -138,7 +146,7 @@ class ReportScreen(Screen):
         yield Static("", id="report-error")
         with TabbedContent(id="report-tabs", initial="findings"):
             with TabPane(self.t("tab.findings"), id="findings"):
-                yield FindingsPane(self.store, self._pick, self.lang, id="findings-pane")
+                yield FindingsPane(self.store, self._pick, self.lang, recode=self._recode, id="findings-pane")
             with TabPane(self.t("tab.texts"), id="texts"):
                 yield TextsPane(self.store, self.lang, id="texts-pane")
             with TabPane(self.t("tab.overview"), id="overview"):
@@ -163,15 +171,35 @@ class ReportScreen(Screen):
     def texts_pane(self) -> TextsPane:
         return self.query_one(TextsPane)
 
-    def _pick(self, finding: Finding, number: int) -> None:
-        def attach(ids: list[int] | None) -> None:
-            if ids and finding.id is not None:
-                self.findings_pane.attach(finding.id, ids)
-            self.query_one("#attached-table").focus()
-
+    def _pick(self, finding: Finding, number: int, mode: str, picked: list[int],
+              done: Callable[[list[int] | None], None]) -> None:
+        """The statement picker for `finding`; `done` gets the picked ids (None: cancelled)."""
+        pane = self.findings_pane
         picker = PickStatements(self.store.plan, self.store.themes(), self.store.statements(),
-                                finding_number=number, attached=finding.statements, lang=self.lang)
-        self.app.push_screen(picker, attach)
+                                finding_number=number, attached=finding.statements, lang=self.lang,
+                                picked=picked, used=pane.used_elsewhere(finding.id), mode=mode)
+        self.app.push_screen(picker, done)
+
+    def _recode(self, statements: list[Statement], done: Callable[[object], None]) -> None:
+        def saved(changed: list[Statement] | None) -> None:
+            self.findings_pane.apply_statements(changed)
+            self.query_one("#blocks-table").focus()
+
+        self.app.push_screen(EditStatements(self.store.plan, self.store.themes(), statements, self.lang), saved)
+
+    def action_themes(self) -> None:
+        """Rename or merge themes; every statement follows (ctrl+z in the findings undoes it)."""
+        if not self.save_all():
+            return
+
+        def rename(result: tuple[str, str] | None) -> None:
+            if result is not None:
+                texts = self.texts_pane
+                self.findings_pane.retheme(*result, stages=texts.theme_renamed, restore_stages=texts.restore_stages)
+                self.notify(self.t("renamed", old=result[0], new=result[1]), timeout=4)
+
+        self.app.push_screen(ThemesDialog(self.store.plan, self.store.themes(), self.store.statements(), self.lang),
+                             rename)
 
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab

@@ -14,8 +14,8 @@ from facilitator.domain.records import Statement
 from facilitator.tui.i18n import tr
 
 TEXT = {
-    "nl": {"anyone": "deelnemer", "quote": "citaat", "note": "notitie"},
-    "en": {"anyone": "participant", "quote": "quote", "note": "note"},
+    "nl": {"anyone": "deelnemer", "quote": "citaat", "note": "notitie", "group": "de deelnemers"},
+    "en": {"anyone": "participant", "quote": "quote", "note": "note", "group": "the participants"},
 }
 
 
@@ -38,7 +38,13 @@ def localize_bindings(node: DOMNode, table: Mapping[str, Mapping[str, str]], lan
 
 def role_phrase(plan: Plan, speaker: str | None, lang: str) -> str:
     """The role label of a speaker key; never a participant's name."""
+    from facilitator.domain.plan import GROUP_SPEAKERS
+
     role = plan.role_of(speaker)
+    if role is not None and role.group:
+        return role.plural_label
+    if role is None and speaker in GROUP_SPEAKERS:
+        return tr(TEXT, lang, "group")
     return role.label if role else tr(TEXT, lang, "anyone")
 
 

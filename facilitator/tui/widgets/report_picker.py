@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -37,6 +37,11 @@ TEXT = {
         "key.report.pick.quotes": "Citaten",
         "key.report.pick.key": "Kern (!)",
         "title": "Uitspraken koppelen aan bevinding {n}",
+        "title.quote": "Citaten toevoegen aan bevinding {n} (elke gekozen uitspraak een citaat)",
+        "title.excerpt": "Fragment voor bevinding {n}: de gekozen uitspraken worden één blok met één code",
+        "title.cite": "Uitspraak citeren in de tekst van bevinding {n}",
+        "hidden": " ({n} verborgen door het filter)",
+        "used": "○ = al gebruikt in een andere bevinding",
         "search": "Zoek in de tekst…",
         "any_theme": "Alle thema's",
         "any_role": "Alle rollen",
@@ -44,9 +49,9 @@ TEXT = {
         "unknown_role": "deelnemer (onbekend)",
         "quotes": "alleen citaten",
         "key": "alleen kern (!)",
-        "count": "{shown} van {total} uitspraken · {picked} gekozen · spatie: kiezen · "
-                 "enter: koppel gemarkeerde (of huidige) uitspraak",
-        "count_filter": "{shown} van {total} uitspraken · {picked} gekozen · ↓ of enter: naar de lijst",
+        "count": "{shown} van {total} uitspraken · {picked} gekozen{hidden} · spatie: kiezen · "
+                 "enter: koppel gemarkeerde (of huidige) uitspraak · typen: zoeken",
+        "count_filter": "{shown} van {total} uitspraken · {picked} gekozen{hidden} · ↓ of enter: naar de lijst",
         "code": "Code",
         "role": "Rol",
         "themes": "Thema's",
@@ -67,6 +72,11 @@ TEXT = {
         "key.report.pick.quotes": "Quotes",
         "key.report.pick.key": "Key (!)",
         "title": "Attach statements to finding {n}",
+        "title.quote": "Add quotes to finding {n} (each picked statement a quote)",
+        "title.excerpt": "Excerpt for finding {n}: the picked statements become one block with one code",
+        "title.cite": "Cite a statement in the text of finding {n}",
+        "hidden": " ({n} hidden by the filter)",
+        "used": "○ = used in another finding already",
         "search": "Search the text…",
         "any_theme": "All themes",
         "any_role": "All roles",
@@ -74,9 +84,9 @@ TEXT = {
         "unknown_role": "participant (unknown)",
         "quotes": "quotes only",
         "key": "key only (!)",
-        "count": "{shown} of {total} statements · {picked} picked · space: pick · "
-                 "enter: attach the picked (or current) statement",
-        "count_filter": "{shown} of {total} statements · {picked} picked · ↓ or enter: to the list",
+        "count": "{shown} of {total} statements · {picked} picked{hidden} · space: pick · "
+                 "enter: attach the picked (or current) statement · typing: search",
+        "count_filter": "{shown} of {total} statements · {picked} picked{hidden} · ↓ or enter: to the list",
         "code": "Code",
         "role": "Role",
         "themes": "Themes",
@@ -133,7 +143,14 @@ TO_LIST = [
 
 
 class FilterInput(Input):
+    """The search box. Focusing it never selects its text: a key typed in the list lands
+    here, and the next key must add to it, not replace it."""
+
     BINDINGS = TO_LIST
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        kwargs.setdefault("select_on_focus", False)
+        super().__init__(*args, **kwargs)
 
 
 class FilterCheckbox(Checkbox):
@@ -149,9 +166,21 @@ class FilterSelect(Select):
 
 
 class PickTable(DataTable):
-    """The statements; Enter attaches the picked ones, or the highlighted one when none is picked."""
+    """The statements; Enter attaches the picked ones, or the highlighted one when none is picked.
+    Space picks; any other printable key is a search: it goes to the search box, never a command."""
 
     BINDINGS = [Binding("enter", "screen.done", "Attach picked (or current)", id="report.pick.done")]
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key != "space" and event.is_printable and event.character and event.character.isprintable():
+            event.stop()
+            event.prevent_default()
+            search = self.screen.query_one("#pick-search", Input)
+            search.cursor_position = len(search.value)
+            search.insert_text_at_cursor(event.character)
+            self.screen.set_focus(search)
+            return
+        await super()._on_key(event)
 
 
 class PickStatements(ModalScreen[list[int] | None]):
@@ -162,18 +191,20 @@ class PickStatements(ModalScreen[list[int] | None]):
         Binding("space", "toggle", "Pick", id="report.pick.toggle"),
         Binding("enter", "done", "Attach", id="report.pick.done", priority=False),
         Binding("escape", "cancel", "Cancel", id="report.pick.cancel"),
-        Binding("slash", "focus('#pick-search')", "Search", id="report.pick.search"),
-        Binding("t", "open('#pick-theme')", "Theme", id="report.pick.theme"),
-        Binding("r", "open('#pick-role')", "Role", id="report.pick.role"),
-        Binding("b", "open('#pick-session')", "Session", id="report.pick.session"),
-        Binding("q", "flip('#pick-quotes')", "Quotes", id="report.pick.quotes"),
-        Binding("k", "flip('#pick-key')", "Key (!)", id="report.pick.key"),
+        # Filters on keys that cannot be typed by accident: letters are a search.
+        Binding("ctrl+f", "focus('#pick-search')", "Search", id="report.pick.search"),
+        Binding("alt+t", "open('#pick-theme')", "Theme", id="report.pick.theme"),
+        Binding("alt+r", "open('#pick-role')", "Role", id="report.pick.role"),
+        Binding("alt+b", "open('#pick-session')", "Session", id="report.pick.session"),
+        Binding("alt+q", "flip('#pick-quotes')", "Quotes", id="report.pick.quotes"),
+        Binding("alt+k", "flip('#pick-key')", "Key (!)", id="report.pick.key"),
     ]
     SEARCH_DELAY = 0.15  # seconds of quiet typing before the list is filtered again
     PAGE = 400  # rows added to the table at a time; more follow as the cursor nears the end
 
     def __init__(self, plan: Plan, themes: list[Theme], statements: list[Statement], *,
-                 finding_number: int, attached: Iterable[int] = (), lang: str = "nl") -> None:
+                 finding_number: int, attached: Iterable[int] = (), lang: str = "nl",
+                 picked: Iterable[int] = (), used: dict[int, int] | None = None, mode: str = "") -> None:
         super().__init__()
         self.plan = plan
         self.themes = themes
@@ -181,7 +212,9 @@ class PickStatements(ModalScreen[list[int] | None]):
         self.finding_number = finding_number
         self.attached = set(attached)
         self.lang = lang
-        self.picked: list[int] = []
+        self.picked: list[int] = list(picked)
+        self.used = dict(used or {})  # statement id -> number of another finding citing it
+        self.mode = mode  # "quote", "excerpt", "cite" or "" (the title says what picking does)
         self.shown: list[Statement] = []
         self._loaded = 0  # how many of `shown` are in the table
         self._codes = session_codes(plan)
@@ -193,7 +226,8 @@ class PickStatements(ModalScreen[list[int] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="pick-box"):
-            yield Static(self.t("title", n=self.finding_number), id="pick-title")
+            title = self.t(f"title.{self.mode}" if self.mode else "title", n=self.finding_number)
+            yield Static(title + (f" · {self.t('used')}" if self.used else ""), id="pick-title")
             with Horizontal(id="pick-search-row"):
                 yield FilterInput(placeholder=self.t("search"), id="pick-search")
                 yield FilterCheckbox(self.t("quotes"), id="pick-quotes")
@@ -214,7 +248,7 @@ class PickStatements(ModalScreen[list[int] | None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#pick-table", DataTable)
-        table.add_column("✓", key="mark", width=1)
+        table.add_column("✓", key="mark", width=3)
         table.add_column(self.t("text"), key="text", width=self._text_width())
         table.add_column(self.t("code"), key="code")
         table.add_column(self.t("role"), key="role")
@@ -222,7 +256,7 @@ class PickStatements(ModalScreen[list[int] | None]):
         for control in self.query("FilterInput, FilterCheckbox, FilterSelect, PickTable"):
             localize_bindings(control, TEXT, self.lang)
         self.refilter()
-        table.focus()
+        self.query_one("#pick-search").focus()  # typing searches at once
 
     # -- filtering ------------------------------------------------------------
 
@@ -263,16 +297,27 @@ class PickStatements(ModalScreen[list[int] | None]):
         """The statement text comes first and gets what the screen can spare (code, role, themes scroll)."""
         return max(30, self.app.size.width - 64)
 
+    def _mark(self, st: Statement) -> str:
+        """✓ picked, ● in this finding already, ○N used in finding N."""
+        if st.id in self.picked:
+            return "✓"
+        if st.id in self.attached:
+            return "●"
+        n = self.used.get(st.id) if st.id is not None else None
+        return f"○{n}" if n else ""
+
     def _row(self, st: Statement, width: int) -> list[str]:
-        mark = "✓" if st.id in self.picked else ("●" if st.id in self.attached else "")
+        mark = self._mark(st)
         return [mark, statement_line(st, width), self._codes.get(st.session, "?"),
                 role_phrase(self.plan, st.speaker, self.lang), " ".join([*st.themes, *st.elements])]
 
     def _count(self) -> None:
         in_list = self.focused is None or isinstance(self.focused, DataTable)
+        shown = {st.id for st in self.shown}
+        hidden = sum(1 for i in self.picked if i not in shown)
         self.query_one("#pick-count", Static).update(
             self.t("count" if in_list else "count_filter", shown=len(self.shown), total=len(self.statements),
-                   picked=len(self.picked)))
+                   picked=len(self.picked), hidden=self.t("hidden", n=hidden) if hidden else ""))
 
     def on_descendant_focus(self) -> None:
         self._count()
@@ -324,8 +369,7 @@ class PickStatements(ModalScreen[list[int] | None]):
             self.picked.remove(st.id)
         elif st.id is not None:
             self.picked.append(st.id)
-        mark = "✓" if st.id in self.picked else ("●" if st.id in self.attached else "")
-        table.update_cell_at((table.cursor_row, 0), mark)
+        table.update_cell_at((table.cursor_row, 0), self._mark(st))
         table.move_cursor(row=table.cursor_row + 1)
         self._count()
 

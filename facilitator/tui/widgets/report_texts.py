@@ -14,7 +14,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Input, Select, SelectionList, Static, TabbedContent, TextArea
 
-from facilitator.domain.records import ReportText
+from facilitator.domain.records import APPENDICES, Appendix, ReportText
 from facilitator.store.workshop import StoreError, WorkshopStore
 from facilitator.tui.i18n import tr
 from facilitator.tui.widgets.report_common import localize_bindings
@@ -32,6 +32,15 @@ TEXT = {
         "next_steps": "Hoe nu verder? (één aanbeveling per regel)",
         "unsaved": "NIET OPGESLAGEN",
         "key.report.texts.done": "Klaar",
+        "held_sentence": "Inleiding: de gemaakte zin over bijeenkomsten en deelnemers (pas aan; leeg: weggelaten)",
+        "colofon_note": "Colofon: vrije tekst onder de gegevens",
+        "next_lead": "Hoe nu verder?: inleidende tekst boven de aanbevelingen",
+        "appendices": "Bijlagen: welke gemaakte bijlagen erin komen (spatie: aan/uit)",
+        "appendix.sessions": "De bijeenkomsten",
+        "appendix.statements": "Uitspraken per thema",
+        "appendix.overview": "Overzicht per thema en rol",
+        "own_appendices": "Eigen bijlagen: elke bijlage begint met een regel '# Titel'; "
+                          "verwijs ernaar met [[bijlage:titel]]",
     },
     "en": {
         "introduction": "Introduction (starts from the plan's introduction)",
@@ -45,10 +54,35 @@ TEXT = {
         "next_steps": "Next steps (one recommendation per line)",
         "unsaved": "NOT SAVED",
         "key.report.texts.done": "Done",
+        "held_sentence": "Introduction: the generated sentence on sessions and participants (edit; empty: left out)",
+        "colofon_note": "Colophon: free text under the details",
+        "next_lead": "What next?: lead text above the recommendations",
+        "appendices": "Appendices: which generated appendices are in (space: on/off)",
+        "appendix.sessions": "The sessions",
+        "appendix.statements": "Statements per theme",
+        "appendix.overview": "Overview per theme and role",
+        "own_appendices": "Own appendices: each starts with a line '# Title'; refer to one with [[appendix:title]]",
     },
 }
 
 AREAS = ("introduction", "analysis", "conclusion", "next_steps")
+
+
+def own_appendices(text: str) -> list[Appendix]:
+    """`# Title` lines start an appendix; the lines after it are its text."""
+    out: list[Appendix] = []
+    for line in text.splitlines():
+        if line.startswith("# "):
+            out.append(Appendix(title=line[2:].strip()))
+        elif out:
+            out[-1] = out[-1].model_copy(update={"text": out[-1].text + line + "\n"})
+        elif line.strip():
+            out.append(Appendix(title="", text=line + "\n"))
+    return [a.model_copy(update={"text": a.text.strip("\n")}) for a in out]
+
+
+def own_appendices_text(appendices: list[Appendix]) -> str:
+    return "\n\n".join((f"# {a.title}\n" if a.title else "") + a.text for a in appendices)
 
 
 _BLOCK_START = re.compile(r"\s*([-*+>#|]|\d+[.)])\s")  # a Markdown list item, quote, heading or table row
@@ -106,6 +140,16 @@ class TextsPane(VerticalScroll):
         # TextArea wraps it itself. Saved as the user leaves it.
         localize_bindings(self, TEXT, lang)
         self._plan_intro = join_paragraph_lines(store.plan.workshop.introduction or "")
+        self._generated = self._generated_sentence()
+
+    def _generated_sentence(self) -> str:
+        from facilitator.export.common import Context
+        from facilitator.export.report import held_sentence
+
+        try:
+            return held_sentence(Context(self.store.snapshot()))
+        except Exception:  # noqa: BLE001 - the editor must open anyway
+            return ""
 
     def t(self, key: str, **values: object) -> str:
         return tr(TEXT, self.lang, key, **values)
@@ -115,6 +159,9 @@ class TextsPane(VerticalScroll):
         intro = r.introduction if r.introduction is not None else self._plan_intro
         yield Static(self.t("introduction"), classes="report-label")
         yield TextArea(intro, id="text-introduction", soft_wrap=True, classes="report-area")
+        yield Static(self.t("held_sentence"), classes="report-label")
+        held = r.held_sentence if r.held_sentence is not None else self._generated
+        yield TextArea(held, id="text-held_sentence", soft_wrap=True, classes="report-area")
         yield Static(self.t("analysis_title"), classes="report-label")
         yield Input(r.analysis_title or "", placeholder=self.t("analysis_title_hint"), id="text-analysis-title")
         yield Static(self.t("analysis"), classes="report-label")
@@ -130,8 +177,18 @@ class TextsPane(VerticalScroll):
                          value=r.framework if r.framework in known else Select.NULL)
         yield Static(self.t("conclusion"), classes="report-label")
         yield TextArea(r.conclusion, id="text-conclusion", soft_wrap=True, classes="report-area")
+        yield Static(self.t("next_lead"), classes="report-label")
+        yield TextArea(r.next_lead, id="text-next_lead", soft_wrap=True, classes="report-area")
         yield Static(self.t("next_steps"), classes="report-label")
         yield TextArea("\n".join(r.next_steps), id="text-next_steps", soft_wrap=True, classes="report-area")
+        yield Static(self.t("colofon_note"), classes="report-label")
+        yield TextArea(r.colofon_note, id="text-colofon_note", soft_wrap=True, classes="report-area")
+        yield Static(self.t("appendices"), classes="report-label")
+        yield SelectionList[str](*[(self.t("appendix." + k), k, k not in r.appendices_off) for k in APPENDICES],
+                                 id="text-appendices")
+        yield Static(self.t("own_appendices"), classes="report-label")
+        yield TextArea(own_appendices_text(r.own_appendices), id="text-own_appendices", soft_wrap=True,
+                       classes="report-area")
 
     def on_mount(self) -> None:
         stages = self.query_one("#text-stages", SelectionList)
@@ -152,6 +209,8 @@ class TextsPane(VerticalScroll):
         intro = self.query_one("#text-introduction", TextArea).text
         keep_plan = self.saved.introduction is None and intro.strip() == self._plan_intro
         title = self.query_one("#text-analysis-title", Input).value.strip()
+        held = self.query_one("#text-held_sentence", TextArea).text.strip()
+        on = set(self.query_one("#text-appendices", SelectionList).selected)
         return ReportText(
             introduction=None if keep_plan else intro,
             analysis_title=title or None,
@@ -159,6 +218,11 @@ class TextsPane(VerticalScroll):
             conclusion=self.query_one("#text-conclusion", TextArea).text,
             next_steps=next_steps_list(self.query_one("#text-next_steps", TextArea).text),
             stages=list(self.query_one("#text-stages", SelectionList).selected),
+            held_sentence=None if held == self._generated and self.saved.held_sentence is None else held,
+            next_lead=self.query_one("#text-next_lead", TextArea).text,
+            colofon_note=self.query_one("#text-colofon_note", TextArea).text,
+            appendices_off=[k for k in APPENDICES if k not in on],
+            own_appendices=own_appendices(self.query_one("#text-own_appendices", TextArea).text),
             framework=self._framework(),
         )
 
@@ -202,6 +266,28 @@ class TextsPane(VerticalScroll):
     @on(SelectionList.SelectedChanged)
     @on(Select.Changed, "#text-framework")
     def _stages_changed(self) -> None:
+        self.save()
+
+    def theme_renamed(self, old: str, new: str) -> list[str]:
+        """A theme was renamed or merged: the stages follow. Returns the stages before."""
+        before = list(self.saved.stages)
+        stages = list(dict.fromkeys(new if k == old else k for k in before))
+        self._set_stages(stages)
+        return before
+
+    def restore_stages(self, stages: list[str]) -> None:
+        self._set_stages(stages)
+
+    def _set_stages(self, stages: list[str]) -> None:
+        box = self.query_one("#text-stages", SelectionList)
+        with box.prevent(SelectionList.SelectedChanged):
+            box.clear_options()
+            box.add_options([(t.label, t.key) for t in self.store.themes()])
+            for key in stages:
+                try:
+                    box.select(key)
+                except Exception:  # noqa: BLE001 - a theme no longer there
+                    pass
         self.save()
 
     @on(Input.Submitted)
