@@ -296,3 +296,35 @@ async def test_enter_on_an_excerpt_changes_its_statements_and_ctrl_z_puts_them_b
         assert store.findings()[0].blocks[0].statements == [three[0], three[2]]
         await pilot.press("ctrl+z")
         assert store.findings()[0].blocks[0].statements == three
+
+
+async def test_a_name_typed_in_a_finding_or_a_report_text_is_flagged_before_it_is_saved(store: WorkshopStore) -> None:
+    """Issue 14: the report editor warns for any form of a participant's name as it is typed."""
+    from facilitator.tui.widgets.name_warning import NameWarning
+
+    app = Host(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("ctrl+n", *"Volgens fatima werkt het")
+        await pilot.pause()
+        warning = app.screen.query_one("#block-names", NameWarning)
+        assert warning.names == ["fatima"] and warning.has_class("-shown")
+        assert "fatima" in str(warning.render())
+        editor = app.screen.query_one("#block-text")
+        editor.text = "Volgens de jongerenwerker werkt het"  # replaced: a Changed event, as by typing
+        await pilot.pause()
+        assert warning.names == [] and not warning.has_class("-shown")
+
+
+async def test_a_name_in_the_conclusion_is_flagged(store: WorkshopStore) -> None:
+    from textual.widgets import TextArea
+
+    from facilitator.tui.widgets.name_warning import NameWarning
+
+    app = Host(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        area = app.screen.query_one("#text-conclusion", TextArea)
+        area.text = "Rubén liet zien hoe het kan."
+        await pilot.pause()
+        warning = app.screen.query_one("#names-conclusion", NameWarning)
+        assert warning.names == ["Rubén"] and warning.has_class("-shown")
+        assert app.screen.query_one("#names-introduction", NameWarning).names == []

@@ -28,6 +28,7 @@ from facilitator.domain.records import Block, Finding, Statement
 from facilitator.store.workshop import StoreError, WorkshopStore
 from facilitator.tui.i18n import tr
 from facilitator.tui.widgets.report_common import localize_bindings, one_line, role_phrase, session_codes, statement_line
+from facilitator.tui.widgets.name_warning import NameWarning
 
 TEXT = {
     "nl": {
@@ -268,6 +269,7 @@ class FindingsPane(Vertical):
             yield Static("", classes="report-label", id="blocks-label")
             yield BlocksTable(id="blocks-table", cursor_type="row", zebra_stripes=True)
             yield BlockEditor(id="block-text", soft_wrap=True, show_line_numbers=False)
+            yield NameWarning(self.lang, id="block-names")
 
     def on_mount(self) -> None:
         for widget in (self.query_one(FindingsTable), self.query_one(BlocksTable), self.query_one(BlockEditor)):
@@ -489,7 +491,8 @@ class FindingsPane(Vertical):
         return [self._with_editor_text(f) if f.id == self.editing[0] else f for f in self.findings]
 
     @on(TextArea.Changed, "#block-text")
-    def _typed(self) -> None:
+    def _typed(self, event: TextArea.Changed) -> None:
+        self.query_one("#block-names", NameWarning).check(event.text_area.text, self.store.plan)
         self.post_message(self.Changed())
 
     def on_descendant_blur(self, event) -> None:

@@ -17,6 +17,7 @@ from textual.widgets import Input, Select, SelectionList, Static, TabbedContent,
 from facilitator.domain.records import APPENDICES, Appendix, ReportText
 from facilitator.store.workshop import StoreError, WorkshopStore
 from facilitator.tui.i18n import tr
+from facilitator.tui.widgets.name_warning import NameWarning
 from facilitator.tui.widgets.report_common import localize_bindings
 
 TEXT = {
@@ -160,13 +161,16 @@ class TextsPane(VerticalScroll):
         yield Static(self.t("introduction"), classes="report-label")
         yield TextArea(intro, id="text-introduction", soft_wrap=True, classes="report-area")
         yield Static(self.t("held_sentence"), classes="report-label")
+        yield NameWarning(self.lang, id="names-introduction")
         held = r.held_sentence if r.held_sentence is not None else self._generated
         yield TextArea(held, id="text-held_sentence", soft_wrap=True, classes="report-area")
         yield Static(self.t("analysis_title"), classes="report-label")
+        yield NameWarning(self.lang, id="names-held_sentence")
         yield Input(r.analysis_title or "", placeholder=self.t("analysis_title_hint"), id="text-analysis-title")
         yield Static(self.t("analysis"), classes="report-label")
         yield TextArea(r.analysis, id="text-analysis", soft_wrap=True, classes="report-area")
         yield Static(self.t("stages"), classes="report-label")
+        yield NameWarning(self.lang, id="names-analysis")
         themes = self.store.themes()
         yield SelectionList[str](*[(t.label, t.key) for t in themes], id="text-stages")
         frameworks = self.store.plan.frameworks
@@ -178,17 +182,22 @@ class TextsPane(VerticalScroll):
         yield Static(self.t("conclusion"), classes="report-label")
         yield TextArea(r.conclusion, id="text-conclusion", soft_wrap=True, classes="report-area")
         yield Static(self.t("next_lead"), classes="report-label")
+        yield NameWarning(self.lang, id="names-conclusion")
         yield TextArea(r.next_lead, id="text-next_lead", soft_wrap=True, classes="report-area")
         yield Static(self.t("next_steps"), classes="report-label")
+        yield NameWarning(self.lang, id="names-next_lead")
         yield TextArea("\n".join(r.next_steps), id="text-next_steps", soft_wrap=True, classes="report-area")
         yield Static(self.t("colofon_note"), classes="report-label")
+        yield NameWarning(self.lang, id="names-next_steps")
         yield TextArea(r.colofon_note, id="text-colofon_note", soft_wrap=True, classes="report-area")
         yield Static(self.t("appendices"), classes="report-label")
+        yield NameWarning(self.lang, id="names-colofon_note")
         yield SelectionList[str](*[(self.t("appendix." + k), k, k not in r.appendices_off) for k in APPENDICES],
                                  id="text-appendices")
         yield Static(self.t("own_appendices"), classes="report-label")
         yield TextArea(own_appendices_text(r.own_appendices), id="text-own_appendices", soft_wrap=True,
                        classes="report-area")
+        yield NameWarning(self.lang, id="names-own_appendices")
 
     def on_mount(self) -> None:
         stages = self.query_one("#text-stages", SelectionList)
@@ -260,7 +269,11 @@ class TextsPane(VerticalScroll):
 
     @on(TextArea.Changed)
     @on(Input.Changed)
-    def _typed(self) -> None:
+    def _typed(self, event: TextArea.Changed | Input.Changed) -> None:
+        widget = event.text_area if isinstance(event, TextArea.Changed) else event.input
+        if widget.id and widget.id.startswith("text-"):
+            for warning in self.query(f"#names-{widget.id[5:]}").results(NameWarning):
+                warning.check(widget.text if isinstance(widget, TextArea) else widget.value, self.store.plan)
         self.post_message(self.Changed())
 
     @on(SelectionList.SelectedChanged)
