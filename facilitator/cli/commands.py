@@ -14,6 +14,22 @@ def _say(line: str) -> None:
     print(printable(line), flush=True)
 
 
+class _Opened:
+    """A workshop opened for a command: closing it prints what went wrong after the data
+    was durable (a failed backup, an error closing the file) as warnings, never as a failure."""
+
+    def __init__(self, store):  # type: ignore[no-untyped-def]
+        self.store = store
+
+    def __enter__(self):  # type: ignore[no-untyped-def]
+        return self.store
+
+    def __exit__(self, *exc: object) -> None:
+        self.store.close()
+        for warning in self.store.warnings:
+            print(f"facilitator: {self.store.slug}: warning: {warning}", file=sys.stderr, flush=True)
+
+
 def _private(plan, text: str) -> str:  # type: ignore[no-untyped-def]
     """What the CLI prints about a workshop, with participants' names replaced by role."""
     from facilitator.domain.privacy import redact_plain
@@ -28,7 +44,7 @@ def _open(data_dir: Path, slug: str, *, readonly: bool = False, fallback_plan=No
     store = open_workshop(data_dir, slug, readonly=readonly, fallback_plan=fallback_plan)
     for note in recovery_notes(store, slug):
         print(f"facilitator: {note}", file=sys.stderr, flush=True)
-    return store
+    return _Opened(store)
 
 
 def cmd_new(args: argparse.Namespace, data_dir: Path) -> int:
@@ -102,29 +118,49 @@ def cmd_list(args: argparse.Namespace, data_dir: Path) -> int:
     console = Console(width=None if sys.stdout.isatty() else 200, highlight=False)
     problems = 0
     for slug in slugs:
-        try:
-            with _open(data_dir, slug, readonly=True) as store:
-                data = store.snapshot()
-        except StoreError as exc:  # one unreadable store must not hide the others
-            print(f"facilitator: {slug}: {exc}", file=sys.stderr, flush=True)
+        summary = _summary(data_dir, slug)
+        if summary is None:
             problems += 1
             continue
-        plan = data.plan
-        table = Table(title=Text(printable(f"{slug}: {_private(plan, plan.workshop.title)}")), title_justify="left",
-                      box=box.SIMPLE_HEAD)
+        title, rows = summary
+        table = Table(title=Text(printable(f"{slug}: {title}")), title_justify="left", box=box.SIMPLE_HEAD)
         for col, justify in (("#", "right"), ("code", "left"), ("date", "left"), ("kind", "left"),
                              ("title", "left"), ("held", "left"), ("statements", "right"),
                              ("quotes", "right"), ("key", "right"), ("actions", "right")):
             table.add_column(col, justify=justify)  # type: ignore[arg-type]
-        for s in sorted(plan.sessions, key=lambda s: s.number):
-            st = data.session_statements(s.number)
-            table.add_row(str(s.number), Text(plan.code_of(s)), s.date.isoformat(), s.kind,
-                          Text(printable(_private(plan, s.title or ""))),
-                          "yes" if data.is_held(s.number) else "",
-                          str(len(st)), str(sum(1 for x in st if x.kind == "quote")),
-                          str(sum(1 for x in st if x.key)), str(len(data.session_actions(s.number))))
+        for row in rows:
+            table.add_row(*(Text(printable(cell)) if i in (1, 4) else cell for i, cell in enumerate(row)))
         console.print(table)
     return 2 if problems else 0
+
+
+def _summary(data_dir: Path, slug: str) -> tuple[str, list[list[str]]] | None:
+    """`list`'s rows for one workshop: from its summary.json when that describes the store
+    as it is (no record is read), else by opening it read-only. None: reported on stderr."""
+    from facilitator.domain.plan import PlanError, parse_plan
+    from facilitator.store.workshop import StoreError, read_summary
+
+    counts = read_summary(data_dir, slug)
+    plan = None
+    if counts is not None:
+        try:
+            plan = parse_plan((data_dir / slug / "plan.toml").read_text(encoding="utf-8"), slug, default_slug=slug)
+        except (OSError, UnicodeDecodeError, PlanError):
+            counts = None
+    if counts is None or plan is None:
+        try:
+            with _open(data_dir, slug, readonly=True) as store:
+                counts, plan = store.summary(), store.plan
+        except StoreError as exc:  # one unreadable store must not hide the others
+            print(f"facilitator: {slug}: {exc}", file=sys.stderr, flush=True)
+            return None
+    rows = []
+    for s in sorted(plan.sessions, key=lambda s: s.number):
+        c = counts["sessions"].get(str(s.number), {})
+        rows.append([str(s.number), plan.code_of(s), s.date.isoformat(), s.kind, _private(plan, s.title or ""),
+                     "yes" if c.get("held") else "", str(c.get("statements", 0)), str(c.get("quotes", 0)),
+                     str(c.get("key", 0)), str(c.get("actions", 0))])
+    return _private(plan, plan.workshop.title), rows
 
 
 def cmd_import(args: argparse.Namespace, data_dir: Path) -> int:

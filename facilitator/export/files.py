@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import glob
-import os
 import re
 import secrets
 from pathlib import Path
 from typing import Iterable
 
 from facilitator.export import Document
+from facilitator.fileio import fsync_dir, replace_atomic
 
 
 # Characters some file system (Windows, macOS, a USB stick) refuses or reads as a path.
@@ -57,36 +57,11 @@ def _write_atomic(target: Path, data: bytes, mode: int) -> Path:
     for stale in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):  # left by a killed export
         with contextlib.suppress(OSError):
             stale.unlink()
+    # O_EXCL | O_NOFOLLOW temp file with exactly `mode`: never written through a file or link put there
     tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
-    # O_EXCL | O_NOFOLLOW: never write through a file or link someone put there
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode)
-    try:
-        try:
-            os.fchmod(fd, mode)  # the umask must not widen or narrow it
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    return target
+    return replace_atomic(target, data, mode, tmp=tmp, sync_dir=False)
 
 
 def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+    with contextlib.suppress(OSError):
+        fsync_dir(path)

@@ -1,33 +1,46 @@
-"""The TinyDB behind a workshop store: an append-only, checksummed journal.
+"""The TinyDB behind a workshop store: an append-only journal with one
+checksummed line per record (format 2; docs/store.md has the whole design).
 
-File format of ``store.db`` (UTF-8, one entry per line)::
+File format of ``store.db`` (UTF-8, one record per line, LF; CRLF is read alike)::
 
     CRC32HEX JSON\\n
 
-The first line is a header, ``{"facilitator-store": 1, "next": {table: max id}}``.
-Every later line is one atomic entry: a JSON list of operations
-``[table, doc_id, document]`` (set the whole document) or ``[table, doc_id, null]``
-(remove it). A mutation is acknowledged once its line is written and fsync'd.
-`transaction(db)` turns all mutations inside it into ONE entry.
+- line 1, the header: ``{"facilitator-store": 2, "epoch": HEX, "next": {table: max id},
+  "docs": N, "tx": T}``; `epoch` changes with every rewrite (a follower notices it);
+- the snapshot: ``["d", table, id, document]``, N of them, written by a rewrite;
+- the tail: ``["o", tx, table, id, document | null]`` (set or remove one document),
+  then ``["c", tx, n]``: the commit record of transaction `tx` with its n operations.
 
-Opening replays the lines. A line that is torn (no newline), fails its checksum
-or does not parse is skipped: the original file is kept aside as
-``store.db.damaged-YYYYmmddTHHMMSS`` (never overwriting an earlier one), the
-recovered state is written back atomically and a note tells the user.
-When dead operations outnumber live documents, the journal is compacted: written
-to a temp file, fsync'd, renamed over the store, directory fsync'd.
+A transaction counts once its commit record is read: torn writes at the end of
+the file (a crash mid-save) are all-or-nothing. A record whose checksum fails
+loses only itself: the rest of its transaction is kept (and a transaction whose
+commit record alone is damaged is kept too, when more of the file follows it).
+A format-1 line (``CRC [[table, id, doc], ...]``, one line per transaction) is
+still read, as a committed transaction.
+
+Opening reads the file once (snapshot + tail). On a writable open a damaged
+file is kept aside as ``store.db.damaged-YYYYmmddTHHMMSS`` (verbatim, never
+overwriting an earlier one) and rewritten from what was read, atomically. When
+dead operations outnumber live documents the journal is compacted the same way:
+temp file, fsync, rename, directory fsync.
+
+One writer, really: the open journal descriptor holds an exclusive flock on the
+store file itself (deleting ``store.lock`` cannot free it), a rewrite locks the
+new file before renaming it in, and before every append the store checks that
+the path still names the file it holds (device + inode) at the size it left it.
+A store replaced, moved or appended to by someone else is never written to: the
+save fails loudly and the acknowledged state is kept as ``store.db.displaced-*``.
 
 A failed write raises StoreWriteError and leaves memory and file as they were:
 the half-written tail is truncated away, and the next save first rewrites the
-file from the acknowledged state (fresh pages, atomic rename).
-
-Callers hold the workshop lock (facilitator.store.lock) before opening writable.
+file from the acknowledged state.
 """
 
 from __future__ import annotations
 
 import contextlib
 import copy
+import fcntl
 import json
 import os
 import re
@@ -43,13 +56,15 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
-FORMAT = 1
+from facilitator import fileio
+from facilitator.fileio import DIR_MODE, FILE_MODE, TMP_INFIX, fsync_dir, write_all  # noqa: F401 - re-exported
+
+FORMAT = 2
 HEADER_KEY = "facilitator-store"
-TMP_INFIX = ".tmp-"  # temp files: store.db.tmp-PID-RANDOM
 DAMAGED_INFIX = ".damaged-"
-FILE_MODE = 0o600
-DIR_MODE = 0o700
+DISPLACED_INFIX = ".displaced-"
 COMPACT_SLACK = 1000  # compact once dead operations exceed live documents + this
+STREAM_CHUNK = 1 << 20  # a transaction's operations go to the file in chunks this big (bounded memory)
 _MISSING: Any = object()
 
 
@@ -76,6 +91,11 @@ class StoreWriteError(StoreError):
     """A save failed (disk full, read-only, I/O error). Nothing was changed."""
 
 
+class StoreReplaced(StoreWriteError):
+    """The store file was replaced, moved or changed by another program while open:
+    nothing more is written to it; the acknowledged state is kept beside it."""
+
+
 class StoreNewer(StoreError):
     """Written by a newer facilitator: refused, never touched."""
 
@@ -92,32 +112,9 @@ def write_error(path: Path, exc: OSError) -> StoreWriteError:
 # -- small file helpers --------------------------------------------------------------
 
 
-def fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        n = os.write(fd, view)
-        view = view[n:]
-
-
 def make_dir(path: Path) -> None:
     """Create a directory (and parents) 0700, fsync'ing the parents of what was created."""
-    if path.is_dir():
-        return
-    if path.parent != path:
-        make_dir(path.parent)
-    try:
-        os.mkdir(path, DIR_MODE)
-    except FileExistsError:
-        return
-    fsync_dir(path.parent)
+    fileio.make_private_dir(path)
 
 
 def aside_name(path: Path, infix: str) -> Path:
@@ -133,65 +130,126 @@ def aside_name(path: Path, infix: str) -> Path:
 
 def write_new_file(path: Path, data: bytes) -> None:
     """Create `path` exclusively (0600) with `data`, fsync file and directory."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-    try:
-        write_all(fd, data)
-        os.fsync(fd)
-    except BaseException:
-        os.close(fd)
-        with contextlib.suppress(OSError):
-            os.unlink(path)
-        raise
-    os.close(fd)
-    fsync_dir(path.parent)
+    fileio.write_new(path, data)
 
 
 def temp_files(directory: Path, name: str = "store.db") -> list[Path]:
     return sorted(directory.glob(f"{name}{TMP_INFIX}*"))
 
 
+def real_path(path: Path) -> Path:
+    """The file a (possibly symlinked) store path names: repairs happen at the target."""
+    return path.resolve() if path.is_symlink() else path
+
+
 # -- lines ---------------------------------------------------------------------------
 
 
+def _dumps(payload: Any) -> bytes:
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+
+
 def encode(payload: Any) -> bytes:
-    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+    body = _dumps(payload)
     return b"%08x %s\n" % (zlib.crc32(body), body)
+
+
+def _line(body: bytes) -> bytes:
+    return b"%08x %s\n" % (zlib.crc32(body), body)
+
+
+def _body(line: bytes) -> bytes | None:
+    """The checksummed body of one line (newline and a CR before it removed), or None."""
+    if line[-1:] == b"\r":
+        line = line[:-1]
+    if len(line) < 10 or line[8:9] != b" ":
+        return None
+    body = line[9:]
+    try:
+        if int(line[:8], 16) != zlib.crc32(body):
+            return None
+    except ValueError:
+        return None
+    return body
 
 
 def decode(line: bytes) -> Any:
     """The payload of one line (without its newline), or _MISSING if damaged."""
-    if len(line) < 10 or line[8:9] != b" ":
+    body = _body(line)
+    if body is None:
         return _MISSING
-    body = line[9:]
     try:
-        if int(line[:8], 16) != zlib.crc32(body):
-            return _MISSING
         return json.loads(body)
     except ValueError:
         return _MISSING
 
 
-def _valid_ops(payload: Any) -> bool:
-    return isinstance(payload, list) and all(
-        isinstance(op, list) and len(op) == 3 and isinstance(op[0], str) and type(op[1]) is int
-        and (op[2] is None or isinstance(op[2], dict))
-        for op in payload
-    )
+def _is_doc(doc: Any) -> bool:
+    return doc is None or isinstance(doc, dict)
+
+
+_LINE_START = re.compile(rb"[0-9a-f]{8} [\[{]")
+_HINT = re.compile(rb'"(statements|actions|findings|themes|attendance|clocks|report|meta)",(\d+),')
+_SESSION = re.compile(rb'"session":(\d+)')
+
+
+@dataclass
+class BadLine:
+    """A line that failed its checksum: where it is, and what it seems to have held."""
+
+    number: int  # 1-based line number
+    offset: int  # byte offset of its start
+    raw: bytes
+    table: str | None = None
+    doc_id: int | None = None
+    session: int | None = None
+    recovered: bool = False  # filled in from a backup, or the commit record of a transaction kept whole
+
+    @classmethod
+    def of(cls, number: int, offset: int, raw: bytes) -> BadLine:
+        m = _HINT.search(raw)
+        s = _SESSION.search(raw)
+        with contextlib.suppress(ValueError):
+            return cls(number, offset, raw, m.group(1).decode() if m else None, int(m.group(2)) if m else None,
+                       int(s.group(1)) if s else None)
+        return cls(number, offset, raw)
+
+    def describe(self) -> str:
+        what = f"{self.table[:-1] if self.table.endswith('s') else self.table} {self.doc_id}" if self.table else "a record"
+        session = f" of session {self.session}" if self.session is not None and self.table != "meta" else ""
+        return f"line {self.number} (byte {self.offset}): {what}{session}"
 
 
 @dataclass
 class Replay:
-    """What reading a journal found."""
+    """What reading a journal found (also the running state of a follower)."""
 
     tables: dict[str, dict[str, dict]] = field(default_factory=dict)
     maxids: dict[str, int] = field(default_factory=dict)
-    entries: int = 0  # good entries (header excluded)
-    lines: int = 0  # lines in the file, the torn one included
-    ops: int = 0  # operations in the good entries
-    bad: list[int] = field(default_factory=list)  # 1-based numbers of damaged lines
-    torn: bool = False  # the last line has no newline
+    entries: int = 0  # committed transactions read (snapshot and header excluded)
+    lines: int = 0  # lines read, a torn last one included
+    ops: int = 0  # operations in the file (snapshot documents included)
+    bad: list[BadLine] = field(default_factory=list)  # damaged lines (a torn tail excluded)
+    torn: bool = False  # the last line had no newline and was dropped
+    torn_tx: int = 0  # operations of an unfinished transaction at the end, dropped
     header: bool = False
+    format: int = 0
+    epoch: str | None = None
+    docs_expected: int | None = None  # snapshot documents the header announced
+    docs_seen: int = 0
+    last_tx: int = 0
+    crlf: bool = False  # some line ended in CR LF
     legacy: bool = False  # a stock TinyDB JSON file, converted
+    kept_uncommitted: int = 0  # transactions kept although their commit record was damaged
+    mended: int = 0  # damaged newlines between two whole records (nothing lost; rewritten)
+    source: dict | None = None  # a backup's header: the journal (epoch, size) it was taken from
+    cut_short: str | None = None  # shorter than a backup taken from this very journal
+    written_at: dict[tuple[str, int], int] = field(default_factory=dict)  # (table, id) -> line of its last change
+    offset: int = 0  # bytes consumed (whole lines)
+    # in-flight transaction (follower state): id, its operations, a bad line seen after them
+    _tx: int | None = None
+    _tx_ops: list[list[Any]] = field(default_factory=list)
+    _bad_after: bool = False
 
     @property
     def damaged(self) -> bool:
@@ -199,16 +257,23 @@ class Replay:
 
     @property
     def torn_tail(self) -> bool:
-        """The last line was cut short (a save that never finished)."""
-        return self.torn and bool(self.bad) and self.bad[-1] == self.lines
+        """The end of the file was cut short (a save that never finished)."""
+        return self.torn or self.torn_tx > 0
 
     @property
     def corrupt(self) -> list[int]:
-        """Damaged lines other than a torn tail."""
-        return self.bad[:-1] if self.torn_tail else list(self.bad)
+        """Line numbers of damaged lines other than a torn tail."""
+        return [b.number for b in self.bad]
+
+    @property
+    def needs_rewrite(self) -> bool:
+        return (self.damaged or self.torn_tail or self.legacy or self.crlf or self.format < FORMAT
+                or bool(self.mended) or bool(self.kept_uncommitted))
 
     def apply(self, ops: list[list[Any]]) -> None:
+        at = self.written_at
         for name, doc_id, doc in ops:
+            at[(name, doc_id)] = self.lines
             table = self.tables.setdefault(name, {})
             if doc is None:
                 table.pop(str(doc_id), None)
@@ -218,38 +283,204 @@ class Replay:
                     self.maxids[name] = doc_id
         self.ops += len(ops)
 
+    # -- reading -----------------------------------------------------------------
 
-def replay(data: bytes, path: Path | str = "store.db") -> Replay:
-    """Rebuild the tables from a journal's bytes. Raises StoreNewer for a newer format."""
-    result = Replay()
-    if data[:1] == b"{":
-        legacy = _legacy(data)
-        if legacy is not None:
-            return legacy
-    lines = data.split(b"\n")
-    if lines and lines[-1] == b"":
-        lines.pop()
-    elif lines:
-        result.torn = True
-    result.lines = len(lines)
-    for number, line in enumerate(lines, 1):
-        payload = decode(line)
-        if number == 1 and isinstance(payload, dict) and HEADER_KEY in payload:
+    def feed(self, data: bytes, path: Path | str = "store.db", *, final: bool = False) -> list[list[Any]]:
+        """Read the whole lines of `data` (bytes that follow `self.offset`). Returns the
+        operations that became committed. `final`: this is the end of the file (a
+        last line without newline is torn; an unfinished transaction is dropped)."""
+        committed: list[list[Any]] = []
+        whole = data.rfind(b"\n") + 1  # bytes in whole lines
+        raws = data[:whole].split(b"\n")[:-1] if whole else []
+        bodies = [_body(raw) for raw in raws]
+        payloads = _parse_many([b for b in bodies if b is not None])
+        at = 0
+        tables, maxids = self.tables, self.maxids
+        for raw, body in zip(raws, bodies):
+            self.lines += 1
+            if raw[-1:] == b"\r":
+                self.crlf = True
+            ok = False
+            if body is not None:
+                payload = payloads[at]
+                at += 1
+                # the common records inline (opening 100,000 of them is this loop)
+                if type(payload) is list and len(payload) == 5 and payload[0] == "o" and self._tx == payload[1] \
+                        and type(payload[2]) is str and type(payload[3]) is int and _is_doc(payload[4]):
+                    self._tx_ops.append(payload[2:])
+                    ok = True
+                elif type(payload) is list and len(payload) == 4 and payload[0] == "d" and type(payload[1]) is str \
+                        and type(payload[2]) is int and type(payload[3]) is dict:
+                    name, doc_id = payload[1], payload[2]
+                    table = tables.get(name)
+                    if table is None:
+                        table = tables[name] = {}
+                    table[str(doc_id)] = payload[3]
+                    self.written_at[(name, doc_id)] = self.lines
+                    if doc_id > maxids.get(name, 0):
+                        maxids[name] = doc_id
+                    self.ops += 1
+                    self.docs_seen += 1
+                    ok = True
+                else:
+                    ok = payload is not _MISSING and self._payload(payload, path, committed)
+            if not ok and not self._mend(raw, path, committed):
+                self.bad.append(BadLine.of(self.lines, self.offset, raw))
+                if self._tx is not None:
+                    self._bad_after = True
+            self.offset += len(raw) + 1
+        if final and whole < len(data):
+            raw = data[whole:]
+            self.lines += 1
+            self.offset += len(raw)
+            # a whole record without its newline (or whose newline was damaged) is that record
+            if not (self._record(raw, path, committed)
+                    or raw[-1:] not in (b"", b"\r") and self._record(raw[:-1], path, committed)):
+                self.torn = True
+        if final:
+            self._end_tx(committed, at_end=True)
+        return committed
+
+    def _mend(self, raw: bytes, path: Path | str, committed: list[list[Any]]) -> bool:
+        """Two whole records whose newline between them was damaged: read both."""
+        for m in _LINE_START.finditer(raw, 10):
+            k = m.start()
+            if _body(raw[:k - 1]) is not None and _body(raw[k:]) is not None:
+                self.mended += 1
+                return self._record(raw[:k - 1], path, committed) and self._record(raw[k:], path, committed)
+        return False
+
+    def _record(self, raw: bytes, path: Path | str, committed: list[list[Any]]) -> bool:
+        """Apply one line. False: it is damaged (failed checksum or makes no sense)."""
+        body = _body(raw)
+        if body is None:
+            return False
+        try:
+            payload = json.loads(body)
+        except ValueError:
+            return False
+        return self._payload(payload, path, committed)
+
+    def _payload(self, payload: Any, path: Path | str, committed: list[list[Any]]) -> bool:
+        if isinstance(payload, dict):
+            if HEADER_KEY not in payload or self.lines != 1:
+                return False
             version = payload[HEADER_KEY]
             if not isinstance(version, int) or version > FORMAT:
                 raise StoreNewer(f"{path}: written by a newer facilitator (store format {version} > "
                                  f"{FORMAT}); upgrade the app")
-            result.header = True
+            self.header, self.format = True, version
+            self.epoch = payload.get("epoch") if isinstance(payload.get("epoch"), str) else None
             nexts = payload.get("next", {})
             if isinstance(nexts, dict):
-                result.maxids.update({k: v for k, v in nexts.items() if type(v) is int})
-            continue
-        if not _valid_ops(payload):
-            result.bad.append(number)
-            continue
-        result.apply(payload)
-        result.entries += 1
+                for k, v in nexts.items():
+                    if type(v) is int and v > self.maxids.get(k, 0):
+                        self.maxids[k] = v
+            if type(payload.get("docs")) is int:
+                self.docs_expected = payload["docs"]
+            if type(payload.get("tx")) is int:
+                self.last_tx = payload["tx"]
+            if isinstance(payload.get("source"), dict):
+                self.source = payload["source"]
+            return True
+        if not isinstance(payload, list) or not payload:
+            return False
+        kind = payload[0]
+        if kind == "d" and len(payload) == 4 and isinstance(payload[1], str) and type(payload[2]) is int \
+                and isinstance(payload[3], dict):
+            self.apply([payload[1:]])
+            self.docs_seen += 1
+            return True
+        if kind == "o" and len(payload) == 5 and type(payload[1]) is int and isinstance(payload[2], str) \
+                and type(payload[3]) is int and _is_doc(payload[4]):
+            tx = payload[1]
+            if self._tx is not None and tx != self._tx:
+                self._end_tx(committed, at_end=False)
+            self._tx = tx
+            self._tx_ops.append(payload[2:])
+            return True
+        if kind == "c" and len(payload) >= 3 and type(payload[1]) is int and type(payload[2]) is int:
+            tx = payload[1]
+            if self._tx is not None and tx != self._tx:
+                self._end_tx(committed, at_end=False)
+            ops, self._tx, self._tx_ops, self._bad_after = self._tx_ops, None, [], False
+            self.apply(ops)
+            committed.extend(ops)
+            self.entries += 1
+            self.last_tx = max(self.last_tx, tx)
+            return True
+        if isinstance(kind, list) and all(isinstance(op, list) and len(op) == 3 and isinstance(op[0], str)
+                                          and type(op[1]) is int and _is_doc(op[2]) for op in payload):
+            self._end_tx(committed, at_end=False)
+            self.apply(payload)  # a format-1 entry: one committed transaction
+            committed.extend(payload)
+            self.entries += 1
+            return True
+        return False
+
+    def _end_tx(self, committed: list[list[Any]], at_end: bool) -> None:
+        """A transaction without its commit record: kept when a damaged line follows it
+        and the file goes on (the commit record was the damaged line), else dropped."""
+        if self._tx is None:
+            return
+        ops, bad_after = self._tx_ops, self._bad_after
+        self._tx, self._tx_ops, self._bad_after = None, [], False
+        if bad_after and not (at_end and self.torn):
+            self.apply(ops)
+            committed.extend(ops)
+            self.entries += 1
+            self.kept_uncommitted += 1
+            for bad in reversed(self.bad):  # the damaged line that held no record was its commit record
+                if bad.table is None:
+                    bad.recovered = True
+                    break
+        elif at_end:
+            self.torn_tx += len(ops)
+        else:
+            self.torn_tx += len(ops)  # ops without any commit in the middle: never acknowledged
+
+
+def _parse_many(bodies: list[bytes]) -> list[Any]:
+    """Parse checksummed bodies in one go (one C-level parse), each alone if that fails."""
+    if not bodies:
+        return []
+    try:
+        out = json.loads(b"[" + b",".join(bodies) + b"]")
+        if len(out) == len(bodies):
+            return out
+    except ValueError:
+        pass
+    parsed = []
+    for body in bodies:
+        try:
+            parsed.append(json.loads(body))
+        except ValueError:
+            parsed.append(_MISSING)
+    return parsed
+
+
+def replay(data: bytes, path: Path | str = "store.db") -> Replay:
+    """Rebuild the tables from a journal's bytes. Raises StoreNewer for a newer format."""
+    if data[:1] == b"{":
+        legacy = _legacy(data)
+        if legacy is not None:
+            return legacy
+    result = Replay()
+    feed_all(result, data, path, final=True)
     return result
+
+
+def feed_all(rep: Replay, data: bytes, path: Path | str, final: bool) -> None:
+    """Feed `data` in pieces of whole lines (bounded working memory on a large file)."""
+    start, n = 0, len(data)
+    piece = 4 * STREAM_CHUNK
+    while n - start > piece:
+        cut = data.rfind(b"\n", start, start + piece) + 1
+        if cut <= start:
+            break
+        rep.feed(data[start:cut], path)
+        start = cut
+    rep.feed(data[start:] if start else data, path, final=final)
 
 
 def _legacy(data: bytes) -> Replay | None:
@@ -260,22 +491,80 @@ def _legacy(data: bytes) -> Replay | None:
         return None
     if not isinstance(raw, dict) or not all(isinstance(t, dict) for t in raw.values()):
         return None
-    result = Replay(header=True, legacy=True)
+    result = Replay(header=True, legacy=True, format=0)
     for name, table in raw.items():
         ops = [[name, int(k), doc] for k, doc in table.items() if k.isdigit() and isinstance(doc, dict)]
         result.apply(ops)
     return result
 
 
-def snapshot_lines(tables: dict[str, dict[str, dict]], maxids: dict[str, int]) -> tuple[bytes, int]:
-    """A compacted journal: the header, then one entry per document. Returns (bytes, op count)."""
-    parts = [encode({HEADER_KEY: FORMAT, "next": dict(maxids)})]
-    count = 0
+def snapshot_chunks(tables: dict[str, dict[str, dict]], maxids: dict[str, int], last_tx: int = 0,
+                    epoch: str | None = None, source: dict | None = None) -> Iterator[bytes]:
+    """A compacted journal, in chunks of about STREAM_CHUNK bytes: the header, then one
+    record per document (written piece by piece: memory does not grow with the store)."""
+    count = sum(len(t) for t in tables.values())
+    header = {HEADER_KEY: FORMAT, "epoch": epoch or secrets.token_hex(8), "next": dict(maxids), "docs": count,
+              "tx": last_tx}
+    if source is not None:  # a backup: which journal (epoch) at which size it was taken from
+        header["source"] = source
+    parts = [encode(header)]
+    size = 0
     for name, table in tables.items():
+        prefix = b'["d",' + _dumps(name) + b","
         for doc_id, doc in table.items():
-            parts.append(encode([[name, int(doc_id), doc]]))
-            count += 1
-    return b"".join(parts), count
+            line = _line(prefix + doc_id.encode() + b"," + _dumps(doc) + b"]")
+            parts.append(line)
+            size += len(line)
+            if size >= STREAM_CHUNK:
+                yield b"".join(parts)
+                parts, size = [], 0
+    yield b"".join(parts)
+
+
+def snapshot_lines(tables: dict[str, dict[str, dict]], maxids: dict[str, int], last_tx: int = 0,
+                   epoch: str | None = None) -> tuple[bytes, int]:
+    """A compacted journal as one bytes value, and its document count."""
+    return b"".join(snapshot_chunks(tables, maxids, last_tx, epoch)), sum(len(t) for t in tables.values())
+
+
+def _write_chunks(fd: int, chunks: Iterator[bytes]) -> int:
+    size = 0
+    for chunk in chunks:
+        write_all(fd, chunk)
+        size += len(chunk)
+    return size
+
+
+def is_foreign(data: bytes, rep: Replay) -> bool:
+    """Not a store at all (another program's file): nothing readable, and it does not
+    even start like a journal line, so it is no truncated or damaged store either."""
+    if rep.header or rep.entries or rep.docs_seen or rep.legacy or not data.strip():
+        return False
+    return _JOURNAL_START.fullmatch(data[:10]) is None
+
+
+_JOURNAL_START = re.compile(rb"[0-9a-f]{0,8}|[0-9a-f]{8} [\[{]?")
+
+
+def describe_damage(rep: Replay) -> str:
+    parts = []
+    if rep.lines == 0:
+        parts.append("empty file")
+    elif not rep.header:
+        parts.append("header unreadable")
+    if rep.bad:
+        shown = "; ".join(b.describe() for b in rep.bad[:5]) + (" ..." if len(rep.bad) > 5 else "")
+        parts.append(f"{len(rep.bad)} unreadable record(s) skipped: {shown}")
+    if rep.docs_expected is not None and rep.docs_seen < rep.docs_expected and not rep.bad:
+        parts.append(f"{rep.docs_expected - rep.docs_seen} snapshot record(s) missing")
+    if rep.torn_tail:
+        parts.append("an unfinished last save dropped")
+    if rep.cut_short:
+        parts.append(rep.cut_short)
+    return "; ".join(parts) or "unreadable"
+
+
+_damage = describe_damage  # the old name
 
 
 # -- the storage ------------------------------------------------------------------------
@@ -327,16 +616,16 @@ class _Tracked(MutableMapping):
             self._remember(key)
         self.raw.clear()
 
-    def ops(self) -> list[bytes]:
-        """The changed documents as encoded operations."""
+    def ops(self) -> list[tuple[str, int, Any]]:
+        """The changed documents as (table, id, document | None)."""
         out = []
         for key, old in self.before.items():
             new = self.raw.get(key, _MISSING)
             if new is _MISSING:
                 if old is not _MISSING:
-                    out.append(_encode_op(self.name, int(key), None))
+                    out.append((self.name, int(key), None))
             elif old is _MISSING or new != old:
-                out.append(_encode_op(self.name, int(key), new))
+                out.append((self.name, int(key), new))
         return out
 
     def undo(self) -> None:
@@ -348,8 +637,35 @@ class _Tracked(MutableMapping):
         self.maxids[self.name] = self.max_before
 
 
-def _encode_op(name: str, doc_id: int, doc: dict | None) -> bytes:
-    return json.dumps([name, doc_id, doc], ensure_ascii=False, separators=(",", ":")).encode()
+def _op_body(tx: int, name: str, doc_id: int, doc: dict | None) -> bytes:
+    return b'["o",%d,%s,%d,%s]' % (tx, _dumps(name), doc_id, _dumps(doc))
+
+
+def lock_fd(fd: int, path: Path) -> None:
+    """Take the exclusive flock of an open store file, or raise StoreLocked."""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        from facilitator.store.lock import describe_holder
+
+        raise StoreLocked(f"workshop {path.parent.name!r} is open in another process "
+                          f"({describe_holder(path.parent)}); close it there, or open it read-only") from None
+
+
+class _Tx:
+    """One open transaction: its id, encoded operations not yet written, undo views."""
+
+    def __init__(self, tx: int, start: int):
+        self.tx, self.start = tx, start
+        self.buffer: list[bytes] = []
+        self.buffered = 0
+        self.count = 0  # operations in it (written or buffered)
+        self.views: list[_Tracked] = []
+        self.streamed = False  # some operations are in the file already (not fsync'd)
+        self.inserted: list[tuple[str, str]] = []  # documents added by insert(): undone by key
+        self.maxids_before: dict[str, int] = {}
+        self.marks: list[tuple[int, int, int, bool]] = []  # nested begins: views, count, buffer, streamed
+        self.aborted = False  # a nested part rolled back after its records were streamed
 
 
 class JournalStorage(Storage):
@@ -363,9 +679,17 @@ class JournalStorage(Storage):
         self._fd = fd
         self._size = size  # bytes of acknowledged journal
         self._ops = rep.ops  # operations in the file (compaction measure)
+        self._last_tx = rep.last_tx
+        self._epoch = rep.epoch
+        self._ident = _ident(fd) if fd is not None else None  # (dev, inode) of the file held
+        self._verify_from = size  # close() verifies what this process wrote from here on
+        self._written_crc = 0
         self._needs_rewrite = False  # the file's tail is in doubt: rewrite before the next append
         self._needs_dirsync = False  # a rename is not durable yet
-        self._tx: list[tuple[list[bytes], list[_Tracked]]] = []  # open transactions
+        self._displaced: Path | None = None  # the file was replaced under us; state kept there
+        self._tx: list[_Tx] = []  # open transactions (nested ones fold into the outer)
+        self.warnings: list[str] = []  # errors after the data was durable, one line each
+        self.changes = 0  # acknowledged saves since open (for backups on close)
 
     # TinyDB's Storage interface: the live tables, never a copy.
     def read(self) -> dict[str, dict[str, dict]]:
@@ -375,28 +699,48 @@ class JournalStorage(Storage):
         raise StoreError("whole-database writes are not supported; use table operations")
 
     def close(self) -> None:
-        if self._fd is not None:
-            with contextlib.suppress(StoreError, OSError):
-                self._verify_file()
-            os.close(self._fd)
-            self._fd = None
-
-    def _verify_file(self) -> None:
-        """On closing: when the file no longer replays to the acknowledged state (bytes
-        changed by something outside the app while it was open), keep it aside and
-        rewrite it from memory, so no acknowledged record is lost at the next open."""
-        if self._tx:
+        """Close the file. Never raises: everything acknowledged is durable already, so a
+        failure here (a check, or the close itself) becomes a line in `warnings`."""
+        if self._fd is None:
             return
-        data = self.path.read_bytes()
-        rep = replay(data, self.path)
+        try:
+            self._verify_written()
+        except (StoreError, OSError) as exc:
+            self.warnings.append(f"{self.path.name}: checking what was saved failed after saving: "
+                                 f"{getattr(exc, 'strerror', None) or exc}")
+        fd, self._fd = self._fd, None
+        try:
+            os.close(fd)
+        except OSError as exc:
+            self.warnings.append(f"{self.path.name}: closing failed after everything was saved: "
+                                 f"{exc.strerror or exc}")
 
-        def live(tables: dict[str, dict[str, dict]]) -> dict[str, dict[str, dict]]:
-            return {name: docs for name, docs in tables.items() if docs}
-
-        if not rep.damaged and not rep.torn and not rep.legacy and live(rep.tables) == live(self._tables):
+    def _verify_written(self) -> None:
+        """On closing: check the bytes this process appended since it opened (or last
+        rewrote) the file; when something outside the app changed them, keep the file
+        aside and rewrite it from memory, so no acknowledged record is lost."""
+        if self._tx or self._displaced is not None or self._fd is None:
             return
-        write_new_file(aside_name(self.path, DAMAGED_INFIX), data)
+        if self._same_file() and self._written_ok():
+            return
+        if not self._same_file():
+            self._displace()
+            return
+        write_new_file(aside_name(self.path, DAMAGED_INFIX), self.path.read_bytes())
         self._rewrite()
+
+    def _written_ok(self) -> bool:
+        assert self._fd is not None
+        if os.fstat(self._fd).st_size != self._size:
+            return False
+        crc, at = 0, self._verify_from
+        while at < self._size:
+            chunk = os.pread(self._fd, min(STREAM_CHUNK, self._size - at), at)
+            if not chunk:
+                return False
+            crc = zlib.crc32(chunk, crc)
+            at += len(chunk)
+        return crc == self._written_crc
 
     @property
     def closed(self) -> bool:
@@ -407,6 +751,46 @@ class JournalStorage(Storage):
 
     def next_id(self, name: str) -> int:
         return self._maxids.get(name, 0) + 1
+
+    # -- one writer --------------------------------------------------------------------
+
+    def _same_file(self) -> bool:
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return False
+        return (st.st_dev, st.st_ino) == self._ident
+
+    def _check_file(self) -> None:
+        """Before an append: the path still names the file this process holds, at the
+        size it left it. Otherwise raise StoreReplaced (after keeping what was acknowledged)."""
+        if self._displaced is not None:
+            raise self._replaced_error()
+        assert self._fd is not None
+        same = self._same_file()
+        if same:
+            try:
+                same = os.fstat(self._fd).st_size == self._size
+            except OSError:
+                same = False
+        if not same:
+            self._displace()
+            raise self._replaced_error()
+
+    def _displace(self) -> None:
+        target = aside_name(self.path, DISPLACED_INFIX)
+        data, _count = snapshot_lines(self._tables, self._maxids, self._last_tx)
+        with contextlib.suppress(OSError):
+            write_new_file(target, data)
+            self._displaced = target
+        if self._displaced is None:
+            self._displaced = self.path  # could not even keep it: still refuse every save
+
+    def _replaced_error(self) -> StoreReplaced:
+        kept = self._displaced.name if self._displaced and self._displaced != self.path else "memory only"
+        return StoreReplaced(f"{self.path} was replaced, moved or changed by another program while open; "
+                             f"nothing was saved (everything saved before is kept in {kept}); "
+                             f"close the workshop and run 'facilitator doctor {self.path.parent.name}'")
 
     # -- mutations ------------------------------------------------------------------
 
@@ -420,6 +804,7 @@ class JournalStorage(Storage):
         self._check_writable()
         if not self._tx:
             self._settle()  # raises StoreWriteError: nothing applied yet
+            self._check_file()  # before anything changes: a displaced copy holds only what was acknowledged
         view = _Tracked(self._tables.setdefault(name, {}), self._maxids, name)
         try:
             updater(view)
@@ -430,62 +815,174 @@ class JournalStorage(Storage):
         if not ops:
             return
         if self._tx:
-            self._tx[-1][0].extend(ops)
-            self._tx[-1][1].append(view)
+            tx = self._tx[0]
+            tx.views.append(view)
+            try:
+                self._buffer(tx, ops)
+            except BaseException:
+                view.undo()
+                tx.views.remove(view)
+                raise
             return
         try:
-            self._append(ops)
+            tx = _Tx(self._last_tx + 1, self._size)
+            self._buffer(tx, ops)
+            self._commit(tx)
         except BaseException:
             view.undo()
             raise
 
-    def _append(self, ops: list[bytes]) -> None:
-        body = b"[" + b",".join(ops) + b"]"
-        line = b"%08x %s\n" % (zlib.crc32(body), body)
+    def _buffer(self, tx: _Tx, ops: list[tuple[str, int, Any]]) -> None:
+        for name, doc_id, doc in ops:
+            tx.buffer.append(_line(_op_body(tx.tx, name, doc_id, doc)))
+            tx.buffered += len(tx.buffer[-1])
+            tx.count += 1
+        if tx.buffered >= STREAM_CHUNK:
+            self._flush(tx)
+
+    def _flush(self, tx: _Tx) -> None:
+        """Write a transaction's buffered operations (no fsync: not acknowledged yet)."""
+        if not tx.buffer:
+            return
+        if not tx.streamed:
+            self._check_file()
+        data = b"".join(tx.buffer)
+        tx.buffer, tx.buffered = [], 0
         try:
-            write_all(self._fd, line)  # type: ignore[arg-type]
+            write_all(self._fd, data)  # type: ignore[arg-type]
+        except OSError as exc:
+            self._truncate_back(tx.start)
+            raise write_error(self.path, exc) from exc
+        tx.streamed = True
+        self._written_crc = zlib.crc32(data, self._written_crc)
+        self._size += len(data)
+
+    def _truncate_back(self, size: int) -> None:
+        self._needs_rewrite = True
+        with contextlib.suppress(OSError):
+            os.ftruncate(self._fd, size)  # type: ignore[arg-type]
+        self._size = size
+        self._reset_crc()
+
+    def _reset_crc(self) -> None:
+        """After a truncation the running checksum restarts from what remains."""
+        self._verify_from = self._size
+        self._written_crc = 0
+
+    def _commit(self, tx: _Tx) -> None:
+        """Write the rest of the transaction and its commit record, fsync: acknowledged."""
+        if not tx.streamed:
+            self._check_file()
+        tx.buffer.append(_line(b'["c",%d,%d]' % (tx.tx, tx.count)))
+        data = b"".join(tx.buffer)
+        tx.buffer = []
+        crc_before = self._written_crc
+        try:
+            write_all(self._fd, data)  # type: ignore[arg-type]
             os.fsync(self._fd)  # type: ignore[arg-type]
         except OSError as exc:
-            self._needs_rewrite = True
-            with contextlib.suppress(OSError):
-                os.ftruncate(self._fd, self._size)  # type: ignore[arg-type]
+            self._written_crc = crc_before
+            self._truncate_back(tx.start)
             raise write_error(self.path, exc) from exc
-        self._size += len(line)
-        self._ops += len(ops)
+        self._written_crc = zlib.crc32(data, self._written_crc)
+        self._size += len(data)
+        self._last_tx = tx.tx
+        self._ops += tx.count + 1
+        self.changes += 1
         if self._ops > 2 * self.live_docs() + COMPACT_SLACK:
             with contextlib.suppress(StoreError):
                 self._rewrite()  # compaction; the save itself is already acknowledged
+
+    def insert(self, name: str, doc: dict) -> int:
+        """Inside a transaction: add a new document under the next id (the fast path of
+        imports: no per-document undo copy). Returns its id."""
+        assert self._tx, "insert() needs a transaction"
+        tx = self._tx[0]
+        if tx.marks:
+            raise StoreError("insert() is not for nested transactions")
+        doc_id = self._maxids.get(name, 0) + 1
+        line = _line(_op_body(tx.tx, name, doc_id, doc))  # TypeError/ValueError: nothing changed
+        tx.maxids_before.setdefault(name, self._maxids.get(name, 0))
+        self._tables.setdefault(name, {})[str(doc_id)] = doc
+        self._maxids[name] = doc_id
+        tx.inserted.append((name, str(doc_id)))
+        tx.buffer.append(line)
+        tx.buffered += len(line)
+        tx.count += 1
+        if tx.buffered >= STREAM_CHUNK:
+            self._flush(tx)
+        return doc_id
+
+    def _undo(self, tx: _Tx) -> None:
+        for view in reversed(tx.views):
+            view.undo()
+        for name, key in tx.inserted:
+            self._tables.get(name, {}).pop(key, None)
+        for name, top in tx.maxids_before.items():
+            self._maxids[name] = top
+        tx.inserted.clear()
 
     def begin(self) -> None:
         self._check_writable()
         if not self._tx:
             self._settle()
-        self._tx.append(([], []))
+            self._check_file()
+            self._tx.append(_Tx(self._last_tx + 1, self._size))
+        else:
+            tx = self._tx[0]  # nested: part of the outer transaction
+            tx.marks.append((len(tx.views), tx.count, len(tx.buffer), tx.streamed))
+            self._tx.append(tx)
 
     def commit(self) -> None:
-        ops, views = self._tx.pop()
-        if self._tx:  # nested: becomes part of the outer entry
-            self._tx[-1][0].extend(ops)
-            self._tx[-1][1].extend(views)
+        tx = self._tx.pop()
+        if self._tx:
+            tx.marks.pop()
             return
-        if not ops:
+        if tx.aborted:
+            self._undo(tx)
+            if tx.streamed:
+                self._truncate_back(tx.start)
+            raise StoreError("a part of this change failed after it was written; nothing was saved")
+        if not tx.count:
             return
         try:
-            self._append(ops)
+            self._commit(tx)
         except BaseException:
-            for view in reversed(views):
-                view.undo()
+            self._undo(tx)
             raise
 
     def rollback(self) -> None:
-        _ops, views = self._tx.pop()
-        for view in reversed(views):
-            view.undo()
+        tx = self._tx.pop()
+        if self._tx:
+            views, count, buffered, streamed = tx.marks.pop()
+            for view in reversed(tx.views[views:]):
+                view.undo()
+            del tx.views[views:]
+            if tx.streamed and not streamed:
+                tx.aborted = True  # its records are in the file already: the whole transaction fails
+            elif len(tx.buffer) >= buffered and not (tx.streamed and not streamed):
+                del tx.buffer[buffered:]
+                tx.count = count
+                tx.buffered = sum(len(b) for b in tx.buffer)
+            else:
+                tx.aborted = True
+            return
+        self._undo(tx)
+        if tx.streamed:
+            self._truncate_back(tx.start)
+            self._needs_rewrite = False  # truncated cleanly unless that failed
+            try:
+                if os.fstat(self._fd).st_size != tx.start:  # type: ignore[arg-type]
+                    self._needs_rewrite = True
+            except OSError:
+                self._needs_rewrite = True
 
     # -- rewriting ---------------------------------------------------------------------
 
     def _settle(self) -> None:
         """Make the file trustworthy after an earlier failure, before appending to it."""
+        if self._displaced is not None:
+            raise self._replaced_error()
         if self._needs_rewrite:
             self._rewrite()
         elif self._needs_dirsync:
@@ -498,14 +995,21 @@ class JournalStorage(Storage):
     def _rewrite(self) -> None:
         """Write the acknowledged state to a temp file and rename it over the store.
         A failure before the rename leaves the store file and the flags as they were."""
-        data, count = snapshot_lines(self._tables, self._maxids)
-        tmp = self.path.with_name(f"{self.path.name}{TMP_INFIX}{os.getpid()}-{secrets.token_hex(4)}")
+        if self._displaced is not None:
+            raise self._replaced_error()
+        if self._fd is not None and not self._same_file():
+            self._displace()
+            raise self._replaced_error()
+        count = self.live_docs()
+        tmp = fileio.temp_name(self.path)
         try:
-            fd = os.open(tmp, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_APPEND, FILE_MODE)
+            fd = fileio.create_exclusive(tmp, FILE_MODE, append=True, read=True)
         except OSError as exc:
             raise write_error(self.path, exc) from exc
         try:
-            write_all(fd, data)
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # locked before anyone can see it
+            epoch = secrets.token_hex(8)
+            size = _write_chunks(fd, snapshot_chunks(self._tables, self._maxids, self._last_tx, epoch))
             os.fsync(fd)
             os.replace(tmp, self.path)
         except OSError as exc:
@@ -514,10 +1018,13 @@ class JournalStorage(Storage):
                 os.unlink(tmp)
             raise write_error(self.path, exc) from exc
         old, self._fd = self._fd, fd
-        self._size, self._ops = len(data), count
+        self._ident = _ident(fd)
+        self._size, self._ops, self._epoch = size, count, epoch
+        self._reset_crc()
         self._needs_rewrite = False
         if old is not None:
-            os.close(old)
+            with contextlib.suppress(OSError):
+                os.close(old)
         try:
             fsync_dir(self.path.parent)
         except OSError as exc:
@@ -531,8 +1038,33 @@ class JournalStorage(Storage):
 
     def copy_to(self, target: Path) -> None:
         """Write the acknowledged state as a compact store file at `target` (new, 0600)."""
-        data, _count = snapshot_lines(self._tables, self._maxids)
-        write_new_file(target, data)
+        tmp = fileio.temp_name(target)
+        try:
+            fd = fileio.create_exclusive(tmp)
+            try:
+                _write_chunks(fd, snapshot_chunks(self._tables, self._maxids, self._last_tx,
+                                                  source={"epoch": self._epoch, "size": self._size}))
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.replace(tmp, target)  # a fresh name (the caller picks one no file has)
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        fsync_dir(target.parent)
+
+    def size(self) -> int:
+        return self._size
+
+    def follower(self) -> JournalFollower:
+        """A follower of this (read-only) store's file, starting where opening stopped;
+        its polls change this storage's tables in place."""
+        return JournalFollower(self.path, self.replay, self._ident)  # type: ignore[attr-defined]
+
+
+def _ident(fd: int) -> tuple[int, int]:
+    st = os.fstat(fd)
+    return st.st_dev, st.st_ino
 
 
 class JournalTable(Table):
@@ -564,9 +1096,9 @@ def create_db(path: Path, tables: dict[str, dict[int, dict]]) -> None:
     raw = {name: {str(k): v for k, v in docs.items()} for name, docs in tables.items()}
     maxids = {name: max(docs, default=0) for name, docs in tables.items()}
     data, _count = snapshot_lines(raw, maxids)
-    tmp = path.with_name(f"{path.name}{TMP_INFIX}{os.getpid()}-{secrets.token_hex(4)}")
+    tmp = fileio.temp_name(path)
     try:
-        write_new_file(tmp, data)
+        fileio.write_new(tmp, data, sync_dir=False)
         if path.exists():
             raise StoreExists(f"{path} already exists")
         os.replace(tmp, path)
@@ -578,98 +1110,153 @@ def create_db(path: Path, tables: dict[str, dict[int, dict]]) -> None:
             os.unlink(tmp)
 
 
+def _open_locked(path: Path) -> int:
+    """Open the store file for appending and take its flock; retries when a rewrite
+    renamed a new file in between (the lock must be on the file the path names)."""
+    for _ in range(20):
+        fd = os.open(path, os.O_RDWR | os.O_APPEND | getattr(os, "O_NOFOLLOW", 0))
+        try:
+            lock_fd(fd, path)
+            if _ident(fd) == (lambda st: (st.st_dev, st.st_ino))(os.stat(path)):
+                return fd
+        except BaseException:
+            os.close(fd)
+            raise
+        os.close(fd)
+    raise StoreLocked(f"workshop {path.parent.name!r} keeps changing under another process; try again")
+
+
 def open_db(path: Path, *, readonly: bool = False,
-            verify: Callable[[dict[str, dict[str, dict]]], None] | None = None) -> tuple[JournalDB, list[str]]:
+            verify: Callable[[dict[str, dict[str, dict]]], None] | None = None,
+            before_migration: Callable[[bytes, Replay], None] | None = None,
+            amend: Callable[[Replay], list[str]] | None = None,
+            behind: Callable[[Replay, int], str | None] | None = None) -> tuple[JournalDB, list[str]]:
     """Open (replay, and if needed repair) a store. Returns the db and recovery notes, one line each.
 
     `verify(tables)` runs after reading and before anything is written; whatever
     it raises aborts the open with the file untouched (e.g. a newer schema).
-    A missing file is created empty unless `readonly`.
+    A missing file is created empty unless `readonly`. A symlinked store is
+    opened (and repaired) at its target. `before_migration(data, replay)` runs before
+    an older format is rewritten (a backup of the original); what it raises aborts.
+    `amend(replay)` runs on a damaged store before it is rewritten (merging in a
+    backup, facilitator.store.recover) and returns notes for the user.
+    `behind(replay, size)`: a reason when an undamaged-looking file is shorter than a
+    backup taken from it (cut at a line boundary); it is then repaired as damaged.
     """
     notes: list[str] = []
+    path = real_path(path)
     if not path.exists():
         if readonly:
             raise StoreNotFound(f"{path} does not exist")
         create_db(path, {})
+    fd: int | None = None
     try:
-        data = path.read_bytes()
+        if not readonly:
+            try:
+                fd = _open_locked(path)
+            except OSError as exc:
+                raise StoreError(f"cannot open {path} for writing: {exc.strerror or exc}") from exc
+            data = _read_fd(fd)
+            ident = _ident(fd)
+        else:
+            rfd = os.open(path, os.O_RDONLY)
+            try:
+                data, ident = _read_fd(rfd), _ident(rfd)
+            finally:
+                os.close(rfd)
     except OSError as exc:
+        if fd is not None:
+            os.close(fd)
         raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    rep = replay(data, path)
-    if is_foreign(data, rep):
-        raise StoreForeign(f"{path} is not a facilitator store (nothing in it could be read); nothing was changed: "
-                           f"restore the newest {path.parent.name}/backups/store-*.db over it, or move it away")
-    if verify is not None:
-        verify(rep.tables)
-    needs_repair = rep.damaged or rep.torn or rep.legacy
-    lossless = not rep.damaged and not rep.legacy  # only the last newline missing: nothing to keep aside
+    except BaseException:
+        if fd is not None:
+            os.close(fd)
+        raise
+    try:
+        if readonly and data[:1] != b"{":
+            rep = Replay()  # a torn tail or an open transaction may be a save in progress elsewhere
+            feed_all(rep, data, path, final=False)
+        else:
+            rep = replay(data, path)
+        if is_foreign(data, rep):
+            raise StoreForeign(f"{path} is not a facilitator store (nothing in it could be read); nothing was "
+                               f"changed: restore the newest {path.parent.name}/backups/store-*.db over it, "
+                               "or move it away")
+        if verify is not None:
+            verify(rep.tables)
+    except BaseException:
+        if fd is not None:
+            os.close(fd)
+        raise
+    lossy = rep.damaged or rep.legacy or rep.torn_tail
+    if not lossy and behind is not None and not readonly:
+        rep.cut_short = behind(rep, len(data))
+        lossy = rep.cut_short is not None
     if readonly:
-        if rep.corrupt or not rep.header:  # a torn tail may be a save in progress elsewhere
-            notes.append(f"{path.name} is damaged: {_damage(rep)}; showing what could be read "
+        if rep.bad or not rep.header:  # a torn tail may be a save in progress elsewhere
+            notes.append(f"{path.name} is damaged: {describe_damage(rep)}; showing what could be read "
                          "(read-only, not repaired)")
         storage = JournalStorage(path, rep, None, len(data))
+        storage.replay = rep  # type: ignore[attr-defined]
+        storage._ident = ident
         return JournalDB(storage=lambda: storage), notes
     for tmp in temp_files(path.parent, path.name):  # unfinished rewrites: never acknowledged
         with contextlib.suppress(OSError):
             tmp.unlink()
-    if needs_repair and not lossless:
+    if before_migration is not None and (rep.legacy or rep.header and rep.format < FORMAT):
+        try:
+            before_migration(data, rep)
+        except BaseException:
+            os.close(fd)  # type: ignore[arg-type]
+            raise
+    if lossy:
         aside = aside_name(path, ".old-format-" if rep.legacy else DAMAGED_INFIX)
         try:
             write_new_file(aside, data)
         except OSError as exc:
+            os.close(fd)  # type: ignore[arg-type]
             raise StoreError(f"{path} needs repair but the original could not be kept aside "
                              f"({exc.strerror or exc}); nothing was changed") from exc
         if rep.legacy:
             notes.append(f"{path.name} was in the old format: converted; original kept as {aside.name}")
         else:
-            notes.append(f"{path.name} was damaged ({_damage(rep)}): {sum(len(t) for t in rep.tables.values())} records "
-                         f"recovered; "
+            damage = describe_damage(rep)
+            extra = amend(rep) if amend is not None else []
+            notes.append(f"{path.name} was damaged ({damage}): "
+                         f"{sum(len(t) for t in rep.tables.values())} records recovered; "
                          f"original kept as {aside.name}")
-    try:
-        fd = os.open(path, os.O_RDWR | os.O_APPEND)
-    except OSError as exc:
-        raise StoreError(f"cannot open {path} for writing: {exc.strerror or exc}") from exc
+            notes.extend(extra)
     storage = JournalStorage(path, rep, fd, len(data))
-    if needs_repair or storage._ops > 2 * storage.live_docs() + COMPACT_SLACK:
+    storage.replay = rep  # type: ignore[attr-defined]
+    if lossy or rep.needs_rewrite or storage._ops > 2 * storage.live_docs() + COMPACT_SLACK:
         try:
             storage.compact()
         except StoreWriteError as exc:
-            if needs_repair:
-                storage._needs_rewrite = True  # the first save rewrites the file before appending
-            if needs_repair and not lossless:
+            storage._needs_rewrite = True  # the first save rewrites the file before appending
+            if lossy:
                 notes.append(f"the repaired {path.name} could not be written yet ({exc}); the next save retries")
     return JournalDB(storage=lambda: storage), notes
 
 
-_JOURNAL_START = re.compile(rb"[0-9a-f]{0,8}|[0-9a-f]{8} [\[{]?")
-
-
-def is_foreign(data: bytes, rep: Replay) -> bool:
-    """Not a store at all (another program's file): nothing readable, and it does not
-    even start like a journal line, so it is no truncated or damaged store either."""
-    if rep.header or rep.entries or rep.legacy or not data.strip():
-        return False
-    return _JOURNAL_START.fullmatch(data[:10]) is None
-
-
-def _damage(rep: Replay) -> str:
+def _read_fd(fd: int) -> bytes:
+    size = os.fstat(fd).st_size
     parts = []
-    if rep.lines == 0:
-        parts.append("empty file")
-    elif not rep.header:
-        parts.append("header unreadable")
-    if rep.corrupt:
-        shown = ", ".join(str(n) for n in rep.corrupt[:5]) + (" ..." if len(rep.corrupt) > 5 else "")
-        parts.append(f"{len(rep.corrupt)} unreadable line(s) skipped: {shown}")
-    if rep.torn_tail:
-        parts.append("an unfinished last save dropped")
-    return "; ".join(parts) or "unreadable"
+    at = 0
+    while True:
+        chunk = os.pread(fd, max(size - at, STREAM_CHUNK), at)
+        if not chunk:
+            break
+        parts.append(chunk)
+        at += len(chunk)
+    return b"".join(parts)
 
 
 @contextlib.contextmanager
 def transaction(db: TinyDB) -> Iterator[None]:
-    """All mutations inside become one journal entry: saved together or not at all.
-    On an exception (or a failed save) memory is rolled back and it propagates."""
+    """All mutations inside become one transaction: saved together or not at all.
+    On an exception (or a failed save) memory is rolled back and it propagates.
+    Large transactions stream their records to the file as they go (bounded memory);
+    only the commit record makes them count."""
     storage = db.storage
     assert isinstance(storage, JournalStorage), "transaction() needs a journal store"
     storage.begin()
@@ -688,3 +1275,54 @@ def transaction(db: TinyDB) -> Iterator[None]:
 def _clear_caches(db: TinyDB) -> None:
     for table in db._tables.values():
         table.clear_cache()
+
+
+# -- following ----------------------------------------------------------------------------
+
+
+@dataclass
+class FollowResult:
+    """What a follower saw: `reset` (the file was replaced, e.g. by a compaction:
+    read it whole again) or the operations committed since the last poll."""
+
+    reset: bool = False
+    ops: list[list[Any]] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return self.reset or bool(self.ops)
+
+
+class JournalFollower:
+    """Follows one journal file: each `poll()` reads only the bytes appended since the
+    last one (whole lines; a transaction counts once its commit record is there) and
+    notices when the file was replaced (rewrite, compaction, restore): then `reset`.
+
+    Workshops with several journals (one per seat) follow each with its own follower."""
+
+    def __init__(self, path: Path, rep: Replay, ident: tuple[int, int] | None = None):
+        self.path = real_path(path)
+        self.rep = rep
+        self.ident = ident
+        if self.ident is None:
+            with contextlib.suppress(OSError):
+                st = os.stat(self.path)
+                self.ident = (st.st_dev, st.st_ino)
+
+    def poll(self) -> FollowResult:
+        try:
+            fd = os.open(self.path, os.O_RDONLY)
+        except OSError:
+            return FollowResult()
+        try:
+            ident = _ident(fd)
+            if ident != self.ident:
+                return FollowResult(reset=True)
+            size = os.fstat(fd).st_size
+            if size < self.rep.offset:
+                return FollowResult(reset=True)  # truncated: not ours to guess
+            if size == self.rep.offset:
+                return FollowResult()
+            data = os.pread(fd, size - self.rep.offset, self.rep.offset)
+        finally:
+            os.close(fd)
+        return FollowResult(ops=self.rep.feed(data, self.path))

@@ -2,14 +2,19 @@
 
 For each store: readable, valid (records validate, meta present, plan parses),
 no orphans (records pointing at sessions, agenda steps or speakers the plan does
-not have; findings citing deleted statements), permissions, stale temp files.
-Directories that are not stores are reported and left alone; stores written by
-a newer facilitator are reported and never touched.
+not have; findings citing deleted statements), permissions, stale temp files,
+and its backups (listed). Directories that are not stores are reported and left
+alone; stores written by a newer facilitator are reported and never touched.
+Every workshop is checked, also when one of them is in use or cannot be read.
 
 With repair=True (and the workshop lock free) it repairs what is safe: tightens
-permissions (0600 files, 0700 directories), removes stale temp files, recovers a
-damaged journal (the original is kept aside, never deleted) and drops dangling
-statement references from findings. Everything else is reported.
+permissions of workshop folders and their files (0600 files, 0700 directories;
+the data directory itself is only reported), removes stale temp files and what
+a killed `demo --force` left (.demo-build-* folders), recovers a damaged journal
+from its readable records plus the newest backup (the original is kept aside,
+never deleted, and what could not be recovered is named), restores the plan's
+record from plan.toml, and drops dangling statement references from findings.
+Everything else is reported.
 
 Exit status rule (`exit_status`): 0 when no line is a "problem", else 1.
 """
@@ -17,7 +22,9 @@ Exit status rule (`exit_status`): 0 when no line is a "problem", else 1.
 from __future__ import annotations
 
 import os
+import shutil
 import stat
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -40,10 +47,23 @@ from facilitator.store.db import (
     replay,
 )
 from facilitator.store.lock import WorkshopLock
-from facilitator.store.workshop import BACKUP_DIR, SCHEMA_VERSION, STORE_NAME, check_schema
+from facilitator.store.recover import amend_from_backup, behind_backup
+from facilitator.store.workshop import (
+    BACKUP_DIR,
+    BACKUPS_KEPT,
+    PLAN_NAME,
+    SCHEMA_VERSION,
+    STORE_NAME,
+    _read_plan,
+    check_schema,
+    list_backups,
+    migration_backup,
+)
 
 Level = Literal["ok", "fixed", "note", "problem"]
 MAX_LINES_PER_KIND = 10
+DEMO_BUILD_PREFIX = ".demo-build-"
+LEFTOVER_AGE = 600  # seconds: a .demo-build-* folder older than this belongs to no running build
 
 
 @dataclass(frozen=True)
@@ -75,17 +95,56 @@ def doctor(data_dir: Path, slug: str | None = None, repair: bool = True) -> list
     if slug is not None:
         if not (data_dir / slug / STORE_NAME).is_file():
             return [DoctorLine("problem", slug, f"no workshop {slug!r} in {data_dir}")]
-        return _check_store(data_dir / slug, repair)
-    _fix_mode(data_dir, DIR_MODE, repair, None, out)
+        return _check_store_safely(data_dir / slug, repair)
+    _note_mode(data_dir, out)
     for entry in sorted(data_dir.iterdir()):
-        if entry.is_dir() and (entry / STORE_NAME).is_file():
-            out.extend(_check_store(entry, repair))
+        if entry.name.startswith(DEMO_BUILD_PREFIX) and entry.is_dir():
+            _leftover_build(entry, repair, out)
+        elif entry.is_dir() and (entry / STORE_NAME).is_file():
+            out.extend(_check_store_safely(entry, repair))
         elif not entry.name.startswith("."):
             kind = "directory" if entry.is_dir() else "file"
             out.append(DoctorLine("note", None, f"{entry.name}: a {kind} that is not a workshop store; left alone"))
     if not out:
         out.append(DoctorLine("ok", None, f"no workshops in {data_dir}"))
     return out
+
+
+def _note_mode(data_dir: Path, out: list[DoctorLine]) -> None:
+    """The data directory may be shared (1777, 0755): reported, never changed."""
+    try:
+        current = stat.S_IMODE(data_dir.stat().st_mode)
+    except OSError:
+        return
+    if current & 0o077:
+        out.append(DoctorLine("note", None, f"{data_dir}: permissions {current:04o}; the workshop folders in it "
+                                            f"are kept 0700 (the data directory itself is left as it is)"))
+
+
+def _leftover_build(entry: Path, repair: bool, out: list[DoctorLine]) -> None:
+    try:
+        age = time.time() - entry.stat().st_mtime
+    except OSError:
+        return
+    if age < LEFTOVER_AGE:
+        out.append(DoctorLine("note", None, f"{entry.name}: a demo being built now (left alone)"))
+    elif repair:
+        shutil.rmtree(entry, ignore_errors=True)
+        if entry.exists():
+            out.append(DoctorLine("problem", None, f"{entry.name}: left by a stopped 'demo' build; could not be removed"))
+        else:
+            out.append(DoctorLine("fixed", None, f"removed {entry.name}, left by a stopped 'demo' build"))
+    else:
+        out.append(DoctorLine("problem", None, f"{entry.name}: left by a stopped 'demo' build"))
+
+
+def _check_store_safely(path: Path, repair: bool) -> list[DoctorLine]:
+    """One workshop; whatever goes wrong there is reported and the next one is checked."""
+    try:
+        return _check_store(path, repair)
+    except Exception as exc:  # noqa: BLE001 - one bad workshop must not hide the others
+        reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+        return [DoctorLine("problem", path.name, f"could not be checked: {reason}")]
 
 
 def _check_store(path: Path, repair: bool) -> list[DoctorLine]:
@@ -119,18 +178,30 @@ def _check_store(path: Path, repair: bool) -> list[DoctorLine]:
         except StoreLocked as exc:
             say("problem", f"not repaired: {exc}")
             repair, in_use = False, True
+        except StoreError as exc:
+            say("problem", f"not repaired: {exc}")
+            repair = False
     try:
         _check_files(path, repair, in_use, say)
         if repair:
-            db, notes = open_db(store, verify=check_schema(store))  # recovers, keeping the original aside
+            try:
+                # recovers from the readable records and the newest backup, keeping the original aside
+                db, notes = open_db(store, verify=check_schema(store), before_migration=migration_backup(path, []),
+                                    amend=lambda r: amend_from_backup(path, r),
+                                    behind=lambda r, size: behind_backup(path, r, size))
+            except StoreLocked as exc:  # the store file itself is held (its store.lock was deleted)
+                say("problem", f"not repaired: {exc}")
+                repair, in_use = False, True
+                db, _notes = open_db(store, readonly=True)
+                notes = []
             for note in notes:
-                say("fixed", note)
+                say("problem" if note.startswith(("not recovered", "missing")) else "fixed", note)
         else:
             db, _notes = open_db(store, readonly=True)
             if rep.damaged or rep.torn or rep.legacy:
                 say("problem", f"{STORE_NAME} needs repair ({_describe(rep)}); run doctor when the workshop is closed")
         try:
-            _check_records(db.storage.read(), db if repair else None, say)
+            _check_records(db.storage.read(), db if repair else None, say, path)
         finally:
             db.close()
     except StoreError as exc:
@@ -138,11 +209,25 @@ def _check_store(path: Path, repair: bool) -> list[DoctorLine]:
     finally:
         if lock is not None:
             lock.release()
-    for aside in sorted(path.glob(f"{STORE_NAME}{DAMAGED_INFIX}*")) + sorted(path.glob(f"{STORE_NAME}.old-format-*")):
+    for aside in (sorted(path.glob(f"{STORE_NAME}{DAMAGED_INFIX}*")) + sorted(path.glob(f"{STORE_NAME}.old-format-*"))
+                  + sorted(path.glob(f"{STORE_NAME}.displaced-*"))):
         say("note", f"{aside.name}: an original kept aside after a repair; delete it once you are sure nothing is missing")
+    _list_backups(path, say)
     if not any(line.level in ("problem", "fixed") for line in out):
         out.insert(0, DoctorLine("ok", slug, "store is healthy"))
     return out
+
+
+def _list_backups(path: Path, say: Any) -> None:
+    backups = list_backups(path)
+    if not backups:
+        say("note", f"no backups yet in {BACKUP_DIR}/ (one is taken after every import, plan update, clock start "
+                    "and on closing after changes)")
+        return
+    newest = backups[-1]
+    when = time.strftime("%Y-%m-%d %H:%M", time.localtime(newest.stat().st_mtime))
+    say("note", f"{len(backups)} backup(s) in {BACKUP_DIR}/, newest {newest.name} ({when}); "
+                f"the newest {BACKUPS_KEPT} are kept, and any taken before a migration")
 
 
 def _describe(rep: Any) -> str:
@@ -152,7 +237,8 @@ def _describe(rep: Any) -> str:
 
 
 def _check_files(path: Path, repair: bool, in_use: bool, say: Any) -> None:
-    for tmp in sorted(path.glob(f"*{TMP_INFIX}*")):
+    temps = sorted(path.glob(f"*{TMP_INFIX}*")) + sorted((path / BACKUP_DIR).glob(f"*{TMP_INFIX}*"))
+    for tmp in temps:
         if in_use:
             say("note", f"temp file {tmp.name} (may belong to the process holding the workshop)")
         elif repair:
@@ -203,13 +289,33 @@ _MODELS: dict[str, type[BaseModel]] = {
 }
 
 
-def _check_records(tables: dict[str, dict[str, dict]], db: Any, say: Any) -> None:
+def _check_records(tables: dict[str, dict[str, dict]], db: Any, say: Any, path: Path | None = None) -> None:
     """Validate every record against the models and the plan. `db`: repair findings through it."""
     meta = tables.get("meta", {}).get("1")
     plan: Plan | None = None
+    plan_copy = _read_plan(path) if path is not None else None
+    if (meta is None or not isinstance(meta.get("plan_text"), str)) and plan_copy is not None:
+        if db is not None:
+            restored = {"schema_version": SCHEMA_VERSION, "slug": path.name, "plan_text": plan_copy}  # type: ignore[union-attr]
+            try:
+                if meta is None:
+                    from tinydb.table import Document
+
+                    db.table("meta").insert(Document(restored, doc_id=1))
+                else:
+                    db.table("meta").update(restored, doc_ids=[1])
+                meta = restored
+                say("fixed", f"the plan's record was lost from the store: restored from {PLAN_NAME}")
+            except StoreError as exc:
+                say("problem", f"the plan's record is lost; restoring it from {PLAN_NAME} failed: {exc}")
+        else:
+            say("problem", f"the plan's record is lost from the store ({PLAN_NAME} still has the plan; "
+                           "doctor restores it when the workshop is closed)")
+            meta = {"schema_version": SCHEMA_VERSION, "plan_text": plan_copy, "slug": path.name}  # type: ignore[union-attr]
     if meta is None:
-        say("problem", "no metadata (meta record 1 is missing): the plan is lost; restore a backup from backups/")
-    elif meta.get("schema_version") != SCHEMA_VERSION:
+        say("problem", f"no metadata (meta record 1 is missing) and no {PLAN_NAME}: the plan is lost; "
+                       "restore a backup from backups/")
+    elif meta.get("schema_version") not in (1, SCHEMA_VERSION):
         say("problem", f"metadata has schema_version {meta.get('schema_version')!r}, expected {SCHEMA_VERSION}")
     elif not isinstance(meta.get("plan_text"), str):
         say("problem", "metadata has no plan text")
@@ -218,6 +324,23 @@ def _check_records(tables: dict[str, dict[str, dict]], db: Any, say: Any) -> Non
             plan = parse_plan(meta["plan_text"], "stored plan", default_slug=meta.get("slug"))
         except PlanError as exc:
             say("problem", f"the stored plan does not parse: {exc.lines[0]}")
+        if meta.get("schema_version") == 1:
+            if db is None:
+                say("note", f"store schema 1: migrated to {SCHEMA_VERSION} on the next writable open (after a backup)")
+            else:
+                try:
+                    db.table("meta").update({"schema_version": SCHEMA_VERSION}, doc_ids=[1])
+                    say("fixed", f"migrated from store schema 1 to {SCHEMA_VERSION} (the original is in {BACKUP_DIR}/)")
+                except StoreError as exc:
+                    say("problem", f"store schema 1 could not be migrated: {exc}")
+        if path is not None and db is not None and plan_copy != meta["plan_text"]:
+            from facilitator.store.workshop import _write_plan
+
+            try:
+                _write_plan(path, meta["plan_text"])
+                say("fixed", f"{PLAN_NAME} (the plan's second copy) written")
+            except OSError as exc:
+                say("problem", f"{PLAN_NAME} could not be written: {exc.strerror or exc}")
 
     valid: dict[str, dict[int, Any]] = {}
     for name, model in _MODELS.items():

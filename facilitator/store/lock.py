@@ -1,4 +1,6 @@
-"""One writer per workshop: an OS lock (flock, via filelock) on ``store.lock``.
+"""One writer per workshop: an OS lock (flock, via filelock) on ``store.lock``,
+and (facilitator.store.db) an flock on the store file itself, so deleting
+``store.lock`` does not let a second writer in.
 
 The kernel releases the lock when its holder dies, kill -9 included. Who holds
 it is written to the sidecar ``store.lock.info`` after acquiring (filelock
@@ -19,7 +21,8 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
-from facilitator.store.db import FILE_MODE, StoreError, StoreLocked, write_all
+from facilitator.fileio import FILE_MODE, replace_atomic
+from facilitator.store.db import StoreError, StoreLocked
 
 LOCK_NAME = "store.lock"
 INFO_NAME = "store.lock.info"
@@ -60,8 +63,10 @@ class WorkshopLock:
     def release(self) -> None:
         if not self._lock.is_locked:
             return
-        with contextlib.suppress(OSError):
-            self.info_path.unlink()
+        info = holder(self.directory)
+        if info is None or info.get("pid") == os.getpid():  # never another holder's note
+            with contextlib.suppress(OSError):
+                self.info_path.unlink()
         self._lock.release(force=True)
 
     def __enter__(self) -> WorkshopLock:
@@ -96,14 +101,4 @@ def _write_info(path: Path) -> None:
         "since": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
     }
     tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-    try:
-        try:
-            write_all(fd, json.dumps(info).encode())
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
+    replace_atomic(path, json.dumps(info).encode(), FILE_MODE, tmp=tmp, sync_dir=False)

@@ -5,10 +5,14 @@ is unchanged.
 
 Layout of a workshop in the data directory::
 
-    {data_dir}/{slug}/store.db        the journal (see facilitator.store.db)
+    {data_dir}/{slug}/store.db        the journal (see facilitator.store.db), flock'd by its writer
+    {data_dir}/{slug}/plan.toml       the plan's text, a second copy outside the journal
+    {data_dir}/{slug}/summary.json    per-session counts for `list`, valid for one journal state
     {data_dir}/{slug}/store.lock      OS lock: one writer at a time
     {data_dir}/{slug}/store.lock.info who holds the lock (pid, host, command, since)
-    {data_dir}/{slug}/backups/        rolling backups (newest 5), see `backup()`
+    {data_dir}/{slug}/backups/        rolling backups (newest 10), see `backup()`
+
+docs/store.md describes the design (format, backups, migration, following).
 
 Thread-safe: every method runs under one re-entrant lock, so a worker thread
 may save while the UI thread reads. Records returned by the read methods are
@@ -21,6 +25,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import functools
+import json
 import os
 import stat
 import threading
@@ -34,16 +39,21 @@ from tinydb.table import Document
 from facilitator.domain.plan import Plan, PlanError, Theme, parse_plan
 from facilitator.domain.records import Action, Finding, ReportText, SessionClock, Statement
 from facilitator.domain.workshop import WorkshopData
+from facilitator import fileio
 from facilitator.store.db import (
     DIR_MODE,
     FILE_MODE,
+    FollowResult,
     JournalDB,
+    JournalFollower,
+    Replay,
     StoreError,
     StoreExists,
     StoreLocked,
     StoreForeign,
     StoreNewer,
     StoreNotFound,
+    StoreReplaced,
     StoreWriteError,
     create_db,
     make_dir,
@@ -62,12 +72,84 @@ from facilitator.store.paths import (  # noqa: F401 - re-exported
 
 __all__ = [
     "SCHEMA_VERSION", "StoreError", "StoreExists", "StoreForeign", "StoreLocked", "StoreNewer", "StoreNotFound",
-    "StoreWriteError", "WorkshopStore", "list_workshops", "resolve_data_dir",
+    "StoreReplaced", "StoreWriteError", "WorkshopStore", "list_workshops", "read_summary", "resolve_data_dir",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: format-2 journal, plan.toml beside it; 1 is migrated on the first writable open
 BACKUP_DIR = "backups"
-BACKUPS_KEPT = 5
+BACKUPS_KEPT = 10
+PLAN_NAME = "plan.toml"
+SUMMARY_NAME = "summary.json"
+
+
+def list_backups(path: Path) -> list[Path]:
+    """A workshop's backups, oldest first."""
+    folder = path / BACKUP_DIR
+    if not folder.is_dir():
+        return []
+    found = []
+    for p in folder.glob("store-*.db"):
+        with contextlib.suppress(OSError):
+            found.append((p.stat().st_mtime_ns, p.name, p))
+    return [p for _t, _n, p in sorted(found)]
+
+
+def _backup_target(path: Path, suffix: str = "") -> Path:
+    folder = path / BACKUP_DIR
+    make_dir(folder)
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    target = folder / f"store-{stamp}{suffix}.db"
+    n = 2
+    while target.exists():
+        target = folder / f"store-{stamp}{suffix}-{n}.db"
+        n += 1
+    return target
+
+
+def _rotate(path: Path, keep: Path) -> None:
+    """Keep the newest BACKUPS_KEPT backups; one taken before a migration is always kept."""
+    rotating = [p for p in list_backups(path) if "-before-migration" not in p.name]
+    for old in rotating[:-BACKUPS_KEPT]:
+        if old != keep:
+            with contextlib.suppress(OSError):
+                old.unlink()
+
+
+def migration_backup(path: Path, made: list[Path]) -> Callable[[bytes, Replay], None]:
+    """A before_migration hook for open_db: the original file, verbatim, into backups/
+    (store-STAMP-before-migration.db) before an older format is rewritten."""
+
+    def keep_original(data: bytes, _rep: Replay) -> None:
+        try:
+            target = _backup_target(path, "-before-migration")
+            fileio.write_new(target, data)
+        except OSError as exc:
+            raise StoreError(f"{path / STORE_NAME}: the backup before migrating could not be written "
+                             f"({exc.strerror or exc}); nothing was changed") from exc
+        made.append(target)
+
+    return keep_original
+
+
+def _stamp(store_file: Path) -> list[int] | None:
+    try:
+        st = os.stat(store_file)
+    except OSError:
+        return None
+    return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns]
+
+
+def read_summary(data_dir: Path, slug: str) -> dict[str, Any] | None:
+    """The per-session counts `list` shows, when summary.json describes the store file as
+    it is now (same file, size and time); None when it is missing or stale."""
+    path = data_dir / slug
+    try:
+        summary = json.loads((path / SUMMARY_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(summary, dict) or summary.get("stamp") != _stamp(path / STORE_NAME):
+        return None
+    return summary
 
 
 def check_schema(path: Path) -> Callable[[dict[str, dict[str, dict]]], None]:
@@ -76,7 +158,7 @@ def check_schema(path: Path) -> Callable[[dict[str, dict[str, dict]]], None]:
     def verify(tables: dict[str, dict[str, dict]]) -> None:
         meta = tables.get("meta", {}).get("1") or {}
         version = meta.get("schema_version", 0)
-        if not isinstance(version, int) or version > SCHEMA_VERSION:
+        if not isinstance(version, int) or isinstance(version, bool) or version > SCHEMA_VERSION:
             raise StoreNewer(f"{path}: written by a newer facilitator (schema {version} > "
                              f"{SCHEMA_VERSION}); upgrade the app")
 
@@ -87,23 +169,88 @@ R = TypeVar("R", Statement, Action)
 
 
 class _Index(Generic[R]):
-    """Statements or actions: by id, and per session in (seq, id) order."""
+    """Statements or actions: by id, and per session in (seq, id) order.
 
-    def __init__(self) -> None:
+    Built lazily, per session: opening reads only the raw documents; a session's
+    records are validated and sorted when first asked for (the live screen asks
+    for one session). Invalid records are left out and reported through `on_bad`."""
+
+    def __init__(self, raw: dict[str, dict], model: type[R], on_bad: Callable[[list[str]], None]) -> None:
+        self.raw, self.model, self.on_bad = raw, model, on_bad
         self.by_id: dict[int, R] = {}
         self._lists: dict[int, list[R]] = {}
         self._keys: dict[int, list[tuple[int, int]]] = {}
         self.next_seq: dict[int, int] = {}
+        self._ids: dict[Any, list[str]] | None = None  # raw ids by session, sessions not built yet
+
+    def _pending(self) -> dict[Any, list[str]]:
+        if self._ids is None:
+            ids: dict[Any, list[str]] = {}
+            for doc_id, doc in self.raw.items():
+                session = doc.get("session") if isinstance(doc, dict) else None
+                ids.setdefault(session if type(session) is int else None, []).append(doc_id)
+            self._ids = ids
+            for session, found in ids.items():
+                if session is not None:
+                    top = max((self.raw[i].get("seq", 0) for i in found if type(self.raw[i].get("seq")) is int),
+                              default=0)
+                    self.next_seq[session] = max(self.next_seq.get(session, 1), top + 1)
+        return self._ids
+
+    def ensure(self, session: Any) -> None:
+        pending = self._pending()
+        ids = pending.pop(session, None)
+        if ids is None:
+            return
+        bad = []
+        built = []
+        for doc_id in ids:
+            doc = self.raw.get(doc_id)
+            if doc is None:
+                continue
+            try:
+                built.append(self.model.model_validate({**doc, "id": int(doc_id)}))
+            except (ValidationError, TypeError):
+                bad.append(doc_id)
+        if bad:
+            self.on_bad(bad)
+        for rec in sorted(built, key=lambda r: (r.session, r.seq, r.id)):
+            self._insert(rec)
+
+    def ensure_all(self) -> None:
+        for session in list(self._pending()):
+            self.ensure(session)
+
+    def session_of(self, rec_id: int) -> Any:
+        doc = self.raw.get(str(rec_id))
+        session = doc.get("session") if isinstance(doc, dict) else None
+        return session if type(session) is int else None
+
+    def has(self, rec_id: int) -> bool:
+        self.ensure(self.session_of(rec_id))
+        return rec_id in self.by_id
 
     def add(self, rec: R) -> None:
+        self.ensure(rec.session)
+        self._insert(rec)
+
+    def _insert(self, rec: R) -> None:
         assert rec.id is not None
         keys = self._keys.setdefault(rec.session, [])
         key = (rec.seq, rec.id)
-        at = bisect.bisect(keys, key)
-        keys.insert(at, key)
-        self._lists.setdefault(rec.session, []).insert(at, rec)
+        if not keys or key > keys[-1]:
+            keys.append(key)
+            self._lists.setdefault(rec.session, []).append(rec)
+        else:
+            at = bisect.bisect(keys, key)
+            keys.insert(at, key)
+            self._lists.setdefault(rec.session, []).insert(at, rec)
         self.by_id[rec.id] = rec
         self.next_seq[rec.session] = max(self.next_seq.get(rec.session, 1), rec.seq + 1)
+
+    def seq_for(self, session: int) -> int:
+        self._pending()
+        return self.next_seq.get(session, 1)
 
     def remove(self, rec_id: int) -> R:
         rec = self.by_id.pop(rec_id)
@@ -115,11 +262,42 @@ class _Index(Generic[R]):
 
     def records(self, session: int | None) -> list[R]:
         if session is not None:
+            self.ensure(session)
             return list(self._lists.get(session, ()))
+        self.ensure_all()
         out: list[R] = []
         for number in sorted(self._lists):
             out.extend(self._lists[number])
         return out
+
+    def forget(self, session: int) -> None:
+        """Drop a session's built records: it is built again from the documents when asked for."""
+        pending = self._pending()
+        for rec in self._lists.pop(session, []):
+            self.by_id.pop(rec.id, None)  # type: ignore[arg-type]
+        self._keys.pop(session, None)
+        pending[session] = [k for k, doc in self.raw.items() if doc.get("session") == session]
+
+    def followed(self, doc_id: int, doc: dict | None) -> None:
+        """A document a follower read (already in `raw`): keep the index in step."""
+        if doc_id in self.by_id:
+            self.remove(doc_id)
+        if self._ids is None:
+            return  # nothing built yet: the raw table has it
+        for ids in self._ids.values():
+            if str(doc_id) in ids:
+                ids.remove(str(doc_id))
+        if doc is None:
+            return
+        session = doc.get("session")
+        session = session if type(session) is int else None
+        if session in self._ids:
+            self._ids[session].append(str(doc_id))
+            return
+        try:
+            self._insert(self.model.model_validate({**doc, "id": doc_id}))
+        except (ValidationError, TypeError):
+            self.on_bad([str(doc_id)])
 
 
 def _locked(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -144,6 +322,9 @@ class WorkshopStore:
         self._lock = threading.RLock()
         self._lockfile: WorkshopLock | None = None
         self._closed = False
+        self.warnings: list[str] = []  # problems after everything was durable (e.g. closing), one line each
+        self._backed_up_at = -1  # journal changes count at the last backup
+        self._follower: JournalFollower | None = None
         self._rebuild()
 
     # -- opening ---------------------------------------------------------------
@@ -165,6 +346,7 @@ class WorkshopStore:
             if (path / STORE_NAME).exists():
                 raise exists
             meta = {"schema_version": SCHEMA_VERSION, "slug": slug, "plan_text": plan_text}
+            _write_plan(path, plan_text)
             create_db(path / STORE_NAME, {"meta": {1: meta}})
             db, recovery = open_db(path / STORE_NAME)
         except BaseException:
@@ -187,12 +369,36 @@ class WorkshopStore:
             raise StoreNotFound(f"no workshop {slug!r} in {data_dir} (workshops: {known})")
         lock = None if readonly else WorkshopLock(path).acquire()
         try:
-            db, recovery = open_db(path / STORE_NAME, readonly=readonly, verify=check_schema(path / STORE_NAME))
+            migrated: list[Path] = []
+            keep_original = migration_backup(path, migrated)
+            from facilitator.store.recover import amend_from_backup, behind_backup
+
+            behind: list[str | None] = []
+
+            db, recovery = open_db(path / STORE_NAME, readonly=readonly, verify=check_schema(path / STORE_NAME),
+                                   before_migration=keep_original, amend=lambda rep: amend_from_backup(path, rep),
+                                   behind=lambda rep, size: behind.append(behind_backup(path, rep, size)))
+            # A journal shorter than a backup taken from it may be cut short, or an older copy
+            # put back on purpose: opening only says so; `doctor` restores from the backup.
+            recovery = [*recovery, *(f"{STORE_NAME} is {reason.removeprefix('cut short: ')}: saves may be missing; "
+                                     f"run 'facilitator doctor {slug}' to restore them from the backup"
+                                     for reason in behind if reason)]
             try:
                 meta = db.table("meta").get(doc_id=1)
-                if meta is None or not isinstance(meta.get("plan_text"), str):
-                    raise StoreError(f"{path / STORE_NAME}: no metadata; run 'facilitator doctor {slug}'")
-                plan_text = meta["plan_text"]
+                plan_text = meta.get("plan_text") if meta is not None else None
+                if not isinstance(plan_text, str):
+                    plan_text = _read_plan(path)
+                    if plan_text is None:
+                        raise StoreError(f"{path / STORE_NAME}: no metadata and no {PLAN_NAME}; "
+                                         f"run 'facilitator doctor {slug}'")
+                    recovery = [*recovery, f"the plan's record in the store was lost; read {PLAN_NAME}"]
+                    if not readonly:
+                        new_meta = {"schema_version": SCHEMA_VERSION, "slug": slug, "plan_text": plan_text}
+                        if meta is None:
+                            db.table("meta").insert(Document(new_meta, doc_id=1))
+                        else:
+                            db.table("meta").update(new_meta, doc_ids=[1])
+                        meta = new_meta
                 try:
                     plan = parse_plan(plan_text, f"{slug} (stored plan)", default_slug=slug)
                 except PlanError as exc:
@@ -201,6 +407,15 @@ class WorkshopStore:
                                          f"re-apply a corrected plan with 'facilitator new --update PLAN.toml'") from exc
                     plan = fallback_plan[0]  # plan_text stays the stored one: it still has to be replaced
                     recovery = [*recovery, f"the stored plan was invalid ({exc.lines[0]}); using the new one"]
+                if not readonly:
+                    if (meta or {}).get("schema_version", 0) < SCHEMA_VERSION:
+                        db.table("meta").update({"schema_version": SCHEMA_VERSION}, doc_ids=[1])
+                        if migrated:
+                            recovery = [*recovery, f"migrated to store schema {SCHEMA_VERSION}; the original is "
+                                                   f"kept as {BACKUP_DIR}/{migrated[0].name}"]
+                    if _read_plan(path) != plan_text:
+                        with contextlib.suppress(OSError):
+                            _write_plan(path, plan_text)
                 store = cls(path, db, plan, plan_text, readonly, recovery)
             except BaseException:
                 db.close()
@@ -210,18 +425,40 @@ class WorkshopStore:
                 lock.release()
             raise
         store._lockfile = lock
+        store._backed_up_at = store._db.journal.changes
         if not readonly:
             _tighten(path)
+            _remove_temp_files(path)
         return store
 
     def close(self) -> None:
+        """Close the workshop. After changes it first takes a backup and writes the summary
+        `list` reads. Never raises for what happens once the data is durable: such problems
+        become lines in `warnings` (the CLI prints them as warnings)."""
         with self._lock:
             if self._closed:
                 return
+            journal = self._db.journal
+            if not self.readonly and not journal.closed:
+                if journal.changes != self._backed_up_at:
+                    try:
+                        self.backup()
+                    except StoreError as exc:
+                        self.warnings.append(f"no backup taken on closing: {exc}")
+                try:
+                    if journal.changes or read_summary(self.path.parent, self.slug) is None:
+                        self._write_summary()
+                except (OSError, StoreError) as exc:
+                    self.warnings.append(f"the summary for 'list' could not be written: "
+                                         f"{getattr(exc, 'strerror', None) or exc}")
             self._closed = True
             self._db.close()
+            self.warnings.extend(journal.warnings)
             if self._lockfile is not None:
-                self._lockfile.release()
+                try:
+                    self._lockfile.release()
+                except OSError as exc:
+                    self.warnings.append(f"releasing the lock failed after everything was saved: {exc.strerror or exc}")
 
     def __enter__(self) -> WorkshopStore:
         return self
@@ -248,6 +485,15 @@ class WorkshopStore:
                     self._db.table("themes").insert({"key": theme.key, "label": theme.label})
         self.plan = plan
         self.plan_text = plan_text
+        self._after_durable(lambda: _write_plan(self.path, plan_text), f"{PLAN_NAME} could not be updated")
+        self._after_durable(self.backup, "no backup taken after the plan update")
+
+    def _after_durable(self, action: Callable[[], Any], what: str) -> None:
+        """Run a second-copy step after a save was acknowledged: its failure is a warning."""
+        try:
+            action()
+        except (OSError, StoreError) as exc:
+            self.warnings.append(f"{what}: {getattr(exc, 'strerror', None) or exc}")
 
     @_locked
     def themes(self) -> list[Theme]:
@@ -296,6 +542,7 @@ class WorkshopStore:
         assert st.id is not None
         self._writable()
         data = st.model_dump(exclude={"id"})
+        self._statements.ensure(st.session)
         try:
             self._db.table("statements").insert(Document(data, doc_id=st.id))
         except ValueError:
@@ -433,17 +680,27 @@ class WorkshopStore:
             with transaction(self._db):
                 for key in themes:
                     self.add_theme(key)
+                journal = self._db.journal
+                touched: set[tuple[str, int]] = set()
                 for rec in records:
-                    if isinstance(rec, Statement):
-                        self.add_statement(rec)
-                    else:
-                        self.add_action(rec)
+                    name, index = (("statements", self._statements) if isinstance(rec, Statement)
+                                   else ("actions", self._actions))
+                    if (name, rec.session) not in touched:
+                        index.ensure(rec.session)
+                        touched.add((name, rec.session))
+                    data = rec.model_dump(exclude={"id"})
+                    data["seq"] = index.seq_for(rec.session)
+                    index.next_seq[rec.session] = data["seq"] + 1
+                    journal.insert(name, data)  # streamed to the file; indexed after the commit
                     count += 1
                 if attendance is not None:
                     self.set_attendance(session, attendance)
         except BaseException:
             self._rebuild()  # the db rolled back; so do the indexes
             raise
+        for name, number in touched:  # read again (lazily) from the documents when asked for
+            (self._statements if name == "statements" else self._actions).forget(number)
+        self._after_durable(self.backup, "no backup taken after the import")
         return count
 
     # -- backups ----------------------------------------------------------------------
@@ -451,26 +708,87 @@ class WorkshopStore:
     @_locked
     def backup(self) -> Path:
         """Write a copy of the store to {workshop}/backups/store-YYYYmmddTHHMMSS.db (0600),
-        keeping the newest 5. The copy is itself a store file. Raises StoreWriteError."""
+        keeping the newest 10. The copy is itself a store file. Taken after every import and
+        plan update, when the clock starts and on closing after changes. Raises StoreWriteError."""
         self._writable()
-        folder = self.path / BACKUP_DIR
-        stamp = time.strftime("%Y%m%dT%H%M%S")
-        target = folder / f"store-{stamp}.db"
-        n = 2
+        target = self.path / BACKUP_DIR
         try:
-            make_dir(folder)
-            while target.exists():
-                target = folder / f"store-{stamp}-{n}.db"
-                n += 1
-            self._db.journal.copy_to(target)
+            target = _backup_target(self.path)
+            self._db.journal.copy_to(target)  # temp file + rename: a backup is whole or absent
         except OSError as exc:
             raise write_error(target, exc) from exc
-        backups = sorted(folder.glob("store-*.db"), key=lambda p: (p.stat().st_mtime_ns, p.name))
-        for old in backups[:-BACKUPS_KEPT]:
-            if old != target:
-                with contextlib.suppress(OSError):
-                    old.unlink()
+        self._backed_up_at = self._db.journal.changes
+        _rotate(self.path, target)
         return target
+
+    def backups(self) -> list[Path]:
+        return list_backups(self.path)
+
+    # -- following (read-only) ------------------------------------------------------
+
+    @_locked
+    def refresh(self) -> FollowResult:
+        """Read-only: take in what the writing copy saved since the last call, reading only
+        the bytes appended. `result.reset` when the file was replaced (a compaction or a
+        restore): then open the workshop again. Returns what changed (falsy: nothing)."""
+        if not self.readonly:
+            return FollowResult()
+        if self._follower is None:
+            self._follower = self._db.journal.follower()
+        result = self._follower.poll()
+        if result.ops:
+            self._db.clear_cache()
+            for table in self._db._tables.values():
+                table.clear_cache()
+            self._apply_followed(result.ops)
+        return result
+
+    def _apply_followed(self, ops: list[list[Any]]) -> None:
+        indexes = {"statements": (self._statements, Statement), "actions": (self._actions, Action)}
+        for name, doc_id, doc in ops:
+            if name in indexes:
+                indexes[name][0].followed(doc_id, doc)
+            elif name in self._session_docs and doc is not None and isinstance(doc.get("session"), int):
+                self._session_docs[name].setdefault(doc["session"], doc_id)
+            elif name == "meta" and doc_id == 1 and doc is not None and isinstance(doc.get("plan_text"), str) \
+                    and doc["plan_text"] != self.plan_text:
+                with contextlib.suppress(PlanError):
+                    self.plan = parse_plan(doc["plan_text"], f"{self.slug} (stored plan)", default_slug=self.slug)
+                    self.plan_text = doc["plan_text"]
+
+    # -- summary for `list` -----------------------------------------------------------
+
+    @_locked
+    def summary(self) -> dict[str, Any]:
+        """Per-session counts for `list`, from the raw documents (nothing is validated)."""
+        sessions: dict[str, dict[str, Any]] = {
+            str(s.number): {"statements": 0, "quotes": 0, "key": 0, "actions": 0, "held": False}
+            for s in self.plan.sessions}
+        for name in ("statements", "actions"):
+            for doc in self._raw(name).values():
+                per = sessions.get(str(doc.get("session")))
+                if per is None:
+                    continue
+                per["held"] = True
+                if name == "actions":
+                    per["actions"] += 1
+                    continue
+                per["statements"] += 1
+                per["quotes"] += doc.get("kind") == "quote"
+                per["key"] += bool(doc.get("key"))
+        for doc in self._raw("attendance").values():
+            if doc.get("keys") and str(doc.get("session")) in sessions:
+                sessions[str(doc.get("session"))]["held"] = True
+        for doc in self._raw("clocks").values():
+            if doc.get("started_at") is not None and str(doc.get("session")) in sessions:
+                sessions[str(doc.get("session"))]["held"] = True
+        return {"slug": self.slug, "title": self.plan.workshop.title, "sessions": sessions}
+
+    def _write_summary(self) -> None:
+        summary = {**self.summary(), "stamp": _stamp(self._db.journal.path)}
+        if read_summary(self.path.parent, self.slug) == summary:
+            return
+        fileio.replace_atomic(self.path / SUMMARY_NAME, json.dumps(summary, ensure_ascii=False).encode())
 
     # -- helpers ---------------------------------------------------------------------
 
@@ -481,33 +799,34 @@ class WorkshopStore:
             raise StoreError(f"workshop {self.slug!r} is closed")
 
     def _rebuild(self) -> None:
-        """The indexes, from the db. Records that do not validate are left out and reported."""
-        self._statements: _Index[Statement] = _Index()
-        self._actions: _Index[Action] = _Index()
-        for name, model, index in (("statements", Statement, self._statements), ("actions", Action, self._actions)):
-            bad = []
-            for doc_id, doc in self._db.table(name)._read_table().items():
-                try:
-                    index.add(model.model_validate({**doc, "id": int(doc_id)}))
-                except (ValidationError, TypeError):
-                    bad.append(doc_id)
-            if bad:
+        """The indexes over the db's tables (built lazily, per session)."""
+        def reporter(name: str) -> Callable[[list[str]], None]:
+            def on_bad(bad: list[str]) -> None:
                 note = (f"{len(bad)} {name} record(s) are invalid and not shown (ids {', '.join(bad[:5])}); "
                         f"run 'facilitator doctor {self.slug}'")
                 if note not in self.recovery:
                     self.recovery.append(note)
+            return on_bad
+
+        self._statements: _Index[Statement] = _Index(self._raw("statements"), Statement, reporter("statements"))
+        self._actions: _Index[Action] = _Index(self._raw("actions"), Action, reporter("actions"))
         self._session_docs: dict[str, dict[int, int]] = {}
         for name in ("attendance", "clocks"):
             found: dict[int, int] = {}
-            for doc_id, doc in self._db.table(name)._read_table().items():
+            for doc_id, doc in self._raw(name).items():
                 if isinstance(doc.get("session"), int):
                     found.setdefault(doc["session"], int(doc_id))
             self._session_docs[name] = found
 
+    def _raw(self, name: str) -> dict[str, dict]:
+        """The live raw table (str id -> document) of the journal."""
+        return self._db.journal.read().setdefault(name, {})
+
     def _add(self, index: _Index[Any], table: str, model: Any, rec: Any) -> Any:
         self._writable()
         data = rec.model_dump(exclude={"id"})
-        data["seq"] = index.next_seq.get(rec.session, 1)
+        data["seq"] = index.seq_for(rec.session)
+        index.ensure(rec.session)
         doc_id = self._db.table(table).insert(data)
         saved = model(id=doc_id, **data)
         index.add(saved)
@@ -516,8 +835,9 @@ class WorkshopStore:
     def _update(self, index: _Index[Any], table: str, model: Any, rec: Any) -> None:
         assert rec.id is not None
         self._writable()
-        if rec.id not in index.by_id:
+        if not index.has(rec.id):
             raise StoreError(f"no {table[:-1]} {rec.id}")
+        index.ensure(rec.session)  # built before the document moves there
         data = rec.model_dump(exclude={"id"})
         self._db.table(table).update(data, doc_ids=[rec.id])
         index.remove(rec.id)
@@ -525,7 +845,7 @@ class WorkshopStore:
 
     def _delete(self, index: _Index[Any], table: str, rec_id: int) -> Any:
         self._writable()
-        if rec_id not in index.by_id:
+        if not index.has(rec_id):
             raise StoreError(f"no {table[:-1]} {rec_id}")
         self._db.table(table).remove(doc_ids=[rec_id])
         return index.remove(rec_id)
@@ -542,6 +862,27 @@ class WorkshopStore:
             self._session_docs[table_name][session] = table.insert(data)
         else:
             table.update(data, doc_ids=[doc_id])
+
+
+def _write_plan(path: Path, plan_text: str) -> None:
+    """The plan's second copy, outside the journal (written atomically and durably)."""
+    fileio.replace_atomic(path / PLAN_NAME, plan_text.encode("utf-8"))
+
+
+def _read_plan(path: Path) -> str | None:
+    try:
+        return (path / PLAN_NAME).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _remove_temp_files(path: Path) -> None:
+    """What a process killed while writing a backup, plan.toml or summary.json left (the
+    lock is held: no one else is writing them)."""
+    for tmp in [*path.glob(f"{PLAN_NAME}{fileio.TMP_INFIX}*"), *path.glob(f"{SUMMARY_NAME}{fileio.TMP_INFIX}*"),
+                *(path / BACKUP_DIR).glob(f"*{fileio.TMP_INFIX}*")]:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
 
 
 def _tighten(path: Path) -> None:

@@ -27,6 +27,8 @@ import sys
 import traceback
 from pathlib import Path
 
+from facilitator.fileio import append_durable
+
 LOG_NAME = "facilitator.log"
 APP_NAME = "facilitator"
 
@@ -132,19 +134,14 @@ def _own_private_dir(path: Path) -> None:
 
 def _append(path: Path, entry: bytes) -> Path:
     """Append to `path`, never through a symlink, never to a file of another user."""
-    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
-    fd = os.open(path, flags, 0o600)
-    try:
+
+    def mine(fd: int) -> None:
         info = os.fstat(fd)
         uid = _uid()
         if not stat.S_ISREG(info.st_mode) or (uid is not None and info.st_uid != uid):
             raise OSError(f"{path}: not a log file of this user")
         if stat.S_IMODE(info.st_mode) & 0o077:
             os.fchmod(fd, 0o600)
-        view = memoryview(entry)
-        while view:
-            view = view[os.write(fd, view):]
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+
+    append_durable(path, entry, 0o600, check=mine)
     return path

@@ -6,6 +6,9 @@ up to date as the live capture line would (sticky speaker, current step from
 records or every bad line as `FILE:LINE: message`. `import_notes` then writes
 all records in one atomic store call, or raises `NotesError` listing every bad
 line. `facilitator import` and the demo builder both use it.
+`import_notes` holds no list of records: a first pass checks every line (and
+counts), a second pass parses again and streams the records into the store's
+import (all-or-nothing there), so memory does not grow with the file's length.
 
 Records before the first `## STEP` line belong to the first agenda step
 (index 0), as on the live capture line, which always has a current step.
@@ -23,7 +26,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from facilitator.domain import capture
 from facilitator.domain.attendance import merge_declaration
@@ -38,26 +41,46 @@ class ParsedNotes:
     declarations: list[tuple[str, ...]] = field(default_factory=list)  # each `aanwezig:` line's keys
     new_themes: list[str] = field(default_factory=list)  # created while tagging, in first-use order
     errors: list[str] = field(default_factory=list)  # `FILE:LINE: message`
+    counts: dict[str, int] = field(default_factory=lambda: {"statements": 0, "quotes": 0, "key": 0, "actions": 0})
     notices: list[str] = field(default_factory=list)  # `FILE:LINE: ...`: invisible characters removed
     warnings: list[str] = field(default_factory=list)  # `FILE:LINE: warning: ...` (imported anyway)
 
 
 def parse_notes(text: str, filename: str, plan: Plan, theme_keys: list[str], session: int,
-                current_speaker: str | None = None, lang: str = "en") -> ParsedNotes:
+                current_speaker: str | None = None, lang: str = "en", keep: bool = True) -> ParsedNotes:
     """Parse a whole notes file. Nothing is written; check `.errors` first (in `lang`).
-    `current_speaker`: the session's last speaker so far (sticky across files)."""
+    `current_speaker`: the session's last speaker so far (sticky across files).
+    `keep=False`: only count the records (see `.counts`), keep none."""
+    out = ParsedNotes()
+    for rec in iter_notes(text, filename, plan, theme_keys, session, current_speaker, out, lang):
+        _count(out.counts, rec)
+        if keep:
+            out.records.append(rec)
+    return out
+
+
+def _count(counts: dict[str, int], rec: Statement | Action) -> None:
+    if isinstance(rec, Statement):
+        counts["statements"] += 1
+        counts["quotes"] += rec.kind == "quote"
+        counts["key"] += bool(rec.key)
+    else:
+        counts["actions"] += 1
+
+
+def iter_notes(text: str, filename: str, plan: Plan, theme_keys: list[str], session: int,
+               current_speaker: str | None = None, out: ParsedNotes | None = None,
+               lang: str = "en") -> Iterator[Statement | Action]:
+    """The records of a notes file, one at a time; errors, declarations and new themes go to `out`."""
     if plan.session(session) is None:
         known = ", ".join(str(s.number) for s in plan.sessions)
         raise NotesError(f"{filename}: no session {session} in the plan (sessions: {known})")
-    out = ParsedNotes()
+    out = out if out is not None else ParsedNotes()
     ctx = capture.context_for(plan, theme_keys, session, current_speaker, None)
     if ctx.current_step is None and ctx.steps:
         ctx = dataclasses.replace(ctx, current_step=0)  # before any `## STEP`: the first step
     known = set(ctx.themes)
-    lines = text.split("\n")
-    if lines[-1] == "":
-        lines.pop()  # the newline ending the last line starts no line of its own
-    for number, line in enumerate((ln.removesuffix("\r") for ln in lines), start=1):
+    for number, line in enumerate(_lines(text), start=1):
         invisible = capture.invisible_prefix(line)
         if invisible:  # the parser removes them; say so, with the line
             from facilitator.i18n import text as tr
@@ -74,22 +97,34 @@ def parse_notes(text: str, filename: str, plan: Plan, theme_keys: list[str], ses
 
             for warning in line_warnings(parsed.kind, parsed.text, parsed.new_themes, known):
                 out.warnings.append(f"{filename}:{number}: warning: {warning}")
-            out.records.append(Statement(session=session, step=ctx.current_step, speaker=parsed.speaker,
-                                         kind=parsed.kind, text=parsed.text, themes=list(parsed.themes),
-                                         elements=list(parsed.elements), key=parsed.key))
+            yield Statement(session=session, step=ctx.current_step, speaker=parsed.speaker,
+                            kind=parsed.kind, text=parsed.text, themes=list(parsed.themes),
+                            elements=list(parsed.elements), key=parsed.key)
             update: dict[str, Any] = {}
             if parsed.speaker != ctx.current_speaker:
                 update["current_speaker"] = parsed.speaker
             ctx = _learn(ctx, parsed.themes, known, out.new_themes, update)
         elif isinstance(parsed, capture.ActionLine):
-            out.records.append(Action(session=session, step=ctx.current_step, text=parsed.text,
-                                      owner=parsed.owner, themes=list(parsed.themes)))
+            yield Action(session=session, step=ctx.current_step, text=parsed.text,
+                         owner=parsed.owner, themes=list(parsed.themes))
             ctx = _learn(ctx, parsed.themes, known, out.new_themes, {})
         elif isinstance(parsed, capture.StepLine):
             ctx = dataclasses.replace(ctx, current_step=parsed.step)
         elif isinstance(parsed, capture.AttendanceLine):
             out.declarations.append(parsed.keys)
-    return out
+
+
+def _lines(text: str) -> Iterator[str]:
+    """Lines split on "\n" only, a "\r" before it dropped; no empty line after a final newline."""
+    start = 0
+    n = len(text)
+    while start < n:
+        end = text.find("\n", start)
+        if end < 0:
+            yield text[start:].removesuffix("\r")
+            return
+        yield text[start:end].removesuffix("\r")
+        start = end + 1
 
 
 def _learn(ctx: capture.Context, themes: tuple[str, ...], known: set[str], new: list[str],
@@ -136,33 +171,36 @@ def import_notes(store: Any, session: int, text: str, filename: str,
     or (unless `duplicates`) when statements of the file are already in the session: importing
     the same notes (or a rescue file) twice must not double the record."""
     so_far = store.statements(session)
-    parsed = parse_notes(text, filename, store.plan, [t.key for t in store.themes()], session,
-                         current_speaker=so_far[-1].speaker if so_far else None, lang=lang)
+    themes = [t.key for t in store.themes()]
+    speaker = so_far[-1].speaker if so_far else None
+    parsed = ParsedNotes()
+    present = {(s.speaker, s.kind, s.text) for s in so_far} if not duplicates else set()
+    again = 0
+    for rec in iter_notes(text, filename, store.plan, themes, session, speaker, parsed, lang):  # pass 1: check
+        _count(parsed.counts, rec)
+        if present and isinstance(rec, Statement) and (rec.speaker, rec.kind, rec.text) in present:
+            again += 1
+    del present
     if parsed.errors:
         n = len(parsed.errors)
         raise NotesError(*parsed.errors, f"{filename}: {n} bad line{'s' if n != 1 else ''}; nothing was imported",
-                        plain=True)
-    if not duplicates:
-        present = {(s.speaker, s.kind, s.text) for s in so_far}
-        again = [r for r in parsed.records if isinstance(r, Statement) and (r.speaker, r.kind, r.text) in present]
-        if again:
-            total = sum(1 for r in parsed.records if isinstance(r, Statement))
-            raise NotesError(f"{filename}: {len(again)} of {total} statements are already in session {session} "
-                            "(imported before?); nothing was imported. Use --duplicates to import them anyway")
+                         plain=True)
+    if again:
+        total = parsed.counts["statements"]
+        raise NotesError(f"{filename}: {again} of {total} statements are already in session {session} "
+                         "(imported before?); nothing was imported. Use --duplicates to import them anyway")
     attendance = None
     if parsed.declarations:
         attendance = merged_attendance(store.attendance(session), parsed.declarations, store.plan.speaker_roles())
-    count = store.import_records(session, parsed.records, attendance=attendance, themes=parsed.new_themes)
+    records = iter_notes(text, filename, store.plan, themes, session, speaker, None, lang)  # pass 2: stream
+    count = store.import_records(session, records, attendance=attendance, themes=parsed.new_themes)
     return parsed, count
 
 
 def summary(parsed: ParsedNotes, slug: str, code: str, session: int) -> str:
-    statements = [r for r in parsed.records if isinstance(r, Statement)]
-    quotes = sum(1 for s in statements if s.kind == "quote")
-    key = sum(1 for s in statements if s.key)
-    actions = len(parsed.records) - len(statements)
-    parts = [f"imported {_n(len(statements), 'statement')} ({_n(quotes, 'quote')}, {_n(key, 'key statement')}) "
-             f"and {_n(actions, 'action')} into {slug} session {session} ({code})"]
+    c = parsed.counts
+    parts = [f"imported {_n(c['statements'], 'statement')} ({_n(c['quotes'], 'quote')}, {_n(c['key'], 'key statement')}) "
+             f"and {_n(c['actions'], 'action')} into {slug} session {session} ({code})"]
     if parsed.declarations:
         keys = sorted({k for line in parsed.declarations for k in line})
         parts.append(f"attendance declared: {' '.join(keys)}")

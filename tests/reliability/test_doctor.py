@@ -4,7 +4,6 @@ file, a store of a newer schema or format. Driven through the CLI in a subproces
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -48,48 +47,69 @@ def test_healthy_store_is_left_as_it_is(filled: Path) -> None:
     assert store_file(filled).read_bytes() == before and kept_aside(filled) == []
 
 
-def test_flipped_bytes_in_an_old_entry(filled: Path) -> None:
+def test_flipped_bytes_in_an_import_lose_only_that_record(filled: Path) -> None:
     path = store_file(filled)
     original = path.read_bytes()
     data = bytearray(original)
     at = data.index("eerste uitspraak 1".encode())
-    data[at] ^= 0x20  # one bit, inside the first import's entry
+    data[at] ^= 0x20  # one bit, inside the first import
+    for backup in (filled / SLUG / "backups").iterdir():
+        backup.unlink()  # first without a second copy
     path.write_bytes(bytes(data))
     proc = doctor(filled, SLUG)
-    assert proc.returncode == 0, proc.stdout
+    assert proc.returncode == 2, proc.stdout
     assert "fixed: store.db was damaged" in proc.stdout and "original kept as store.db.damaged-" in proc.stdout
+    assert "not recovered: line " in proc.stdout and "statement 1 of session 1" in proc.stdout
     (aside,) = kept_aside(filled)
     assert aside.read_bytes() == bytes(data)  # the damaged original, byte for byte
-    # the second import's entry survives whole; the damaged entry is the only loss, and it is kept aside
-    assert statements(filled) == ["eerste uitspraak 2", "tweede, letterlijk 2", "derde uitspraak 2"]
+    # the rest of the first import and all of the second survive; the flipped record is the only loss
+    assert statements(filled) == ["tweede, letterlijk 1", "derde uitspraak 1",
+                                  "eerste uitspraak 2", "tweede, letterlijk 2", "derde uitspraak 2"]
     again = doctor(filled, SLUG)
     assert again.returncode == 0 and "ok: store is healthy" in again.stdout
     assert cli(filled, "list").returncode == 0
 
 
+def test_flipped_bytes_with_a_backup_lose_nothing(filled: Path) -> None:
+    path = store_file(filled)
+    data = bytearray(path.read_bytes())
+    data[data.index("eerste uitspraak 1".encode())] ^= 0x20
+    path.write_bytes(bytes(data))
+    proc = doctor(filled, SLUG)
+    assert proc.returncode == 0, proc.stdout
+    assert "from backup store-" in proc.stdout and "not recovered" not in proc.stdout
+    assert len(statements(filled)) == 6 and "eerste uitspraak 1" in statements(filled)
+
+
 def test_truncated_store_drops_only_the_unfinished_last_save(filled: Path) -> None:
     path = store_file(filled)
     data = path.read_bytes()
-    path.write_bytes(data[:-15])  # the last save cut short, as by a crash mid-write
+    with open(path, "ab") as fh:
+        fh.write(b'12345678 ["o",99,"statements",7,{"text":"half')  # a save cut short, as by a crash mid-write
     proc = doctor(filled)
-    assert proc.returncode == 0 and "unfinished last save" in proc.stdout
-    assert statements(filled) == ["eerste uitspraak 1", "tweede, letterlijk 1", "derde uitspraak 1"]
-    assert kept_aside(filled)[0].read_bytes() == data[:-15]
+    assert proc.returncode == 0 and "unfinished last save" in proc.stdout, proc.stdout
+    assert len(statements(filled)) == 6
+    assert kept_aside(filled)[0].read_bytes().startswith(data)
 
 
-def test_store_cut_to_nothing_is_a_problem_and_a_backup_restores_it(filled: Path) -> None:
-    from facilitator.store.workshop import WorkshopStore
-
-    with WorkshopStore.open(filled, SLUG) as store:  # what `run` does when a session starts
-        saved_copy = store.backup()
+def test_store_cut_to_nothing_is_restored_from_the_newest_backup(filled: Path) -> None:
     store_file(filled).write_bytes(b"")
     proc = doctor(filled, SLUG)
-    assert proc.returncode == 2 and "problem: no metadata" in proc.stdout and "backups/" in proc.stdout
-    run = cli(filled, "list")
-    assert run.returncode == 2 and run.stderr.count("\n") == 1 and "doctor" in run.stderr
-    shutil.copyfile(saved_copy, store_file(filled))  # the README's recovery step
-    assert doctor(filled, SLUG).returncode == 0
+    assert proc.returncode == 0, proc.stdout
+    assert "restored from backup store-" in proc.stdout
     assert len(statements(filled)) == 6
+    assert cli(filled, "list").returncode == 0
+
+
+def test_store_cut_to_nothing_without_backups_keeps_the_plan(filled: Path) -> None:
+    import shutil as _sh
+
+    _sh.rmtree(filled / SLUG / "backups")
+    store_file(filled).write_bytes(b"")
+    proc = doctor(filled, SLUG)
+    assert proc.returncode == 2 and "restored from plan.toml" in proc.stdout, proc.stdout
+    assert "missing: session 1: 6 statements fewer than when last closed" in proc.stdout
+    assert statements(filled) == [] and cli(filled, "list").returncode == 0
 
 
 def test_foreign_file_is_never_destroyed(filled: Path) -> None:
@@ -123,7 +143,7 @@ def test_newer_store_is_refused_and_untouched(filled: Path, kind: str) -> None:
     path = store_file(filled)
     data = path.read_bytes()
     if kind == "schema":
-        meta = json.loads(data.split(b"\n")[1][9:])[0][2]  # the meta record written by `new`
+        meta = json.loads(data.split(b"\n")[1][9:])[3]  # the meta record written by `new`
         assert meta["slug"] == SLUG
         data += encode([["meta", 1, {**meta, "schema_version": 99}]])
     else:

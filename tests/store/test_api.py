@@ -117,8 +117,8 @@ def test_import_is_all_or_nothing(store):
     n = store.import_records(1, [Statement(session=1, text="een"), Action(session=1, text="actie")],
                              attendance=["wt1"], themes=["nieuw"])
     assert n == 2
-    lines = store.path.joinpath("store.db").read_bytes().count(b"\n")
-    assert lines == before.count(b"\n") + 1, "one import is one journal entry"
+    after = store.path.joinpath("store.db").read_bytes()
+    assert after.count(b'["c",') == before.count(b'["c",') + 1, "one import is one transaction"
     store = reopen(store)
     assert [s.text for s in store.statements()] == ["bestaand", "een"]
     assert store.attendance(1) == ["wt1"] and "nieuw" in [t.key for t in store.themes()]
@@ -153,11 +153,12 @@ def test_newer_schema_is_refused_and_untouched(store, data_dir):
     with open(path, "ab") as f:
         f.write(b"torn tail that a repair would rewrite")
     before = path.read_bytes()
+    listing = sorted(p.name for p in store.path.rglob("*"))
     for readonly in (False, True):
         with pytest.raises(StoreNewer, match="newer facilitator"):
             WorkshopStore.open(data_dir, "proef", readonly=readonly)
     assert path.read_bytes() == before
-    assert sorted(p.name for p in store.path.iterdir()) == ["store.db", "store.lock"]
+    assert sorted(p.name for p in store.path.rglob("*")) == listing
 
 
 def test_newer_journal_format_is_refused(data_dir, plan):
@@ -165,9 +166,9 @@ def test_newer_journal_format_is_refused(data_dir, plan):
     s.close()
     path = s.path / "store.db"
     lines = path.read_bytes().split(b"\n")
-    lines[0] = dbmod.encode({dbmod.HEADER_KEY: 2, "next": {}}).rstrip(b"\n")
+    lines[0] = dbmod.encode({dbmod.HEADER_KEY: 3, "next": {}}).rstrip(b"\n")
     path.write_bytes(b"\n".join(lines))
-    with pytest.raises(StoreNewer, match="store format 2"):
+    with pytest.raises(StoreNewer, match="store format 3"):
         WorkshopStore.open(data_dir, "proef")
 
 
@@ -188,11 +189,11 @@ def test_readonly_takes_no_lock_and_writes_nothing(store, data_dir):
     assert (store.path / "store.db").read_bytes() == before
 
 
-def test_backup_keeps_newest_five_and_opens_as_a_store(store, data_dir):
+def test_backup_keeps_newest_ten_and_opens_as_a_store(store, data_dir):
     store.add_statement(Statement(session=1, text="bewaard"))
-    made = [store.backup() for _ in range(7)]
+    made = [store.backup() for _ in range(12)]
     kept = sorted((store.path / "backups").iterdir())
-    assert len(kept) == 5 and set(kept) == set(made[-5:])
+    assert len(kept) == 10 and set(kept) == set(made[-10:])
     assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in kept)
     copy = data_dir / "kopie"
     copy.mkdir()
@@ -209,7 +210,7 @@ def test_old_stock_tinydb_file_is_converted_and_kept(data_dir, plan):
     (path / "store.db").write_text(json.dumps(stock))
     with WorkshopStore.open(data_dir, "oud") as s:
         assert [x.text for x in s.statements()] == ["oude tekst"]
-        assert len(s.recovery) == 1 and "old format" in s.recovery[0]
+        assert "old format" in s.recovery[0] and "migrated" in s.recovery[-1]
         s.add_statement(Statement(session=1, text="nieuw"))
     kept = list(path.glob("store.db.old-format-*"))
     assert len(kept) == 1 and json.loads(kept[0].read_text()) == stock
@@ -311,3 +312,25 @@ def test_unlockable_folder_is_a_clear_error(store, data_dir, monkeypatch):
     monkeypatch.setattr(filelock.FileLock, "acquire", refuse)
     with pytest.raises(StoreError, match="cannot lock .*Permission denied"):
         WorkshopStore.open(data_dir, "proef")
+
+
+def test_list_reads_the_summary_not_the_records(store, data_dir, monkeypatch):
+    from facilitator.cli.commands import _summary
+    from facilitator.store.workshop import read_summary
+
+    store.import_records(1, [Statement(session=1, kind="quote", text=f"q{i}") for i in range(3)])
+    store.close()
+    assert read_summary(data_dir, "proef")["sessions"]["1"] == {
+        "statements": 3, "quotes": 3, "key": 0, "actions": 0, "held": True}
+
+    def no_open(*a, **k):  # type: ignore[no-untyped-def]
+        raise AssertionError("list opened the store")
+
+    monkeypatch.setattr(WorkshopStore, "open", no_open)
+    title, rows = _summary(data_dir, "proef")  # type: ignore[misc]
+    assert title == "Proefwerkplaats" and rows[0][6:9] == ["3", "3", "0"] and rows[0][5] == "yes"
+    monkeypatch.undo()
+    with WorkshopStore.open(data_dir, "proef") as s:  # a save makes the summary stale until the next close
+        s.add_statement(Statement(session=2, text="x"))
+        assert read_summary(data_dir, "proef") is None
+    assert read_summary(data_dir, "proef")["sessions"]["2"]["statements"] == 1

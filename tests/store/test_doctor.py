@@ -42,15 +42,34 @@ def test_truncated_store_is_recovered_and_original_kept(store, data_dir):
     path = store.path / "store.db"
     original = path.read_bytes()[:-5]
     path.write_bytes(original)
+    backups = list((store.path / "backups").iterdir())
+    for b in backups:  # first without a backup: what the journal still holds
+        b.rename(b.with_suffix(".away"))
     lines = doctor(data_dir, "proef")
     fixed = levels(lines, "fixed")
     assert len(fixed) == 1 and "damaged" in fixed[0], lines
-    assert exit_status(lines) == 0
+    # the cut took an acknowledged save and no backup holds it: said so, by session
+    assert levels(lines, "problem") == ["missing: session 1: 1 statements fewer than when last closed"]
     kept = list(store.path.glob("store.db.damaged-*"))
     assert len(kept) == 1 and kept[0].read_bytes() == original
     assert any(kept[0].name in n for n in levels(doctor(data_dir, "proef"), "note"))
     with WorkshopStore.open(data_dir, "proef") as s:
         assert [x.text for x in s.statements()] == ["s0", "s1"] and s.recovery == []
+
+
+def test_truncated_store_is_repaired_from_the_newest_backup(store, data_dir):
+    for i in range(3):
+        store.add_statement(Statement(session=1, text=f"s{i}"))
+    store.close()  # takes a backup: the store changed
+    path = store.path / "store.db"
+    for cut in (len(path.read_bytes()) // 2, 0):
+        path.write_bytes(path.read_bytes()[:cut])
+        lines = doctor(data_dir, "proef")
+        assert exit_status(lines) == 0, lines
+        assert any("restored from backup store-" in f for f in levels(lines, "fixed")), lines
+        with WorkshopStore.open(data_dir, "proef") as s:
+            assert [x.text for x in s.statements()] == ["s0", "s1", "s2"] and s.recovery == []
+    assert any("backup(s) in backups/" in n for n in levels(doctor(data_dir, "proef"), "note"))
 
 
 def test_damaged_store_without_repair_is_a_problem_and_untouched(store, data_dir):
@@ -95,7 +114,8 @@ def test_permissions_and_temp_files_are_fixed(store, data_dir):
     assert any("store.db.tmp-123-abcd" in f for f in fixed)
     assert any("store.db: permissions 0644 -> 0600" in f for f in fixed)
     assert exit_status(lines) == 0
-    assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
+    assert stat.S_IMODE(data_dir.stat().st_mode) == 0o755, "the data directory is only reported"
+    assert any("permissions 0755" in n for n in levels(lines, "note"))
     assert stat.S_IMODE(store.path.stat().st_mode) == 0o700
     assert stat.S_IMODE((store.path / "store.db").stat().st_mode) == 0o600
     assert stat.S_IMODE(backup.stat().st_mode) == 0o600
@@ -129,8 +149,16 @@ def test_invalid_records_and_missing_meta(store, data_dir):
     store._db.table("statements").insert({"session": "een"})
     store._db.table("meta").remove(doc_ids=[1])
     store.close()
-    problems = levels(doctor(data_dir, "proef"), "problem")
+    lines = doctor(data_dir, "proef")
+    problems = levels(lines, "problem")
     assert "statements record 1 does not validate" in problems
+    assert any("restored from plan.toml" in f for f in levels(lines, "fixed")), lines
+    with WorkshopStore.open(data_dir, "proef") as s:
+        assert not any("plan" in r for r in s.recovery) and s.plan.slug == "proef"
+    with WorkshopStore.open(data_dir, "proef") as s:  # again, without plan.toml
+        s._db.table("meta").remove(doc_ids=[1])
+    (store.path / "plan.toml").unlink()
+    problems = levels(doctor(data_dir, "proef"), "problem")
     assert any("no metadata" in p for p in problems)
 
 

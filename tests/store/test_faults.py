@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from facilitator.domain.records import SessionClock, Statement
+from facilitator import fileio
 from facilitator.store import db as dbmod
 from facilitator.store.workshop import StoreWriteError, WorkshopStore
 
@@ -55,6 +56,12 @@ class FaultyOS:
         return os.replace(src, dst)
 
 
+def patch_os(monkeypatch, fake) -> None:
+    """Stand `fake` in for `os` in the store's journal and in the file-I/O module it uses."""
+    monkeypatch.setattr(dbmod, "os", fake)
+    monkeypatch.setattr(fileio, "os", fake)
+
+
 def texts(store: WorkshopStore) -> list[str]:
     return [s.text for s in store.statements()]
 
@@ -68,9 +75,9 @@ def on_disk(data_dir: Path) -> list[str]:
 
 def count_calls(monkeypatch, action) -> int:
     probe = FaultyOS()
-    monkeypatch.setattr(dbmod, "os", probe)
+    patch_os(monkeypatch, probe)
     action()
-    monkeypatch.setattr(dbmod, "os", os)
+    patch_os(monkeypatch, os)
     return probe.calls
 
 
@@ -83,10 +90,10 @@ def test_every_fault_point_of_a_save(store, data_dir, monkeypatch):
     for i, err in enumerate(ERRNOS * 2):
         fail_at = 1 + i % n
         before = (store.path / "store.db").read_bytes()
-        monkeypatch.setattr(dbmod, "os", FaultyOS(fail_at, err))
+        patch_os(monkeypatch, FaultyOS(fail_at, err))
         with pytest.raises(StoreWriteError) as info:
             store.add_statement(Statement(session=1, text=f"mislukt {i}"))
-        monkeypatch.setattr(dbmod, "os", os)
+        patch_os(monkeypatch, os)
         assert "\n" not in str(info.value) and os.strerror(err) in str(info.value)
         assert texts(store) == acked
         assert (store.path / "store.db").read_bytes() == before, "the half-written tail was truncated away"
@@ -103,28 +110,28 @@ def test_every_fault_point_of_a_save(store, data_dir, monkeypatch):
 def test_every_fault_point_of_the_rewrite_after_a_failure(store, data_dir, monkeypatch):
     store.add_statement(Statement(session=1, text="eerste"))
     acked = texts(store)
-    monkeypatch.setattr(dbmod, "os", FaultyOS(1))
+    patch_os(monkeypatch, FaultyOS(1))
     with pytest.raises(StoreWriteError):
         store.add_statement(Statement(session=1, text="x"))
-    monkeypatch.setattr(dbmod, "os", os)
+    patch_os(monkeypatch, os)
     # the next save: temp write, fsync, rename, dir fsync, then append write, fsync
     probe = FaultyOS()
-    monkeypatch.setattr(dbmod, "os", probe)
+    patch_os(monkeypatch, probe)
     store._db.journal._rewrite()
-    monkeypatch.setattr(dbmod, "os", os)
+    patch_os(monkeypatch, os)
     rewrite_calls = probe.calls
     assert rewrite_calls == 4
     total = rewrite_calls + 2
     for fail_at in range(1, total + 1):
         store.add_statement(Statement(session=1, text=f"gezond {fail_at}"))
         acked = texts(store)
-        monkeypatch.setattr(dbmod, "os", FaultyOS(1))  # an append fails: the next save rewrites first
+        patch_os(monkeypatch, FaultyOS(1))  # an append fails: the next save rewrites first
         with pytest.raises(StoreWriteError):
             store.add_statement(Statement(session=1, text="x"))
-        monkeypatch.setattr(dbmod, "os", FaultyOS(fail_at, errno.EIO))
+        patch_os(monkeypatch, FaultyOS(fail_at, errno.EIO))
         with pytest.raises(StoreWriteError):
             store.add_statement(Statement(session=1, text=f"mislukt {fail_at}"))
-        monkeypatch.setattr(dbmod, "os", os)
+        patch_os(monkeypatch, os)
         assert texts(store) == acked
         assert on_disk(data_dir) == acked
         assert not list(store.path.glob("store.db.tmp-*"))
@@ -150,10 +157,10 @@ def test_other_mutators_are_unchanged_by_a_failed_save(store, data_dir, monkeypa
                                                attendance=["jw"], themes=["nieuw"]),
     }
     for fail_at in (1, 2):
-        monkeypatch.setattr(dbmod, "os", FaultyOS(fail_at))
+        patch_os(monkeypatch, FaultyOS(fail_at))
         with pytest.raises(StoreWriteError):
             calls[what]()
-        monkeypatch.setattr(dbmod, "os", os)
+        patch_os(monkeypatch, os)
         assert store.snapshot() == snap
     calls[what]()  # the same call succeeds once the disk is fine
     after = store.snapshot()

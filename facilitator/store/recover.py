@@ -1,0 +1,142 @@
+"""Repairing a damaged journal from the newest readable backup plus every readable
+record of the journal, and saying exactly what could not be recovered.
+
+Transactions carry increasing ids (kept across rewrites, and in every backup's
+header as "tx"), so the newer of the two is known without guessing:
+
+- the journal reaches at least as far as the backup (its last committed
+  transaction >= the backup's): the journal's state wins; a record lost on a
+  damaged line is taken from the backup when the backup has it;
+- the journal reaches no further than the backup (cut or damaged before the
+  backup's last transaction): the backup is the state.
+
+What is still missing is reported per session and kind, from the damaged lines
+and from summary.json (the counts when the workshop was last closed).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+from facilitator.store.db import Replay, StoreNewer, replay
+
+SUMMARY_NAME = "summary.json"
+
+
+def newest_backup(workshop: Path) -> tuple[Path, Replay] | None:
+    """The newest backup that reads without damage, with its replay."""
+    from facilitator.store.workshop import list_backups
+
+    for path in reversed(list_backups(workshop)):
+        try:
+            rep = replay(path.read_bytes(), path)
+        except (OSError, StoreNewer):
+            continue
+        if rep.header and not rep.bad and not rep.torn_tail and rep.tables.get("meta"):
+            return path, rep
+    return None
+
+
+def behind_backup(workshop: Path, rep: Replay, size: int) -> str | None:
+    """A journal that reads cleanly but is shorter than when a backup was taken from it
+    (same epoch: no rewrite since; cut at a line boundary) has lost saves: say so."""
+    from facilitator.store.workshop import list_backups
+
+    if rep.epoch is None:
+        return None
+    for path in reversed(list_backups(workshop)[-3:]):
+        try:
+            with open(path, "rb") as fh:
+                first = fh.readline(65536)
+        except OSError:
+            continue
+        header = Replay(lines=1)  # its line 1
+        with contextlib.suppress(StoreNewer):
+            header._record(first.rstrip(b"\n"), path, [])
+        source = header.source
+        if isinstance(source, dict) and source.get("epoch") == rep.epoch and type(source.get("size")) is int \
+                and source["size"] > size:
+            return f"cut short: {source['size'] - size} bytes fewer than when backup {path.name} was taken"
+    return None
+
+
+def amend_from_backup(workshop: Path, rep: Replay) -> list[str]:
+    """Called on a damaged journal before it is rewritten: merge in the newest backup
+    (changing `rep` in place). Returns notes for the user, one line each."""
+    found = newest_backup(workshop)
+    notes: list[str] = []
+    if found is not None:
+        path, backup = found
+        backup_tx = backup.last_tx
+        if rep.last_tx <= backup_tx and backup_tx > 0 or not rep.header and not rep.entries and not rep.docs_seen:
+            # the journal reaches no further than the backup: the backup is the state
+            rep.tables.clear()
+            rep.tables.update(copy.deepcopy(backup.tables))
+            for name, top in backup.maxids.items():
+                rep.maxids[name] = max(rep.maxids.get(name, 0), top)
+            rep.last_tx = max(rep.last_tx, backup_tx)
+            for bad in rep.bad:
+                bad.recovered = True
+            notes.append(f"restored from backup {path.name} (it holds everything the store still had, or more)")
+        else:
+            filled = 0
+            for bad in rep.bad:
+                if bad.table is None or bad.doc_id is None:
+                    continue
+                doc = backup.tables.get(bad.table, {}).get(str(bad.doc_id))
+                if doc is not None and str(bad.doc_id) not in rep.tables.get(bad.table, {}):
+                    rep.tables.setdefault(bad.table, {})[str(bad.doc_id)] = copy.deepcopy(doc)
+                    filled += 1
+                    bad.recovered = True
+            if filled:
+                notes.append(f"{filled} damaged record(s) taken from backup {path.name} (as they were then)")
+    notes.extend(missing(workshop, rep))
+    return notes
+
+
+def missing(workshop: Path, rep: Replay) -> list[str]:
+    """What could not be recovered: each damaged record not filled in, and per session
+    the statements and actions fewer than when the workshop was last closed."""
+    lost = [b for b in rep.bad if not b.recovered and b.number != 1  # line 1 is the header: no record
+            and not (b.table is not None and rep.written_at.get((b.table, b.doc_id), 0) > b.number)]  # superseded
+    out = []
+    if lost:
+        out.append("not recovered: " + "; ".join(b.describe() for b in lost[:10])
+                   + (f"; and {len(lost) - 10} more" if len(lost) > 10 else ""))
+    before = _summary_counts(workshop)
+    if before:
+        now = counts(rep.tables)
+        gaps = []
+        for session, kinds in sorted(before.items()):
+            for kind, n in kinds.items():
+                have = now.get(session, {}).get(kind, 0)
+                if have < n:
+                    gaps.append(f"session {session}: {n - have} {kind} fewer than when last closed")
+        if gaps:
+            out.append("missing: " + "; ".join(gaps))
+    return out
+
+
+def counts(tables: dict[str, dict[str, dict]]) -> dict[int, dict[str, int]]:
+    out: dict[int, dict[str, int]] = {}
+    for name in ("statements", "actions"):
+        for doc in tables.get(name, {}).values():
+            session = doc.get("session")
+            if isinstance(session, int):
+                per = out.setdefault(session, {})
+                per[name] = per.get(name, 0) + 1
+    return out
+
+
+def _summary_counts(workshop: Path) -> dict[int, dict[str, int]]:
+    try:
+        summary = json.loads((workshop / SUMMARY_NAME).read_text(encoding="utf-8"))
+        sessions: Any = summary["sessions"]
+        return {int(n): {"statements": int(v["statements"]), "actions": int(v["actions"])}
+                for n, v in sessions.items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
