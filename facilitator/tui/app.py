@@ -38,7 +38,7 @@ class FacilitatorApp(App[int]):
     def __init__(self, data_dir: Path, slug: str | None = None, session: int | None = None,
                  lang: str = DEFAULT_LANGUAGE, now: Callable[[], float] = time.time,
                  readonly: bool = False, bell: bool = True, export_dir: Path | None = None,
-                 background_open: bool = False):
+                 background_open: bool = False, settings: Any = None):
         super().__init__()
         self.data_dir = Path(data_dir)
         self.slug = slug
@@ -49,12 +49,45 @@ class FacilitatorApp(App[int]):
         self.use_bell = bell
         self.store: Any = None
         self.rang = 0  # bells rung, for tests
-        self.cursor_blink = True
-        self.retry_interval = 2.0  # seconds between retries of a failed save
+        self.cursor_blink: bool = True
+        self.retry_interval: float = 2.0  # seconds between retries of a failed save
         self.background_open = background_open  # first frame before the store opens (run_app)
-        self.export_dir = Path(export_dir) if export_dir is not None else Path("exports")  # the report screen's
+        self._settings = settings  # facilitator.settings.Settings, loaded when first needed
+        self._export_dir = Path(export_dir) if export_dir is not None else None
+        self._readonly_poll: float | None = None
         self.title = tr(TEXT, lang, "title")
         self._localise_bindings()
+
+    # -- settings (docs/settings.md) ----------------------------------------------------
+
+    @property
+    def settings(self) -> Any:
+        """The typed settings (`facilitator.settings.Settings`), loaded on first use, after
+        the first frame: pydantic is not needed to draw it. A setting that cannot be used
+        is said once; the defaults stand in for it."""
+        if self._settings is None:
+            from facilitator.settings import Settings, SettingsError, load_settings
+
+            try:
+                self._settings = load_settings(data_dir=str(self.data_dir), lang=self.lang)
+            except SettingsError as exc:
+                self._settings = Settings.model_construct(data_dir=self.data_dir, lang=self.lang)
+                self.notify("\n".join(exc.lines), severity="error", timeout=15)
+        return self._settings
+
+    @property
+    def export_dir(self) -> Path:
+        """Where the report screen and the home screen export (`export_dir`)."""
+        return self._export_dir if self._export_dir is not None else Path(self.settings.export_dir)
+
+    @property
+    def readonly_poll(self) -> float:
+        """Seconds between the read-only view's checks for changes (`readonly_refresh`)."""
+        return self._readonly_poll if self._readonly_poll is not None else float(self.settings.readonly_refresh)
+
+    @readonly_poll.setter
+    def readonly_poll(self, seconds: float) -> None:
+        self._readonly_poll = seconds
 
     def _localise_bindings(self) -> None:
         from facilitator.tui.keys import localise
@@ -211,7 +244,7 @@ class FacilitatorApp(App[int]):
 
     def ring(self) -> None:
         self.rang += 1
-        if self.use_bell:
+        if self.use_bell and self.settings.bell:
             self.bell()
 
     def action_command_palette(self) -> None:

@@ -16,7 +16,7 @@ async def test_readonly_view_follows_the_writer(tmp_path: Path) -> None:
         writer.add_statement(Statement(session=1, step=0, speaker="wt", kind="note", text="eerste", themes=[],
                                        key=False))
         app = make_app(tmp_path, readonly=True)
-        app.readonly_poll = 3600.0  # the test polls by hand
+        app.readonly_poll = 3600.0  # the test polls by hand (overrides the readonly_refresh setting)
         async with app.run_test(size=(120, 40)) as pilot:
             screen = app.screen
             await pilot.pause()

@@ -53,7 +53,7 @@ class Host(App):
         super().__init__()
         self.store = store
         self.lang = lang
-        self.export_dir = export_dir
+        self.export_dir = export_dir if export_dir is not None else Path("exports")
 
     def on_mount(self) -> None:
         self.push_screen(ReportScreen(self.store))

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Static
 from facilitator.tui.commands import screen_actions
 from facilitator.tui.i18n import tr
 from facilitator.i18n import section
+from facilitator.tui.context import app_of
 
 TEXT = section("tui.screens.help")
 
@@ -31,7 +32,7 @@ class HelpScreen(ModalScreen[None]):
         self.under = under
 
     def compose(self) -> ComposeResult:
-        lang = getattr(self.app, "lang", "nl")
+        lang = app_of(self).lang
         with Vertical(id="help"):
             yield Static(tr(TEXT, lang, "title"), id="title")
             yield DataTable(id="keys", cursor_type="row")
@@ -45,7 +46,7 @@ class HelpScreen(ModalScreen[None]):
         return {"role": "rol", "owner": "rol", "seat": "rol1", "theme": "thema"}
 
     def on_mount(self) -> None:
-        lang = getattr(self.app, "lang", "nl")
+        lang = app_of(self).lang
         table = self.query_one(DataTable)
         table.add_column(tr(TEXT, lang, "key"), key="key")
         table.add_column(tr(TEXT, lang, "does"), key="does")

@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from facilitator.tui.i18n import tr
 from facilitator.i18n import section
+from facilitator.tui.context import app_of
 
 TEXT = section("tui.screens.home")
 
@@ -26,7 +27,7 @@ class HomeScreen(Screen):
     ]
 
     def t(self, name: str, /, **values: object) -> str:
-        return tr(TEXT, getattr(self.app, "lang", "nl"), name, **values)
+        return tr(TEXT, app_of(self).lang, name, **values)
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -37,7 +38,7 @@ class HomeScreen(Screen):
     def on_mount(self) -> None:
         from facilitator.tui.keys import localise
 
-        localise(self, TEXT, getattr(self.app, "lang", "nl"))
+        localise(self, TEXT, app_of(self).lang)
         table = self.query_one(DataTable)
         for key in ("workshop", "code", "date", "held", "title"):
             table.add_column(self.t(key), key=key)
@@ -46,7 +47,7 @@ class HomeScreen(Screen):
 
     @property
     def data_dir(self) -> Path:
-        return Path(self.app.data_dir)  # type: ignore[attr-defined]
+        return Path(app_of(self).data_dir)
 
     def action_reload(self) -> None:
         from facilitator.store.workshop import StoreError, list_workshops
@@ -85,20 +86,20 @@ class HomeScreen(Screen):
     def action_run(self) -> None:
         picked = self._selected()
         if picked:
-            self.app.open_session(picked[0], picked[1], on_fail=lambda: None)  # type: ignore[attr-defined]
+            app_of(self).open_session(picked[0], picked[1], on_fail=lambda: None)
 
     def action_report(self) -> None:
         picked = self._selected()
         if picked:
-            self.app.open_report(picked[0])  # type: ignore[attr-defined]
+            app_of(self).open_report(picked[0])
 
     def on_screen_resume(self) -> None:
         """Back from a report (or a session): its workshop is closed again, the list refreshed."""
-        app = self.app
-        store = getattr(app, "store", None)
+        app = app_of(self)
+        store = app.store
         if store is None or any(getattr(s, "store", None) is store for s in app.screen_stack):
             return  # nothing open, or still in use by a screen
-        app.close_store()  # type: ignore[attr-defined]
+        app.close_store()
         self.action_reload()
 
     def action_plan(self) -> None:
@@ -125,7 +126,7 @@ class HomeScreen(Screen):
         from facilitator.usecases.export import export_workshop
 
         try:
-            result = export_workshop(self.data_dir, Path(getattr(self.app, "export_dir", "exports")), slug=picked[0],
+            result = export_workshop(self.data_dir, app_of(self).export_dir, slug=picked[0],
                                      formats=(fmt,))
         except Exception as exc:  # noqa: BLE001 - shown to the user
             self.notify(self.t("export_failed", error=exc), severity="error", timeout=10)

@@ -40,6 +40,7 @@ from facilitator.tui.widgets.prompt import PromptPanel
 from facilitator.tui.widgets.record import RecordTable
 from facilitator.tui.widgets.sidetabs import SideTabs
 from facilitator.i18n import section
+from facilitator.tui.context import app_of
 
 TEXT = section("tui.screens.live")
 
@@ -143,13 +144,13 @@ class LiveScreen(ScheduleActions, Screen):
 
     @property
     def lang(self) -> str:
-        return self.app.lang  # type: ignore[attr-defined]
+        return app_of(self).lang
 
     def t(self, name: str, /, **values: object) -> str:
         return tr(TEXT, self.lang, name, **values)
 
     def now(self) -> float:
-        return self.app.now()  # type: ignore[attr-defined]
+        return app_of(self).now()
 
     @property
     def capture(self) -> CaptureLine:
@@ -202,7 +203,7 @@ class LiveScreen(ScheduleActions, Screen):
         localise(self, schedulectl.TEXT, self.lang)
         capture = self.capture
         localise(capture, TEXT, self.lang)
-        capture.cursor_blink = getattr(self.app, "cursor_blink", True)
+        capture.cursor_blink = app_of(self).cursor_blink
         capture.focus()
         if self.store is not None:
             self._start(self._load(self.store))
@@ -230,13 +231,13 @@ class LiveScreen(ScheduleActions, Screen):
         try:
             store = self.opener()
         except Exception as exc:  # noqa: BLE001 - the app shows it (locked, damaged, missing)
-            self.app.call_from_thread(self.app.session_failed, self, exc)  # type: ignore[attr-defined]
+            self.app.call_from_thread(app_of(self).session_failed, self, exc)
             return
         try:
             live = self._load(store)
         except Exception as exc:  # noqa: BLE001
             store.close()
-            self.app.call_from_thread(self.app.session_failed, self, exc)  # type: ignore[attr-defined]
+            self.app.call_from_thread(app_of(self).session_failed, self, exc)
             return
         import gc
 
@@ -244,7 +245,7 @@ class LiveScreen(ScheduleActions, Screen):
         self.app.call_from_thread(self._opened, live)
 
     def _opened(self, live: Any) -> None:
-        self.app.session_opened(live.store)  # type: ignore[attr-defined]
+        app_of(self).session_opened(live.store)
         if self.is_attached:
             self._start(live)
 
@@ -255,7 +256,7 @@ class LiveScreen(ScheduleActions, Screen):
         self.store = live.store
         if not live.readonly:
             live.writer = attach(live.store, self)
-            self.set_interval(getattr(self.app, "retry_interval", 2.0), self._auto_retry)
+            self.set_interval(app_of(self).retry_interval, self._auto_retry)
         self.live = live
         self._mount_panels()
         self.query_one("#attendance").set_plan(live.plan, live.attendance, live.spoken)  # type: ignore[attr-defined]
@@ -271,7 +272,7 @@ class LiveScreen(ScheduleActions, Screen):
             capture.placeholder = self.t("readonly.line", reason=self.t("readonly.reason"))
             self.query_one(Preview).show(self.t("readonly", reason=self.t("readonly.reason")), warning=True)
             self._stamp = self._files_stamp()
-            self.set_interval(getattr(self.app, "readonly_poll", 2.0), self._poll_store)
+            self.set_interval(app_of(self).readonly_poll, self._poll_store)
         else:
             capture.placeholder = self.t("placeholder.plan", **self.example_keys())
             self._show_preview(capture.value)
@@ -426,7 +427,7 @@ class LiveScreen(ScheduleActions, Screen):
         for n in change.notices:
             self.notify(self.t(n.key, **n.values), severity=n.severity, timeout=n.timeout)  # type: ignore[arg-type]
         if change.ring:
-            self.app.ring()  # type: ignore[attr-defined]
+            app_of(self).ring()
         if change.line is not None:
             capture = self.capture
             capture.value = change.line
@@ -586,7 +587,7 @@ class LiveScreen(ScheduleActions, Screen):
         for n in change.notices:
             self.notify(self.t(n.key, **n.values), severity=n.severity, timeout=n.timeout)  # type: ignore[arg-type]
         if change.ring:
-            self.app.ring()  # type: ignore[attr-defined]
+            app_of(self).ring()
 
     def _auto_retry(self) -> None:
         live = self.live
@@ -647,7 +648,7 @@ class LiveScreen(ScheduleActions, Screen):
             self._quitting = False
             if quit_anyway:
                 try:
-                    path = self.app.write_rescue(lines, self._slug(), self._number_or_none())  # type: ignore[attr-defined]
+                    path = app_of(self).write_rescue(lines, self._slug(), self._number_or_none())
                 except OSError as exc:  # disk full too: stay open, the lines are still here
                     self.notify(self.t("rescue_failed", error=exc.strerror or exc), severity="error", timeout=30)
                     if release is not None:
@@ -664,7 +665,7 @@ class LiveScreen(ScheduleActions, Screen):
 
     def _slug(self) -> str | None:
         store = self.live.store if self.live is not None else None
-        return store.slug if store is not None else getattr(self.app, "slug", None)
+        return store.slug if store is not None else app_of(self).slug
 
     def _number_or_none(self) -> int | None:
         return self.live.number if self.live is not None else self._number
@@ -672,7 +673,7 @@ class LiveScreen(ScheduleActions, Screen):
     def write_rescue(self) -> Path | None:
         """Everything not saved, to a rescue file now (importable syntax)."""
         lines = self.live.rescue_lines(self.capture.value) if self.live is not None else self.held
-        return self.app.write_rescue(lines, self._slug(), self._number_or_none())  # type: ignore[attr-defined]
+        return app_of(self).write_rescue(lines, self._slug(), self._number_or_none())
 
     def rescue_early(self) -> list[str]:
         """The store did not open: what was typed meanwhile, for the rescue file (and forgotten here)."""
@@ -730,7 +731,7 @@ class LiveScreen(ScheduleActions, Screen):
             for n in change.notices:
                 self.notify(self.t(n.key, **n.values), severity=n.severity, timeout=n.timeout)  # type: ignore[arg-type]
             if change.ring:
-                self.app.ring()  # type: ignore[attr-defined]
+                app_of(self).ring()
 
     def refresh_clock(self) -> None:
         from facilitator.domain import schedule
@@ -800,7 +801,7 @@ class LiveScreen(ScheduleActions, Screen):
             return
         if self.live.writer is not None:
             self.live.writer.wait_idle(2.0)
-        self.app.show_report(self.live.store)  # type: ignore[attr-defined]
+        app_of(self).show_report(self.live.store)
 
     def action_panel(self, name: str) -> None:
         self._mount_panels()
@@ -908,7 +909,7 @@ class LiveScreen(ScheduleActions, Screen):
             store.close()
             self._stamp = ()
             return
-        self.app.session_opened(store)  # type: ignore[attr-defined]  # closes the old one
+        app_of(self).session_opened(store)  # closes the old one
         self.store = store
         self._show(change)
         when = time.strftime("%H:%M:%S", time.localtime(self.now()))

@@ -14,6 +14,7 @@ from textual.widgets import Footer, Static
 from facilitator.domain.plan import Plan, Theme
 from facilitator.tui.i18n import tr
 from facilitator.i18n import section
+from facilitator.tui.context import app_of
 
 TEXT = section("tui.screens.plan")
 
@@ -63,13 +64,13 @@ class PlanScreen(Screen):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="plan"):
-            yield Static(plan_text(self.plan, self.themes, getattr(self.app, "lang", "nl")))
+            yield Static(plan_text(self.plan, self.themes, app_of(self).lang))
         yield Footer()
 
     def on_mount(self) -> None:
         from facilitator.tui.keys import localise
 
-        localise(self, TEXT, getattr(self.app, "lang", "nl"))
+        localise(self, TEXT, app_of(self).lang)
         self.query_one("#plan").focus()
 
     def action_back(self) -> None:

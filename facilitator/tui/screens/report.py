@@ -33,6 +33,7 @@ from facilitator.tui.widgets.report_preview import PreviewPane
 from facilitator.tui.widgets.report_recode import EditStatements, ThemesDialog
 from facilitator.tui.widgets.report_texts import TextsPane
 from facilitator.i18n import section
+from facilitator.tui.context import app_of
 
 TEXT = section("tui.screens.report")
 
@@ -69,11 +70,11 @@ class ReportScreen(Screen):
 
     @property
     def lang(self) -> str:
-        return getattr(self.app, "lang", "nl")
+        return app_of(self).lang
 
     @property
     def export_dir(self) -> Path:
-        return Path(getattr(self.app, "export_dir", None) or "exports")
+        return Path(app_of(self).export_dir)
 
     def t(self, key: str, **values: object) -> str:
         return tr(TEXT, self.lang, key, **values)
