@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 EXTEND_MINUTES = 5
 MIN_MINUTES = 1
 
-State = Literal["idle", "running", "paused", "done"]
+from facilitator.domain.clock_state import State, clock_state  # noqa: E402 - one rule, shared with the live clock
 Status = Literal["done", "current", "upcoming", "skipped"]
 Level = Literal["ok", "warning", "over"]
 
@@ -57,17 +57,6 @@ class ScheduleRefused(ValueError):
 
 
 # -- the clock's state (the same rules as the live screen's clock) ----------------------
-
-
-def clock_state(clock: SessionClock) -> State:
-    if clock.started_at is None:
-        return "idle"
-    timing = clock.steps.get(clock.current_step)
-    if timing is not None and timing.paused_at is not None:
-        return "paused"
-    if timing is not None and timing.end is not None:
-        return "done"
-    return "running"
 
 
 def step_elapsed(clock: SessionClock, step: int, now: float) -> float:

@@ -12,19 +12,10 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:  # the live screen's first frame comes before pydantic is imported
     from facilitator.domain.records import SessionClock, StepTiming
 
-State = Literal["idle", "running", "paused", "done"]
+from facilitator.domain.clock_state import State, clock_state  # noqa: E402
 
 
-def state(clock: SessionClock) -> State:
-    """"done": the current step has ended (a session closed by another tool, e.g. the demo)."""
-    if clock.started_at is None:
-        return "idle"
-    timing = clock.steps.get(clock.current_step)
-    if timing is not None and timing.paused_at is not None:
-        return "paused"
-    if timing is not None and timing.end is not None:
-        return "done"
-    return "running"
+state = clock_state
 
 
 def _copy(clock: SessionClock) -> SessionClock:

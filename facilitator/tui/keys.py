@@ -13,12 +13,16 @@ from facilitator.tui.i18n import tr
 
 
 def localise(node: Any, table: Mapping[str, Mapping[str, str]], lang: str) -> None:
-    bindings = node._bindings  # the node's own BindingsMap, built from BINDINGS
-    for key, items in bindings.key_to_bindings.items():
-        new = []
-        for b in items:
-            name = f"key.{b.id}" if b.id else None
-            if name and name in table.get("nl", {}):
-                b = dataclasses.replace(b, description=tr(table, lang, name))
-            new.append(b)
-        bindings.key_to_bindings[key] = new
+    """Give `node`'s bindings the description `key.<binding id>` of `table` in `lang`,
+    and a binding in a group the group's `group.<binding id>`: bindings are declared
+    once with an id, their labels come from the catalog (facilitator/messages.toml)."""
+    from textual.binding import Binding, BindingsMap
+
+    keys: dict[str, list[Any]] = {}
+    for key, b in node._bindings:
+        if b.id and f"key.{b.id}" in table.get("nl", {}):
+            b = dataclasses.replace(b, description=tr(table, lang, f"key.{b.id}"))
+        if b.id and b.group and f"group.{b.id}" in table.get("nl", {}):
+            b = dataclasses.replace(b, group=Binding.Group(tr(table, lang, f"group.{b.id}"), compact=b.group.compact))
+        keys.setdefault(key, []).append(b)
+    node._bindings = BindingsMap.from_keys(keys)

@@ -25,7 +25,8 @@ from facilitator.domain.records import Finding, Statement
 from facilitator.domain.workshop import WorkshopData
 from facilitator.store.workshop import StoreError, WorkshopStore
 from facilitator.tui.i18n import tr
-from facilitator.tui.widgets.report_common import localize_bindings
+from facilitator.tui.keys import localise as localize_bindings
+
 from facilitator.tui.widgets.report_findings import FindingsPane
 from facilitator.tui.widgets.report_overview import OverviewPane
 from facilitator.tui.widgets.report_picker import PickStatements

@@ -3,11 +3,8 @@ descriptions, role phrases and one-line statement labels."""
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Mapping
 
-from textual.binding import Binding, BindingsMap
-from textual.dom import DOMNode
 
 from facilitator.domain.plan import Plan
 from facilitator.domain.records import Statement
@@ -15,23 +12,6 @@ from facilitator.tui.i18n import tr
 from facilitator.i18n import section
 
 TEXT = section("tui.widgets.report_common")
-
-
-def localize_bindings(node: DOMNode, table: Mapping[str, Mapping[str, str]], lang: str) -> None:
-    """Give `node`'s bindings the description `table[lang]["key." + binding.id]`.
-
-    Bindings are class-level and English; the footer shows the translated text.
-    A binding in a group gets the group description `table[lang]["group." + binding.id]`.
-    """
-    keys: dict[str, list] = {}
-    for key, binding in node._bindings:
-        if binding.id and f"key.{binding.id}" in table["nl"]:
-            binding = dataclasses.replace(binding, description=tr(table, lang, f"key.{binding.id}"))
-        if binding.id and binding.group and f"group.{binding.id}" in table["nl"]:
-            group = Binding.Group(tr(table, lang, f"group.{binding.id}"), compact=binding.group.compact)
-            binding = dataclasses.replace(binding, group=group)
-        keys.setdefault(key, []).append(binding)
-    node._bindings = BindingsMap.from_keys(keys)
 
 
 def role_phrase(plan: Plan, speaker: str | None, lang: str) -> str:

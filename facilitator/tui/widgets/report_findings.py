@@ -27,7 +27,8 @@ from textual.widgets import DataTable, Static, TextArea
 from facilitator.domain.records import Block, Finding, Statement
 from facilitator.store.workshop import StoreError, WorkshopStore
 from facilitator.tui.i18n import tr
-from facilitator.tui.widgets.report_common import localize_bindings, one_line, role_phrase, session_codes, statement_line
+from facilitator.tui.keys import localise as localize_bindings
+from facilitator.tui.widgets.report_common import one_line, role_phrase, session_codes, statement_line
 from facilitator.tui.widgets.name_warning import NameWarning
 from facilitator.i18n import section
 

@@ -14,7 +14,8 @@ from textual.widgets import DataTable, Static
 from facilitator.domain.overview import ThemeRoleCounts, element_counts, theme_role_counts
 from facilitator.domain.workshop import WorkshopData
 from facilitator.tui.i18n import tr
-from facilitator.tui.widgets.report_common import localize_bindings, one_line, session_codes
+from facilitator.tui.keys import localise as localize_bindings
+from facilitator.tui.widgets.report_common import one_line, session_codes
 from facilitator.i18n import section
 
 TEXT = section("tui.widgets.report_overview")

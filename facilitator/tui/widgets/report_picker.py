@@ -20,7 +20,8 @@ from textual.widgets import Checkbox, DataTable, Footer, Input, Select, Static
 from facilitator.domain.plan import Plan, Theme
 from facilitator.domain.records import Statement
 from facilitator.tui.i18n import tr
-from facilitator.tui.widgets.report_common import localize_bindings, role_phrase, session_codes, statement_line
+from facilitator.tui.keys import localise as localize_bindings
+from facilitator.tui.widgets.report_common import role_phrase, session_codes, statement_line
 from facilitator.i18n import section
 
 TEXT = section("tui.widgets.report_picker")

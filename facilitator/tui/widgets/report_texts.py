@@ -18,7 +18,8 @@ from facilitator.domain.records import APPENDICES, Appendix, ReportText
 from facilitator.store.workshop import StoreError, WorkshopStore
 from facilitator.tui.i18n import tr
 from facilitator.tui.widgets.name_warning import NameWarning
-from facilitator.tui.widgets.report_common import localize_bindings
+from facilitator.tui.keys import localise as localize_bindings
+
 from facilitator.i18n import section
 
 TEXT = section("tui.widgets.report_texts")
