@@ -216,6 +216,15 @@ class Plan(_Model):
                 return p
         return None
 
+    def speaker_label(self, speaker: str | None, unknown: str, group: str) -> str:
+        """How a speaker is shown on screen: the role's label (a group role's plural),
+        `group` for the built-in group speaker (`allen:`), `unknown` for no known speaker.
+        Never a participant's name."""
+        role = self.role_of(speaker)
+        if role is not None:
+            return role.plural_label if role.group else role.label
+        return group if speaker in GROUP_SPEAKERS else unknown
+
     def role_of(self, speaker: str | None) -> Role | None:
         """The role a speaker key (role or participant key) speaks in; None if unknown."""
         if speaker is None:

@@ -45,10 +45,5 @@ def merge_attendance(plan: Plan, current: Iterable[str], declared: Iterable[str]
 
 
 def role_label(plan: Plan, speaker: str | None, unknown: str) -> str:
-    role = plan.role_of(speaker)
-    if role is None and speaker is not None:
-        from facilitator.domain.plan import GROUP_SPEAKERS
-
-        if speaker in GROUP_SPEAKERS:
-            return speaker  # the whole group, shown as typed ("allen")
-    return role.label if role else unknown
+    """The speaker as the record shows it (the group speaker as typed, "allen")."""
+    return plan.speaker_label(speaker, unknown, group=speaker or unknown)

@@ -16,15 +16,7 @@ TEXT = section("tui.widgets.report_common")
 
 def role_phrase(plan: Plan, speaker: str | None, lang: str) -> str:
     """The role label of a speaker key; never a participant's name."""
-    from facilitator.domain.plan import GROUP_SPEAKERS
-
-    role = plan.role_of(speaker)
-    if role is not None and role.group:
-        return role.plural_label
-    if role is None and speaker in GROUP_SPEAKERS:
-        return tr(TEXT, lang, "group")
-    return role.label if role else tr(TEXT, lang, "anyone")
-
+    return plan.speaker_label(speaker, tr(TEXT, lang, "anyone"), tr(TEXT, lang, "group"))
 
 def role_key(plan: Plan, speaker: str | None) -> str | None:
     role = plan.role_of(speaker)
