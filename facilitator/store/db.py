@@ -105,8 +105,12 @@ class StoreForeign(StoreError):
 
 
 def write_error(path: Path, exc: OSError) -> StoreWriteError:
-    reason = exc.strerror or str(exc) or type(exc).__name__
-    return StoreWriteError(f"could not save to {path}: {reason} (nothing was changed)")
+    """The message names the reason, not the path (it is shown in a notice on the live
+    screen, where a long path wrapped the reason away); the path stays on `.path`."""
+    reason = exc.strerror or type(exc).__name__
+    err = StoreWriteError(f"could not save the workshop ({path.parent.name}): {reason} (nothing was changed)")
+    err.path = path  # type: ignore[attr-defined]
+    return err
 
 
 # -- small file helpers --------------------------------------------------------------

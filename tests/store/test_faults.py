@@ -216,3 +216,17 @@ def test_full_disk_is_loud_and_loses_nothing(tmp_path):
         assert s.recovery == []
         assert [x.text for x in s.statements()] == acks
     assert not list((data_dir / "proef").glob("*.tmp-*"))
+
+
+def test_a_failed_save_names_the_reason_not_the_path(tmp_path) -> None:
+    """The live screen's notice showed the whole store path, which wrapped the reason
+    ("File too large") out of a narrow toast (issue 10 point 8)."""
+    import errno
+    from pathlib import Path
+
+    from facilitator.store.db import write_error
+
+    path = Path(tmp_path) / ("x" * 120) / "lombok-2026" / "store.db"
+    err = write_error(path, OSError(errno.EFBIG, "File too large"))
+    assert str(err) == "could not save the workshop (lombok-2026): File too large (nothing was changed)"
+    assert err.path == path  # type: ignore[attr-defined]
