@@ -13,9 +13,13 @@ import stat
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from .conftest import EMPTY_LINE, NO_DAC, SLUG, cli, no_traceback, poll, statements
 
 RUN = ("run", SLUG, "--session", "1")
+
+pytestmark = pytest.mark.slow  # real terminals and real faults: the quick run leaves them out
 READY = "rol: tekst"  # the capture hint, shown once the live screen is up
 UNLIMITED = (resource.RLIM_INFINITY, resource.RLIM_INFINITY)
 
@@ -232,7 +236,7 @@ def test_quit_anyway_on_a_full_disk_keeps_the_lines_and_never_shows_a_traceback(
     term.wait_for("NIET OPGESLAGEN nergens")
     term.keys("C-q")
     term.wait_for("Toch stoppen")
-    term.keys("s")  # quit anyway: the rescue file cannot be written either
+    term.keys("F2")  # quit anyway: the rescue file cannot be written either
     screen = term.wait_for("Reddingsbestand NIET geschreven")
     assert "Traceback" not in screen and "nergens kwijt te raken" in screen, screen
     resource.prlimit(term.pid, resource.RLIMIT_FSIZE, UNLIMITED)
@@ -327,7 +331,7 @@ def test_ctrl_u_clears_the_whole_line_and_ctrl_q_asks_about_a_half_typed_one(dat
     term.keys("C-q")
     screen = term.wait_for("Toch stoppen")
     assert "1 regel(s)" in screen
-    term.keys("s")
+    term.keys("F2")
     assert term.exit_code() == 0
     [path] = list(data_dir.glob("rescue-*.txt"))
     assert path.read_text(encoding="utf-8").splitlines()[1:] == ["## 1", "wt: links en rechts"]
@@ -420,7 +424,7 @@ def test_rescue_file_holds_what_the_question_counts_with_step_markers(data_dir, 
     term.wait_for("bib: half")
     term.keys("C-q")
     screen = term.wait_for("Toch stoppen")
-    term.keys("s")
+    term.keys("F2")
     assert term.exit_code() == 0
     [path] = list(data_dir.glob("rescue-*.txt"))
     lines = path.read_text(encoding="utf-8").splitlines()

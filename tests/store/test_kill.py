@@ -52,6 +52,7 @@ def _read_acks(fd: int, want: int) -> list[str]:
     return buf.decode().splitlines()
 
 
+@pytest.mark.slow
 def test_sigkill_at_random_points_loses_no_acknowledged_statement(store, data_dir):
     store.close()
     rng = random.Random(20260303)

@@ -104,7 +104,7 @@ async def test_quit_with_a_half_typed_line_asks_and_rescues_it_0600(data_dir: Pa
             await pilot.pause()
             await pilot.pause()
             assert type(app.screen).__name__ == "ConfirmQuit" and "1 regel(s)" in screen_text(app)
-            await pilot.press("s")
+            await pilot.press("f2")
             await pilot.pause()
     finally:
         os.umask(old)
@@ -144,7 +144,7 @@ async def test_the_rescue_file_holds_what_the_dialog_counts(data_dir: Path) -> N
         await pilot.pause()
         assert type(app.screen).__name__ == "ConfirmQuit"
         shown = screen_text(app)
-        await pilot.press("s")
+        await pilot.press("f2")
         await pilot.pause()
     [path] = list(data_dir.glob("rescue-*.txt"))
     from facilitator.live import rescue
@@ -211,7 +211,12 @@ async def test_end_session_key_and_palette(data_dir: Path) -> None:
         await pilot.press("ctrl+o")
         await pilot.pause()
         assert type(app.screen).__name__ == "ConfirmEnd"
-        await pilot.press("e", "enter")  # no letter, no Enter answers it
+        await pilot.press("e")  # no letter answers it: typing goes on in the capture line
+        await pilot.pause()
+        assert type(app.screen).__name__ == "LiveScreen" and app.screen.query_one("#capture").value == "e"
+        assert clockctl.state(app.screen.live.clock) == "running"
+        await pilot.press("ctrl+u", "ctrl+o")
+        await pilot.pause()
         assert type(app.screen).__name__ == "ConfirmEnd"
         await pilot.press("f2")
         await pilot.pause()
@@ -288,3 +293,34 @@ async def test_f1_lists_every_key_grouped(data_dir: Path) -> None:
         for words in ("Regel wissen", "Sessie afsluiten", "Aanwezig aan/uit", "Persoon erbij", "Ongedaan maken",
                       "Verwijder uitspraak", "Niet-opgeslagen terugzetten"):
             assert words in does, words
+
+
+async def test_typing_while_a_question_is_up_is_kept_and_never_answers_it(data_dir: Path) -> None:
+    """Acceptance: with the Ctrl+Q question up, the `s` of "dus" quit the app and the words
+    around it were lost; with the Ctrl+O question up, a typed line vanished."""
+    from facilitator.store.workshop import WorkshopStore
+
+    app = make_app(data_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press(*chars("wt: half getypt"))
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ConfirmQuit"
+        await pilot.press(*chars(" en dus verder typen"))
+        await pilot.pause()
+        assert app.is_running and type(app.screen).__name__ == "LiveScreen"
+        assert app.screen.query_one("#capture").value == "wt: half getypt en dus verder typen"
+        await pilot.press("ctrl+u", "ctrl+o")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ConfirmEnd"
+        await pilot.press(*chars("wt: getypt tijdens de vraag"), "enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "LiveScreen"
+        await settle(pilot)
+    store = WorkshopStore.open(data_dir, SLUG, readonly=True)
+    try:
+        assert "getypt tijdens de vraag" in [s.text for s in store.statements()]
+    finally:
+        store.close()

@@ -90,7 +90,7 @@ async def test_quit_with_unsaved_refuses_then_writes_rescue_file(data_dir: Path)
         assert type(app.screen).__name__ == "LiveScreen" and app.is_running
         await pilot.press("ctrl+q")
         await pilot.pause()
-        await pilot.press("s")  # quit anyway
+        await pilot.press("f2")  # quit anyway
         await pilot.pause()
     rescue = list(data_dir.glob("rescue-*.txt"))
     assert len(rescue) == 1 and "wt: “gered”" in rescue[0].read_text(encoding="utf-8")

@@ -247,7 +247,7 @@ class LiveScreenModel(RuleBasedStateMachine):
                     await self.term.pilot.pause()
                     await self.term.pilot.pause()
                     if type(self.app.screen).__name__ == "ConfirmQuit":
-                        await self.term.pilot.press("s")
+                        await self.term.pilot.press("f2")
                         await self.term.pilot.pause()
 
                 self.term.run(quit_anyway())
@@ -262,4 +262,4 @@ class LiveScreenModel(RuleBasedStateMachine):
 LiveScreenModel.TestCase.settings = settings(
     max_examples=EXAMPLES, stateful_step_count=STEPS, deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
-TestLiveScreenModel = LiveScreenModel.TestCase
+TestLiveScreenModel = pytest.mark.slow(LiveScreenModel.TestCase)

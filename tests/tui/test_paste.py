@@ -70,7 +70,7 @@ async def test_pasted_lines_waiting_go_to_the_rescue_file_on_quit(data_dir: Path
         await pilot.pause()
         assert type(app.screen).__name__ == "ConfirmQuit"
         assert "2 regel(s)" in screen_text(app)
-        await pilot.press("s")
+        await pilot.press("f2")
         await pilot.pause()
     rescue = list(data_dir.glob("rescue-*.txt"))
     assert rescue

@@ -107,27 +107,69 @@ class LockedScreen(_Question):
         return [line for line in "".join(self.typed).split("\n") if line.strip()]
 
 
-class ConfirmQuit(_Question):
-    yes_key = "s"
+class _AskedWhileTyping(_Question):
+    """A question over the live screen, where the note-taker may be typing: no letter,
+    no Enter answers it (F2 yes, Esc no), and a key typed meanwhile is never lost: the
+    first printable key, Enter, Backspace or paste answers "no" and goes, with every key
+    after it, to the capture line (`type_key` / `paste_text` of the screen below)."""
+
+    yes_key = "f2"
+
+    def __init__(self, message: str, yes: str, no: str):
+        super().__init__(message, yes, no)
+        self._below = None
+        self._answered = False
+
+    def on_mount(self) -> None:
+        for button in self.query(Button):
+            button.can_focus = False  # Enter must not press one
+        self.set_focus(None)
+        stack = self.app.screen_stack
+        self._below = stack[-2] if len(stack) > 1 else None
+
+    def _typing(self) -> None:
+        if not self._answered:
+            self._answered = True
+            self.dismiss(False)
+
+    def on_key(self, event) -> None:  # type: ignore[no-untyped-def]
+        if event.key == "escape" and not self._answered:
+            return  # the binding answers
+        event.stop()
+        event.prevent_default()
+        if event.key == self.yes_key and not self._answered:
+            self._answered = True
+            self.dismiss(True)
+            return
+        if (event.is_printable and event.character) or event.key in ("enter", "ctrl+j", "ctrl+m", "backspace"):
+            self._typing()
+            take = getattr(self._below, "type_key", None)
+            if take is not None:
+                take(event)
+
+    def on_paste(self, event) -> None:  # type: ignore[no-untyped-def]
+        event.stop()
+        event.prevent_default()
+        self._typing()
+        take = getattr(self._below, "paste_text", None)
+        if take is not None:
+            take(event.text)
+
+
+class ConfirmQuit(_AskedWhileTyping):
+    """Quitting with unsaved lines: F2 quits anyway (everything to the rescue file), Esc waits."""
 
     def __init__(self, count: int):
         lang = _lang()
         super().__init__(tr(TEXT, lang, "unsaved", n=count), tr(TEXT, lang, "quit"), tr(TEXT, lang, "wait"))
 
 
-class ConfirmEnd(_Question):
-    """Ending the session: F2 ends it, Esc goes on (no letter answers: the note-taker may be typing)."""
-
-    yes_key = "f2"
+class ConfirmEnd(_AskedWhileTyping):
+    """Ending the session: F2 ends it, Esc goes on."""
 
     def __init__(self, message: str):
         lang = _lang()
         super().__init__(message, tr(TEXT, lang, "end"), tr(TEXT, lang, "keep"))
-
-    def on_mount(self) -> None:
-        for button in self.query(Button):
-            button.can_focus = False  # Enter must not press one
-        self.set_focus(None)
 
 
 def _lang() -> str:

@@ -354,6 +354,29 @@ class LiveScreen(ScheduleActions, Screen):
         self._to_capture_line()
         self.capture.paste_text(event.text)
 
+    def type_key(self, event: events.Key) -> None:
+        """A key typed while a question over this screen was up (dialogs._AskedWhileTyping):
+        into the capture line, as if typed there, so nothing typed is lost."""
+        capture = self.capture
+        if capture.disabled:
+            return
+        self._to_capture_line()
+        if event.is_printable and event.character:
+            capture.insert_text_at_cursor(event.character)
+        elif event.key == "backspace":
+            at = capture.cursor_position
+            if at > 0:
+                capture.value = capture.value[:at - 1] + capture.value[at:]
+                capture.cursor_position = at - 1
+        elif event.key in ENTER_KEYS and capture.value.strip():
+            self.submit_line(capture.value)
+
+    def paste_text(self, text: str) -> None:
+        """A paste while a question over this screen was up: into the capture line."""
+        if not self.capture.disabled:
+            self._to_capture_line()
+            self.capture.paste_text(text)
+
     def _to_capture_line(self) -> None:
         self.remove_class("-side")
         capture = self.capture
