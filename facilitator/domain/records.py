@@ -53,13 +53,14 @@ class StepTiming(_Record):
     paused: float = 0.0  # seconds spent paused, completed pauses only
     paused_at: float | None = None  # set while paused
     seen: float | None = None  # a running step: the last moment the app saved it running (quit, kill -9)
+    away: float = 0.0  # seconds between leaving the step (F7) and coming back to it (F6): not a pause
 
     def elapsed(self, now: float) -> float:
-        """Running seconds of the step, pauses excluded."""
+        """Running seconds of the step, pauses and time spent in other steps excluded."""
         if self.start is None:
             return 0.0
         stop = self.end if self.end is not None else (self.paused_at if self.paused_at is not None else now)
-        return max(0.0, stop - self.start - self.paused)
+        return max(0.0, stop - self.start - self.paused - self.away)
 
 
 class ScheduleChange(_Record):

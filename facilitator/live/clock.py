@@ -78,7 +78,7 @@ def _open(t: StepTiming, now: float) -> None:
     if t.start is None:
         t.start = now
     elif t.end is not None:  # back to a done step: its time goes on from where it stopped
-        t.paused += max(0.0, now - t.end)
+        t.away += max(0.0, now - t.end)  # the time in other steps is not the session's pause
         t.end = None
 
 

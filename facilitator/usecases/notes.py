@@ -183,7 +183,10 @@ def import_notes(store: Any, session: int, text: str, filename: str,
     del present
     if parsed.errors:
         n = len(parsed.errors)
-        raise NotesError(*parsed.errors, f"{filename}: {n} bad line{'s' if n != 1 else ''}; nothing was imported",
+        from facilitator.i18n import text as message
+
+        raise NotesError(*parsed.errors, message("import.bad_lines" if n != 1 else "import.bad_line", lang,
+                                                 file=filename, n=n),
                          plain=True)
     if again:
         total = parsed.counts["statements"]

@@ -55,7 +55,10 @@ def test_bad_lines_are_all_reported_and_nothing_is_written(run, workshop, tmp_pa
     assert code == 2 and out == ""
     lines = err.splitlines()
     assert [line.split(": ")[0] for line in lines] == [f"{notes}:9", f"{notes}:10", f"{notes}:11", str(notes)]
-    assert "'xx'" in lines[0] and "nothing was imported" in lines[-1]
+    assert "onbekende spreker 'xx'" in lines[0] and "3 foute regels; er is niets geïmporteerd" in lines[-1]  # nl: the default
+    code, out, err = run("--lang", "en", "import", "wijk", str(notes), "--session", "1")
+    lines = err.splitlines()
+    assert code == 2 and "unknown speaker 'xx'" in lines[0] and "3 bad lines; nothing was imported" in lines[-1]
     data = snapshot(run)
     assert data.statements == [] and data.actions == [] and data.attendance == {}
     assert [t.key for t in data.themes] == ["regels"]
