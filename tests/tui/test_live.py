@@ -143,7 +143,8 @@ async def test_steps_and_timing_with_a_controlled_clock(data_dir: Path) -> None:
         c = store.clock(1)
         assert c.current_step == 0
         first, second = c.steps[0], c.steps[1]
-        assert first.paused == pytest.approx(100 + 30)  # the pause, then the time spent in step 2
+        assert first.paused == pytest.approx(100)  # the pause only
+        assert first.away == pytest.approx(30)  # the time spent in step 2 is not a pause
         assert second.start is not None and second.end is not None
         assert second.elapsed(clock()) == pytest.approx(30)
         assert store.statements(1)[0].step == 2
