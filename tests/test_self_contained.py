@@ -1,4 +1,4 @@
-"""A clone anywhere works: nothing reads ../shared, the demo is built from its source,
+"""A clone anywhere works: nothing reads the folder laid beside this checkout, the demo is built from its source,
 and what the app writes at run time is ignored by git."""
 
 from __future__ import annotations
