@@ -277,7 +277,7 @@ SERVE_EXTRA = "pip install 'facilitator[serve]'"
 
 
 def cmd_serve(args: argparse.Namespace, data_dir: Path) -> int:
-    """`facilitator serve`: the seats in a browser (facilitator.web). Loopback by default;
+    """`facilitator serve`: the seats in a browser (facilitator.tui.web). Loopback by default;
     another --host gets a one-time token that every browser must give first."""
     import importlib.util
 
@@ -286,9 +286,9 @@ def cmd_serve(args: argparse.Namespace, data_dir: Path) -> int:
     if not 0 <= args.port <= 65535:
         raise UserError(f"--port: {args.port} is not a port (0-65535)")
     _check_show(args, data_dir)
-    from facilitator.web.access import Policy, is_loopback, new_token
-    from facilitator.web.seats import SEATS, seat_command
-    from facilitator.web.server import ServeConfig, serve
+    from facilitator.tui.web.access import Policy, is_loopback, new_token
+    from facilitator.tui.web.seats import SEATS, seat_command
+    from facilitator.tui.web.server import ServeConfig, serve
 
     local = is_loopback(args.host)
     policy = Policy(require_token=False) if local else Policy(require_token=True, token=new_token())

@@ -35,7 +35,7 @@ def test_without_the_extra_one_line_says_how_to_install_it(run, demo, monkeypatc
 @pytest.fixture
 def fake_serve(monkeypatch):
     pytest.importorskip("textual_serve", reason="needs the serve extra: pip install '.[serve]'")
-    from facilitator.web import server
+    from facilitator.tui.web import server
 
     served = []
 

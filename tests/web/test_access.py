@@ -1,10 +1,10 @@
-"""The access rules of `facilitator serve`, without a server (facilitator.web.access)."""
+"""The access rules of `facilitator serve`, without a server (facilitator.tui.web.access)."""
 
 from __future__ import annotations
 
 import pytest
 
-from facilitator.web.access import Policy, Verdict, decide, host_name, is_loopback, new_token
+from facilitator.tui.web.access import Policy, Verdict, decide, host_name, is_loopback, new_token
 
 TOKEN = "k" * 24
 OPEN = Policy(require_token=False)

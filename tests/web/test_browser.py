@@ -26,9 +26,9 @@ pytestmark = [
 
 from facilitator.demo import SLUG, build_demo, plan_text  # noqa: E402
 from facilitator.domain.plan import parse_plan  # noqa: E402
-from facilitator.web.access import Policy  # noqa: E402
-from facilitator.web.seats import SEATS, seat_command  # noqa: E402
-from facilitator.web.server import ServeConfig, running  # noqa: E402
+from facilitator.tui.web.access import Policy  # noqa: E402
+from facilitator.tui.web.seats import SEATS, seat_command  # noqa: E402
+from facilitator.tui.web.server import ServeConfig, running  # noqa: E402
 from tests.web.cdp import Browser  # noqa: E402
 
 ESCAPES = re.compile(r"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][0-9A-Za-z]|\x1b[=>78]")

@@ -16,9 +16,9 @@ import pytest
 pytest.importorskip("textual_serve", reason="needs the serve extra: pip install '.[serve]'")
 import aiohttp  # noqa: E402
 
-from facilitator.web import server  # noqa: E402
-from facilitator.web.access import Policy, cookie_name  # noqa: E402
-from facilitator.web.server import ServeConfig, running  # noqa: E402
+from facilitator.tui.web import server  # noqa: E402
+from facilitator.tui.web.access import Policy, cookie_name  # noqa: E402
+from facilitator.tui.web.server import ServeConfig, running  # noqa: E402
 
 TOKEN = "t0ken-" + "x" * 20
 QUIT_AT_ONCE = "exec " + shlex.join([sys.executable, "-c", "pass"])

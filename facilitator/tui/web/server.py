@@ -10,7 +10,7 @@ One aiohttp application serves:
 
 Each tab that opens a seat gets its own process, started and stopped by textual-serve's
 `AppService`; closing the tab (or stopping the server) ends it. Every request goes
-through `access.decide` first (loopback only, or the token; see `facilitator.web.access`).
+through `access.decide` first (loopback only, or the token; see `facilitator.tui.web.access`).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from textual_serve.download_manager import DownloadManager
 
 from facilitator.i18n import text
 from facilitator.usecases.errors import UseCaseError
-from facilitator.web.access import TOKEN_FIELD, Policy, Verdict, cookie_name, decide
+from facilitator.tui.web.access import TOKEN_FIELD, Policy, Verdict, cookie_name, decide
 
 __all__ = ["ServeConfig", "build_app", "running", "serve"]
 
