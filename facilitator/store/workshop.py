@@ -31,7 +31,7 @@ import stat
 import threading
 import time
 from pathlib import Path
-from typing import Any, Callable, Generic, Iterable, TypeVar
+from typing import Any, Callable, Generic, Iterable, Sequence, TypeVar
 
 from pydantic import ValidationError
 from tinydb.table import Document
@@ -552,6 +552,17 @@ class WorkshopStore:
     @_locked
     def statements(self, session: int | None = None) -> list[Statement]:
         return self._statements.records(session)
+
+    def statement_view(self, session: int) -> Sequence[Statement]:
+        """The statements of one session, in order, for a screen that shows the newest
+        first and the rest when scrolled to.
+
+        Contract (the live screen relies on it): ``len()`` is cheap; indexing and
+        slicing return only the records asked for (a lazy store parses only those);
+        the view reflects what is saved through this store afterwards (adds, edits,
+        deletes, and what ``refresh()`` brings in). Iterating it reads everything, so
+        a screen should slice the part it shows."""
+        return self.statements(session)
 
     # -- actions -------------------------------------------------------------------
 
