@@ -89,10 +89,25 @@ class Settings(BaseSettings):
                                    env_settings: PydanticBaseSettingsSource, dotenv_settings: PydanticBaseSettingsSource,
                                    file_secret_settings: PydanticBaseSettingsSource,
                                    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return (init_settings, env_settings, _FileSource(settings_cls, _FILE.get("data", {})))
+        """Options, then the environment; `Settings()` alone reads no config file
+        (`load_settings` adds the file's values, per call, through `_with_file`)."""
+        return (init_settings, env_settings)
 
 
-_FILE: dict[str, Any] = {}
+def _with_file(data: dict[str, Any]) -> type[Settings]:
+    """`Settings` with the config file's `data` as its weakest source. A class per call
+    keeps the data out of module state: two loads (threads, tests, a second config file)
+    never see each other's file."""
+
+    class FileSettings(Settings):
+        @classmethod
+        def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+                                       env_settings: PydanticBaseSettingsSource, **other: PydanticBaseSettingsSource,
+                                       ) -> tuple[PydanticBaseSettingsSource, ...]:
+            return (init_settings, env_settings, _FileSource(settings_cls, data))
+
+    FileSettings.__name__ = FileSettings.__qualname__ = "Settings"
+    return FileSettings
 
 
 class SettingsError(ValueError):
@@ -103,10 +118,11 @@ class SettingsError(ValueError):
         super().__init__("\n".join(lines))
 
 
-def load_settings(**options: Any) -> Settings:
-    """The settings, with command-line `options` (None: not given) on top. Raises SettingsError."""
+def load_settings(*, config: Path | None = None, **options: Any) -> Settings:
+    """The settings, with command-line `options` (None: not given) on top. Raises SettingsError.
+    `config`: this config file instead of `facilitator.config.config_path()`."""
     given = {k: v for k, v in options.items() if v is not None}
-    path = config_path()
+    path = config_path() if config is None else Path(config)
     try:
         data = read_config_file(path)
     except ConfigError as exc:
@@ -115,9 +131,8 @@ def load_settings(**options: Any) -> Settings:
     if unknown:
         raise SettingsError([f"{path}: unknown setting {name!r} (known: {', '.join(Settings.model_fields)})"
                              for name in unknown])
-    _FILE["data"] = data
     try:
-        return Settings(**given)
+        return _with_file(data)(**given)
     except ValidationError as exc:
         lines = []
         for err in exc.errors():
@@ -126,8 +141,6 @@ def load_settings(**options: Any) -> Settings:
                      f"${ENV_PREFIX}{name.upper()}" if _from_env(name) else f"{path}: {name}")
             lines.append(f"{where}: {err['msg'].removeprefix('Value error, ')}")
         raise SettingsError(lines) from None
-    finally:
-        _FILE.pop("data", None)
 
 
 def _from_env(name: str) -> bool:

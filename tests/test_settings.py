@@ -107,3 +107,27 @@ def test_the_documented_config_file_loads(clean_env: Path) -> None:
     assert (s.lang, s.bell, s.threshold.percent, s.data_dir) == ("en", False, False, Path("~/werkplaatsen").expanduser())
     names = set(re.findall(r"^\| `([a-z_]+)` \|", doc, re.M))
     assert names == set(type(s).model_fields), "docs/settings.md lists every setting"
+
+
+def test_two_loads_with_different_config_files_do_not_leak(tmp_path: Path) -> None:
+    """The config file's values reach the settings per call, not through module state:
+    loads of two files at the same time (threads) each see their own file only, and
+    `Settings()` on its own reads none."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from facilitator.settings import Settings
+
+    a, b = tmp_path / "a.toml", tmp_path / "b.toml"
+    a.write_text('lang = "en"\nreadonly_refresh = 7\n')
+    b.write_text('bell = false\n')
+
+    def load(path: Path) -> tuple[str, float, bool]:
+        s = load_settings(config=path)
+        return s.lang, s.readonly_refresh, s.bell
+
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(load, [a, b] * 100))
+    assert set(results[0::2]) == {("en", 7.0, True)}
+    assert set(results[1::2]) == {("nl", 2.0, False)}
+    plain = Settings()
+    assert (plain.lang, plain.readonly_refresh, plain.bell) == ("nl", 2.0, True)
