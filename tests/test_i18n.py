@@ -105,3 +105,15 @@ def test_every_binding_label_is_in_the_catalog() -> None:
                 table = f"{module}.key.{ids[0]}"
                 assert table in catalog() or any(i.endswith(f".key.{ids[0]}") for i in catalog()), (path.name, ids[0])
     assert found > 20
+
+
+def test_the_catalog_read_per_section_is_the_whole_file() -> None:
+    """`text()` parses one top-level section at a time (the CLI's quick path): together
+    the sections hold exactly what the whole file does."""
+    import tomllib
+
+    from facilitator.i18n import CATALOG_FILE, _walk
+
+    whole = _walk(tomllib.loads(CATALOG_FILE.read_text(encoding="utf-8")))
+    assert dict(catalog()) == whole
+    assert "cli" in {i.split(".", 1)[0] for i in whole}

@@ -145,15 +145,17 @@ def export_workshop(source: Any, out_dir: Path, *, slug: str | None = None, sess
                         ordinary_words=ordinary)
 
 
-def names_notice(count: int, review_path: Path | None = None, ordinary: int = 0) -> str:
-    """The English notice for `ExportResult.names_replaced` (the CLI's; screens say it in their language)."""
+def names_notice(count: int, review_path: Path | None = None, ordinary: int = 0, lang: str = "en") -> str:
+    """The notice for `ExportResult.names_replaced`, in `lang` (the CLI's; screens say it in their own words)."""
+    from facilitator.i18n import text
+
     where = f" ({review_path})" if review_path else ""
     if not count:
-        return f"no participant names found in the texts{where}"
-    also = f", {ordinary} of them also an ordinary word" if ordinary else ""
-    listed = (f"; each place is listed in {review_path} (local: it holds the names, do not hand it over)"
-              if review_path else "; check those quotes before handing the report over")
-    return f"note: {count} participant name{'s were' if count != 1 else ' was'} replaced by a role{also}{listed}"
+        return text("usecase.names_none", lang, where=where)
+    also = text("usecase.names_ordinary", lang, n=ordinary) if ordinary else ""
+    listed = (text("usecase.names_listed", lang, path=review_path) if review_path
+              else text("usecase.names_check", lang))
+    return text("usecase.names_one" if count == 1 else "usecase.names_many", lang, n=count, also=also, listed=listed)
 
 
 def _snapshot(source: Any, slug: str | None) -> WorkshopData:

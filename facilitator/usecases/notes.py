@@ -73,8 +73,10 @@ def iter_notes(text: str, filename: str, plan: Plan, theme_keys: list[str], sess
                lang: str = "en") -> Iterator[Statement | Action]:
     """The records of a notes file, one at a time; errors, declarations and new themes go to `out`."""
     if plan.session(session) is None:
+        from facilitator.i18n import text as tr
+
         known = ", ".join(str(s.number) for s in plan.sessions)
-        raise NotesError(f"{filename}: no session {session} in the plan (sessions: {known})")
+        raise NotesError(tr("import.no_session", lang, file=filename, session=session, known=known))
     out = out if out is not None else ParsedNotes()
     ctx = capture.context_for(plan, theme_keys, session, current_speaker, None)
     if ctx.current_step is None and ctx.steps:
@@ -95,8 +97,10 @@ def iter_notes(text: str, filename: str, plan: Plan, theme_keys: list[str], sess
         if isinstance(parsed, capture.StatementLine):
             from facilitator.domain.recode import line_warnings
 
-            for warning in line_warnings(parsed.kind, parsed.text, parsed.new_themes, known):
-                out.warnings.append(f"{filename}:{number}: warning: {warning}")
+            for warning in line_warnings(parsed.kind, parsed.text, parsed.new_themes, known, lang):
+                from facilitator.i18n import text as tr
+
+                out.warnings.append(tr("import.warning", lang, where=f"{filename}:{number}", warning=warning))
             yield Statement(session=session, step=ctx.current_step, speaker=parsed.speaker,
                             kind=parsed.kind, text=parsed.text, themes=list(parsed.themes),
                             elements=list(parsed.elements), key=parsed.key)
@@ -137,23 +141,25 @@ def _learn(ctx: capture.Context, themes: tuple[str, ...], known: set[str], new: 
     return dataclasses.replace(ctx, **update) if update else ctx
 
 
-def read_text(path: Path) -> str:
-    """A UTF-8 text file (a BOM is dropped), or a one-line UseCaseError
+def read_text(path: Path, lang: str = "en") -> str:
+    """A UTF-8 text file (a BOM is dropped), or a one-line UseCaseError in `lang`
     (the notes and the plan files the user names are read with it)."""
+    from facilitator.i18n import text as tr
+
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise UseCaseError(f"{path}: no such file", plain=True) from None
+        raise UseCaseError(tr("usecase.no_such_file", lang, path=path), plain=True) from None
     except IsADirectoryError:
-        raise UseCaseError(f"{path}: is a directory, not a file", plain=True) from None
+        raise UseCaseError(tr("usecase.is_a_directory", lang, path=path), plain=True) from None
     except OSError as exc:
-        raise UseCaseError(f"{path}: cannot read ({exc.strerror})", plain=True) from None
+        raise UseCaseError(tr("usecase.cannot_read", lang, path=path, reason=exc.strerror), plain=True) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise UseCaseError(f"{path}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x}); "
-                        "save the file as UTF-8 and try again", plain=True) from None
+        raise UseCaseError(tr("usecase.not_utf8", lang, path=path, line=line, byte=f"{data[exc.start]:02x}"),
+                           plain=True) from None
 
 
 def merged_attendance(existing: list[str], declarations: list[tuple[str, ...]],
@@ -189,9 +195,10 @@ def import_notes(store: Any, session: int, text: str, filename: str,
                                                  file=filename, n=n),
                          plain=True)
     if again:
-        total = parsed.counts["statements"]
-        raise NotesError(f"{filename}: {again} of {total} statements are already in session {session} "
-                         "(imported before?); nothing was imported. Use --duplicates to import them anyway")
+        from facilitator.i18n import text as tr
+
+        raise NotesError(tr("import.already", lang, file=filename, again=again, total=parsed.counts["statements"],
+                            session=session))
     attendance = None
     if parsed.declarations:
         attendance = merged_attendance(store.attendance(session), parsed.declarations, store.plan.speaker_roles())
@@ -200,17 +207,19 @@ def import_notes(store: Any, session: int, text: str, filename: str,
     return parsed, count
 
 
-def summary(parsed: ParsedNotes, slug: str, code: str, session: int) -> str:
+def summary(parsed: ParsedNotes, slug: str, code: str, session: int, lang: str = "en") -> str:
+    """What an import did, one line in `lang`."""
+    from facilitator.i18n import text as tr
+
+    def n(count: int, word: str) -> str:
+        return tr(f"import.{word}_{'one' if count == 1 else 'many'}", lang, n=count)
+
     c = parsed.counts
-    parts = [f"imported {_n(c['statements'], 'statement')} ({_n(c['quotes'], 'quote')}, {_n(c['key'], 'key statement')}) "
-             f"and {_n(c['actions'], 'action')} into {slug} session {session} ({code})"]
+    parts = [tr("import.summary", lang, statements=n(c["statements"], "statement"), quotes=n(c["quotes"], "quote"),
+                key=n(c["key"], "key"), actions=n(c["actions"], "action"), slug=slug, session=session, code=code)]
     if parsed.declarations:
         keys = sorted({k for line in parsed.declarations for k in line})
-        parts.append(f"attendance declared: {' '.join(keys)}")
+        parts.append(tr("import.attendance", lang, keys=" ".join(keys)))
     if parsed.new_themes:
-        parts.append("new themes created: " + ", ".join(parsed.new_themes))
+        parts.append(tr("import.new_themes", lang, themes=", ".join(parsed.new_themes)))
     return "; ".join(parts)
-
-
-def _n(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"

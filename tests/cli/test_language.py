@@ -1,0 +1,100 @@
+"""The command line speaks the interface's language: Dutch by default, English with
+--lang en (or FACILITATOR_LANG, or the config file's lang), its errors included."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from facilitator.i18n import text
+from tests.cli.conftest import run_subprocess
+
+
+@pytest.fixture
+def workshop(run, plan_file) -> str:  # type: ignore[no-untyped-def]
+    assert run("new", str(plan_file))[0] == 0
+    return "wijk"
+
+
+@pytest.fixture
+def dutch(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("FACILITATOR_LANG")  # tests/cli speaks English unless a test says otherwise
+
+
+def test_a_bad_capture_line_and_an_unknown_slug_are_dutch_by_default(run, workshop, tmp_path, dutch):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("xx: wie is dit\n", encoding="utf-8")
+    code, out, err = run("import", "wijk", str(notes), "--session", "1")
+    assert code == 2 and out == ""
+    assert err.splitlines() == [f"{notes}:1: onbekende spreker 'xx'; bekende sleutels: sm, bj, sm1 "
+                                "(schrijf \\: voor een dubbele punt)",
+                                f"{notes}: 1 foute regel; er is niets geïmporteerd"]
+    code, _, err = run("import", "nope", str(notes), "--session", "1")
+    assert code == 2 and err == f"facilitator: geen workshop 'nope' in {run.data_dir} (workshops: wijk)\n"
+    code, _, err = run("--lang", "en", "import", "nope", str(notes), "--session", "1")
+    assert code == 2 and err == f"facilitator: no workshop 'nope' in {run.data_dir} (workshops: wijk)\n"
+    code, _, err = run("import", "wijk", str(notes), "--session", "1", "--lang", "en")  # after the command too
+    assert code == 2 and "unknown speaker 'xx'; known keys: sm, bj, sm1" in err and "1 bad line; nothing" in err
+
+
+def test_the_environment_and_the_config_file_choose_it_too(run, workshop, tmp_path, monkeypatch, dutch):
+    notes = tmp_path / "missing.txt"
+    code, _, err = run("import", "wijk", str(notes), "--session", "1")
+    assert err.strip() == f"{notes}: bestand bestaat niet"
+    monkeypatch.setenv("FACILITATOR_LANG", "en")
+    code, _, err = run("import", "wijk", str(notes), "--session", "1")
+    assert err.strip() == f"{notes}: no such file"
+    monkeypatch.delenv("FACILITATOR_LANG")
+    config = tmp_path / "config.toml"
+    config.write_text('lang = "en"\n', encoding="utf-8")
+    monkeypatch.setenv("FACILITATOR_CONFIG", str(config))
+    code, _, err = run("import", "wijk", str(notes), "--session", "1")
+    assert err.strip() == f"{notes}: no such file"
+    code, _, err = run("--lang", "nl", "import", "wijk", str(notes), "--session", "1")  # the option wins
+    assert err.strip() == f"{notes}: bestand bestaat niet"
+
+
+def test_confirmations_and_list_headings_follow_the_language(run, workshop, tmp_path, dutch):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("sm: “Kom langs.”\nbj: ok #nieuw\n", encoding="utf-8")
+    code, out, _ = run("import", "wijk", str(notes), "--session", "1")
+    assert code == 0
+    assert out.strip() == ("2 uitspraken (1 citaat, 0 kernuitspraken) en 0 acties geïmporteerd in wijk sessie 1 "
+                           "(OWP1-4nov2014); nieuwe thema's aangemaakt: nieuw")
+    code, out, _ = run("list")
+    assert code == 0 and "uitspraken" in out and "datum" in out and "statements" not in out
+    code, out, _ = run("--lang", "en", "list")
+    assert code == 0 and "statements" in out and "date" in out and "uitspraken" not in out
+
+
+def test_help_and_usage_errors_follow_the_language(tmp_path: Path) -> None:
+    env = {"FACILITATOR_LANG": "", "FACILITATOR_CONFIG": str(tmp_path / "none.toml")}
+    nl = run_subprocess("--help", cwd=tmp_path, env=env)
+    assert nl.returncode == 0 and nl.stdout.startswith("gebruik: facilitator")
+    assert text("cli.help_export", "nl") in " ".join(nl.stdout.split())
+    en = run_subprocess("--lang", "en", "--help", cwd=tmp_path, env=env)
+    assert en.returncode == 0 and en.stdout.startswith("usage: facilitator")
+    assert text("cli.help_export", "en") in " ".join(en.stdout.split())
+    bad = run_subprocess("export", cwd=tmp_path, env=env)
+    assert bad.returncode == 2 and "(zie 'facilitator export --help')" in bad.stderr
+    bad = run_subprocess("--lang=en", "export", cwd=tmp_path, env=env)
+    assert bad.returncode == 2 and "(see 'facilitator export --help')" in bad.stderr
+
+
+def test_every_cli_message_is_in_the_catalog() -> None:
+    """No `say("...")` in facilitator/cli/ names a message the catalog lacks."""
+    import ast
+
+    from facilitator.i18n import catalog
+
+    root = Path(__file__).resolve().parents[2] / "facilitator" / "cli"
+    used = []
+    for path in root.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("say", "message", "h")
+                    and node.args and isinstance(node.args[0], ast.Constant)):
+                prefix = "cli.help_" if node.func.id == "h" else "cli."  # type: ignore[attr-defined]
+                used.append(prefix + node.args[0].value)
+    assert len(used) > 40
+    assert [i for i in used if i not in catalog()] == []
