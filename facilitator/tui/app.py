@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any, Callable, ClassVar, Iterable
 
 from textual.app import App, SystemCommand
-from textual.binding import Binding
 
 from facilitator.tui.i18n import DEFAULT_LANGUAGE, tr
 from facilitator.i18n import section
+from facilitator.tui.keys import bind
 
 TEXT = section("tui.app")
 
@@ -30,9 +30,9 @@ class FacilitatorApp(App[int]):
     TITLE = "Facilitator"
     COMMANDS: ClassVar[set[Any]] = {_commands_provider}
     BINDINGS = [
-        Binding("f1", "help", "Toetsen", id="app.help"),
-        Binding("ctrl+q", "quit", "Stoppen", id="app.quit", priority=True),
-        Binding("ctrl+p", "command_palette", "Opdrachten", id="app.palette", show=False),
+        bind("f1", "help", "app.help"),
+        bind("ctrl+q", "quit", "app.quit", priority=True),
+        bind("ctrl+p", "command_palette", "app.palette", show=False),
     ]
 
     def __init__(self, data_dir: Path, slug: str | None = None, session: int | None = None,

@@ -79,7 +79,8 @@ class Run:
 
 
 @pytest.fixture
-def run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Run:
+def run(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Run:
+    monkeypatch.setenv("FACILITATOR_LANG", "en")  # as `_english`, for the tests elsewhere that use this fixture
     return Run(tmp_path / "data", capsys)
 
 

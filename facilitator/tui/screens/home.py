@@ -5,25 +5,25 @@ from __future__ import annotations
 from pathlib import Path
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from facilitator.tui.i18n import tr
 from facilitator.i18n import section
 from facilitator.tui.context import app_of
+from facilitator.tui.keys import bind
 
 TEXT = section("tui.screens.home")
 
 
 class HomeScreen(Screen):
     BINDINGS = [
-        Binding("enter", "run", "Sessie starten", id="home.run"),
-        Binding("r", "report", "Rapport", id="home.report"),
-        Binding("p", "plan", "Plan bekijken", id="home.plan"),
-        Binding("e", "export", "Exporteren", id="home.export"),
-        Binding("q", "export('qdpx')", "QDA-export", id="home.export_qda", show=False),
-        Binding("f5", "reload", "Vernieuwen", id="home.reload"),
+        bind("enter", "run", "home.run"),
+        bind("r", "report", "home.report"),
+        bind("p", "plan", "home.plan"),
+        bind("e", "export", "home.export"),
+        bind("q", "export('qdpx')", "home.export_qda", show=False),
+        bind("f5", "reload", "home.reload"),
     ]
 
     def t(self, name: str, /, **values: object) -> str:

@@ -25,6 +25,7 @@ from facilitator.domain.records import Finding, Statement
 from facilitator.domain.workshop import WorkshopData
 from facilitator.store.workshop import StoreError, WorkshopStore
 from facilitator.tui.i18n import tr
+from facilitator.tui.keys import bind
 from facilitator.tui.keys import localise as localize_bindings
 
 from facilitator.tui.widgets.report_findings import FindingsPane
@@ -48,14 +49,14 @@ class ReportScreen(Screen):
 
     CSS_PATH = "../styles/report.tcss"
     BINDINGS = [
-        Binding("escape", "back", "Back to overview", id="report.back"),
-        Binding("ctrl+s", "save", "Save", id="report.save"),
-        Binding("ctrl+o", "export", "Export", id="report.export"),
-        Binding("f2", "tab('findings')", "Findings", id="report.tab.findings", group=TAB_KEYS),
-        Binding("f3", "tab('texts')", "Texts", id="report.tab.texts", group=TAB_KEYS),
-        Binding("f4", "tab('overview')", "Overview", id="report.tab.overview", group=TAB_KEYS),
-        Binding("f5", "tab('preview')", "Preview", id="report.tab.preview", group=TAB_KEYS),
-        Binding("f6", "themes", "Themes", id="report.themes"),
+        bind("escape", "back", "report.back"),
+        bind("ctrl+s", "save", "report.save"),
+        bind("ctrl+o", "export", "report.export"),
+        bind("f2", "tab('findings')", "report.tab.findings", group=TAB_KEYS),
+        bind("f3", "tab('texts')", "report.tab.texts", group=TAB_KEYS),
+        bind("f4", "tab('overview')", "report.tab.overview", group=TAB_KEYS),
+        bind("f5", "tab('preview')", "report.tab.preview", group=TAB_KEYS),
+        bind("f6", "themes", "report.themes"),
     ]
     PREVIEW_DELAY = 0.4  # seconds of quiet before the preview is rendered again
     LEAVE_WINDOW = 1.0  # seconds within which a second Esc at the top level leaves the screen
