@@ -195,13 +195,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _unexpected(raw_dir: str | None, argv: list[str] | None, lang: str) -> int:
-    from facilitator.usecases.errorlog import log_unexpected, summary
+    from facilitator.usecases.errorlog import log_unexpected, summary, unexpected_message
 
     path = log_unexpected(raw_dir, argv if argv is not None else sys.argv[1:])
     if path is None:
-        print("facilitator: " + say("unexpected_no_log", lang, reason=summary()), file=sys.stderr)
+        print("facilitator: " + unexpected_message(None, summary(), lang), file=sys.stderr)
     else:
-        print("facilitator: " + say("unexpected", lang, path=path), file=sys.stderr)
+        print("facilitator: " + unexpected_message(path, "", lang), file=sys.stderr)
     return 1
 
 

@@ -187,11 +187,11 @@ class FacilitatorApp(App[int]):
         try:
             path = self.write_rescue(lines, slug or self.slug, session if session is not None else self.session_number)
         except OSError as exc:
-            self.notify(f"rescue NOT written ({exc.strerror or exc}):\n" + "\n".join(lines),
+            self.notify(self.t("rescue_failed", error=exc.strerror or exc, lines="\n".join(lines)),
                         severity="error", timeout=120)
             return None
         if path:
-            self.notify(f"rescue: {path}", severity="warning", timeout=30)
+            self.notify(self.t("rescue_written", path=path), severity="warning", timeout=30)
         return path
 
     def open_session(self, slug: str, session: int | None, *, readonly: bool = False,
@@ -324,12 +324,12 @@ class FacilitatorApp(App[int]):
     def _fatal_error(self) -> None:
         import sys
 
-        from facilitator.usecases.errorlog import log_unexpected, summary
+        from facilitator.usecases.errorlog import log_unexpected, summary, unexpected_message
 
         error = getattr(self, "_last_error", None)
         path = log_unexpected(str(self.data_dir), sys.argv[1:], error)
-        self._exit_renderables.append(f"facilitator: unexpected error (details in {path})" if path else
-                                      f"facilitator: unexpected error (no log could be written: {summary(error)})")
+        reason = "" if path else summary(error)
+        self._exit_renderables.append("facilitator: " + unexpected_message(path, reason, self.lang))
         self._close_messages_no_wait()
 
 
