@@ -95,7 +95,8 @@ async def test_export_from_home_tells_how_many_names_were_replaced(data_dir: Pat
         await pilot.pause()
         messages = [str(n.message) for n in app._notifications]
     assert (out / f"{SLUG}.md").exists(), messages
-    assert any("op 2 plek(ken)" in m for m in messages), messages
+    assert any("2 namen van deelnemers zijn vervangen door een rol" in m and "names-review.txt" in m
+               for m in messages), messages
     assert "Fatima" not in (out / f"{SLUG}-OWP1-3mrt2026.md").read_text(encoding="utf-8")
 
 

@@ -123,7 +123,7 @@ class HomeScreen(Screen):
         picked = self._selected()
         if not picked:
             return
-        from facilitator.usecases.export import export_workshop
+        from facilitator.usecases.export import export_workshop, names_notice
 
         try:
             result = export_workshop(self.data_dir, app_of(self).export_dir, slug=picked[0],
@@ -132,6 +132,7 @@ class HomeScreen(Screen):
             self.notify(self.t("export_failed", error=exc), severity="error", timeout=10)
             return
         message = self.t("exported", paths=", ".join(str(p) for p in result.paths))
-        if result.names_replaced:
-            message += "\n" + self.t("redacted", n=result.names_replaced)
+        if result.names_replaced:  # the CLI's notice, in the interface language
+            message += "\n" + names_notice(result.names_replaced, result.review_path, result.ordinary_words,
+                                           app_of(self).lang)
         self.notify(message, timeout=10)

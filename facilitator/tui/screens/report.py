@@ -271,7 +271,7 @@ class ReportScreen(Screen):
             self.notify(self.t("export_unsaved"), severity="error", timeout=10)
             return
         from facilitator.usecases.errors import UseCaseError
-        from facilitator.usecases.export import export_workshop
+        from facilitator.usecases.export import export_workshop, names_notice
 
         try:
             result = export_workshop(self.store, self.export_dir)
@@ -279,6 +279,7 @@ class ReportScreen(Screen):
             self.notify(self.t("export_failed", error=exc), severity="error", timeout=10)
             return
         message = self.t("exported", paths="\n".join(str(p) for p in result.paths))
-        if result.names_replaced:
-            message += "\n" + self.t("redacted", n=result.names_replaced)
+        if result.names_replaced:  # the CLI's notice, in the interface language
+            message += "\n" + names_notice(result.names_replaced, result.review_path, result.ordinary_words,
+                                           self.lang)
         self.notify(message, timeout=8)
