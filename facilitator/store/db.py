@@ -150,8 +150,11 @@ def real_path(path: Path) -> Path:
 # -- lines ---------------------------------------------------------------------------
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # one encoder: no set-up per record
+
+
 def _dumps(payload: Any) -> bytes:
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+    return _ENCODER.encode(payload).encode()
 
 
 def encode(payload: Any) -> bytes:
@@ -261,7 +264,13 @@ class Replay:
 
     @property
     def damaged(self) -> bool:
-        return bool(self.bad) or not self.header
+        """Unreadable lines, no header, or a snapshot shorter than its header announces
+        (cut at a line boundary inside it)."""
+        return bool(self.bad) or not self.header or self.snapshot_short
+
+    @property
+    def snapshot_short(self) -> bool:
+        return self.docs_expected is not None and self.docs_seen < self.docs_expected
 
     @property
     def torn_tail(self) -> bool:
@@ -648,8 +657,14 @@ class _Tracked(MutableMapping):
         self.maxids[self.name] = self.max_before
 
 
+_NAMES: dict[str, bytes] = {}
+
+
 def _op_body(tx: int, name: str, doc_id: int, doc: dict | None) -> bytes:
-    return b'["o",%d,%s,%d,%s]' % (tx, _dumps(name), doc_id, _dumps(doc))
+    encoded = _NAMES.get(name)
+    if encoded is None:
+        encoded = _NAMES[name] = _dumps(name)
+    return b'["o",%d,%s,%d,%s]' % (tx, encoded, doc_id, _dumps(doc))
 
 
 def lock_fd(fd: int, path: Path) -> None:

@@ -734,13 +734,17 @@ class WorkshopStore:
 
     @_locked
     def import_records(self, session: int, records: Iterable[Statement | Action],
-                       attendance: list[str] | None = None, themes: Iterable[str] = ()) -> int:
-        """Add many records atomically: all of them are saved, or none. Returns the count."""
+                       attendance: list[str] | None | Callable[[], list[str] | None] = None,
+                       themes: Iterable[str] | Callable[[], Iterable[str]] = ()) -> int:
+        """Add many records atomically: all of them are saved, or none. Returns the count.
+        `records` may be a generator that raises to abort (nothing is then saved); it is
+        consumed once, streamed to the file. `attendance` and `themes` may be callables,
+        asked after the last record (a single-pass import learns them on the way)."""
         self._writable()
         count = 0
         try:
             with transaction(self._db):
-                for key in themes:
+                for key in (() if callable(themes) else themes):
                     self.add_theme(key)
                 journal = self._db.journal
                 touched: set[tuple[str, int]] = set()
@@ -755,6 +759,10 @@ class WorkshopStore:
                     index.next_seq[rec.session] = data["seq"] + 1
                     journal.insert(name, data)  # streamed to the file; indexed after the commit
                     count += 1
+                for key in (themes() if callable(themes) else ()):
+                    self.add_theme(key)
+                if callable(attendance):
+                    attendance = attendance()
                 if attendance is not None:
                     self.set_attendance(session, attendance)
         except BaseException:
