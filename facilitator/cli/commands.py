@@ -221,7 +221,7 @@ def cmd_export(args: argparse.Namespace, data_dir: Path) -> int:
 
         out_dir = load_settings().export_dir
     formats = [f.strip().lower().lstrip(".") for f in str(getattr(args, "format", "md")).split(",") if f.strip()]
-    result = export_workshop(data, out_dir, session=args.session, mode=mode, formats=formats)
+    result = export_workshop(data, out_dir, session=args.session, mode=mode, formats=formats, lang=args.lang)
     for p in result.paths:
         _say(str(p))
     _say(names_notice(result.names_replaced, result.review_path, result.ordinary_words, args.lang))

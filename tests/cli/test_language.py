@@ -98,3 +98,13 @@ def test_every_cli_message_is_in_the_catalog() -> None:
                 used.append(prefix + node.args[0].value)
     assert len(used) > 40
     assert [i for i in used if i not in catalog()] == []
+
+
+def test_export_errors_follow_the_language(run, workshop, tmp_path, dutch):
+    out = tmp_path / "out"
+    code, _, err = run("export", "wijk", "--session", "9", "--out", str(out))
+    assert code == 2 and err == "facilitator: geen sessie 9 in 'wijk' (sessies: 1, 2)\n"
+    code, _, err = run("--lang", "en", "export", "wijk", "--format", "rtf", "--out", str(out))
+    assert code == 2 and err.startswith("facilitator: unknown export format rtf (formats: ")
+    code, _, err = run("export", "wijk", "--format", "qdpx", "--session", "1", "--out", str(out))
+    assert code == 2 and "een QDA-project bevat de hele reeks" in err

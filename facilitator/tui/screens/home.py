@@ -127,7 +127,7 @@ class HomeScreen(Screen):
 
         try:
             result = export_workshop(self.data_dir, app_of(self).export_dir, slug=picked[0],
-                                     formats=(fmt,))
+                                     formats=(fmt,), lang=app_of(self).lang)
         except Exception as exc:  # noqa: BLE001 - shown to the user
             self.notify(self.t("export_failed", error=exc), severity="error", timeout=10)
             return

@@ -274,7 +274,7 @@ class ReportScreen(Screen):
         from facilitator.usecases.export import export_workshop, names_notice
 
         try:
-            result = export_workshop(self.store, self.export_dir)
+            result = export_workshop(self.store, self.export_dir, lang=self.lang)
         except (UseCaseError, StoreError, OSError, ValueError) as exc:
             self.notify(self.t("export_failed", error=exc), severity="error", timeout=10)
             return
