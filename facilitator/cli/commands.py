@@ -357,5 +357,5 @@ def cmd_demo(args: argparse.Namespace, data_dir: Path) -> int:
     from facilitator.demo import build_demo
 
     slug = build_demo(data_dir, force=args.force)
-    _say(say("demo_built", args.lang, slug=repr(slug), data_dir=data_dir))
+    _say(say("demo_built", args.lang, slug=repr(slug), data_dir=data_dir, name=slug))
     return 0

@@ -16,7 +16,9 @@ from tests.cli.conftest import run_subprocess
 @pytest.fixture
 def demo(run):
     code, out, err = run("demo")
-    assert (code, err) == (0, "") and "holtenbroek-2025" in out
+    assert (code, err) == (0, "")
+    assert out == (f"built the demo workshop 'holtenbroek-2025' in {run.data_dir}; "
+                   f"try: facilitator --data-dir {run.data_dir} run holtenbroek-2025\n")  # a command to paste
     return "holtenbroek-2025"
 
 
