@@ -30,14 +30,12 @@ _HEAD = re.compile(r'\[\s*"?([A-Za-z0-9_-]+)')
 def _blocks() -> dict[str, str]:
     """The file's text cut per top-level section (`cli`, `capture`, `tui`...), in file order.
     A command line that prints one message parses its section only, not the whole file."""
-    groups: dict[str, list[str]] = {"": []}
-    current = groups[""]
-    for line in CATALOG_FILE.read_text(encoding="utf-8").splitlines(keepends=True):
-        if line.startswith("["):
-            m = _HEAD.match(line)
-            current = groups.setdefault(m.group(1) if m else "", [])
-        current.append(line)
-    return {name: "".join(lines) for name, lines in groups.items()}
+    groups: dict[str, list[str]] = {}
+    text = CATALOG_FILE.read_text(encoding="utf-8")
+    for chunk in ("\n" + text).split("\n["):  # each chunk: one table, from its header on
+        m = _HEAD.match("[" + chunk[:80])
+        groups.setdefault(m.group(1) if m else "", []).append("[" + chunk if m else chunk)
+    return {name: "\n".join(chunks) for name, chunks in groups.items()}
 
 
 @cache

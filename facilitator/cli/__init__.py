@@ -12,9 +12,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Callable
 
 from facilitator.usecases.errors import UseCaseError
+
+TYPE_CHECKING = False  # typing costs milliseconds at start-up
+if TYPE_CHECKING:
+    from typing import Callable
 
 __all__ = ["main", "UserError", "say"]
 
@@ -32,25 +35,55 @@ def say(msg_id: str, lang: str, /, **values: object) -> str:
     return text("cli." + msg_id, lang, **values)
 
 
+class _Text(str):
+    """A message id standing in for a help text, description, heading or metavar until
+    the parser prints one: parsing a command line never reads the catalog. `str()` (and
+    `%s`, as in argparse's own error messages) gives the text in `lang`."""
+
+    lang = "nl"
+
+    def __new__(cls, msg_id: str, lang: str = "nl") -> "_Text":
+        self = super().__new__(cls, msg_id)
+        self.lang = lang
+        return self
+
+    def __str__(self) -> str:
+        return say(str.__str__(self), self.lang)
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse, with usage errors on one line, headings and help in the CLI's language."""
+    """argparse, with usage errors on one line, headings and help in the CLI's language
+    (looked up when printed: `_Text` ids become `cli.<id>` texts)."""
 
     def __init__(self, *args: object, lang: str = "nl", **kw: object):
-        kw.setdefault("add_help", True)
-        add_help = kw.pop("add_help")
-        super().__init__(*args, add_help=False, **kw)  # type: ignore[arg-type]
+        super().__init__(*args, **kw)  # type: ignore[arg-type]
         self.lang = lang
-        self._positionals.title = say("positionals", lang)
-        self._optionals.title = say("options", lang)
-        if add_help:
-            self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help=say("help", lang))
+        self._positionals.title = _Text("positionals", lang)
+        self._optionals.title = _Text("options", lang)
+        for action in self._actions:
+            if isinstance(action, argparse._HelpAction):
+                action.help = _Text("help", lang)
+
+    def _localise(self) -> None:
+        def tr(value: object) -> object:
+            return str(value) if isinstance(value, _Text) else value
+
+        self.description, self.epilog = tr(self.description), tr(self.epilog)  # type: ignore[assignment]
+        for group in self._action_groups:
+            group.title = tr(group.title)  # type: ignore[assignment]
+        for action in self._actions:
+            action.help, action.metavar = tr(action.help), tr(action.metavar)  # type: ignore[assignment]
+            for choice in getattr(action, "_choices_actions", ()):
+                choice.help = tr(choice.help)
 
     def format_usage(self) -> str:
+        self._localise()
         formatter = self._get_formatter()
         formatter.add_usage(self.usage, self._actions, self._mutually_exclusive_groups, prefix=say("usage", self.lang))
         return formatter.format_help()
 
     def format_help(self) -> str:
+        self._localise()
         text = super().format_help()
         default = "usage: "
         return say("usage", self.lang) + text.removeprefix(default) if text.startswith(default) else text
@@ -58,6 +91,7 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         from facilitator.cli.printable import printable
 
+        self._localise()  # a metavar in argparse's message
         print(printable(say("usage_error", self.lang, prog=self.prog, message=message)), file=sys.stderr)
         raise SystemExit(2)
 
@@ -75,19 +109,20 @@ def _argv_lang(argv: list[str]) -> str | None:
 
 
 def build_parser(lang: str = "nl") -> argparse.ArgumentParser:
-    """The command line's parser, its help in `lang`."""
+    """The command line's parser, its help in `lang` (read from the catalog only when printed)."""
 
     def h(name: str) -> str:
-        return say("help_" + name, lang)
+        return _Text("help_" + name, lang)
 
-    parser = _Parser(prog="facilitator", description=say("description", lang), epilog=say("epilog", lang), lang=lang)
+    parser = _Parser(prog="facilitator", description=_Text("description", lang), epilog=_Text("epilog", lang),
+                     lang=lang)
     parser.add_argument("--data-dir", metavar="DIR", help=h("data_dir"))
     parser.add_argument("--lang", choices=("nl", "en"), default=None, help=h("lang"))
     # The global options are accepted after the command too (`facilitator list --data-dir X`).
     common = _Parser(add_help=False, lang=lang)
     common.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     common.add_argument("--lang", choices=("nl", "en"), default=argparse.SUPPRESS, help=argparse.SUPPRESS)
-    sub = parser.add_subparsers(dest="command", metavar=say("command_metavar", lang), title=say("commands", lang),
+    sub = parser.add_subparsers(dest="command", metavar=_Text("command_metavar", lang), title=_Text("commands", lang),
                                 parser_class=_Parser)
     _add = sub.add_parser
 

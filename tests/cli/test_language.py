@@ -108,3 +108,18 @@ def test_export_errors_follow_the_language(run, workshop, tmp_path, dutch):
     assert code == 2 and err.startswith("facilitator: unknown export format rtf (formats: ")
     code, _, err = run("export", "wijk", "--format", "qdpx", "--session", "1", "--out", str(out))
     assert code == 2 and "een QDA-project bevat de hele reeks" in err
+
+
+def test_parsing_a_command_line_reads_no_catalog() -> None:
+    """`facilitator run` must stay quick: the parser's help texts are ids until printed,
+    so a command line that parses reads nothing of messages.toml."""
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "from facilitator.cli import build_parser\n"
+            "build_parser('nl').parse_args(['run', 'x', '--session', '2', '--lang', 'en'])\n"
+            "i18n = sys.modules.get('facilitator.i18n')\n"
+            "print(0 if i18n is None else i18n._blocks.cache_info().currsize)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "0"
