@@ -80,6 +80,10 @@ def test_help_and_usage_errors_follow_the_language(tmp_path: Path) -> None:
     assert bad.returncode == 2 and "(zie 'facilitator export --help')" in bad.stderr
     bad = run_subprocess("--lang=en", "export", cwd=tmp_path, env=env)
     assert bad.returncode == 2 and "(see 'facilitator export --help')" in bad.stderr
+    bad = run_subprocess("exprot", cwd=tmp_path, env=env)  # the metavar in argparse's own message
+    assert bad.returncode == 2 and bad.stderr.startswith("facilitator: argument OPDRACHT: invalid choice: 'exprot'")
+    bad = run_subprocess("--lang", "en", "exprot", cwd=tmp_path, env=env)
+    assert bad.returncode == 2 and bad.stderr.startswith("facilitator: argument COMMAND: invalid choice: 'exprot'")
 
 
 def test_every_cli_message_is_in_the_catalog() -> None:
