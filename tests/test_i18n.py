@@ -121,3 +121,18 @@ def test_the_catalog_read_per_section_is_the_whole_file() -> None:
     whole = _walk(tomllib.loads(CATALOG_FILE.read_text(encoding="utf-8")))
     assert dict(catalog()) == whole
     assert "cli" in {i.split(".", 1)[0] for i in whole}
+
+
+def test_every_literal_id_looked_up_is_in_the_catalog() -> None:
+    """`text("usecase.x", lang)` (also imported as `tr` or `message`) with a literal id:
+    a typo would only fail when that message is shown, maybe in front of a user."""
+    sections = {i.split(".", 1)[0] for i in catalog()}
+    used = []
+    for path in ROOT.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("text", "tr", "message")
+                    and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)
+                    and node.args[0].value.split(".", 1)[0] in sections):
+                used.append((f"{path.name}:{node.lineno}", node.args[0].value))
+    assert len(used) > 20
+    assert [(where, i) for where, i in used if i not in catalog()] == []

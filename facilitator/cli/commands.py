@@ -123,7 +123,7 @@ def cmd_list(args: argparse.Namespace, data_dir: Path) -> int:
     from rich.table import Table
     from rich.text import Text
 
-    from facilitator.store.workshop import StoreError, list_workshops
+    from facilitator.store.workshop import list_workshops
 
     slugs = list_workshops(data_dir)
     if not slugs:

@@ -33,6 +33,7 @@ from facilitator.domain import capture
 from facilitator.domain.attendance import merge_declaration
 from facilitator.domain.plan import Plan
 from facilitator.domain.records import Action, Statement
+from facilitator.i18n import text as tr
 from facilitator.usecases.errors import NotesError, UseCaseError
 
 
@@ -86,8 +87,6 @@ def open_notes(path: Path, lang: str = "en") -> NotesFile:
 
 def _unreadable(path: Path, exc: OSError, lang: str) -> UseCaseError:
     """The one-line error for a file the user named that cannot be opened or read."""
-    from facilitator.i18n import text as tr
-
     if isinstance(exc, FileNotFoundError):
         return UseCaseError(tr("usecase.no_such_file", lang, path=path), plain=True)
     if isinstance(exc, IsADirectoryError):
@@ -96,8 +95,6 @@ def _unreadable(path: Path, exc: OSError, lang: str) -> UseCaseError:
 
 
 def _not_utf8(path: Path, line: int, byte: int, lang: str) -> UseCaseError:
-    from facilitator.i18n import text as tr
-
     return UseCaseError(tr("usecase.not_utf8", lang, path=path, line=line, byte=f"{byte:02x}"), plain=True)
 
 
@@ -128,8 +125,6 @@ def iter_notes(text: Notes, filename: str, plan: Plan, theme_keys: list[str], se
                lang: str = "en") -> Iterator[Statement | Action]:
     """The records of a notes file, one at a time; errors, declarations and new themes go to `out`."""
     if plan.session(session) is None:
-        from facilitator.i18n import text as tr
-
         known = ", ".join(str(s.number) for s in plan.sessions)
         raise NotesError(tr("import.no_session", lang, file=filename, session=session, known=known))
     out = out if out is not None else ParsedNotes()
@@ -140,8 +135,6 @@ def iter_notes(text: Notes, filename: str, plan: Plan, theme_keys: list[str], se
     for number, line in enumerate(text.lines() if isinstance(text, NotesFile) else _lines(text), start=1):
         invisible = capture.invisible_prefix(line)
         if invisible:  # the parser removes them; say so, with the line
-            from facilitator.i18n import text as tr
-
             what = capture.describe_invisible(invisible)
             out.notices.append(f"{filename}:{number}: {tr('notes.invisible_removed', lang, what=what)}")
         try:
@@ -153,8 +146,6 @@ def iter_notes(text: Notes, filename: str, plan: Plan, theme_keys: list[str], se
             from facilitator.domain.recode import line_warnings
 
             for warning in line_warnings(parsed.kind, parsed.text, parsed.new_themes, known, lang):
-                from facilitator.i18n import text as tr
-
                 out.warnings.append(tr("import.warning", lang, where=f"{filename}:{number}", warning=warning))
             yield Statement(session=session, step=ctx.current_step, speaker=parsed.speaker,
                             kind=parsed.kind, text=parsed.text, themes=list(parsed.themes),
@@ -242,16 +233,14 @@ def import_notes(store: Any, session: int, text: Notes, filename: str,
                 again += 1
             if not parsed.errors and not again:
                 yield rec  # once the import is bound to fail, the rest is only checked
-        from facilitator.i18n import text as message
-
         if parsed.errors:
             n = len(parsed.errors)
-            raise NotesError(*parsed.errors, message("import.bad_lines" if n != 1 else "import.bad_line", lang,
-                                                     file=filename, n=n),
+            raise NotesError(*parsed.errors, tr("import.bad_lines" if n != 1 else "import.bad_line", lang,
+                                                file=filename, n=n),
                              plain=True)
         if again:
-            raise NotesError(message("import.already", lang, file=filename, again=again,
-                                     total=parsed.counts["statements"], session=session))
+            raise NotesError(tr("import.already", lang, file=filename, again=again,
+                                total=parsed.counts["statements"], session=session))
 
     def attendance() -> list[str] | None:
         if not parsed.declarations:
@@ -264,8 +253,6 @@ def import_notes(store: Any, session: int, text: Notes, filename: str,
 
 def summary(parsed: ParsedNotes, slug: str, code: str, session: int, lang: str = "en") -> str:
     """What an import did, one line in `lang`."""
-    from facilitator.i18n import text as tr
-
     def n(count: int, word: str) -> str:
         return tr(f"import.{word}_{'one' if count == 1 else 'many'}", lang, n=count)
 
