@@ -5,6 +5,10 @@ Every error is one line on stderr, without a traceback. Exit codes: 0 ok,
 locked...), 1 anything unexpected (its traceback goes to `facilitator.log` in
 the data directory). Only the standard library is imported here: the commands
 import what they need when they run, so `facilitator --help` starts fast.
+
+Every message is `cli.<id>` in facilitator/messages.toml (`say(id, lang)`), in the
+language of --lang, else $FACILITATOR_LANG, else the config file's lang, else Dutch.
+Help texts stay ids until printed: parsing reads nothing of the catalog.
 """
 
 from __future__ import annotations
