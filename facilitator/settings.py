@@ -21,9 +21,13 @@ from facilitator.config import (DEFAULT_DATA_DIR, DEFAULT_EXPORT_DIR, DEFAULT_LA
 _THRESHOLD = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(%|m|min)?\s*$")
 
 
+class _ThresholdError(ValueError):
+    """A warning threshold that does not read (its message is `settings.threshold`)."""
+
+
 def _threshold(value: str) -> str:
     if not _THRESHOLD.match(value):
-        raise ValueError("write minutes left ('5', '5m') or a share of the step left ('20%')")
+        raise _ThresholdError("write minutes left ('5', '5m') or a share of the step left ('20%')")
     return value.strip()
 
 
@@ -121,16 +125,20 @@ class SettingsError(ValueError):
 def load_settings(*, config: Path | None = None, **options: Any) -> Settings:
     """The settings, with command-line `options` (None: not given) on top. Raises SettingsError.
     `config`: this config file instead of `facilitator.config.config_path()`."""
+    from facilitator.i18n import text
+
     given = {k: v for k, v in options.items() if v is not None}
     path = config_path() if config is None else Path(config)
+    lang = _language(given.get("lang") or _env("lang") or "")  # the errors' language, as far as known
     try:
         data = read_config_file(path)
     except ConfigError as exc:
-        raise SettingsError([str(exc)]) from None
+        raise SettingsError([text(exc.msg_id, lang, **exc.values)]) from None
+    lang = _language(given.get("lang") or _env("lang") or data.get("lang") or "")
     unknown = sorted(set(data) - set(Settings.model_fields))
     if unknown:
-        raise SettingsError([f"{path}: unknown setting {name!r} (known: {', '.join(Settings.model_fields)})"
-                             for name in unknown])
+        raise SettingsError([text("settings.unknown", lang, path=path, name=repr(name),
+                                  known=", ".join(Settings.model_fields)) for name in unknown])
     try:
         return _with_file(data)(**given)
     except ValidationError as exc:
@@ -139,8 +147,16 @@ def load_settings(*, config: Path | None = None, **options: Any) -> Settings:
             name = ".".join(str(p) for p in err["loc"])
             where = ("--" + name.replace("_", "-") if name in given else
                      f"${ENV_PREFIX}{name.upper()}" if _from_env(name) else f"{path}: {name}")
-            lines.append(f"{where}: {err['msg'].removeprefix('Value error, ')}")
+            ours = isinstance(err.get("ctx", {}).get("error"), _ThresholdError)
+            message = text("settings.threshold", lang) if ours else err["msg"].removeprefix("Value error, ")
+            lines.append(f"{where}: {message}")
         raise SettingsError(lines) from None
+
+
+def _env(name: str) -> str | None:
+    import os
+
+    return os.environ.get(ENV_PREFIX + name.upper()) or None
 
 
 def _from_env(name: str) -> bool:

@@ -44,19 +44,30 @@ def test_a_bad_value_names_where_it_came_from(clean_env: Path, monkeypatch: pyte
     monkeypatch.setenv("FACILITATOR_WARN_LEFT", "soon")
     clean_env.write_text("")
     with pytest.raises(SettingsError) as info:
-        load_settings()
+        load_settings()  # in the interface language: Dutch unless told otherwise
+    assert info.value.lines == ["$FACILITATOR_WARN_LEFT: schrijf de minuten die over zijn ('5', '5m') "
+                                "of een deel van de stap ('20%')"]
+    with pytest.raises(SettingsError) as info:
+        load_settings(lang="en")
     assert info.value.lines == ["$FACILITATOR_WARN_LEFT: write minutes left ('5', '5m') or a share of the step left ('20%')"]
 
 
 def test_an_unknown_key_or_bad_toml_in_the_config_file_is_one_line(clean_env: Path) -> None:
     clean_env.write_text('data-dir = "x"\n')
     with pytest.raises(SettingsError) as info:
-        load_settings()
+        load_settings(lang="en")
     assert len(info.value.lines) == 1 and "unknown setting 'data-dir'" in info.value.lines[0]
-    clean_env.write_text('data_dir = \n')
+    clean_env.write_text('data-dir = "x"\nlang = "nl"\n')  # the file's own lang says how to tell it
     with pytest.raises(SettingsError) as info:
         load_settings()
+    assert info.value.lines[0].startswith(f"{clean_env}: onbekende instelling 'data-dir' (bekend: data_dir, ")
+    clean_env.write_text('data_dir = \n')
+    with pytest.raises(SettingsError) as info:
+        load_settings(lang="en")
     assert info.value.lines[0].startswith(f"{clean_env}: not a valid TOML config file")
+    with pytest.raises(SettingsError) as info:
+        load_settings()
+    assert info.value.lines[0].startswith(f"{clean_env}: geen geldig TOML-configuratiebestand")
 
 
 def test_threshold_in_minutes_or_percent() -> None:

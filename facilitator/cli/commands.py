@@ -219,7 +219,7 @@ def cmd_export(args: argparse.Namespace, data_dir: Path) -> int:
     else:
         from facilitator.settings import load_settings
 
-        out_dir = load_settings().export_dir
+        out_dir = load_settings(lang=args.lang).export_dir
     formats = [f.strip().lower().lstrip(".") for f in str(getattr(args, "format", "md")).split(",") if f.strip()]
     result = export_workshop(data, out_dir, session=args.session, mode=mode, formats=formats, lang=args.lang)
     for p in result.paths:
@@ -266,7 +266,7 @@ def _check_show(args: argparse.Namespace, data_dir: Path) -> None:
     if not workshop_exists(data_dir, args.slug):
         raise _no_workshop(data_dir, args.slug, args.lang)
     try:
-        settings = load_settings()
+        settings = load_settings(lang=args.lang)
     except SettingsError as exc:
         raise UserError(*exc.lines) from None
     checks = [("--warn", args.warn)]

@@ -127,3 +127,12 @@ def test_parsing_a_command_line_reads_no_catalog() -> None:
             "print(0 if i18n is None else i18n._blocks.cache_info().currsize)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "0"
+
+
+def test_a_settings_error_follows_the_language(run, tmp_path, monkeypatch, dutch):
+    monkeypatch.setenv("FACILITATOR_WARN_LEFT", "later")
+    run("demo")
+    code, _, err = run("show", "holtenbroek-2025")
+    assert code == 2 and "$FACILITATOR_WARN_LEFT: schrijf de minuten die over zijn" in err
+    code, _, err = run("--lang", "en", "show", "holtenbroek-2025")
+    assert code == 2 and "$FACILITATOR_WARN_LEFT: write minutes left" in err
