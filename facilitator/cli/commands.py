@@ -68,7 +68,7 @@ def cmd_new(args: argparse.Namespace, data_dir: Path) -> int:
 
     path = Path(args.plan)
     text = read_text(path, args.lang)
-    plan = parse_plan(text, str(path), default_slug=path.name.removesuffix(".toml"))
+    plan = parse_plan(text, str(path), default_slug=path.name.removesuffix(".toml"), lang=args.lang)
     if getattr(args, "codebook", None):
         text, plan = _with_codebook(text, plan, path, Path(args.codebook), args.lang)
     if args.update:
@@ -90,7 +90,7 @@ def _with_codebook(text: str, plan, path: Path, book_path: Path, lang: str):  # 
     except CodebookError as exc:
         raise UserError(str(exc)) from None
     merged, skipped = merge_into_plan(text, plan, book, book_path.name)
-    plan = parse_plan(merged, f"{path} + {book_path}", default_slug=path.name.removesuffix(".toml"))
+    plan = parse_plan(merged, f"{path} + {book_path}", default_slug=path.name.removesuffix(".toml"), lang=lang)
     if skipped:
         _say(say("codebook_kept", lang, book=book_path, keys=", ".join(skipped)))
     _say(say("codebook_read", lang, book=book_path, themes=len(book.themes), groups=len(book.groups),

@@ -136,3 +136,26 @@ def test_a_settings_error_follows_the_language(run, tmp_path, monkeypatch, dutch
     assert code == 2 and "$FACILITATOR_WARN_LEFT: schrijf de minuten die over zijn" in err
     code, _, err = run("--lang", "en", "show", "holtenbroek-2025")
     assert code == 2 and "$FACILITATOR_WARN_LEFT: write minutes left" in err
+
+
+def test_plan_errors_follow_the_language(run, tmp_path, dutch):
+    """The domain's errors too: `facilitator new` on a plan with mistakes."""
+    from tests.cli.conftest import MINIMAL
+
+    bad = tmp_path / "wijk.toml"
+    bad.write_text(MINIMAL.replace("minutes = 10", "minutes = 0").replace('role = "sm"', 'role = "xx"')
+                   .replace("[workshop]", "[workshop]\ntitel = 'x'"), encoding="utf-8")
+    code, _, err = run("new", str(bad))
+    assert code == 2
+    assert err.splitlines() == [
+        f"{bad}: workshop.titel: onbekende sleutel (niet in het planformaat; controleer de spelling)",
+        f"{bad}: sessions[0].agenda[0].minutes: moet tussen 1 en 600 liggen, gekregen: 0",
+        f"{bad}: participants[0].role: onbekende rol 'xx'; bekende rollen: bj, sm"]
+    code, _, err = run("--lang", "en", "new", str(bad))
+    assert code == 2 and err.splitlines() == [
+        f"{bad}: workshop.titel: unknown key (not in the plan format; check the spelling)",
+        f"{bad}: sessions[0].agenda[0].minutes: must be between 1 and 600, got 0",
+        f"{bad}: participants[0].role: unknown role 'xx'; known roles: bj, sm"]
+    bad.write_text("[workshop\n", encoding="utf-8")
+    code, _, err = run("new", str(bad))
+    assert code == 2 and err.startswith(f"{bad}: line 1, column 10: TOML-syntaxfout: ")
