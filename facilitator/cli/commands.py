@@ -277,7 +277,8 @@ def _check_show(args: argparse.Namespace, data_dir: Path) -> None:
             try:
                 parse_threshold(value)
             except ValueError as exc:
-                raise UserError(f"{name}: {exc}") from None
+                why = exc.args[0]
+                raise UserError(f"{name}: {why.render(args.lang) if hasattr(why, 'render') else why}") from None
     if args.session is not None:
         with _open(data_dir, args.slug, args.lang, readonly=True) as store:
             if store.plan.session(args.session) is None:

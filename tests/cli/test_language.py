@@ -159,3 +159,12 @@ def test_plan_errors_follow_the_language(run, tmp_path, dutch):
     bad.write_text("[workshop\n", encoding="utf-8")
     code, _, err = run("new", str(bad))
     assert code == 2 and err.startswith(f"{bad}: line 1, column 10: TOML-syntaxfout: ")
+
+
+def test_a_warning_threshold_error_follows_the_language(run, dutch):
+    run("demo")
+    code, _, err = run("show", "holtenbroek-2025", "--warn", "straks")
+    assert code == 2 and err == ("facilitator: --warn: verwacht minuten of een percentage dat over is, "
+                                 "zoals '2 min' of '20%', gekregen: 'straks'\n")
+    code, _, err = run("--lang", "en", "show", "holtenbroek-2025", "--warn", "150%")
+    assert code == 2 and err == "facilitator: --warn: a percentage left must be between 0 and 100, got '150%'\n"
