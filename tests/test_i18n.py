@@ -144,7 +144,7 @@ def test_every_id_like_string_is_in_the_catalog() -> None:
     section of the catalog's messages names one."""
     import re
 
-    sections = ("plan", "cli", "usecase", "export", "import", "settings", "capture", "recode", "notes", "schedule")
+    sections = ("plan", "cli", "usecase", "export", "import", "settings", "capture", "recode", "notes", "schedule", "codebook")
     shape = re.compile(rf"^(?:{'|'.join(sections)})\.[a-z_]+$")
     found = []
     for path in ROOT.rglob("*.py"):

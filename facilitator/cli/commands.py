@@ -88,7 +88,8 @@ def _with_codebook(text: str, plan, path: Path, book_path: Path, lang: str):  # 
     try:
         book = parse_codebook(book_path.read_bytes(), str(book_path), plan)
     except CodebookError as exc:
-        raise UserError(str(exc)) from None
+        why = exc.args[0]
+        raise UserError(why.render(lang) if hasattr(why, "render") else str(why)) from None
     merged, skipped = merge_into_plan(text, plan, book, book_path.name)
     plan = parse_plan(merged, f"{path} + {book_path}", default_slug=path.name.removesuffix(".toml"), lang=lang)
     if skipped:
