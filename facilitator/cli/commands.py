@@ -32,6 +32,12 @@ class _Opened:
                   file=sys.stderr, flush=True)
 
 
+def _in_language(exc: Exception, lang: str) -> str:
+    """An error raised with a catalog `Message` (the domain's), in `lang`; any other as it reads."""
+    why = exc.args[0] if exc.args else exc
+    return why.render(lang) if hasattr(why, "render") else str(why)
+
+
 def _private(plan, text: str) -> str:  # type: ignore[no-untyped-def]
     """What the CLI prints about a workshop, with participants' names replaced by role."""
     from facilitator.domain.privacy import redact_plain
@@ -88,8 +94,7 @@ def _with_codebook(text: str, plan, path: Path, book_path: Path, lang: str):  # 
     try:
         book = parse_codebook(book_path.read_bytes(), str(book_path), plan)
     except CodebookError as exc:
-        why = exc.args[0]
-        raise UserError(why.render(lang) if hasattr(why, "render") else str(why)) from None
+        raise UserError(_in_language(exc, lang)) from None
     merged, skipped = merge_into_plan(text, plan, book, book_path.name)
     plan = parse_plan(merged, f"{path} + {book_path}", default_slug=path.name.removesuffix(".toml"), lang=lang)
     if skipped:
@@ -278,8 +283,7 @@ def _check_show(args: argparse.Namespace, data_dir: Path) -> None:
             try:
                 parse_threshold(value)
             except ValueError as exc:
-                why = exc.args[0]
-                raise UserError(f"{name}: {why.render(args.lang) if hasattr(why, 'render') else why}") from None
+                raise UserError(f"{name}: {_in_language(exc, args.lang)}") from None
     if args.session is not None:
         with _open(data_dir, args.slug, args.lang, readonly=True) as store:
             if store.plan.session(args.session) is None:
