@@ -116,3 +116,19 @@ class Message:
 
     def __hash__(self) -> int:
         return hash(self.id)
+
+
+def message_of(exc: BaseException) -> "Message | str":
+    """What an error says: the `Message` it was raised with (rendered later, in the user's
+    language), else its English text (an OS error's own wording stays as the OS gives it)."""
+    first = exc.args[0] if len(exc.args) == 1 else None
+    if isinstance(first, Message):
+        return first
+    return str(exc) or type(exc).__name__
+
+
+def in_language(value: object, lang: str = DEFAULT_LANGUAGE) -> str:
+    """`value` in `lang`: a `Message`, an error raised with one, or anything else as it reads."""
+    if isinstance(value, BaseException):
+        value = message_of(value)
+    return value.render(lang) if isinstance(value, Message) else str(value)

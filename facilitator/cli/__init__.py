@@ -225,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         return _unexpected(raw_dir, argv, args.lang)
     except Exception as exc:  # noqa: BLE001 - the last line of defence
-        known = _known_error_lines(exc)
+        known = _known_error_lines(exc, args.lang)
         if known is not None:
             # Plan errors already read `FILE: place: message`.
             _print_known(known, plain=type(exc).__name__ == "PlanError")
@@ -244,11 +244,13 @@ def _unexpected(raw_dir: str | None, argv: list[str] | None, lang: str) -> int:
     return 1
 
 
-def _known_error_lines(exc: Exception) -> list[str] | None:
-    """One-line messages for the errors the user can act on, else None."""
+def _known_error_lines(exc: Exception, lang: str = "nl") -> list[str] | None:
+    """One-line messages for the errors the user can act on, in `lang`, else None."""
     store_mod = sys.modules.get("facilitator.store.workshop")
     if store_mod is not None and isinstance(exc, store_mod.StoreError):
-        return [" ".join(str(exc).split()) or type(exc).__name__]
+        from facilitator.i18n import in_language
+
+        return [" ".join(in_language(exc, lang).split()) or type(exc).__name__]
     settings_mod = sys.modules.get("facilitator.settings")
     if settings_mod is not None and isinstance(exc, settings_mod.SettingsError):
         return list(exc.lines)

@@ -34,8 +34,9 @@ class _Opened:
 
 def _in_language(exc: Exception, lang: str) -> str:
     """An error raised with a catalog `Message` (the domain's), in `lang`; any other as it reads."""
-    why = exc.args[0] if exc.args else exc
-    return why.render(lang) if hasattr(why, "render") else str(why)
+    from facilitator.i18n import in_language
+
+    return in_language(exc, lang)
 
 
 def _private(plan, text: str) -> str:  # type: ignore[no-untyped-def]
@@ -172,7 +173,7 @@ def _summary(data_dir: Path, slug: str, lang: str) -> tuple[str, list[list[str]]
             with _open(data_dir, slug, lang, readonly=True) as store:
                 counts, plan = store.summary(), store.plan
         except StoreError as exc:  # one unreadable store must not hide the others
-            print(printable(f"facilitator: {slug}: {exc}"), file=sys.stderr, flush=True)
+            print(printable(f"facilitator: {slug}: {_in_language(exc, lang)}"), file=sys.stderr, flush=True)
             return None
     rows = []
     for s in sorted(plan.sessions, key=lambda s: s.number):

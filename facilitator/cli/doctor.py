@@ -17,18 +17,20 @@ def run_doctor(data_dir: Path, slug: str | None, say: Callable[[str], None], lan
             print("facilitator: " + message("doctor_missing", lang), file=sys.stderr)
             return 1
         raise
-    lines, ok = doctor.check(data_dir, slug)
+    lines = doctor.doctor(data_dir, slug)  # DoctorLine objects: rendered here, in `lang`
+    ok = doctor.exit_status(lines) == 0
     for line in lines:
         say(render_line(line, lang))
     return 0 if ok else 2
 
 
 def render_line(line: object, lang: str) -> str:
-    """A doctor line, `WHERE: LEVEL: TEXT`, with the place and level in `lang` (the text is
-    the store's own)."""
+    """A doctor line, `WHERE: LEVEL: TEXT`, all in `lang` (the text from the line's catalog
+    `message`; a line without one, e.g. a recovery note, as the store wrote it)."""
     level = getattr(line, "level", None)
     if level not in ("ok", "fixed", "note", "problem"):
         return str(line)
     where = getattr(line, "slug", None) or message("doctor_data_dir", lang)
+    said = getattr(line, "message", None)
     return message("doctor_line", lang, where=where, level=message("doctor_" + level, lang),
-                   text=getattr(line, "text", ""))
+                   text=said.render(lang) if said is not None else getattr(line, "text", ""))

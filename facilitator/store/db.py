@@ -57,6 +57,7 @@ from tinydb.storages import Storage
 from tinydb.table import Table
 
 from facilitator import fileio
+from facilitator.i18n import Message
 from facilitator.store.lazy import LAZY_TABLES, LazyTable, Snap, SnapshotWriter, Source, flags_of, key_of, read_index
 from facilitator.fileio import DIR_MODE, FILE_MODE, TMP_INFIX, fsync_dir, write_all  # noqa: F401 - re-exported
 
@@ -109,7 +110,7 @@ def write_error(path: Path, exc: OSError) -> StoreWriteError:
     """The message names the reason, not the path (it is shown in a notice on the live
     screen, where a long path wrapped the reason away); the path stays on `.path`."""
     reason = exc.strerror or type(exc).__name__
-    err = StoreWriteError(f"could not save the workshop ({path.parent.name}): {reason} (nothing was changed)")
+    err = StoreWriteError(Message("store.write_failed", name=path.parent.name, reason=reason))
     err.path = path  # type: ignore[attr-defined]
     return err
 
@@ -387,8 +388,7 @@ class Replay:
                 return False
             version = payload[HEADER_KEY]
             if not isinstance(version, int) or version > FORMAT:
-                raise StoreNewer(f"{path}: written by a newer facilitator (store format {version} > "
-                                 f"{FORMAT}); upgrade the app")
+                raise StoreNewer(Message("store.newer_format", path=path, version=version, supported=FORMAT))
             self.header, self.format = True, version
             self.epoch = payload.get("epoch") if isinstance(payload.get("epoch"), str) else None
             nexts = payload.get("next", {})
@@ -674,8 +674,7 @@ def lock_fd(fd: int, path: Path) -> None:
     except BlockingIOError:
         from facilitator.store.lock import describe_holder
 
-        raise StoreLocked(f"workshop {path.parent.name!r} is open in another process "
-                          f"({describe_holder(path.parent)}); close it there, or open it read-only") from None
+        raise StoreLocked(Message("store.locked", slug=repr(path.parent.name), holder=describe_holder(path.parent))) from None
 
 
 class _Tx:
@@ -826,18 +825,16 @@ class JournalStorage(Storage):
             self._displaced = self.path  # could not even keep it: still refuse every save
 
     def _replaced_error(self) -> StoreReplaced:
-        kept = self._displaced.name if self._displaced and self._displaced != self.path else "memory only"
-        return StoreReplaced(f"{self.path} was replaced, moved or changed by another program while open; "
-                             f"nothing was saved (everything saved before is kept in {kept}); "
-                             f"close the workshop and run 'facilitator doctor {self.path.parent.name}'")
+        kept = self._displaced.name if self._displaced and self._displaced != self.path else Message("store.memory_only")
+        return StoreReplaced(Message("store.replaced", path=self.path, kept=kept, slug=self.path.parent.name))
 
     # -- mutations ------------------------------------------------------------------
 
     def _check_writable(self) -> None:
         if self.readonly:
-            raise StoreError(f"{self.path} is open read-only; nothing can be changed")
+            raise StoreError(Message("store.file_readonly", path=self.path))
         if self._fd is None:
-            raise StoreError(f"{self.path} is closed")
+            raise StoreError(Message("store.file_closed", path=self.path))
 
     def mutate(self, name: str, updater: Callable[[MutableMapping], None]) -> None:
         self._check_writable()
@@ -1183,7 +1180,7 @@ def _open_locked(path: Path) -> int:
             os.close(fd)
             raise
         os.close(fd)
-    raise StoreLocked(f"workshop {path.parent.name!r} keeps changing under another process; try again")
+    raise StoreLocked(Message("store.keeps_changing", slug=repr(path.parent.name)))
 
 
 def open_db(path: Path, *, readonly: bool = False,
@@ -1220,7 +1217,7 @@ def open_db(path: Path, *, readonly: bool = False,
             try:
                 fd = _open_locked(path)
             except OSError as exc:
-                raise StoreError(f"cannot open {path} for writing: {exc.strerror or exc}") from exc
+                raise StoreError(Message("store.cannot_open", path=path, reason=exc.strerror or exc)) from exc
             data = _read_fd(fd)
             ident = _ident(fd)
         else:
@@ -1232,7 +1229,7 @@ def open_db(path: Path, *, readonly: bool = False,
     except OSError as exc:
         if fd is not None:
             os.close(fd)
-        raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        raise StoreError(Message("store.cannot_read", path=path, reason=exc.strerror or exc)) from exc
     except BaseException:
         if fd is not None:
             os.close(fd)
@@ -1244,9 +1241,7 @@ def open_db(path: Path, *, readonly: bool = False,
         else:
             rep = replay(data, path)
         if is_foreign(data, rep):
-            raise StoreForeign(f"{path} is not a facilitator store (nothing in it could be read); nothing was "
-                               f"changed: restore the newest {path.parent.name}/backups/store-*.db over it, "
-                               "or move it away")
+            raise StoreForeign(Message("store.foreign", path=path, slug=path.parent.name))
         if verify is not None:
             verify(rep.tables)
     except BaseException:
@@ -1280,8 +1275,7 @@ def open_db(path: Path, *, readonly: bool = False,
             write_new_file(aside, data)
         except OSError as exc:
             os.close(fd)  # type: ignore[arg-type]
-            raise StoreError(f"{path} needs repair but the original could not be kept aside "
-                             f"({exc.strerror or exc}); nothing was changed") from exc
+            raise StoreError(Message("store.aside_failed", path=path, reason=exc.strerror or exc)) from exc
         if rep.legacy:
             notes.append(f"{path.name} was in the old format: converted; original kept as {aside.name}")
         else:

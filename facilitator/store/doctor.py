@@ -25,7 +25,7 @@ import os
 import shutil
 import stat
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -33,6 +33,7 @@ from pydantic import BaseModel, ValidationError
 
 from facilitator.domain.plan import Plan, PlanError, Theme, parse_plan
 from facilitator.domain.records import Action, Finding, ReportText, SessionClock, Statement
+from facilitator.i18n import Message, message_of
 from facilitator.store.db import (
     DAMAGED_INFIX,
     DIR_MODE,
@@ -70,7 +71,13 @@ LEFTOVER_AGE = 600  # seconds: a .demo-build-* folder older than this belongs to
 class DoctorLine:
     level: Level  # ok: healthy; fixed: repaired now; note: worth knowing; problem: left for a person
     slug: str | None  # None: the data directory itself
-    text: str
+    text: str  # English (logs, tests); a Message passed here is kept on `message` for the interface
+    message: Message | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.text, Message):
+            object.__setattr__(self, "message", self.text)
+            object.__setattr__(self, "text", str(self.text))
 
     def __str__(self) -> str:
         return f"{self.slug or '(data dir)'}: {self.level}: {self.text}"
@@ -91,10 +98,10 @@ def doctor(data_dir: Path, slug: str | None = None, repair: bool = True) -> list
     """Check (and with repair=True, safely repair) every store in `data_dir`, or only `slug`."""
     out: list[DoctorLine] = []
     if not data_dir.is_dir():
-        return [DoctorLine("problem", None, f"{data_dir} is not a directory")]
+        return [DoctorLine("problem", None, Message("doctor.not_dir", path=data_dir))]
     if slug is not None:
         if not (data_dir / slug / STORE_NAME).is_file():
-            return [DoctorLine("problem", slug, f"no workshop {slug!r} in {data_dir}")]
+            return [DoctorLine("problem", slug, Message("doctor.no_workshop", slug=repr(slug), data_dir=data_dir))]
         return _check_store_safely(data_dir / slug, repair)
     _note_mode(data_dir, out)
     for entry in sorted(data_dir.iterdir()):
@@ -103,10 +110,10 @@ def doctor(data_dir: Path, slug: str | None = None, repair: bool = True) -> list
         elif entry.is_dir() and (entry / STORE_NAME).is_file():
             out.extend(_check_store_safely(entry, repair))
         elif not entry.name.startswith("."):
-            kind = "directory" if entry.is_dir() else "file"
-            out.append(DoctorLine("note", None, f"{entry.name}: a {kind} that is not a workshop store; left alone"))
+            kind = "dir" if entry.is_dir() else "file"
+            out.append(DoctorLine("note", None, Message(f"doctor.not_a_store_{kind}", name=entry.name)))
     if not out:
-        out.append(DoctorLine("ok", None, f"no workshops in {data_dir}"))
+        out.append(DoctorLine("ok", None, Message("doctor.no_workshops", data_dir=data_dir)))
     return out
 
 
@@ -117,8 +124,7 @@ def _note_mode(data_dir: Path, out: list[DoctorLine]) -> None:
     except OSError:
         return
     if current & 0o077:
-        out.append(DoctorLine("note", None, f"{data_dir}: permissions {current:04o}; the workshop folders in it "
-                                            f"are kept 0700 (the data directory itself is left as it is)"))
+        out.append(DoctorLine("note", None, Message("doctor.data_dir_mode", path=data_dir, mode=f"{current:04o}")))
 
 
 def _leftover_build(entry: Path, repair: bool, out: list[DoctorLine]) -> None:
@@ -127,15 +133,15 @@ def _leftover_build(entry: Path, repair: bool, out: list[DoctorLine]) -> None:
     except OSError:
         return
     if age < LEFTOVER_AGE:
-        out.append(DoctorLine("note", None, f"{entry.name}: a demo being built now (left alone)"))
+        out.append(DoctorLine("note", None, Message("doctor.demo_building", name=entry.name)))
     elif repair:
         shutil.rmtree(entry, ignore_errors=True)
         if entry.exists():
-            out.append(DoctorLine("problem", None, f"{entry.name}: left by a stopped 'demo' build; could not be removed"))
+            out.append(DoctorLine("problem", None, Message("doctor.demo_not_removed", name=entry.name)))
         else:
-            out.append(DoctorLine("fixed", None, f"removed {entry.name}, left by a stopped 'demo' build"))
+            out.append(DoctorLine("fixed", None, Message("doctor.demo_removed", name=entry.name)))
     else:
-        out.append(DoctorLine("problem", None, f"{entry.name}: left by a stopped 'demo' build"))
+        out.append(DoctorLine("problem", None, Message("doctor.demo_left", name=entry.name)))
 
 
 def _check_store_safely(path: Path, repair: bool) -> list[DoctorLine]:
@@ -143,31 +149,30 @@ def _check_store_safely(path: Path, repair: bool) -> list[DoctorLine]:
     try:
         return _check_store(path, repair)
     except Exception as exc:  # noqa: BLE001 - one bad workshop must not hide the others
-        reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
-        return [DoctorLine("problem", path.name, f"could not be checked: {reason}")]
+        reason = getattr(exc, "strerror", None) or message_of(exc)
+        return [DoctorLine("problem", path.name, Message("doctor.not_checked", reason=reason))]
 
 
 def _check_store(path: Path, repair: bool) -> list[DoctorLine]:
     slug = path.name
     out: list[DoctorLine] = []
 
-    def say(level: Level, text: str) -> None:
+    def say(level: Level, text: str | Message) -> None:
         out.append(DoctorLine(level, slug, text))
 
     store = path / STORE_NAME
     try:
         data = store.read_bytes()
     except OSError as exc:
-        say("problem", f"{STORE_NAME} cannot be read: {exc.strerror or exc}")
+        say("problem", Message("doctor.unreadable", name=STORE_NAME, reason=exc.strerror or exc))
         return out
     try:
         rep = replay(data, store)
         if is_foreign(data, rep):
-            raise StoreForeign(f"{STORE_NAME} is not a facilitator store (nothing in it could be read); "
-                               f"restore the newest {slug}/backups/store-*.db over it, or move it away")
+            raise StoreForeign(Message("doctor.not_a_store", name=STORE_NAME, slug=slug))
         check_schema(store)(rep.tables)
     except (StoreNewer, StoreForeign) as exc:
-        say("problem", f"{exc}; left untouched")
+        say("problem", Message("doctor.untouched", reason=message_of(exc)))
         return out
 
     lock: WorkshopLock | None = None
@@ -176,10 +181,10 @@ def _check_store(path: Path, repair: bool) -> list[DoctorLine]:
         try:
             lock = WorkshopLock(path).acquire()
         except StoreLocked as exc:
-            say("problem", f"not repaired: {exc}")
+            say("problem", Message("doctor.not_repaired", reason=message_of(exc)))
             repair, in_use = False, True
         except StoreError as exc:
-            say("problem", f"not repaired: {exc}")
+            say("problem", Message("doctor.not_repaired", reason=message_of(exc)))
             repair = False
     try:
         _check_files(path, repair, in_use, say)
@@ -190,7 +195,7 @@ def _check_store(path: Path, repair: bool) -> list[DoctorLine]:
                                     amend=lambda r: amend_from_backup(path, r),
                                     behind=lambda r, size: behind_backup(path, r, size))
             except StoreLocked as exc:  # the store file itself is held (its store.lock was deleted)
-                say("problem", f"not repaired: {exc}")
+                say("problem", Message("doctor.not_repaired", reason=message_of(exc)))
                 repair, in_use = False, True
                 db, _notes = open_db(store, readonly=True)
                 notes = []
@@ -199,35 +204,34 @@ def _check_store(path: Path, repair: bool) -> list[DoctorLine]:
         else:
             db, _notes = open_db(store, readonly=True)
             if rep.damaged or rep.torn or rep.legacy:
-                say("problem", f"{STORE_NAME} needs repair ({_describe(rep)}); run doctor when the workshop is closed")
+                say("problem", Message("doctor.needs_repair", name=STORE_NAME, damage=_describe(rep)))
         try:
             _check_records(db.storage.read(), db if repair else None, say, path)
         finally:
             db.close()
     except StoreError as exc:
-        say("problem", str(exc))
+        say("problem", message_of(exc))
     finally:
         if lock is not None:
             lock.release()
     for aside in (sorted(path.glob(f"{STORE_NAME}{DAMAGED_INFIX}*")) + sorted(path.glob(f"{STORE_NAME}.old-format-*"))
                   + sorted(path.glob(f"{STORE_NAME}.displaced-*"))):
-        say("note", f"{aside.name}: an original kept aside after a repair; delete it once you are sure nothing is missing")
+        say("note", Message("doctor.kept_aside", name=aside.name))
     _list_backups(path, say)
     if not any(line.level in ("problem", "fixed") for line in out):
-        out.insert(0, DoctorLine("ok", slug, "store is healthy"))
+        out.insert(0, DoctorLine("ok", slug, Message("doctor.healthy")))
     return out
 
 
 def _list_backups(path: Path, say: Any) -> None:
     backups = list_backups(path)
     if not backups:
-        say("note", f"no backups yet in {BACKUP_DIR}/ (one is taken after every import, plan update, clock start "
-                    "and on closing after changes)")
+        say("note", Message("doctor.no_backups", dir=BACKUP_DIR))
         return
     newest = backups[-1]
     when = time.strftime("%Y-%m-%d %H:%M", time.localtime(newest.stat().st_mtime))
-    say("note", f"{len(backups)} backup(s) in {BACKUP_DIR}/, newest {newest.name} ({when}); "
-                f"the newest {BACKUPS_KEPT} are kept, and any taken before a migration")
+    say("note", Message("doctor.backups", count=len(backups), dir=BACKUP_DIR, name=newest.name, when=when,
+                        kept=BACKUPS_KEPT))
 
 
 def _describe(rep: Any) -> str:
@@ -240,15 +244,15 @@ def _check_files(path: Path, repair: bool, in_use: bool, say: Any) -> None:
     temps = sorted(path.glob(f"*{TMP_INFIX}*")) + sorted((path / BACKUP_DIR).glob(f"*{TMP_INFIX}*"))
     for tmp in temps:
         if in_use:
-            say("note", f"temp file {tmp.name} (may belong to the process holding the workshop)")
+            say("note", Message("doctor.temp_in_use", name=tmp.name))
         elif repair:
             try:
                 tmp.unlink()
-                say("fixed", f"removed stale temp file {tmp.name}")
+                say("fixed", Message("doctor.temp_removed", name=tmp.name))
             except OSError as exc:
-                say("problem", f"stale temp file {tmp.name} could not be removed: {exc.strerror or exc}")
+                say("problem", Message("doctor.temp_not_removed", name=tmp.name, reason=exc.strerror or exc))
         else:
-            say("problem", f"stale temp file {tmp.name}")
+            say("problem", Message("doctor.temp_stale", name=tmp.name))
     lines: list[Any] = []
     _fix_mode(path, DIR_MODE, repair, path.name, lines)
     backups = path / BACKUP_DIR
@@ -260,7 +264,7 @@ def _check_files(path: Path, repair: bool, in_use: bool, say: Any) -> None:
         if f.is_file():
             _fix_mode(f, FILE_MODE, repair, path.name, lines)
     for line in lines:
-        say(line.level, line.text)
+        say(line.level, line.message or line.text)
 
 
 def _fix_mode(target: Path, mode: int, repair: bool, slug: str | None, out: list[DoctorLine],
@@ -275,13 +279,13 @@ def _fix_mode(target: Path, mode: int, repair: bool, slug: str | None, out: list
     if repair:
         try:
             os.chmod(target, mode)
-            out.append(DoctorLine("fixed", slug, f"{name}: permissions {current:04o} -> {mode:04o}"))
+            out.append(DoctorLine("fixed", slug, Message("doctor.mode_fixed", name=name, old=f"{current:04o}", new=f"{mode:04o}")))
             return
         except OSError as exc:
-            out.append(DoctorLine("problem", slug, f"{name}: permissions {current:04o} could not be fixed: "
-                                                   f"{exc.strerror or exc}"))
+            out.append(DoctorLine("problem", slug, Message("doctor.mode_not_fixed", name=name, old=f"{current:04o}",
+                                                           reason=exc.strerror or exc)))
             return
-    out.append(DoctorLine("problem", slug, f"{name}: permissions {current:04o} are too open (want {mode:04o})"))
+    out.append(DoctorLine("problem", slug, Message("doctor.mode_too_open", name=name, old=f"{current:04o}", new=f"{mode:04o}")))
 
 
 _MODELS: dict[str, type[BaseModel]] = {
@@ -305,42 +309,40 @@ def _check_records(tables: dict[str, dict[str, dict]], db: Any, say: Any, path: 
                 else:
                     db.table("meta").update(restored, doc_ids=[1])
                 meta = restored
-                say("fixed", f"the plan's record was lost from the store: restored from {PLAN_NAME}")
+                say("fixed", Message("doctor.plan_restored", plan=PLAN_NAME))
             except StoreError as exc:
-                say("problem", f"the plan's record is lost; restoring it from {PLAN_NAME} failed: {exc}")
+                say("problem", Message("doctor.plan_restore_failed", plan=PLAN_NAME, reason=message_of(exc)))
         else:
-            say("problem", f"the plan's record is lost from the store ({PLAN_NAME} still has the plan; "
-                           "doctor restores it when the workshop is closed)")
+            say("problem", Message("doctor.plan_lost_in_use", plan=PLAN_NAME))
             meta = {"schema_version": SCHEMA_VERSION, "plan_text": plan_copy, "slug": path.name}  # type: ignore[union-attr]
     if meta is None:
-        say("problem", f"no metadata (meta record 1 is missing) and no {PLAN_NAME}: the plan is lost; "
-                       "restore a backup from backups/")
+        say("problem", Message("doctor.no_meta", plan=PLAN_NAME))
     elif meta.get("schema_version") not in (1, SCHEMA_VERSION):
-        say("problem", f"metadata has schema_version {meta.get('schema_version')!r}, expected {SCHEMA_VERSION}")
+        say("problem", Message("doctor.bad_schema", found=repr(meta.get('schema_version')), expected=SCHEMA_VERSION))
     elif not isinstance(meta.get("plan_text"), str):
-        say("problem", "metadata has no plan text")
+        say("problem", Message("doctor.no_plan_text"))
     else:
         try:
             plan = parse_plan(meta["plan_text"], "stored plan", default_slug=meta.get("slug"))
         except PlanError as exc:
-            say("problem", f"the stored plan does not parse: {exc.lines[0]}")
+            say("problem", Message("doctor.plan_unparsable", error=exc.lines[0]))
         if meta.get("schema_version") == 1:
             if db is None:
-                say("note", f"store schema 1: migrated to {SCHEMA_VERSION} on the next writable open (after a backup)")
+                say("note", Message("doctor.schema1_note", version=SCHEMA_VERSION))
             else:
                 try:
                     db.table("meta").update({"schema_version": SCHEMA_VERSION}, doc_ids=[1])
-                    say("fixed", f"migrated from store schema 1 to {SCHEMA_VERSION} (the original is in {BACKUP_DIR}/)")
+                    say("fixed", Message("doctor.schema1_migrated", version=SCHEMA_VERSION, dir=BACKUP_DIR))
                 except StoreError as exc:
-                    say("problem", f"store schema 1 could not be migrated: {exc}")
+                    say("problem", Message("doctor.schema1_failed", reason=message_of(exc)))
         if path is not None and db is not None and plan_copy != meta["plan_text"]:
             from facilitator.store.workshop import _write_plan
 
             try:
                 _write_plan(path, meta["plan_text"])
-                say("fixed", f"{PLAN_NAME} (the plan's second copy) written")
+                say("fixed", Message("doctor.plan_copy_written", plan=PLAN_NAME))
             except OSError as exc:
-                say("problem", f"{PLAN_NAME} could not be written: {exc.strerror or exc}")
+                say("problem", Message("doctor.plan_copy_failed", plan=PLAN_NAME, reason=exc.strerror or exc))
 
     valid: dict[str, dict[int, Any]] = {}
     for name, model in _MODELS.items():
@@ -351,17 +353,17 @@ def _check_records(tables: dict[str, dict[str, dict]], db: Any, say: Any, path: 
                 good[int(doc_id)] = model.model_validate(doc)
             except (ValidationError, ValueError):
                 bad.append(doc_id)
-        _report_many(say, [f"{name} record {i} does not validate" for i in bad])
+        _report_many(say, [Message("doctor.record_invalid", table=name, id=i) for i in bad])
         valid[name] = good
     for doc_id, doc in tables.get("attendance", {}).items():
         if not (isinstance(doc.get("session"), int) and isinstance(doc.get("keys"), list)
                 and all(isinstance(k, str) for k in doc["keys"])):
-            say("problem", f"attendance record {doc_id} does not validate")
+            say("problem", Message("doctor.record_invalid", table="attendance", id=doc_id))
     for doc_id, doc in tables.get("themes", {}).items():
         try:
             Theme(key=doc.get("key"), label=doc.get("label"))
         except (ValidationError, TypeError):
-            say("problem", f"themes record {doc_id} does not validate")
+            say("problem", Message("doctor.record_invalid", table="themes", id=doc_id))
 
     if plan is not None:
         _check_orphans(plan, valid, tables, say)
@@ -405,7 +407,7 @@ def _check_findings(findings: dict[int, Finding], statement_ids: set[int], db: A
             continue
         listed = ", ".join(str(i) for i in dangling)
         if db is None:
-            say("problem", f"finding {fid} cites deleted statement(s) {listed}")
+            say("problem", Message("doctor.finding_dangling", id=fid, listed=listed))
             continue
         blocks = []
         for block in finding.blocks:  # quotes and excerpts lose the deleted ones (an empty one goes)
@@ -417,14 +419,14 @@ def _check_findings(findings: dict[int, Finding], statement_ids: set[int], db: A
             blocks.append(block.model_dump())
         try:
             db.table("findings").update({"blocks": blocks}, doc_ids=[fid])
-            say("fixed", f"finding {fid}: dropped reference(s) to deleted statement(s) {listed}")
+            say("fixed", Message("doctor.finding_fixed", id=fid, listed=listed))
         except StoreError as exc:
-            say("problem", f"finding {fid} cites deleted statement(s) {listed}; not fixed: {exc}")
+            say("problem", Message("doctor.finding_not_fixed", id=fid, listed=listed, reason=message_of(exc)))
 
 
 def _report_many(say: Any, problems: list[str]) -> None:
     for text in problems[:MAX_LINES_PER_KIND]:
         say("problem", text)
     if len(problems) > MAX_LINES_PER_KIND:
-        say("problem", f"... and {len(problems) - MAX_LINES_PER_KIND} more like these")
+        say("problem", Message("doctor.more", count=len(problems) - MAX_LINES_PER_KIND))
 

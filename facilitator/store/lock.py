@@ -22,6 +22,7 @@ from typing import Any
 from filelock import FileLock, Timeout
 
 from facilitator.fileio import FILE_MODE, replace_atomic
+from facilitator.i18n import Message
 from facilitator.store.db import StoreError, StoreLocked
 
 LOCK_NAME = "store.lock"
@@ -46,11 +47,10 @@ class WorkshopLock:
         try:
             self._lock.acquire(timeout=0)
         except Timeout:
-            raise StoreLocked(f"workshop {self.directory.name!r} is open in another process "
-                              f"({describe_holder(self.directory)}); close it there, or open it read-only") from None
+            raise StoreLocked(Message("store.locked", slug=repr(self.directory.name),
+                                      holder=describe_holder(self.directory))) from None
         except OSError as exc:
-            raise StoreError(f"cannot lock {self.path}: {exc.strerror or exc}; "
-                             "check the folder's permissions, or open it read-only") from exc
+            raise StoreError(Message("store.lock_failed", path=self.path, reason=exc.strerror or exc)) from exc
         for stale in self.directory.glob(f"{INFO_NAME}.tmp-*"):  # a holder killed while writing it
             with contextlib.suppress(OSError):
                 stale.unlink()
@@ -85,12 +85,12 @@ def holder(directory: Path) -> dict[str, Any] | None:
     return info if isinstance(info, dict) else None
 
 
-def describe_holder(directory: Path) -> str:
+def describe_holder(directory: Path) -> Message:
     info = holder(directory)
     if info is None:
-        return "holder unknown"
-    return (f"pid {info.get('pid', '?')} on {info.get('host', '?')}, "
-            f"command {info.get('command', '?')!r}, since {info.get('since', '?')}")
+        return Message("store.holder_unknown")
+    return Message("store.holder", pid=info.get('pid', '?'), host=info.get('host', '?'),
+                   command=repr(info.get('command', '?')), since=info.get('since', '?'))
 
 
 def _write_info(path: Path) -> None:

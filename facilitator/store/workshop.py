@@ -38,6 +38,7 @@ from pydantic import ValidationError
 from tinydb.table import Document
 
 from facilitator.domain.plan import Plan, PlanError, Theme, parse_plan
+from facilitator.i18n import Message
 from facilitator.domain.records import Action, Finding, ReportText, SessionClock, Statement
 from facilitator.domain.workshop import WorkshopData
 from facilitator import fileio
@@ -126,8 +127,8 @@ def migration_backup(path: Path, made: list[Path]) -> Callable[[bytes, Replay], 
             target = _backup_target(path, "-before-migration")
             fileio.write_new(target, data)
         except OSError as exc:
-            raise StoreError(f"{path / STORE_NAME}: the backup before migrating could not be written "
-                             f"({exc.strerror or exc}); nothing was changed") from exc
+            raise StoreError(Message("store.migration_backup_failed", path=path / STORE_NAME,
+                                     reason=exc.strerror or exc)) from exc
         made.append(target)
 
     return keep_original
@@ -161,8 +162,7 @@ def check_schema(path: Path) -> Callable[[dict[str, dict[str, dict]]], None]:
         meta = tables.get("meta", {}).get("1") or {}
         version = meta.get("schema_version", 0)
         if not isinstance(version, int) or isinstance(version, bool) or version > SCHEMA_VERSION:
-            raise StoreNewer(f"{path}: written by a newer facilitator (schema {version} > "
-                             f"{SCHEMA_VERSION}); upgrade the app")
+            raise StoreNewer(Message("store.newer_schema", path=path, version=version, supported=SCHEMA_VERSION))
 
     return verify
 
@@ -383,7 +383,7 @@ class WorkshopStore:
         slug = plan.workshop.slug
         assert slug, "a plan has a slug once parsed"
         path = data_dir / slug
-        exists = StoreExists(f"workshop {slug!r} already exists in {data_dir} (use --update to re-apply the plan)")
+        exists = StoreExists(Message("store.exists", slug=repr(slug), data_dir=data_dir))
         if (path / STORE_NAME).exists():
             raise exists
         try:
@@ -414,8 +414,8 @@ class WorkshopStore:
         version validates more strictly), so `new --update` can replace it."""
         path = data_dir / slug
         if not (path / STORE_NAME).exists():
-            known = ", ".join(list_workshops(data_dir)) or "none"
-            raise StoreNotFound(f"no workshop {slug!r} in {data_dir} (workshops: {known})")
+            known = ", ".join(list_workshops(data_dir)) or Message("store.none")
+            raise StoreNotFound(Message("store.not_found", slug=repr(slug), data_dir=data_dir, known=known))
         lock = None if readonly else WorkshopLock(path).acquire()
         try:
             migrated: list[Path] = []
@@ -438,8 +438,7 @@ class WorkshopStore:
                 if not isinstance(plan_text, str):
                     plan_text = _read_plan(path)
                     if plan_text is None:
-                        raise StoreError(f"{path / STORE_NAME}: no metadata and no {PLAN_NAME}; "
-                                         f"run 'facilitator doctor {slug}'")
+                        raise StoreError(Message("store.no_meta", path=path / STORE_NAME, plan=PLAN_NAME, slug=slug))
                     recovery = [*recovery, f"the plan's record in the store was lost; read {PLAN_NAME}"]
                     if not readonly:
                         new_meta = {"schema_version": SCHEMA_VERSION, "slug": slug, "plan_text": plan_text}
@@ -452,8 +451,8 @@ class WorkshopStore:
                     plan = parse_plan(plan_text, f"{slug} (stored plan)", default_slug=slug)
                 except PlanError as exc:
                     if fallback_plan is None:
-                        raise StoreError(f"{path / STORE_NAME}: the stored plan is invalid ({exc.lines[0]}); "
-                                         f"re-apply a corrected plan with 'facilitator new --update PLAN.toml'") from exc
+                        raise StoreError(Message("store.plan_invalid", path=path / STORE_NAME,
+                                                 error=exc.lines[0])) from exc
                     plan = fallback_plan[0]  # plan_text stays the stored one: it still has to be replaced
                     recovery = [*recovery, f"the stored plan was invalid ({exc.lines[0]}); using the new one"]
                 if not readonly:
@@ -864,9 +863,9 @@ class WorkshopStore:
 
     def _writable(self) -> None:
         if self.readonly:
-            raise StoreError(f"workshop {self.slug!r} is open read-only; nothing can be changed here")
+            raise StoreError(Message("store.readonly", slug=repr(self.slug)))
         if self._closed:
-            raise StoreError(f"workshop {self.slug!r} is closed")
+            raise StoreError(Message("store.closed", slug=repr(self.slug)))
 
     def _rebuild(self) -> None:
         """The indexes over the db's tables (built lazily, per session)."""

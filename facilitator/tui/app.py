@@ -149,7 +149,7 @@ class FacilitatorApp(App[int]):
         reason and its exit code (2 for a problem the user can fix, as the CLI)."""
         from facilitator.usecases.session import open_failure
 
-        failure = open_failure(exc)
+        failure = open_failure(exc, self.lang)
         self.rescue(list(held), slug, session)
         if failure.can_read_only:
             from facilitator.tui.screens.dialogs import LockedScreen
@@ -220,7 +220,9 @@ class FacilitatorApp(App[int]):
         try:
             store = open_workshop(self.data_dir, slug)
         except StoreError as exc:
-            self.notify(str(exc), severity="error", timeout=10)
+            from facilitator.i18n import in_language
+
+            self.notify(in_language(exc, self.lang), severity="error", timeout=10)
             return False
         self.close_store()
         self.store = store

@@ -44,11 +44,13 @@ class OpenFailure:
         return self.kind == "locked"
 
 
-def open_failure(exc: BaseException) -> OpenFailure:
-    """What a failure to open a workshop (or its session) means; see the module's docstring."""
+def open_failure(exc: BaseException, lang: str = "en") -> OpenFailure:
+    """What a failure to open a workshop (or its session) means; see the module's docstring.
+    The message is in `lang` (a store error raised with a catalog Message)."""
+    from facilitator.i18n import in_language
     from facilitator.store.workshop import StoreError, StoreLocked
 
-    message = str(exc) or type(exc).__name__
+    message = in_language(exc, lang) or type(exc).__name__
     if isinstance(exc, StoreLocked):
         return OpenFailure("locked", message, 1)
     if isinstance(exc, (StoreError, LookupError)):  # LookupError: a session not in the plan

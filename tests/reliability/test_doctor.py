@@ -31,7 +31,7 @@ def store_file(data_dir: Path) -> Path:
 
 
 def doctor(data_dir: Path, *args: str):  # type: ignore[no-untyped-def]
-    proc = cli(data_dir, "doctor", *args)
+    proc = cli(data_dir, "doctor", "--lang", "en", *args)  # the assertions below read the English lines
     no_traceback(proc)
     return proc
 

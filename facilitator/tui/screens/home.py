@@ -50,6 +50,7 @@ class HomeScreen(Screen):
         return Path(app_of(self).data_dir)
 
     def action_reload(self) -> None:
+        from facilitator.i18n import in_language
         from facilitator.store.workshop import StoreError, list_workshops
         from facilitator.usecases.session import open_workshop
 
@@ -63,7 +64,7 @@ class HomeScreen(Screen):
                 with open_workshop(self.data_dir, slug, readonly=True) as store:
                     data = store.snapshot()
             except StoreError as exc:
-                table.add_row(slug, "", "", "", self.t("locked", message=exc), key=f"{slug}|")
+                table.add_row(slug, "", "", "", self.t("locked", message=in_language(exc, app_of(self).lang)), key=f"{slug}|")
                 continue
             plan = data.plan
             for s in sorted(plan.sessions, key=lambda s: s.number):
@@ -114,7 +115,9 @@ class HomeScreen(Screen):
             with open_workshop(self.data_dir, picked[0], readonly=True) as store:
                 plan, themes = store.plan, store.themes()
         except StoreError as exc:
-            self.notify(str(exc), severity="error")
+            from facilitator.i18n import in_language
+
+            self.notify(in_language(exc, app_of(self).lang), severity="error")
             return
         self.app.push_screen(PlanScreen(plan, themes))
 

@@ -34,7 +34,7 @@ from facilitator.tui.widgets.report_picker import PickStatements
 from facilitator.tui.widgets.report_preview import PreviewPane
 from facilitator.tui.widgets.report_recode import EditStatements, ThemesDialog
 from facilitator.tui.widgets.report_texts import TextsPane
-from facilitator.i18n import section
+from facilitator.i18n import in_language, section
 from facilitator.tui.context import app_of
 
 TEXT = section("tui.screens.report")
@@ -276,7 +276,7 @@ class ReportScreen(Screen):
         try:
             result = export_workshop(self.store, self.export_dir, lang=self.lang)
         except (UseCaseError, StoreError, OSError, ValueError) as exc:
-            self.notify(self.t("export_failed", error=exc), severity="error", timeout=10)
+            self.notify(self.t("export_failed", error=in_language(exc, self.lang)), severity="error", timeout=10)
             return
         message = self.t("exported", paths="\n".join(str(p) for p in result.paths))
         if result.names_replaced:  # the CLI's notice, in the interface language

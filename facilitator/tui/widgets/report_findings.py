@@ -31,7 +31,7 @@ from facilitator.tui.keys import bind
 from facilitator.tui.keys import localise as localize_bindings
 from facilitator.tui.widgets.report_common import one_line, role_phrase, session_codes, statement_line
 from facilitator.tui.widgets.name_warning import NameWarning
-from facilitator.i18n import section
+from facilitator.i18n import in_language, section
 
 TEXT = section("tui.widgets.report_findings")
 
@@ -331,7 +331,7 @@ class FindingsPane(Vertical):
         try:
             saved = self.store.save_finding(finding)
         except StoreError as exc:
-            self.post_message(self.SaveFailed(str(exc)))
+            self.post_message(self.SaveFailed(in_language(exc, self.lang)))
             return None
         return saved
 
@@ -440,7 +440,7 @@ class FindingsPane(Vertical):
         try:
             entry.restore()
         except StoreError as exc:
-            self.post_message(self.SaveFailed(str(exc)))
+            self.post_message(self.SaveFailed(in_language(exc, self.lang)))
             self.reload()
             return
         self.undo_stack.pop()
@@ -518,7 +518,7 @@ class FindingsPane(Vertical):
         try:
             self.store.delete_finding(f.id)
         except StoreError as exc:
-            self.post_message(self.SaveFailed(str(exc)))
+            self.post_message(self.SaveFailed(in_language(exc, self.lang)))
             return
         self._undo_order("finding", [x.id for x in self.findings], f.id, deleted=keep)
         if self.editing and self.editing[0] == f.id:
@@ -744,7 +744,7 @@ class FindingsPane(Vertical):
                         known.add(key)
                 self.store.update_statement(st)
         except StoreError as exc:
-            self.post_message(self.SaveFailed(str(exc)))
+            self.post_message(self.SaveFailed(in_language(exc, self.lang)))
             return
         old = [st for st in before if st is not None]
 
@@ -778,7 +778,7 @@ class FindingsPane(Vertical):
                 self.store.remove_theme(old)
             old_stages = stages(old, new) if stages else None
         except StoreError as exc:
-            self.post_message(self.SaveFailed(str(exc)))
+            self.post_message(self.SaveFailed(in_language(exc, self.lang)))
             self.statements_changed()
             return
 

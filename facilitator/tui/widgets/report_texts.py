@@ -20,7 +20,7 @@ from facilitator.tui.keys import bind
 from facilitator.tui.widgets.name_warning import NameWarning
 from facilitator.tui.keys import localise as localize_bindings
 
-from facilitator.i18n import section
+from facilitator.i18n import in_language, section
 
 TEXT = section("tui.widgets.report_texts")
 
@@ -211,7 +211,7 @@ class TextsPane(VerticalScroll):
         except StoreError as exc:
             self.unsaved = True
             self._mark()
-            self.post_message(self.SaveFailed(str(exc)))
+            self.post_message(self.SaveFailed(in_language(exc, self.lang)))
             return False
         self.saved = text
         self.unsaved = False
