@@ -168,3 +168,119 @@ def test_a_warning_threshold_error_follows_the_language(run, dutch):
                                  "zoals '2 min' of '20%', gekregen: 'straks'\n")
     code, _, err = run("--lang", "en", "show", "holtenbroek-2025", "--warn", "150%")
     assert code == 2 and err == "facilitator: --warn: a percentage left must be between 0 and 100, got '150%'\n"
+
+
+# -- store errors and doctor (issue 10): a store error carries a catalog Message ---------
+
+
+def test_doctor_lines_follow_the_language(run, workshop, dutch):
+    from facilitator.fileio import TMP_INFIX
+
+    folder = run.data_dir / workshop
+    code, out, _ = run("doctor", workshop)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "wijk: in orde: opslag is gezond"
+    assert all(line.startswith("wijk: opmerking: ") for line in lines[1:]) and "back-up" in out
+    assert "store is healthy" not in out and "note:" not in out
+    code, out, _ = run("--lang", "en", "doctor", workshop)
+    assert out.splitlines()[0] == "wijk: ok: store is healthy" and "wijk: note: " in out
+    (folder / f"store.db{TMP_INFIX}1-ab").write_bytes(b"x")
+    (folder / "plan.toml").chmod(0o644)
+    code, out, _ = run("doctor", workshop)
+    assert f"wijk: hersteld: achtergebleven tijdelijk bestand store.db{TMP_INFIX}1-ab verwijderd" in out
+    assert "wijk: hersteld: plan.toml: rechten 0644 -> 0600" in out
+    (folder / "plan.toml").chmod(0o644)
+    code, out, _ = run("doctor", workshop, "--lang", "en")
+    assert "wijk: fixed: plan.toml: permissions 0644 -> 0600" in out
+    code, out, _ = run("doctor", "nope")
+    assert code == 2 and out == f"nope: probleem: geen workshop 'nope' in {run.data_dir}\n"
+    code, out, _ = run("--lang", "en", "doctor", "nope")
+    assert out == f"nope: problem: no workshop 'nope' in {run.data_dir}\n"
+
+
+def test_doctor_on_a_held_workshop_says_so_in_the_language(run, workshop, dutch):
+    from facilitator.store.lock import WorkshopLock
+
+    lock = WorkshopLock(run.data_dir / workshop).acquire()
+    try:
+        code, out, _ = run("doctor", workshop)
+        assert code == 2
+        assert "wijk: probleem: niet hersteld: workshop 'wijk' is open in een ander proces (pid " in out
+        assert "sluit hem daar, of open hem alleen-lezen" in out
+        code, out, _ = run("--lang", "en", "doctor", workshop)
+        assert "wijk: problem: not repaired: workshop 'wijk' is open in another process (pid " in out
+    finally:
+        lock.release()
+
+
+def test_new_on_an_existing_workshop_follows_the_language(run, workshop, plan_file, dutch):
+    code, _, err = run("new", str(plan_file))
+    assert code == 2
+    assert err == (f"facilitator: workshop 'wijk' bestaat al in {run.data_dir} "
+                   "(gebruik --update om het plan opnieuw toe te passen)\n")
+    code, _, err = run("--lang", "en", "new", str(plan_file))
+    assert err == f"facilitator: workshop 'wijk' already exists in {run.data_dir} (use --update to re-apply the plan)\n"
+
+
+def test_the_lock_message_follows_the_language(run, workshop, plan_file, tmp_path, dutch):
+    from facilitator.store.workshop import WorkshopStore
+
+    notes = tmp_path / "notes.txt"
+    notes.write_text("sm: een\n", encoding="utf-8")
+    app = WorkshopStore.open(run.data_dir, workshop)  # the app holds the workshop
+    try:
+        for argv in (("import", workshop, str(notes), "--session", "1"), ("new", "--update", str(plan_file))):
+            code, _, err = run(*argv)
+            assert code != 0
+            assert "facilitator: workshop 'wijk' is open in een ander proces (pid " in err, err
+            assert " op " in err and ", opdracht " in err and ", sinds " in err
+            assert err.rstrip().endswith("; sluit hem daar, of open hem alleen-lezen")
+            code, _, err = run("--lang", "en", *argv)
+            assert "workshop 'wijk' is open in another process (pid " in err
+            assert err.rstrip().endswith("; close it there, or open it read-only")
+    finally:
+        app.close()
+
+
+def test_a_store_of_a_newer_app_follows_the_language(run, workshop, tmp_path, dutch):
+    store = run.data_dir / workshop / "store.db"
+    from facilitator.store.db import encode
+
+    store.write_bytes(encode({"facilitator-store": 99, "next": {}}) + store.read_bytes().split(b"\n", 1)[1])
+    notes = tmp_path / "notes.txt"
+    notes.write_text("sm: een\n", encoding="utf-8")
+    code, _, err = run("import", workshop, str(notes), "--session", "1")
+    assert code == 2
+    assert err == f"facilitator: {store}: geschreven door een nieuwere facilitator (opslagformaat 99 > 2); werk de app bij\n"
+    code, _, err = run("--lang", "en", "import", workshop, str(notes), "--session", "1")
+    assert err == f"facilitator: {store}: written by a newer facilitator (store format 99 > 2); upgrade the app\n"
+
+
+def test_write_and_replaced_store_errors_render_in_both_languages(run, workshop):
+    import errno
+    import os
+    import shutil
+
+    from facilitator.domain.records import Statement
+    from facilitator.i18n import in_language
+    from facilitator.store.db import write_error
+    from facilitator.store.workshop import StoreReplaced, WorkshopStore
+
+    full = write_error(run.data_dir / workshop / "store.db", OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)))
+    reason = os.strerror(errno.ENOSPC)  # the OS's own words stay as they are
+    assert in_language(full, "nl") == f"kon de workshop niet opslaan (wijk): {reason} (er is niets veranderd)"
+    assert str(full) == in_language(full, "en") == f"could not save the workshop (wijk): {reason} (nothing was changed)"
+    store = WorkshopStore.open(run.data_dir, workshop)
+    try:
+        backup = store.backup()
+        shutil.copyfile(backup, store.path / "x")
+        os.replace(store.path / "x", store.path / "store.db")
+        with pytest.raises(StoreReplaced) as info:
+            store.add_statement(Statement(session=1, text="een"))
+    finally:
+        store.close()
+    nl = in_language(info.value, "nl")
+    assert nl.startswith(f"{store.path / 'store.db'} is vervangen, verplaatst of gewijzigd door een ander programma")
+    assert nl.endswith("sluit de workshop en voer 'facilitator doctor wijk' uit")
+    assert "replaced, moved or changed by another program" in str(info.value)
