@@ -12,6 +12,13 @@ from facilitator.store.db import encode
 
 from .conftest import SLUG, cli, no_traceback, statements
 
+@pytest.fixture(autouse=True)
+def _english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests read the CLI's English (it speaks Dutch by default; the subprocesses
+    inherit the environment). tests/cli/test_language.py checks doctor's Dutch."""
+    monkeypatch.setenv("FACILITATOR_LANG", "en")
+
+
 LINES = ["wt: eerste uitspraak", "jw: “tweede, letterlijk” #taal", "bib: derde uitspraak"]
 
 
