@@ -168,7 +168,7 @@ def test_second_run_is_refused_or_read_only_never_two_writers(data_dir, term_fac
     notes = tmp_path / "notes.txt"
     notes.write_text("wt: via import\n", encoding="utf-8")
     proc = cli(data_dir, "import", SLUG, str(notes), "--session", "1")
-    assert proc.returncode == 2 and "open in another process" in proc.stderr
+    assert proc.returncode == 2 and "open in een ander proces" in proc.stderr  # Dutch, the default
     no_traceback(proc)
     first.line("jw: de eerste schrijft gewoon door")
     saved(data_dir, ["van de eerste schrijver", "de eerste schrijft gewoon door"])
