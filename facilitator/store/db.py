@@ -745,15 +745,20 @@ class JournalStorage(Storage):
         except (StoreError, OSError) as exc:
             self.warnings.append(f"{self.path.name}: checking what was saved failed after saving: "
                                  f"{getattr(exc, 'strerror', None) or exc}")
-        if self._tail_ops > COMPACT_SLACK and self._displaced is None and not self._tx:
-            with contextlib.suppress(StoreError):  # the next open reads a snapshot, not a long tail
-                self._rewrite()
         fd, self._fd = self._fd, None
         try:
             os.close(fd)
         except OSError as exc:
             self.warnings.append(f"{self.path.name}: closing failed after everything was saved: "
                                  f"{exc.strerror or exc}")
+
+    def compact_long_tail(self) -> None:
+        """Before closing: a tail of more than COMPACT_SLACK operations is folded into the
+        snapshot, so the next open reads an index, not a long tail. Never raises."""
+        if self._fd is None or self._tx or self._displaced is not None or self._tail_ops <= COMPACT_SLACK:
+            return
+        with contextlib.suppress(StoreError):
+            self._rewrite()
 
     def _verify_written(self) -> None:
         """On closing: check the bytes this process appended since it opened (or last
