@@ -757,7 +757,7 @@ class JournalStorage(Storage):
         snapshot, so the next open reads an index, not a long tail. Never raises."""
         if self._fd is None or self._tx or self._displaced is not None or self._tail_ops <= COMPACT_SLACK:
             return
-        with contextlib.suppress(StoreError):
+        with contextlib.suppress(Exception):  # everything is durable already; the old file stays as it was
             self._rewrite()
 
     def _verify_written(self) -> None:
@@ -936,8 +936,8 @@ class JournalStorage(Storage):
         self._tail_ops += tx.count + 1
         self.changes += 1
         if self._ops > 2 * self.live_docs() + COMPACT_SLACK or tx.count > COMPACT_SLACK:
-            with contextlib.suppress(StoreError):
-                self._rewrite()  # compaction; the save itself is already acknowledged
+            with contextlib.suppress(Exception):  # whatever fails, the save is already acknowledged
+                self._rewrite()  # compaction (the old file stays until the new one is whole)
 
     def insert(self, name: str, doc: dict) -> int:
         """Inside a transaction: add a new document under the next id (the fast path of
@@ -1069,11 +1069,13 @@ class JournalStorage(Storage):
             size, layout = write_snapshot(fd, tmp, self._tables, self._maxids, self._last_tx, epoch)
             os.fsync(fd)
             os.replace(tmp, self.path)
-        except OSError as exc:
+        except BaseException as exc:
             os.close(fd)
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
-            raise write_error(self.path, exc) from exc
+            if isinstance(exc, OSError):
+                raise write_error(self.path, exc) from exc
+            raise
         old, self._fd = self._fd, fd
         self._ident = _ident(fd)
         self._size, self._ops, self._epoch = size, count, epoch
