@@ -18,7 +18,12 @@ commit record alone is damaged is kept too, when more of the file follows it).
 A format-1 line (``CRC [[table, id, doc], ...]``, one line per transaction) is
 still read, as a committed transaction.
 
-Opening reads the file once (snapshot + tail). On a writable open a damaged
+The snapshot ends with the statements and actions, grouped by session, and an index
+record ``["x", {...}]`` of where each of those lines is; the header names where the
+index is (facilitator.store.lazy). Opening such a file (`open_db(lazy=True)`) reads the
+header, the index, the other tables and the tail: a statement's line is read, checked
+and parsed only when it is asked for. Any other file, or one whose read parts are not
+clean, is read whole (snapshot + tail), as is every repair. On a writable open a damaged
 file is kept aside as ``store.db.damaged-YYYYmmddTHHMMSS`` (verbatim, never
 overwriting an earlier one) and rewritten from what was read, atomically. When
 dead operations outnumber live documents the journal is compacted the same way:

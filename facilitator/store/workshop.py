@@ -352,6 +352,13 @@ class _View(Sequence):
     def __iter__(self) -> Iterator[Statement]:
         return iter(self[:])
 
+    def __eq__(self, other: object) -> bool:  # as the list it replaces (reads everything)
+        if isinstance(other, (list, tuple, _View)):
+            return self[:] == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
     def __repr__(self) -> str:
         return f"<statement view of session {self.session}: {len(self)}>"
 
