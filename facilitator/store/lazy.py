@@ -32,7 +32,6 @@ import heapq
 import json
 import os
 import sys
-import zlib
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, MutableMapping
