@@ -89,6 +89,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="open the app (on a workshop's next session)")
     p.add_argument("slug", nargs="?", metavar="SLUG")
     p.add_argument("--session", type=int, metavar="N")
+    p.add_argument("--seat", choices=("facilitator", "notes"),
+                   help="one seat of a two-seat session, each in its own terminal: facilitator (clock, agenda, "
+                        "schedule) or notes (statements, actions, attendance); default: one screen for both "
+                        "(docs/room.md)")
 
     p = sub.add_parser("show", help="the projector view: the running session's countdown and schedule, "
                                     "read-only, without statements or names")

@@ -230,9 +230,14 @@ def cmd_run(args: argparse.Namespace, data_dir: Path) -> int:
         raise UserError(f"no workshop {slug!r} in {data_dir} (workshops: {known})")
     if slug is None and session is not None:
         raise UserError("--session needs a workshop: facilitator run SLUG --session N")
+    seat = getattr(args, "seat", None)
+    if slug is None and seat is not None:
+        from facilitator.i18n import text
+
+        raise UserError(text("cli.seat_needs_slug", args.lang, seat=seat))
     from facilitator.tui.app import run_app
 
-    return int(run_app(data_dir, slug, session, args.lang) or 0)
+    return int(run_app(data_dir, slug, session, args.lang, seat=seat) or 0)
 
 
 def cmd_show(args: argparse.Namespace, data_dir: Path) -> int:
