@@ -247,6 +247,14 @@ class Journals:
             out.ops.extend(self.overlay.poll())
         return out
 
+    def sync(self) -> None:
+        """Take in everything saved so far (before a summary is written); nothing reported."""
+        if self.store.readonly:
+            with contextlib.suppress(StoreError, OSError):
+                self.store.refresh()
+        if self.overlay is not None:
+            self.overlay.poll()
+
     def close(self) -> None:
         if self.lock is not None:
             self.lock.release()
@@ -597,3 +605,63 @@ def follow(store: Any) -> Followed:
     if journals is None:
         return Followed()
     return journals.poll()
+
+
+# -- doctor -------------------------------------------------------------------------------
+
+
+def merged_tables(path: Path, tables: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """store.db's `tables` with the note-taker's journal merged in, for checks that read
+    (doctor): the note-taker's tables are new dicts, every other table is store.db's own."""
+    read = _read_replay(notes_path(path))
+    if read is None:
+        return tables
+    out = dict(tables)
+    for name in NOTES_OWNS:
+        out[name] = dict(tables.get(name, {}))
+    for name, doc_id, doc in merge_ops(read[0].tables):
+        if doc is None:
+            out[name].pop(str(doc_id), None)
+        else:
+            out[name][str(doc_id)] = doc
+    return out
+
+
+def doctor_notes(path: Path, repair: bool, say: Callable[[str, str], None]) -> None:
+    """`doctor` for the note-taker's seat's journal: damage found (and, when that seat is
+    closed, repaired the same way as store.db: the original kept aside), what it holds."""
+    journal = notes_path(path)
+    if not journal.exists():
+        return
+    from facilitator.store.db import describe_damage
+
+    lock: SeatLock | None = None
+    if repair:
+        try:
+            lock = SeatLock(path).acquire()
+        except StoreLocked:
+            say("note", f"{NOTES_JOURNAL}: the note-taker's seat is open ({describe_notes_holder(path)}); "
+                        "checked read-only")
+            repair = False
+    try:
+        read = _read_replay(journal)
+        if read is None:
+            say("problem", f"{NOTES_JOURNAL} cannot be read")
+            return
+        rep = read[0]
+        if repair and (rep.damaged or rep.torn_tail):
+            db, notes = open_db(journal)
+            db.close()
+            for note in notes:
+                say("fixed", note)
+            rep = _read_replay(journal)[0]  # type: ignore[index]
+        elif rep.bad or not rep.header:
+            say("problem", f"{NOTES_JOURNAL} is damaged ({describe_damage(rep)}); run doctor when the "
+                           "note-taker's seat is closed")
+        counts = {name: len(rep.tables.get(name, {})) for name in ("statements", "actions")}
+        say("note", f"{NOTES_JOURNAL}: the note-taker's seat's journal ({counts['statements']} statement(s), "
+                    f"{counts['actions']} action(s)); folded into store.db when the workshop is next opened "
+                    f"from one seat; {len(list_notes_backups(path))} backup(s) of it in backups/")
+    finally:
+        if lock is not None:
+            lock.release()

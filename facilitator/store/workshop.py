@@ -820,7 +820,10 @@ class WorkshopStore:
         return {"slug": self.slug, "title": self.plan.workshop.title, "sessions": sessions}
 
     def _write_summary(self) -> None:
-        summary = {**self.summary(), "stamp": _stamps(self.path)}
+        stamp = _stamps(self.path)  # first: a save after it makes the summary stale, never wrong
+        if self.journals is not None:
+            self.journals.sync()  # what the other seat saved up to now is counted
+        summary = {**self.summary(), "stamp": stamp}
         if read_summary(self.path.parent, self.slug) == summary:
             return
         fileio.replace_atomic(self.path / SUMMARY_NAME, json.dumps(summary, ensure_ascii=False).encode())
