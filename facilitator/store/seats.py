@@ -79,7 +79,7 @@ class SeatLock(WorkshopLock):
             from filelock import Timeout
 
             if isinstance(exc, Timeout):
-                raise StoreLocked(f"workshop {self.directory.name!r}: the note-taker's seat is open in another "
+                raise StoreLocked(f"workshop {self.directory.name!r}: the note-taker's seat is held by another "
                                   f"process ({describe_notes_holder(self.directory)}); close it there, or open it "
                                   "read-only") from None
             raise StoreError(f"cannot lock {self.path}: {exc}") from exc
