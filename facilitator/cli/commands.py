@@ -237,6 +237,8 @@ def cmd_run(args: argparse.Namespace, data_dir: Path) -> int:
         raise UserError(text("cli.seat_needs_slug", args.lang, seat=seat))
     from facilitator.tui.app import run_app
 
+    if seat is None:
+        return int(run_app(data_dir, slug, session, args.lang) or 0)
     return int(run_app(data_dir, slug, session, args.lang, seat=seat) or 0)
 
 

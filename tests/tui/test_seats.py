@@ -103,3 +103,21 @@ async def test_second_notes_seat_is_offered_read_only(tmp_path: Path) -> None:
             assert await _until(pilot, lambda: "daarna" in screen_text(app))
     finally:
         notes.close()
+
+
+def test_run_seat_on_the_command_line(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    import sys
+    import types
+
+    from facilitator.cli import main
+
+    make_workshop(tmp_path)
+    calls = []
+    module = types.ModuleType("facilitator.tui.app")
+    module.run_app = lambda data_dir, slug, session, lang, seat=None: calls.append((slug, session, seat)) or 0
+    monkeypatch.setitem(sys.modules, "facilitator.tui.app", module)
+    assert main(["--data-dir", str(tmp_path), "run", SLUG, "--seat", "notes"]) == 0
+    assert main(["--data-dir", str(tmp_path), "run", SLUG, "--session", "1", "--seat", "facilitator"]) == 0
+    assert calls == [(SLUG, None, "notes"), (SLUG, 1, "facilitator")]
+    assert main(["--data-dir", str(tmp_path), "run", "--seat", "notes"]) == 2  # a seat needs a workshop
+    assert main(["--data-dir", str(tmp_path), "run", SLUG, "--seat", "projector"]) == 2  # not a seat
