@@ -2,7 +2,9 @@
 while the facilitator's process starts the clock, adds 5 minutes and moves on two steps;
 each is killed with SIGKILL at a random moment and started again. Afterwards the export
 has every acknowledged statement once, in order, under the step it was typed in, and the
-steps' actual minutes (issue 12, "Done when")."""
+steps' actual minutes (issue 12, "Done when"). A projector view (`show`) runs beside them:
+it follows the facilitator's F7 within a second and never shows a statement, a name or a
+seat key."""
 
 from __future__ import annotations
 
@@ -82,9 +84,22 @@ def test_two_seats_killed_and_restarted_lose_nothing(tmp_path: Path) -> None:
     fac_pid, notes_pid = tmp_path / "fac.pid", tmp_path / "notes.pid"
     acked: list[tuple[str, int]] = []  # (text, step index) of every statement seen saved
 
+    room = f"seat-room-{run}"
+    from facilitator.domain.plan import parse_plan
+
+    from .helpers import plan_text
+
+    plan = parse_plan(plan_text())
+    secret = [p.name for p in plan.participants if p.name] + [p.key for p in plan.participants] + ["regel "]
+
+    def room_clean() -> None:
+        shown = pane(room)
+        assert not [word for word in secret if word in shown], shown
+
     def type_line(n: int, step: int, wait: bool = True) -> None:
         text = f"regel {n:02d}"
-        tmux("send-keys", "-t", notes, "-l", f"wt: {text}")
+        speaker = plan.participants[0].key if n % 2 else "wt"  # a seat key too: never on the projector
+        tmux("send-keys", "-t", notes, "-l", f"{speaker}: {text}")
         tmux("send-keys", "-t", notes, "Enter")
         if wait:
             assert poll(lambda: (text, step) in saved(tmp_path), 20), pane(notes)
@@ -97,6 +112,11 @@ def test_two_seats_killed_and_restarted_lose_nothing(tmp_path: Path) -> None:
     try:
         start(fac, tmp_path, "facilitator", fac_pid)
         start(notes, tmp_path, "notes", notes_pid)
+        env = f"PYTHONPATH={shlex.quote(str(REPO))} TERM=xterm-256color"
+        assert tmux("new-session", "-d", "-s", room, "-x", "100", "-y", "30",
+                    f"cd {shlex.quote(str(REPO))} && {env} {shlex.quote(sys.executable)} -m facilitator "
+                    f"--data-dir {shlex.quote(str(tmp_path))} show {SLUG} --session 1").returncode == 0
+        assert poll(lambda: "Stap 1/4" in pane(room), 60), pane(room)
         tmux("send-keys", "-t", fac, "F5")  # the clock starts
         assert poll(lambda: step_is(0), 20), pane(fac)
         t0 = time.time()
@@ -106,7 +126,11 @@ def test_two_seats_killed_and_restarted_lose_nothing(tmp_path: Path) -> None:
         for _ in range(18):
             type_line(n, 0)
             n += 1
+        room_clean()
+        pressed = time.monotonic()
         tmux("send-keys", "-t", fac, "F7")  # step 2
+        assert poll(lambda: "Stap 2/4" in pane(room), 5, 0.02), pane(room)
+        assert time.monotonic() - pressed < 1.0  # the projector follows the facilitator's seat within a second
         assert poll(lambda: step_is(1), 20), pane(fac)
         t1 = time.time()
         assert poll(lambda: "Stap 2/4" in pane(notes), 5), pane(notes)  # the other seat follows
@@ -129,17 +153,20 @@ def test_two_seats_killed_and_restarted_lose_nothing(tmp_path: Path) -> None:
                 type_line(n, 1)
             n += 1
         assert poll(lambda: "Stap 2/4" in pane(fac), 10), pane(fac)
+        room_clean()
         tmux("send-keys", "-t", fac, "F7")  # step 3
         assert poll(lambda: step_is(2), 20), pane(fac)
         assert poll(lambda: "Stap 3/4" in pane(notes), 5), pane(notes)
         while n <= 50:
             type_line(n, 2)
             n += 1
-        for name in (notes, fac):
+        assert poll(lambda: "Stap 3/4" in pane(room), 5), pane(room)
+        room_clean()
+        for name in (notes, fac, room):
             tmux("send-keys", "-t", name, "C-q")
         assert poll(lambda: not _alive(int(notes_pid.read_text())) and not _alive(int(fac_pid.read_text())), 20)
     finally:
-        for name in (fac, notes):
+        for name in (fac, notes, room):
             tmux("kill-session", "-t", name)
 
     statements, clock = read(tmp_path)
