@@ -80,3 +80,39 @@ def test_the_notes_seat_files_under_the_step_the_facilitator_moved_to(tmp_path: 
     finally:
         notes.close()
         fac.close()
+
+
+def test_a_failed_save_at_the_notes_seat_is_kept_and_saved_later(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    """Disk full at the note-taker's seat: the line stays unsaved (failed, in the rescue
+    lines), nothing half-written is seen by the other seat, and the retry saves it once."""
+    import errno
+
+    from facilitator.store import db as dbmod
+
+    make_workshop(tmp_path)
+    fac = seats.open_seat(tmp_path, SLUG, "facilitator")
+    notes = seats.open_seat(tmp_path, SLUG, "notes")
+    try:
+        live = LiveSession(notes, 1, FakeClock())
+        reports: list = []
+        live.writer = Writer(notes, reports.append)
+        real = dbmod.write_all
+
+        def full(fd, data):  # noqa: ANN001, ANN202
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        monkeypatch.setattr(dbmod, "write_all", full)
+        live.enter("wt: bewaard ondanks een volle schijf")
+        live.writer.wait_idle(5.0)
+        assert live.writer.failed and any(r.state == "failed" for r in reports)
+        assert "wt: bewaard ondanks een volle schijf" in "\n".join(live.rescue_lines())
+        assert notes.statements(1) == [] and seats.follow(fac).ops == []
+        monkeypatch.setattr(dbmod, "write_all", real)
+        live.writer.retry()
+        assert live.writer.wait_idle(5.0)
+        seats.follow(fac)
+        assert [s.text for s in fac.statements(1)] == ["bewaard ondanks een volle schijf"]
+        live.writer.stop()
+    finally:
+        notes.close()
+        fac.close()
