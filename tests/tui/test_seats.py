@@ -121,3 +121,20 @@ def test_run_seat_on_the_command_line(tmp_path: Path, monkeypatch) -> None:  # n
     assert calls == [(SLUG, None, "notes"), (SLUG, 1, "facilitator")]
     assert main(["--data-dir", str(tmp_path), "run", "--seat", "notes"]) == 2  # a seat needs a workshop
     assert main(["--data-dir", str(tmp_path), "run", SLUG, "--seat", "projector"]) == 2  # not a seat
+
+
+async def test_the_clock_keys_on_the_notes_seat_say_whose_they_are(tmp_path: Path) -> None:
+    make_workshop(tmp_path)
+    app = make_app(tmp_path, seat="notes")
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = app.screen
+        await _until(pilot, lambda: screen.ready)
+        for key in ("f5", "f7", "ctrl+up", "f11"):
+            await type_line(pilot, "wt: half", enter=False)  # typing in the capture line: the key still says so
+            await pilot.press(key)
+            await pilot.pause()
+            assert screen.capture.value == "wt: half"
+        said = [n.message for n in app._notifications]
+        assert len([m for m in said if "van de facilitator-stoel" in m]) == 4, said
+        with WorkshopStore.open(tmp_path, SLUG, readonly=True) as ro:
+            assert ro.clock(1).started_at is None and not ro.clock(1).changes
