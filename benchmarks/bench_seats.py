@@ -140,12 +140,36 @@ async def follow(data_dir: Path, reader_seat: str, changes: int) -> list[float]:
     return latencies
 
 
+def save_latency(data_dir: Path, saves: int = 100) -> tuple[list[float], list[float]]:
+    """Acknowledged save of one statement (ms): at the note-taker's seat (its own journal,
+    merged into what it shows), and with one seat (store.db), in the same run."""
+    from facilitator.store import seats
+
+    def run(store) -> list[float]:  # noqa: ANN001
+        out = []
+        for i in range(saves):
+            t0 = time.perf_counter()
+            store.add_statement(Statement(session=1, step=0, speaker="wt", kind="note", text=f"save {i}"))
+            out.append((time.perf_counter() - t0) * 1000)
+        return out
+
+    notes = seats.open_seat(data_dir, SLUG, "notes")
+    try:
+        seat = run(notes)
+    finally:
+        notes.close()
+    with WorkshopStore.open(data_dir, SLUG) as one:  # folds the note-taker's journal in first
+        single = run(one)
+    return seat, single
+
+
 def main(changes: int = 100) -> None:
     print(f"Follow latency between the two seats' processes (save begun -> taken in by the other seat's "
           f"screen); {changes} changes each way, the screen polls every 0.25 s")
     print()
     print("| statements | direction | median | p99 | max | baseline: reopen the workshop once |")
     print("|---:|---|---:|---:|---:|---:|")
+    saves: list[tuple[int, list[float], list[float]]] = []
     with tempfile.TemporaryDirectory() as tmp:
         for n in SIZES:
             data_dir = make(Path(tmp), n)
@@ -155,6 +179,15 @@ def main(changes: int = 100) -> None:
                 print(f"| {n:,} | {label} | {statistics.median(lat) * 1000:.0f} ms | "
                       f"{percentile(lat, 0.99) * 1000:.0f} ms | {max(lat) * 1000:.0f} ms | {base * 1000:.0f} ms |",
                       flush=True)
+            saves.append((n, *save_latency(data_dir)))
+    print()
+    print("Acknowledged save of one statement (ms, 100 saves back to back): the note-taker's seat vs one seat")
+    print()
+    print("| statements | seat median | p99 | max | one seat median | p99 | max |")
+    print("|---:|---:|---:|---:|---:|---:|---:|")
+    for n, seat, single in saves:
+        print(f"| {n:,} | {statistics.median(seat):.2f} | {percentile(seat, 0.99):.2f} | {max(seat):.2f} | "
+              f"{statistics.median(single):.2f} | {percentile(single, 0.99):.2f} | {max(single):.2f} |")
 
 
 if __name__ == "__main__":

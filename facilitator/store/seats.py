@@ -392,6 +392,7 @@ class NotesSeatStore:
         self.warnings: list[str] = []
         self._changes_at_backup = 0
         self._closed = False
+        self._tops: dict[str, int] = {}  # the highest id given per table (see _new_id)
         inject(self.base, merge_ops(self._db.journal.read()))
 
     # what the live session and the screens read
@@ -430,11 +431,16 @@ class NotesSeatStore:
     # -- writing (the note-taker's tables only) -------------------------------------------
 
     def _new_id(self, name: str) -> int:
-        own = self._db.journal.next_id(name)
-        base_raw = self.base._raw(name)
-        top = max((int(k) for k in base_raw), default=0)
-        header = self.base._db.journal.next_id(name)
-        return max(own, top + 1, header)
+        """Above every id of both journals. store.db's highest is read once per table: nobody
+        adds to the note-taker's tables there while this seat holds its lock."""
+        top = self._tops.get(name)
+        if top is None:
+            base_raw = self.base._raw(name)
+            top = max(max((int(k) for k in base_raw if k.isdigit()), default=0),
+                      self.base._db.journal.next_id(name) - 1)
+        top = max(top + 1, self._db.journal.next_id(name))
+        self._tops[name] = top
+        return top
 
     def _put(self, writes: list[tuple[str, int, dict | None]]) -> None:
         """Save documents (None: remove) in one transaction of the own journal: durable when it returns."""
