@@ -249,9 +249,14 @@ def cmd_run(args: argparse.Namespace, data_dir: Path) -> int:
         raise _no_workshop(data_dir, slug, args.lang)
     if slug is None and session is not None:
         raise UserError(say("session_needs_workshop", args.lang))
+    seat = getattr(args, "seat", None)
+    if slug is None and seat is not None:
+        raise UserError(say("seat_needs_slug", args.lang, seat=seat))
     from facilitator.tui.app import run_app
 
-    return int(run_app(data_dir, slug, session, args.lang) or 0)
+    if seat is None:
+        return int(run_app(data_dir, slug, session, args.lang) or 0)
+    return int(run_app(data_dir, slug, session, args.lang, seat=seat) or 0)
 
 
 def cmd_show(args: argparse.Namespace, data_dir: Path) -> int:

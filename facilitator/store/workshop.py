@@ -149,9 +149,17 @@ def read_summary(data_dir: Path, slug: str) -> dict[str, Any] | None:
         summary = json.loads((path / SUMMARY_NAME).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(summary, dict) or summary.get("stamp") != _stamp(path / STORE_NAME):
+    if not isinstance(summary, dict) or summary.get("stamp") != _stamps(path):
         return None
     return summary
+
+
+def _stamps(path: Path) -> list[int] | None:
+    """The state of every journal of the workshop (store.db, then the note-taker's seat's)."""
+    from facilitator.store.seats import stamp_extra
+
+    main = _stamp(path / STORE_NAME)
+    return None if main is None else main + stamp_extra(path)
 
 
 def check_schema(path: Path) -> Callable[[dict[str, dict[str, dict]]], None]:
@@ -388,6 +396,8 @@ class WorkshopStore:
         self.warnings: list[str] = []  # problems after everything was durable (e.g. closing), one line each
         self._backed_up_at = -1  # journal changes count at the last backup
         self._follower: JournalFollower | None = None
+        self.seat: str | None = None  # "facilitator" for that seat's process (facilitator.store.seats)
+        self.journals: Any = None  # the other journals of the workshop (facilitator.store.seats.Journals)
         self._rebuild()
 
     # -- opening ---------------------------------------------------------------
@@ -421,11 +431,15 @@ class WorkshopStore:
 
     @classmethod
     def open(cls, data_dir: Path, slug: str, *, readonly: bool = False,
-             fallback_plan: tuple[Plan, str] | None = None) -> WorkshopStore:
+             fallback_plan: tuple[Plan, str] | None = None, seat: str | None = None) -> WorkshopStore:
         """Open a workshop. Writable: takes the workshop lock (StoreLocked names the holder).
         readonly=True: no lock, nothing can be saved (mutators raise StoreError).
         fallback_plan (plan, text): used when the stored plan no longer parses (a newer
-        version validates more strictly), so `new --update` can replace it."""
+        version validates more strictly), so `new --update` can replace it.
+        seat: None (every writable open that is not a seat also takes the note-taker's
+        seat's lock and folds its journal in), "facilitator" (store.db writable, the
+        note-taker's journal followed) or "notes" (read-only base of that seat); see
+        facilitator.store.seats."""
         path = data_dir / slug
         if not (path / STORE_NAME).exists():
             known = ", ".join(list_workshops(data_dir)) or "none"
@@ -480,6 +494,10 @@ class WorkshopStore:
                         with contextlib.suppress(OSError):
                             _write_plan(path, plan_text)
                 store = cls(path, db, plan, plan_text, readonly, recovery)
+                from facilitator.store.seats import attach
+
+                store.seat = seat
+                store.journals = attach(store, seat)  # may fold the note-taker's journal in
             except BaseException:
                 db.close()
                 raise
@@ -517,6 +535,8 @@ class WorkshopStore:
                                          f"{getattr(exc, 'strerror', None) or exc}")
             self._closed = True
             self._db.close()
+            if self.journals is not None:
+                self.journals.close()
             self.warnings.extend(journal.warnings)
             if self._lockfile is not None:
                 try:
@@ -804,6 +824,10 @@ class WorkshopStore:
             raise write_error(target, exc) from exc
         self._backed_up_at = self._db.journal.changes
         _rotate(self.path, target)
+        from facilitator.store.seats import backup_notes, notes_path
+
+        with contextlib.suppress(OSError):  # every journal: the note-taker's seat's beside it
+            backup_notes(self.path, notes_path(self.path), target.stem.removeprefix("store-"))
         return target
 
     def backups(self) -> list[Path]:
@@ -870,7 +894,10 @@ class WorkshopStore:
         return {"slug": self.slug, "title": self.plan.workshop.title, "sessions": sessions}
 
     def _write_summary(self) -> None:
-        summary = {**self.summary(), "stamp": _stamp(self._db.journal.path)}
+        stamp = _stamps(self.path)  # first: a save after it makes the summary stale, never wrong
+        if self.journals is not None:
+            self.journals.sync()  # what the other seat saved up to now is counted
+        summary = {**self.summary(), "stamp": stamp}
         if read_summary(self.path.parent, self.slug) == summary:
             return
         fileio.replace_atomic(self.path / SUMMARY_NAME, json.dumps(summary, ensure_ascii=False).encode())
