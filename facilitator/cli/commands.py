@@ -21,12 +21,21 @@ class _Opened:
     def __init__(self, store, lang: str):  # type: ignore[no-untyped-def]
         self.store = store
         self.lang = lang
+        self.told = len(store.recovery)  # the notes printed at open
 
     def __enter__(self):  # type: ignore[no-untyped-def]
         return self.store
 
     def __exit__(self, *exc: object) -> None:
+        # A lazy store reads a record when it is asked for: damage found while the
+        # command read (an export's snapshot) is told as loudly as damage found at open.
+        later = list(self.store.recovery[self.told:])
         self.store.close()
+        if later:
+            from facilitator.usecases.session import recovery_lines
+
+            for note in recovery_lines(later, self.store.slug, self.lang, missing=True):
+                print("facilitator: " + printable(note), file=sys.stderr, flush=True)
         for warning in self.store.warnings:
             print("facilitator: " + printable(say("warning", self.lang, slug=self.store.slug, warning=warning)),
                   file=sys.stderr, flush=True)

@@ -124,7 +124,8 @@ def migration_backup(path: Path, made: list[Path]) -> Callable[[bytes, Replay], 
     def keep_original(data: bytes, _rep: Replay) -> None:
         try:
             target = _backup_target(path, "-before-migration")
-            fileio.write_new(target, data)
+            # through a temp file: a kill mid-write never leaves a partial "backup"
+            fileio.replace_atomic(target, data)
         except OSError as exc:
             raise StoreError(f"{path / STORE_NAME}: the backup before migrating could not be written "
                              f"({exc.strerror or exc}); nothing was changed") from exc

@@ -65,8 +65,14 @@ def open_failure(exc: BaseException) -> OpenFailure:
 
 def recovery_notes(store: Any, slug: str, lang: str = "en") -> list[str]:
     """What opening repaired or skipped in a damaged store, one line each, to tell the user."""
-    notes = [f"{slug}: {note}" for note in store.recovery]
-    if store.recovery and store.readonly:
+    return recovery_lines(store.recovery, slug, lang, missing=store.readonly)
+
+
+def recovery_lines(recovery: list[str], slug: str, lang: str = "en", *, missing: bool = False) -> list[str]:
+    """The store's recovery notes for the user; `missing`: what could not be read is not
+    in what the command shows or writes (a read-only open, or damage met while reading)."""
+    notes = [f"{slug}: {note}" for note in recovery]
+    if recovery and missing:
         from facilitator.i18n import text
 
         notes.append(text("usecase.recovery_missing", lang, slug=slug))
