@@ -206,7 +206,9 @@ def _check_store(path: Path, repair: bool) -> list[DoctorLine]:
             if rep.damaged or rep.torn or rep.legacy:
                 say("problem", Message("doctor.needs_repair", name=STORE_NAME, damage=_describe(rep)))
         try:
-            _check_records(db.storage.read(), db if repair else None, say, path)
+            from facilitator.store.seats import merged_tables
+
+            _check_records(merged_tables(path, db.storage.read()), db if repair else None, say, path)
         finally:
             db.close()
     except StoreError as exc:
@@ -217,6 +219,9 @@ def _check_store(path: Path, repair: bool) -> list[DoctorLine]:
     for aside in (sorted(path.glob(f"{STORE_NAME}{DAMAGED_INFIX}*")) + sorted(path.glob(f"{STORE_NAME}.old-format-*"))
                   + sorted(path.glob(f"{STORE_NAME}.displaced-*"))):
         say("note", Message("doctor.kept_aside", name=aside.name))
+    from facilitator.store.seats import doctor_notes
+
+    doctor_notes(path, repair, say)  # the note-taker's seat's journal (two seats)
     _list_backups(path, say)
     if not any(line.level in ("problem", "fixed") for line in out):
         out.insert(0, DoctorLine("ok", slug, Message("doctor.healthy")))
