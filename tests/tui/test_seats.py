@@ -91,7 +91,7 @@ async def test_second_notes_seat_is_offered_read_only(tmp_path: Path) -> None:
         app = make_app(tmp_path, seat="notes")
         async with app.run_test(size=(140, 40)) as pilot:
             await pilot.pause(0.3)
-            assert await _until(pilot, lambda: "de notulist is in gebruik" in screen_text(app)), screen_text(app)
+            assert await _until(pilot, lambda: "de plek van de notulist" in screen_text(app)), screen_text(app)
             await pilot.press("f2")  # the lock question: look read-only
             screen = app.screen
             assert await _until(pilot, lambda: getattr(screen, "ready", False) and app.screen.live.readonly)
