@@ -381,27 +381,29 @@ def _ids(tables: dict[str, dict[str, dict]], name: str) -> set[int]:
 
 def _check_orphans(plan: Plan, valid: dict[str, dict[int, Any]], tables: dict[str, dict[str, dict]], say: Any) -> None:
     speakers = plan.speaker_roles()
-    problems: list[str] = []
+    problems: list[Message] = []
     for name, who in (("statements", "speaker"), ("actions", "owner")):
         for rec_id, rec in sorted(valid[name].items()):
             session = plan.session(rec.session)
-            label = f"{name[:-1]} {rec_id}"
+            label = Message(f"doctor.label_{name}", id=rec_id)
             if session is None:
-                problems.append(f"{label}: session {rec.session} is not in the plan")
+                problems.append(Message("doctor.orphan_session", label=label, session=rec.session))
                 continue
             if rec.step is not None and not 0 <= rec.step < len(session.agenda):
-                problems.append(f"{label}: agenda step {rec.step} is not in session {rec.session} "
-                                f"({len(session.agenda)} steps)")
+                problems.append(Message("doctor.orphan_step", label=label, step=rec.step, session=rec.session,
+                                        steps=len(session.agenda)))
             key = getattr(rec, who)
             if key is not None and key not in speakers:
-                problems.append(f"{label}: {who} {key!r} is not a role or participant of the plan")
+                problems.append(Message("doctor.orphan_speaker", label=label, who=Message(f"doctor.who_{who}"),
+                                        key=repr(key)))
     for doc_id, doc in tables.get("attendance", {}).items():
         unknown = [k for k in doc.get("keys", []) if isinstance(k, str) and k not in speakers]
         if unknown:
-            problems.append(f"attendance of session {doc.get('session')}: unknown keys {', '.join(unknown)}")
+            problems.append(Message("doctor.orphan_attendance", session=doc.get('session'), keys=', '.join(unknown)))
     for rec_id, clock in valid["clocks"].items():
         if plan.session(clock.session) is None:
-            problems.append(f"clock {rec_id}: session {clock.session} is not in the plan")
+            problems.append(Message("doctor.orphan_session", label=Message("doctor.label_clock", id=rec_id),
+                                    session=clock.session))
     _report_many(say, problems)
 
 
@@ -429,7 +431,7 @@ def _check_findings(findings: dict[int, Finding], statement_ids: set[int], db: A
             say("problem", Message("doctor.finding_not_fixed", id=fid, listed=listed, reason=message_of(exc)))
 
 
-def _report_many(say: Any, problems: list[str]) -> None:
+def _report_many(say: Any, problems: list[Any]) -> None:
     for text in problems[:MAX_LINES_PER_KIND]:
         say("problem", text)
     if len(problems) > MAX_LINES_PER_KIND:

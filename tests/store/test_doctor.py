@@ -140,6 +140,10 @@ def test_orphans_and_dangling_findings(store, data_dir):
     assert f"statement {d.id}: speaker 'xx' is not a role or participant of the plan" in problems
     assert any("owner 'baas'" in p for p in problems)
     assert levels(lines, "fixed") == [f"finding {f.id}: dropped reference(s) to deleted statement(s) {gone.id}"]
+    dutch = [line.message.render("nl") for line in lines if line.message is not None]  # the CLI renders these
+    assert f"uitspraak {b.id}: sessie 9 staat niet in het plan" in dutch
+    assert f"uitspraak {d.id}: spreker 'xx' is geen rol of deelnemer van het plan" in dutch
+    assert f"bevinding {f.id}: verwijzing(en) naar verwijderde uitspraak/uitspraken {gone.id} weggehaald" in dutch
     assert exit_status(lines) == 1
     with WorkshopStore.open(data_dir, "proef") as s:
         assert s.findings()[0].statements == [a.id]
