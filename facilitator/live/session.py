@@ -527,9 +527,9 @@ class LiveSession:
                 self.failing = True
                 change.failing = True
                 change.ring = True
-                change.notice("failed", "error", 15, error=job.error)
+                change.notice("failed", "error", 15, error=job.reason or job.error)
         elif job.state == "error":
-            change.notice("error", "error", 10, error=job.error)
+            change.notice("error", "error", 10, error=job.reason or job.error)
         elif job.state == "saved" and self.failing and self.writer is not None and not self.writer.failed:
             self.failing = False
             change.failing = False

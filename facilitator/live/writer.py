@@ -21,6 +21,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, ClassVar, Literal
 
+from facilitator.i18n import message_of
+
 if TYPE_CHECKING:
     from facilitator.domain.records import Action, SessionClock, Statement
 
@@ -34,6 +36,7 @@ class Job:
     kind: ClassVar[str] = "job"
     state: JobState = field(default="pending", init=False)
     error: str | None = field(default=None, init=False)
+    reason: Any = field(default=None, init=False)  # the error's catalog Message when it has one, else `error`
     result: Any = field(default=None, init=False)
     attempts: int = field(default=0, init=False)
 
@@ -317,6 +320,7 @@ class Writer:
                 result = job.run(self.store)
             except Exception as exc:  # noqa: BLE001 - reported to the user, never lost
                 job.error = str(exc) or type(exc).__name__
+                job.reason = message_of(exc)
                 retry = _is_retryable(exc)
                 with self._cond:
                     job.state = "failed" if retry else "error"
@@ -330,7 +334,7 @@ class Writer:
             with self._cond:
                 job.result = result
                 job.state = "saved"
-                job.error = None
+                job.error = job.reason = None
                 self._queue.popleft()
                 self._busy = False
                 self._cond.notify_all()

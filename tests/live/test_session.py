@@ -204,3 +204,30 @@ def test_rescue_lines_hold_everything_unsaved_under_its_step(opened, monkeypatch
     assert path is not None and stat.S_IMODE(path.stat().st_mode) == 0o600
     assert rescue.count(path.read_text(encoding="utf-8").splitlines()) == 6
     monkeypatch.setattr(live.store, "add_statement", real)
+
+
+def test_a_failed_save_is_reported_in_the_interface_language(opened, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Issue 10: the notice's reason is the store's Message; the screen renders it in its language."""
+    import errno
+
+    from facilitator.store.db import write_error
+    from facilitator.tui.i18n import tr
+
+    live, _clock, _ = opened
+
+    def full(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise write_error(live.store.path / "store.db", OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)))
+
+    monkeypatch.setattr(live.store, "add_statement", full)
+    live.enter("wt1: een")
+    live.writer.wait_idle(1.0)
+    reports = live.reports  # type: ignore[attr-defined]
+    notices = [n for r in list(reports) for n in live.job_changed(r).notices if n.key == "failed"]
+    reports.clear()
+    assert notices, "the failed save is reported"
+    table = {"nl": {"failed": "opslaan mislukt: {error}"}, "en": {"failed": "saving failed: {error}"}}
+    reason = os.strerror(errno.ENOSPC)
+    assert tr(table, "nl", "failed", **notices[0].values) == (
+        f"opslaan mislukt: kon de workshop niet opslaan ({SLUG}): {reason} (er is niets veranderd)")
+    assert tr(table, "en", "failed", **notices[0].values) == (
+        f"saving failed: could not save the workshop ({SLUG}): {reason} (nothing was changed)")
