@@ -33,6 +33,7 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
 from typing import Any, Callable
 
 from facilitator.live import rescue
@@ -40,6 +41,7 @@ from facilitator.live.writer import (AddAction, AddStatement, AddTheme, Backup, 
                                      RestoreStatement, SaveClock, SetAttendance, UpdateStatement, Writer)
 
 CHECKPOINT = 30.0  # seconds between saves of a running clock
+SPEAKER_LOOKBACK = 2000  # statements looked at, newest first, for the sticky speaker at open
 
 _uids = itertools.count(1)
 
@@ -52,10 +54,33 @@ class Entry:
     statement: Any
     line: str = ""
     job: Job | None = None  # the unsaved add, None once saved
+    base: int | None = None  # its row, while it is one of the rows read at open
 
     @property
     def state(self) -> str:
         return self.job.state if self.job is not None else "saved"
+
+
+class Entries(Mapping[str, Entry]):
+    """`LiveSession.entries`: the record's rows by uid. Looking a uid up is cheap (only rows
+    shown or touched have one); iterating makes every row (for tests and small sessions)."""
+
+    def __init__(self, live: LiveSession):
+        self.live = live
+        self.known: dict[str, Entry] = {}  # every entry made and not deleted
+
+    def __getitem__(self, uid: str) -> Entry:
+        return self.known[uid]
+
+    def __contains__(self, uid: object) -> bool:
+        return uid in self.known
+
+    def __len__(self) -> int:
+        return self.live.row_count
+
+    def __iter__(self) -> Iterator[str]:
+        live = self.live
+        return iter([live.row(i).uid for i in range(live.row_count)])
 
 
 @dataclass(eq=False)
@@ -150,23 +175,99 @@ class LiveSession:
         self._checkpointed = 0.0
 
     def _read(self, store: Any) -> None:
+        """Nothing here passes over every statement: the record's rows are made from
+        `store.statement_view` when shown or touched (see `row`)."""
         from facilitator.domain.records import SessionClock
 
         self.clock = store.clock(self.number) or SessionClock(session=self.number)
         self.capture_step = self.clock.current_step
-        statements = store.statements(self.number)
-        self.entries: dict[str, Entry] = {}
-        for st in statements:
-            uid = f"s{next(_uids)}"
-            self.entries[uid] = Entry(uid, st)
+        self.view = store.statement_view(self.number)
+        # Rows 0.._base-1 are the view's first statements, as they were at open: nothing
+        # this session saves moves them (adds go after them, a delete or restore among
+        # them first turns the rows from there on into entries of `_tail`).
+        self._base = len(self.view)
+        self._made: dict[int, Entry] = {}  # base rows shown or touched, by row
+        self._tail: list[Entry] = []  # the rows after the base, in order: added here, or made by a delete
+        self.entries = Entries(self)
         self.actions: dict[str, ActionEntry] = {}
         for a in store.actions(self.number):
             uid = f"a{next(_uids)}"
             self.actions[uid] = ActionEntry(uid, a)
         self.attendance: list[str] = list(store.attendance(self.number))
         self.theme_keys: list[str] = [t.key for t in store.themes()]
-        self.speaker: str | None = next((s.speaker for s in reversed(statements) if s.speaker), None)
-        self.spoken: set[str] = {s.speaker for s in statements if s.speaker}
+        self.speaker: str | None = self._newest_speaker()
+        self.spoken: set[str] = set()  # speakers known to have spoken (see `scan_spoken`)
+        self.spoken_scanned = self._base == 0
+        self._spoken_end = self._base  # scan_spoken has looked at the rows from here on
+
+    # -- the record's rows (made when shown or touched) --------------------------------------
+
+    def _newest_speaker(self) -> str | None:
+        """The sticky speaker: the speaker of the newest statement that has one, looked for
+        among the newest SPEAKER_LOOKBACK statements only (a slice of the view)."""
+        end = self._base
+        start = max(0, end - SPEAKER_LOOKBACK)
+        while end > start:
+            begin = max(start, end - 64)
+            for st in reversed(self.view[begin:end]):
+                if st.speaker:
+                    return st.speaker
+            end = begin
+        return None
+
+    def scan_spoken(self, budget: int = 2000) -> bool:
+        """Look for who spoke among the statements read at open, newest first, `budget`
+        at a time (the screen calls it when idle, after the first frame); True when done.
+        Done early once every seat of the plan is found: the attendance panel only
+        needs seats."""
+        if self.spoken_scanned:
+            return True
+        seats = {p.key for p in self.plan.participants}
+        end = min(self._spoken_end, self._base)
+        begin = max(0, end - budget)
+        self.spoken.update(st.speaker for st in self.view[begin:end] if st.speaker)
+        self._spoken_end = begin
+        self.spoken_scanned = begin == 0 or seats <= self.spoken
+        return self.spoken_scanned
+
+    @property
+    def row_count(self) -> int:
+        return self._base + len(self._tail)
+
+    def row(self, i: int) -> Entry:
+        """The entry shown in row `i` (made now if it was not shown before)."""
+        if i >= self._base:
+            return self._tail[i - self._base]
+        entry = self._made.get(i)
+        if entry is None:
+            entry = self._made[i] = Entry(f"s{next(_uids)}", self.view[i], base=i)
+            self.entries.known[entry.uid] = entry
+        return entry
+
+    def row_of(self, uid: str) -> int | None:
+        entry = self.entries.known.get(uid)
+        if entry is None:
+            return None
+        if entry.base is not None:
+            return entry.base
+        try:
+            return self._base + self._tail.index(entry)
+        except ValueError:
+            return None
+
+    def _detach(self, row: int) -> None:
+        """Rows from `row` on become entries of `_tail`: a delete or restore there moves the
+        view's statements after it (made before the change is saved, so still in place)."""
+        if row >= self._base:
+            return
+        made = [self.row(i) for i in range(row, self._base)]
+        for i, entry in enumerate(made, row):
+            entry.base = None
+            self._made.pop(i, None)
+            if i < self._spoken_end and entry.statement.speaker:  # not scanned yet: seen now
+                self.spoken.add(entry.statement.speaker)
+        self._tail[:0] = made
+        self._base = row
 
     def reload(self, store: Any) -> Change:
         """A read-only view: show what a newer copy of the store holds."""
@@ -211,8 +312,12 @@ class LiveSession:
         if self.editing is not None:
             return self._enter_edit(line, change)
         if self.fixing is not None:
-            self.fixing = None
-            self._record_or_reject(line, change, head=True)
+            fixing, self.fixing = self.fixing, None
+            if not line.strip():  # cleared while fixing: the rejected line is left out, on purpose
+                change.notice("dropped", timeout=4, text=_short(fixing.line))
+                change.pending = True
+            else:
+                self._record_or_reject(line, change, head=True)
             if not self.rejected:
                 self._drain(change)
             return change
@@ -278,6 +383,8 @@ class LiveSession:
         change = Change()
         if self.fixing is None:
             return change
+        if not line.strip():  # cleared, then Esc: as an Enter on the cleared line (left out)
+            return self.enter(line)
         self.pending.insert(0, Pending(line, self.fixing.error, self.fixing.problem))
         self.fixing = None
         change.pending = True
@@ -335,7 +442,8 @@ class LiveSession:
             self.spoken.add(st.speaker)
         entry = Entry(f"s{next(_uids)}", st, line)
         entry.job = AddStatement(statement=st, line=line, tag=entry)
-        self.entries[entry.uid] = entry
+        self._tail.append(entry)
+        self.entries.known[entry.uid] = entry
         change.added.append(entry)
         self._submit(entry.job)
 
@@ -460,7 +568,7 @@ class LiveSession:
         if st.id is None:
             change.ok = False
             return change.notice("not_saved_yet", "warning")
-        del self.entries[uid]
+        self._remove(entry)
         if self.editing == uid:
             self._merge(change, self.cancel_edit())
         self.undo_stack.append(("delete", st))
@@ -480,7 +588,7 @@ class LiveSession:
         if kind == "edit":
             from facilitator.live.lines import format_line
 
-            for entry in self.entries.values():
+            for entry in list(self.entries.known.values()):
                 if entry.statement.id == old.id:
                     entry.statement = old
                     change.changed.append(entry)
@@ -490,17 +598,40 @@ class LiveSession:
 
             entry = Entry(f"s{next(_uids)}", old, format_line(old))
             entry.job = RestoreStatement(statement=old, line=entry.line, tag=entry)
-            self.entries[entry.uid] = entry
-            self._sort()
+            self._insert(entry)
             self._submit(entry.job)
             change.rebuild, change.show = True, entry.uid
         elif kind == "attendance":
             self._set_attendance(old, change, undo=False)
         return change.notice("undone", timeout=2)
 
-    def _sort(self) -> None:
-        ordered = sorted(self.entries.values(), key=lambda e: (e.statement.seq or 10**12, e.statement.id or 10**12))
-        self.entries = {e.uid: e for e in ordered}
+    def _remove(self, entry: Entry) -> None:
+        """Take a row out of the record (before its delete is saved: see `_detach`)."""
+        row = self.row_of(entry.uid)
+        self.entries.known.pop(entry.uid, None)
+        if row is None:
+            return
+        self._detach(row)
+        self._tail.remove(entry)
+
+    def _insert(self, entry: Entry) -> None:
+        """A restored statement back at its place in (seq, id) order (after the rows read at
+        open that come before it; the rows from there on become entries first)."""
+        def order(e: Entry) -> tuple[int, int]:
+            return (e.statement.seq or 10**12, e.statement.id or 10**12)
+
+        key = order(entry)
+        low, high = 0, self._base  # the first base row after it, by bisection (the view is in order)
+        while low < high:
+            mid = (low + high) // 2
+            if order(self.row(mid)) < key:
+                low = mid + 1
+            else:
+                high = mid
+        self._detach(low)
+        at = next((i for i, e in enumerate(self._tail) if order(e) > key), len(self._tail))
+        self._tail.insert(at, entry)
+        self.entries.known[entry.uid] = entry
 
     # -- the writer's reports ------------------------------------------------------------
 
@@ -560,7 +691,7 @@ class LiveSession:
             change.ok = False
             return change.notice("no_unsaved")
         if isinstance(job, AddStatement):
-            self.entries.pop(job.tag.uid, None)
+            self._remove(job.tag)
             change.removed.append(job.tag.uid)
         else:
             self.actions.pop(job.tag.uid, None)

@@ -45,6 +45,7 @@ from facilitator.tui.context import app_of
 TEXT = section("tui.screens.live")
 
 PANELS = ("agenda", "attendance", "actions")
+SPOKEN_SLICE = 500  # statements looked at per idle tick for who spoke
 CLOCK_ACTIONS = {"toggle_clock": "F5", "prev_step": "F6", "next_step": "F7", "end_session": "Ctrl+O"}
 # Keys that need a writable session: in the read-only view they say why.
 WRITE_KEYS = {"f5", "f6", "f7", "f9", "f12", "delete", "ctrl+z", "ctrl+o", "ctrl+t", "ctrl+right", "ctrl+left", "f10", "f11"}
@@ -277,6 +278,8 @@ class LiveScreen(ScheduleActions, Screen):
             capture.placeholder = self.t("placeholder.plan", **self.example_keys())
             self._show_preview(capture.value)
         self.set_interval(1.0, self.tick)
+        if not live.spoken_scanned:
+            self._spoken_timer = self.set_interval(0.05, self._scan_spoken)
         self.refresh_clock()
         self.refresh_bindings()
         early, self.early = self.early, []
@@ -287,6 +290,17 @@ class LiveScreen(ScheduleActions, Screen):
                 getattr(self, f"action_{value}")(when)
         if early:
             self._show_preview(capture.value)
+
+    def _scan_spoken(self) -> None:
+        """When idle after the first frame: who spoke, a slice of the record at a time, for
+        the attendance panel's "spoke" marks (nothing at open passes over every statement)."""
+        live = self.live
+        if live is None or live.scan_spoken(SPOKEN_SLICE):
+            self._spoken_timer.stop()
+            if live is not None and self.is_attached:
+                panel: Any = self.query_one("#attendance")
+                panel.spoken = set(live.spoken)
+                panel.set_keys(live.attendance)
 
     def example_keys(self) -> dict[str, str]:
         """Keys of the open plan for the examples in the placeholder and F1 help:
@@ -421,12 +435,12 @@ class LiveScreen(ScheduleActions, Screen):
             self._rebuild_record(change.show)
         else:
             for uid in change.removed:
-                record.remove_row(uid)
-            for entry in change.added:
-                record.add_entry(entry.uid, self._cells(entry))
+                record.row_removed(uid)
+            if change.added:
+                record.rows_added()
             for entry in change.changed:
                 if entry.uid in live.entries:
-                    record.set_entry(entry.uid, self._cells(entry))
+                    record.row_changed(entry.uid)
         if change.actions_added or change.actions_changed or change.actions_removed:
             table: Any = self.query_one("#actions")
             if "*" in change.actions_removed:
@@ -464,15 +478,21 @@ class LiveScreen(ScheduleActions, Screen):
         text = f"“{st.text}”" if st.kind == "quote" else st.text
         state = {"saved": "", "pending": self.t_rec("pending"), "failed": self.t_rec("failed"),
                  "error": self.t_rec("failed")}[entry.state]
-        return self.query_one(RecordTable).cells(
+        return RecordTable.cells(
             offset=clockctl.mmss(st.offset) if st.offset is not None else "", step=str((st.step or 0) + 1),
-            role=self._role(st.speaker), seat=self._seat(st.speaker), text=text,
+            role=self._role(st.speaker), seat=self._seat(st.speaker), name=self._local_name(st.speaker), text=text,
             themes=" ".join("#" + t for t in (*st.themes, *st.elements)), key=st.key, quote=st.kind == "quote",
             state=state, failed=entry.state in ("failed", "error"))
 
     def _seat(self, speaker: str | None) -> str:
         """The seat key beside the role (a participant's own key, not a role's)."""
         return speaker if speaker and self.live.plan.participant(speaker) is not None else ""
+
+    def _local_name(self, speaker: str | None) -> str:
+        """The participant's local name beside the seat key: on the note-taker's screen only
+        (the projector and every export show roles, never names)."""
+        participant = self.live.plan.participant(speaker) if speaker else None
+        return participant.name or "" if participant is not None else ""
 
     def t_rec(self, key: str) -> str:
         from facilitator.tui.widgets.record import TEXT as RECORD_TEXT
@@ -483,18 +503,16 @@ class LiveScreen(ScheduleActions, Screen):
         return self.live.role_label(speaker, self.t("unknown"))
 
     def _fill_record(self) -> None:
-        """The newest rows at once; the record renders only what is in view."""
-        record = self.query_one(RecordTable)
-        record.load([(e.uid, self._cells_lazy(e)) for e in self.live.entries.values()])
-
-    def _cells_lazy(self, entry: Any) -> Any:
-        return lambda: self._cells(entry)
+        """The newest rows at once: the record asks the session for the rows it draws
+        (the session makes a row's entry when first asked), nothing else is read."""
+        self._rebuild_record()
 
     def _rebuild_record(self, show: str | None = None) -> None:
         """Redraw the record in statement order; `show`: the row to put the cursor on
         (an undone delete comes back where it was, and in view)."""
-        record = self.query_one(RecordTable)
-        record.load([(e.uid, self._cells_lazy(e)) for e in self.live.entries.values()], show=show)
+        from facilitator.tui.widgets.record import SourceRows
+
+        self.query_one(RecordTable).show_rows(SourceRows(self.live, self._cells), show=show)
 
     def _add_action_row(self, a: Any) -> None:
         table: Any = self.query_one("#actions")
@@ -600,7 +618,7 @@ class LiveScreen(ScheduleActions, Screen):
         record = self.query_one(RecordTable)
         for entry in change.changed:
             if entry.uid in self.live.entries:
-                record.set_entry(entry.uid, self._cells(entry))
+                record.row_changed(entry.uid)
         table: Any = self.query_one("#actions")
         for a in change.actions_changed:
             if a.uid in table.rows:
@@ -696,6 +714,30 @@ class LiveScreen(ScheduleActions, Screen):
     def write_rescue(self) -> Path | None:
         """Everything not saved, to a rescue file now (importable syntax)."""
         lines = self.live.rescue_lines(self.capture.value) if self.live is not None else self.held
+        return app_of(self).write_rescue(lines, self._slug(), self._number_or_none())
+
+    def rescue_on_signal(self) -> Path | None:
+        """SIGHUP or SIGTERM: everything not saved to the rescue file now, as "quit anyway"
+        does (the saves under way are waited for a moment first); the app then exits."""
+        from facilitator.live import rescue
+
+        capture_text = self.capture.value if self.is_mounted else ""
+        live = self.live
+        if live is None:
+            lines = self.rescue_early()
+            return app_of(self).rescue(lines, self._slug(), self._number_or_none()) if lines else None
+        if live.readonly:
+            return None
+        writer = live.writer
+        live.stop_for_quit()
+        if writer is not None:
+            writer.wait_idle(1.0)
+        if not live.has_unsaved(capture_text):
+            return None
+        jobs = writer.hold() if writer is not None else []  # held until the exit: saved once, here
+        lines = live.rescue_lines(capture_text, jobs)
+        if not rescue.count(lines):
+            return None
         return app_of(self).write_rescue(lines, self._slug(), self._number_or_none())
 
     def rescue_early(self) -> list[str]:

@@ -1,0 +1,121 @@
+"""LiveSession reads only the rows it is asked for (issue 8, point 7): opening a big
+session touches the newest statements only; a row's entry is made when shown; a
+delete or an undone delete among the rows read at open keeps every row right."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from facilitator.domain.records import Statement
+from facilitator.live.session import LiveSession
+from facilitator.live.writer import Writer
+from facilitator.store.workshop import WorkshopStore
+from tests.tui.helpers import SLUG, FakeClock, make_workshop
+
+N = 3000
+SPEAKERS = ("wt1", "jw1", None, "bib")
+
+
+class CountingView(Sequence):  # type: ignore[type-arg]
+    """The store's view, counting the statements handed out (a lazy store parses only those)."""
+
+    def __init__(self, inner: Sequence[Statement]):
+        self.inner = inner
+        self.read = 0
+
+    def __len__(self) -> int:
+        return len(self.inner)
+
+    def __getitem__(self, i):  # type: ignore[no-untyped-def]
+        got = self.inner[i]
+        self.read += len(got) if isinstance(i, slice) else 1
+        return got
+
+
+@pytest.fixture
+def big(tmp_path: Path):  # type: ignore[no-untyped-def]
+    make_workshop(tmp_path)
+    with WorkshopStore.open(tmp_path, SLUG) as store:
+        store.import_records(1, [Statement(session=1, step=0, speaker=SPEAKERS[i % 4], kind="note",
+                                           text=f"regel {i}") for i in range(N)])
+    store = WorkshopStore.open(tmp_path, SLUG)
+    views: list[CountingView] = []
+    real = store.statement_view
+
+    def counting(session: int) -> CountingView:
+        views.append(CountingView(real(session)))
+        return views[-1]
+
+    store.statement_view = counting  # type: ignore[method-assign]
+    live = LiveSession(store, 1, FakeClock())
+    reports: list = []
+    live.writer = Writer(store, reports.append)
+    yield live, views[0], reports
+    live.writer.stop()
+    store.close()
+
+
+def sync(live: LiveSession, reports: list) -> None:
+    live.writer.wait_idle(5.0)
+    while reports:
+        live.job_changed(reports.pop(0))
+
+
+def shown(live: LiveSession) -> list[str]:
+    return [live.row(i).statement.text for i in range(live.row_count)]
+
+
+def test_opening_reads_only_the_newest_statements(big) -> None:  # type: ignore[no-untyped-def]
+    live, view, _reports = big
+    assert live.row_count == N
+    assert view.read <= 64, view.read  # the sticky speaker, from the newest rows
+    assert live.speaker == "bib"  # the newest statement with a speaker (the last one has none)
+    assert len(live.entries.known) == 0  # no row made until it is asked for
+    assert live.row(N - 1).statement.text == f"regel {N - 1}"
+    assert len(live.entries.known) == 1 and view.read <= 65
+
+
+def test_the_same_row_is_the_same_entry_and_its_uid_finds_it(big) -> None:  # type: ignore[no-untyped-def]
+    live, _view, _reports = big
+    entry = live.row(10)
+    assert live.row(10) is entry and live.entries[entry.uid] is entry and live.row_of(entry.uid) == 10
+
+
+def test_a_delete_far_up_keeps_every_row_right_and_undo_puts_it_back(big) -> None:  # type: ignore[no-untyped-def]
+    live, _view, reports = big
+    live.row(N - 1)  # shown before the delete: the same entry after it
+    newest = live.row(N - 1)
+    uid = live.row(100).uid
+    assert live.delete(uid).ok
+    sync(live, reports)
+    expected = [f"regel {i}" for i in range(N) if i != 100]
+    assert live.row_count == N - 1 and shown(live) == expected
+    assert live.row(N - 2) is newest and live.row_of(newest.uid) == N - 2
+    assert [s.text for s in live.store.statements(1)] == expected
+    live.enter("wt1: nieuw")
+    sync(live, reports)
+    assert live.undo().ok
+    sync(live, reports)
+    assert shown(live) == [f"regel {i}" for i in range(N)] + ["nieuw"]
+    assert [s.text for s in live.store.statements(1)] == shown(live)
+
+
+def test_an_added_line_is_the_newest_row(big) -> None:  # type: ignore[no-untyped-def]
+    live, view, reports = big
+    live.enter("wt1: erbij")
+    sync(live, reports)
+    assert live.row_count == N + 1 and live.row(N).statement.text == "erbij" and live.row(N).state == "saved"
+    assert view.read <= 64
+
+
+def test_who_spoke_is_found_a_slice_at_a_time(big) -> None:  # type: ignore[no-untyped-def]
+    live, view, _reports = big
+    assert not live.spoken_scanned
+    rounds = 0
+    while not live.scan_spoken(500):
+        rounds += 1
+    assert {"wt1", "jw1", "bib"} <= live.spoken
+    assert rounds == N // 500 - 1  # wt2 never spoke: every slice looked at, once
