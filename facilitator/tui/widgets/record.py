@@ -118,6 +118,7 @@ class RecordTable(ScrollView, can_focus=True):
         self._cells: dict[str, list[Text]] = {}
         self._cache: dict[tuple[str, int, int, int, bool], Strip] = {}
         self._layout: tuple[int, int, list[int]] | None = None  # (width, first wrapped row, their heights)
+        self._cursor_unseen = False
         from facilitator.tui.keys import localise
 
         localise(self, TEXT, lang)
@@ -172,6 +173,7 @@ class RecordTable(ScrollView, can_focus=True):
         at = rows.row_of(show) if show is not None else None
         self.cursor_row = at if at is not None else max(0, rows.row_count - 1)
         self._count = rows.row_count
+        self._cursor_unseen = True  # until laid out: the first frame shows the cursor's rows
         self._resize_virtual()
         self._scroll_to_cursor()
         self.call_after_refresh(self._scroll_to_cursor)
@@ -345,7 +347,34 @@ class RecordTable(ScrollView, can_focus=True):
         if y + height > 0 and y < self.size.height:
             self.refresh(Region(0, max(0, y), self.size.width, height))
 
+    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
+        """Laid out (the first time, or resized): before the frame is drawn, scroll to the
+        cursor if that could not be done yet (rows given before the record had a size: the
+        first frame showed the oldest rows, and made their entries, before the newest)."""
+        resized = super()._size_updated(size, virtual_size, container_size, layout)
+        if self._cursor_unseen and self.size.height > 1:
+            top = self._cursor_top()
+            self.set_reactive(ScrollView.scroll_y, float(top))
+            self.set_reactive(ScrollView.scroll_target_y, float(top))
+            self._cursor_unseen = False
+        return resized
+
+    def _cursor_top(self) -> int:
+        """The first line to show so the cursor's row is in view (the newest: all its lines)."""
+        height = max(1, self.size.height - 1)  # the header stays
+        top = int(self.scroll_offset.y)
+        line, rows = self._line_of(self.cursor_row)
+        if self.cursor_row >= self.row_count - 1:
+            rows = max(rows, self._lines() - line)
+        if line < top:
+            top = line
+        elif line + rows > top + height:
+            top = max(line + rows - height, 0) if rows <= height else line
+        return max(0, min(top, self._lines() + 1 - height - 1))
+
     def _scroll_to_cursor(self) -> None:
+        if self.size.height > 1:
+            self._cursor_unseen = False
         height = max(1, self.size.height - 1)  # the header stays
         top = int(self.scroll_offset.y)
         line, rows = self._line_of(self.cursor_row)
