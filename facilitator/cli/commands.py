@@ -164,10 +164,10 @@ def _summary(data_dir: Path, slug: str) -> tuple[str, list[list[str]]] | None:
 
 
 def cmd_import(args: argparse.Namespace, data_dir: Path) -> int:
-    from facilitator.usecases.notes import import_notes, read_text, summary
+    from facilitator.usecases.notes import import_notes, open_notes, summary
 
     path = Path(args.notes)
-    text = read_text(path)
+    text = open_notes(path)  # read line by line while importing: never whole in memory
     from facilitator.usecases.errors import NotesError
 
     with _open(data_dir, args.slug) as store:

@@ -57,6 +57,7 @@ from tinydb.storages import Storage
 from tinydb.table import Table
 
 from facilitator import fileio
+from facilitator.store.lazy import LAZY_TABLES, LazyTable, Snap, SnapshotWriter, Source, flags_of, key_of, read_index
 from facilitator.fileio import DIR_MODE, FILE_MODE, TMP_INFIX, fsync_dir, write_all  # noqa: F401 - re-exported
 
 FORMAT = 2
@@ -149,8 +150,11 @@ def real_path(path: Path) -> Path:
 # -- lines ---------------------------------------------------------------------------
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # one encoder: no set-up per record
+
+
 def _dumps(payload: Any) -> bytes:
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+    return _ENCODER.encode(payload).encode()
 
 
 def encode(payload: Any) -> bytes:
@@ -195,6 +199,7 @@ def _is_doc(doc: Any) -> bool:
 _LINE_START = re.compile(rb"[0-9a-f]{8} [\[{]")
 _HINT = re.compile(rb'"(statements|actions|findings|themes|attendance|clocks|report|meta)",(\d+),')
 _SESSION = re.compile(rb'"session":(\d+)')
+_INDEX_START = re.compile(rb'[0-9a-f]{8} \["x",\{"lazy":')
 
 
 @dataclass
@@ -211,6 +216,8 @@ class BadLine:
 
     @classmethod
     def of(cls, number: int, offset: int, raw: bytes) -> BadLine:
+        if _INDEX_START.match(raw):  # the lazy lines' index: rebuilt by the rewrite, nothing lost
+            return cls(number, offset, raw, recovered=True)
         m = _HINT.search(raw)
         s = _SESSION.search(raw)
         with contextlib.suppress(ValueError):
@@ -257,7 +264,13 @@ class Replay:
 
     @property
     def damaged(self) -> bool:
-        return bool(self.bad) or not self.header
+        """Unreadable lines, no header, or a snapshot shorter than its header announces
+        (cut at a line boundary inside it)."""
+        return bool(self.bad) or not self.header or self.snapshot_short
+
+    @property
+    def snapshot_short(self) -> bool:
+        return self.docs_expected is not None and self.docs_seen < self.docs_expected
 
     @property
     def torn_tail(self) -> bool:
@@ -280,7 +293,10 @@ class Replay:
             at[(name, doc_id)] = self.lines
             table = self.tables.setdefault(name, {})
             if doc is None:
-                table.pop(str(doc_id), None)
+                if type(table) is dict:
+                    table.pop(str(doc_id), None)
+                else:
+                    table.discard(str(doc_id))
             else:
                 table[str(doc_id)] = doc
                 if doc_id > self.maxids.get(name, 0):
@@ -413,6 +429,8 @@ class Replay:
             self.entries += 1
             self.last_tx = max(self.last_tx, tx)
             return True
+        if kind == "x" and len(payload) == 2 and isinstance(payload[1], dict):
+            return True  # the index of the lazy lines (facilitator.store.lazy): no record
         if isinstance(kind, list) and all(isinstance(op, list) and len(op) == 3 and isinstance(op[0], str)
                                           and type(op[1]) is int and _is_doc(op[2]) for op in payload):
             self._end_tx(committed, at_end=False)
@@ -502,33 +520,30 @@ def _legacy(data: bytes) -> Replay | None:
     return result
 
 
-def snapshot_chunks(tables: dict[str, dict[str, dict]], maxids: dict[str, int], last_tx: int = 0,
-                    epoch: str | None = None, source: dict | None = None) -> Iterator[bytes]:
-    """A compacted journal, in chunks of about STREAM_CHUNK bytes: the header, then one
-    record per document (written piece by piece: memory does not grow with the store)."""
-    count = sum(len(t) for t in tables.values())
-    header = {HEADER_KEY: FORMAT, "epoch": epoch or secrets.token_hex(8), "next": dict(maxids), "docs": count,
-              "tx": last_tx}
-    if source is not None:  # a backup: which journal (epoch) at which size it was taken from
-        header["source"] = source
-    parts = [encode(header)]
-    size = 0
-    for name, table in tables.items():
-        prefix = b'["d",' + _dumps(name) + b","
-        for doc_id, doc in table.items():
-            line = _line(prefix + doc_id.encode() + b"," + _dumps(doc) + b"]")
-            parts.append(line)
-            size += len(line)
-            if size >= STREAM_CHUNK:
-                yield b"".join(parts)
-                parts, size = [], 0
-    yield b"".join(parts)
-
-
-def snapshot_lines(tables: dict[str, dict[str, dict]], maxids: dict[str, int], last_tx: int = 0,
-                   epoch: str | None = None) -> tuple[bytes, int]:
+def snapshot_lines(tables: dict[str, Any], maxids: dict[str, int], last_tx: int = 0,
+                   epoch: str | None = None, source: dict | None = None) -> tuple[bytes, int]:
     """A compacted journal as one bytes value, and its document count."""
-    return b"".join(snapshot_chunks(tables, maxids, last_tx, epoch)), sum(len(t) for t in tables.values())
+    writer = SnapshotWriter(tables, maxids, last_tx, epoch or secrets.token_hex(8), source)
+    data = b"".join(writer.chunks())
+    return writer.header + data[len(writer.header):], sum(len(t) for t in tables.values())
+
+
+def write_snapshot(fd: int, path: Path, tables: dict[str, Any], maxids: dict[str, int], last_tx: int = 0,
+                   epoch: str | None = None, source: dict | None = None) -> tuple[int, dict[str, Snap]]:
+    """Write a compacted journal to the new file `fd` (named `path`), piece by piece:
+    memory does not grow with the store. Returns its size and the lazy tables' layout.
+    The first line names the index written last, so it is written again at the end
+    (through a second descriptor: `fd` may be O_APPEND)."""
+    writer = SnapshotWriter(tables, maxids, last_tx, epoch or secrets.token_hex(8), source)
+    size = _write_chunks(fd, writer.chunks())
+    if writer.layout:
+        patch = os.open(path, os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0))
+        try:
+            if os.pwrite(patch, writer.header, 0) != len(writer.header):
+                raise OSError(5, "short write")
+        finally:
+            os.close(patch)
+    return size, writer.layout
 
 
 def _write_chunks(fd: int, chunks: Iterator[bytes]) -> int:
@@ -590,8 +605,9 @@ class _Tracked(MutableMapping):
 
     def __getitem__(self, doc_id: int) -> dict:
         key = str(doc_id)
-        doc = self.raw[key]
-        self._remember(key)  # updaters change documents in place
+        raw = self.raw
+        doc = raw.take(key) if type(raw) is not dict else raw[key]  # held: updaters change it in place
+        self._remember(key)
         return doc
 
     def __setitem__(self, doc_id: int, doc: dict) -> None:
@@ -641,8 +657,14 @@ class _Tracked(MutableMapping):
         self.maxids[self.name] = self.max_before
 
 
+_NAMES: dict[str, bytes] = {}
+
+
 def _op_body(tx: int, name: str, doc_id: int, doc: dict | None) -> bytes:
-    return b'["o",%d,%s,%d,%s]' % (tx, _dumps(name), doc_id, _dumps(doc))
+    encoded = _NAMES.get(name)
+    if encoded is None:
+        encoded = _NAMES[name] = _dumps(name)
+    return b'["o",%d,%s,%d,%s]' % (tx, encoded, doc_id, _dumps(doc))
 
 
 def lock_fd(fd: int, path: Path) -> None:
@@ -666,7 +688,9 @@ class _Tx:
         self.count = 0  # operations in it (written or buffered)
         self.views: list[_Tracked] = []
         self.streamed = False  # some operations are in the file already (not fsync'd)
-        self.inserted: list[tuple[str, str]] = []  # documents added by insert(): undone by key
+        self.inserted: list[tuple[str, str]] = []  # documents added by insert() into memory: undone by key
+        self.seg_before: dict[str, int] = {}  # lines added by insert() to a lazy table: undone by length
+        self.bytes = 0  # bytes of its operations so far (written or buffered): where the next one goes
         self.maxids_before: dict[str, int] = {}
         self.marks: list[tuple[int, int, int, bool]] = []  # nested begins: views, count, buffer, streamed
         self.aborted = False  # a nested part rolled back after its records were streamed
@@ -675,10 +699,18 @@ class _Tx:
 class JournalStorage(Storage):
     """Holds the tables in memory; every change is appended to the journal first."""
 
-    def __init__(self, path: Path, rep: Replay, fd: int | None, size: int):
+    def __init__(self, path: Path, rep: Replay, fd: int | None, size: int, source: Source | None = None):
         self.path = path
         self.readonly = fd is None
         self._tables = rep.tables
+        self._source = source if source is not None else Source(fd)
+        for name in LAZY_TABLES:  # statements and actions: documents stay in the file until read
+            table = self._tables.get(name)
+            if isinstance(table, LazyTable):
+                table.source = self._source
+            else:
+                self._tables[name] = LazyTable(name, self._source, docs=table if table is not None else {})
+        self._tail_ops = rep.ops - rep.docs_seen  # operations after the snapshot
         self._maxids = rep.maxids
         self._fd = fd
         self._size = size  # bytes of acknowledged journal
@@ -706,12 +738,16 @@ class JournalStorage(Storage):
         """Close the file. Never raises: everything acknowledged is durable already, so a
         failure here (a check, or the close itself) becomes a line in `warnings`."""
         if self._fd is None:
+            self._source.close()
             return
         try:
             self._verify_written()
         except (StoreError, OSError) as exc:
             self.warnings.append(f"{self.path.name}: checking what was saved failed after saving: "
                                  f"{getattr(exc, 'strerror', None) or exc}")
+        if self._tail_ops > COMPACT_SLACK and self._displaced is None and not self._tx:
+            with contextlib.suppress(StoreError):  # the next open reads a snapshot, not a long tail
+                self._rewrite()
         fd, self._fd = self._fd, None
         try:
             os.close(fd)
@@ -783,9 +819,8 @@ class JournalStorage(Storage):
 
     def _displace(self) -> None:
         target = aside_name(self.path, DISPLACED_INFIX)
-        data, _count = snapshot_lines(self._tables, self._maxids, self._last_tx)
         with contextlib.suppress(OSError):
-            write_new_file(target, data)
+            self._write_copy(target)
             self._displaced = target
         if self._displaced is None:
             self._displaced = self.path  # could not even keep it: still refuse every save
@@ -840,6 +875,7 @@ class JournalStorage(Storage):
         for name, doc_id, doc in ops:
             tx.buffer.append(_line(_op_body(tx.tx, name, doc_id, doc)))
             tx.buffered += len(tx.buffer[-1])
+            tx.bytes += len(tx.buffer[-1])
             tx.count += 1
         if tx.buffered >= STREAM_CHUNK:
             self._flush(tx)
@@ -892,8 +928,9 @@ class JournalStorage(Storage):
         self._size += len(data)
         self._last_tx = tx.tx
         self._ops += tx.count + 1
+        self._tail_ops += tx.count + 1
         self.changes += 1
-        if self._ops > 2 * self.live_docs() + COMPACT_SLACK:
+        if self._ops > 2 * self.live_docs() + COMPACT_SLACK or tx.count > COMPACT_SLACK:
             with contextlib.suppress(StoreError):
                 self._rewrite()  # compaction; the save itself is already acknowledged
 
@@ -907,9 +944,16 @@ class JournalStorage(Storage):
         doc_id = self._maxids.get(name, 0) + 1
         line = _line(_op_body(tx.tx, name, doc_id, doc))  # TypeError/ValueError: nothing changed
         tx.maxids_before.setdefault(name, self._maxids.get(name, 0))
-        self._tables.setdefault(name, {})[str(doc_id)] = doc
+        table = self._tables.setdefault(name, {})
+        key = key_of(doc_id, doc) if isinstance(table, LazyTable) else None
+        if key is not None:  # not kept in memory: read from the file when asked for
+            tx.seg_before.setdefault(name, len(table.seg))
+            table.seg_add(doc_id, key, tx.start + tx.bytes, len(line), doc["session"], flags_of(doc))
+        else:
+            table[str(doc_id)] = doc
+            tx.inserted.append((name, str(doc_id)))
         self._maxids[name] = doc_id
-        tx.inserted.append((name, str(doc_id)))
+        tx.bytes += len(line)
         tx.buffer.append(line)
         tx.buffered += len(line)
         tx.count += 1
@@ -922,6 +966,9 @@ class JournalStorage(Storage):
             view.undo()
         for name, key in tx.inserted:
             self._tables.get(name, {}).pop(key, None)
+        for name, n in tx.seg_before.items():
+            self._tables[name].seg_truncate(n)
+        tx.seg_before.clear()
         for name, top in tx.maxids_before.items():
             self._maxids[name] = top
         tx.inserted.clear()
@@ -965,6 +1012,7 @@ class JournalStorage(Storage):
             if tx.streamed and not streamed:
                 tx.aborted = True  # its records are in the file already: the whole transaction fails
             elif len(tx.buffer) >= buffered and not (tx.streamed and not streamed):
+                tx.bytes -= sum(len(b) for b in tx.buffer[buffered:])
                 del tx.buffer[buffered:]
                 tx.count = count
                 tx.buffered = sum(len(b) for b in tx.buffer)
@@ -1013,7 +1061,7 @@ class JournalStorage(Storage):
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # locked before anyone can see it
             epoch = secrets.token_hex(8)
-            size = _write_chunks(fd, snapshot_chunks(self._tables, self._maxids, self._last_tx, epoch))
+            size, layout = write_snapshot(fd, tmp, self._tables, self._maxids, self._last_tx, epoch)
             os.fsync(fd)
             os.replace(tmp, self.path)
         except OSError as exc:
@@ -1024,6 +1072,12 @@ class JournalStorage(Storage):
         old, self._fd = self._fd, fd
         self._ident = _ident(fd)
         self._size, self._ops, self._epoch = size, count, epoch
+        self._tail_ops = 0
+        self._source.fd = fd
+        for name in LAZY_TABLES:
+            table = self._tables.get(name)
+            if isinstance(table, LazyTable):
+                table.rebind(layout.get(name))
         self._reset_crc()
         self._needs_rewrite = False
         if old is not None:
@@ -1042,12 +1096,14 @@ class JournalStorage(Storage):
 
     def copy_to(self, target: Path) -> None:
         """Write the acknowledged state as a compact store file at `target` (new, 0600)."""
+        self._write_copy(target, source={"epoch": self._epoch, "size": self._size})
+
+    def _write_copy(self, target: Path, source: dict | None = None) -> None:
         tmp = fileio.temp_name(target)
         try:
             fd = fileio.create_exclusive(tmp)
             try:
-                _write_chunks(fd, snapshot_chunks(self._tables, self._maxids, self._last_tx,
-                                                  source={"epoch": self._epoch, "size": self._size}))
+                write_snapshot(fd, tmp, self._tables, self._maxids, self._last_tx, source=source)
                 os.fsync(fd)
             finally:
                 os.close(fd)
@@ -1134,7 +1190,8 @@ def open_db(path: Path, *, readonly: bool = False,
             verify: Callable[[dict[str, dict[str, dict]]], None] | None = None,
             before_migration: Callable[[bytes, Replay], None] | None = None,
             amend: Callable[[Replay], list[str]] | None = None,
-            behind: Callable[[Replay, int], str | None] | None = None) -> tuple[JournalDB, list[str]]:
+            behind: Callable[[Replay, int], str | None] | None = None,
+            lazy: bool = False) -> tuple[JournalDB, list[str]]:
     """Open (replay, and if needed repair) a store. Returns the db and recovery notes, one line each.
 
     `verify(tables)` runs after reading and before anything is written; whatever
@@ -1153,6 +1210,10 @@ def open_db(path: Path, *, readonly: bool = False,
         if readonly:
             raise StoreNotFound(f"{path} does not exist")
         create_db(path, {})
+    if lazy:
+        opened = _open_lazy(path, readonly, verify, behind)
+        if opened is not None:
+            return opened, notes
     fd: int | None = None
     try:
         if not readonly:
@@ -1240,6 +1301,91 @@ def open_db(path: Path, *, readonly: bool = False,
             if lossy:
                 notes.append(f"the repaired {path.name} could not be written yet ({exc}); the next save retries")
     return JournalDB(storage=lambda: storage), notes
+
+
+def _open_lazy(path: Path, readonly: bool, verify: Callable[[dict[str, dict[str, dict]]], None] | None,
+               behind: Callable[[Replay, int], str | None] | None) -> JournalDB | None:
+    """Open a compacted store without reading its lazy lines (facilitator.store.lazy):
+    the header, the index, the small tables and the tail are read and checked. None when
+    the file has no index or anything read is not clean (torn, damaged, CRLF, older):
+    then the whole file is read, checked and repaired as usual."""
+    try:
+        fd = _open_locked(path) if not readonly else os.open(path, os.O_RDONLY)
+    except (OSError, StoreLocked):
+        return None  # the usual path says why
+    keep = False
+    try:
+        size = os.fstat(fd).st_size
+        rep = _replay_lazy(fd, path, size, readonly)
+        if rep is None:
+            return None
+        if verify is not None:
+            verify(rep.tables)
+        if behind is not None and not readonly:
+            rep.cut_short = behind(rep, size)
+            if rep.cut_short is not None:
+                return None
+        if readonly:
+            storage = JournalStorage(path, rep, None, size, Source(fd, own=True))
+            storage._ident = _ident(fd)
+        else:
+            for tmp in temp_files(path.parent, path.name):  # unfinished rewrites: never acknowledged
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
+            storage = JournalStorage(path, rep, fd, size)
+        storage.replay = rep  # type: ignore[attr-defined]
+        keep = True
+    finally:
+        if not keep:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+    if not readonly and storage._ops > 2 * storage.live_docs() + COMPACT_SLACK:
+        try:
+            storage.compact()
+        except StoreWriteError:
+            storage._needs_rewrite = True
+    return JournalDB(storage=lambda: storage)
+
+
+def _replay_lazy(fd: int, path: Path, size: int, readonly: bool) -> Replay | None:
+    found = read_index(fd, size)
+    if found is None:
+        return None
+    head, lazy_start, tail_start, layout = found
+    try:
+        eager = _pread_all(fd, len(head), lazy_start - len(head))
+        tail = _pread_all(fd, tail_start, size - tail_start)
+    except OSError:
+        return None
+    rep = Replay()
+    for name, snap in layout.items():
+        rep.tables[name] = LazyTable(name, snap=snap)
+    rep.feed(head, path)
+    rep.feed(eager, path)
+    if rep.offset != lazy_start:
+        return None
+    skipped = sum(snap.n for snap in layout.values())
+    rep.lines += skipped + 1  # the lazy lines and the index record
+    rep.docs_seen += skipped
+    rep.ops += skipped
+    rep.offset = tail_start
+    feed_all(rep, tail, path, final=not readonly)
+    if not rep.header or rep.bad or rep.format != FORMAT or rep.crlf or rep.mended or rep.kept_uncommitted \
+            or rep.docs_seen != rep.docs_expected or (rep.torn_tail and not readonly):
+        return None
+    return rep
+
+
+def _pread_all(fd: int, at: int, length: int) -> bytes:
+    parts = []
+    while length > 0:
+        chunk = os.pread(fd, min(length, 64 * STREAM_CHUNK), at)
+        if not chunk:
+            raise OSError(5, "short read")
+        parts.append(chunk)
+        at += len(chunk)
+        length -= len(chunk)
+    return b"".join(parts)
 
 
 def _read_fd(fd: int) -> bytes:

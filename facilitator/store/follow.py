@@ -2,10 +2,12 @@
 projector view): a cheap change stamp of the store's file, and a read-only read of
 just what such a view needs (the plan, one session's clock).
 
-For now a change is noticed by stat (device, inode, size, modification time) and
-read by replaying the journal read-only, reading only the plan (parsed again only
-when it changed) and the clocks; no lock is taken, nothing is written. A journal this
-cannot read is opened through WorkshopStore instead, which says what is wrong.
+A change is noticed by stat (device, inode, size, modification time). `RoomFollower`
+(what the projector uses) opens the workshop read-only once, without a lock and
+without reading a statement (they stay on disk: facilitator.store.lazy), and on each
+change takes in only the bytes appended since (WorkshopStore.refresh()); when the file
+was replaced (a compaction, a restore) it opens it again. `read_room` is the one-off
+read: it replays the journal read-only and reads only the plan and the clocks.
 """
 
 from __future__ import annotations
@@ -39,6 +41,66 @@ class RoomRead:
     clock: Any  # facilitator.domain.records.SessionClock
     stamp: Stamp | None
     plan_text: str = ""
+
+
+class RoomFollower:
+    """Follows one workshop for a read-only room view. `read(now)` returns what the view
+    shows; the first call opens the workshop read-only, later calls read only what the
+    writing process appended (or open it again after a compaction or a restore).
+    Raises StoreError (missing, damaged, newer) or LookupError (no such session); after
+    an error the next read opens the workshop again. Not for two threads at once."""
+
+    def __init__(self, data_dir: Path, slug: str, session: int | None = None):
+        self.data_dir, self.slug, self.session = Path(data_dir), slug, session
+        self.store: Any = None
+        self.opens = 0  # how often the workshop was opened (1 + compactions seen), for tests
+        self._last: RoomRead | None = None
+
+    def read(self, now: float) -> RoomRead:
+        from facilitator.store.workshop import WorkshopStore
+
+        stamp = store_stamp(self.data_dir, self.slug)
+        try:
+            if self.store is not None and self.store.refresh().reset:
+                self.close()  # replaced (compacted, restored): read it whole again
+            if self.store is None:
+                self.store = WorkshopStore.open(self.data_dir, self.slug, readonly=True)
+                self.opens += 1
+            read = self._read(self.store, now, stamp)
+        except BaseException:
+            self.close()
+            raise
+        self._last = read
+        return read
+
+    def _read(self, store: Any, now: float, stamp: Stamp | None) -> RoomRead:
+        from facilitator.domain.records import Statement
+        from facilitator.domain.workshop import WorkshopData
+
+        plan = store.plan
+        last = self._last
+        if last is not None and last.plan_text == store.plan_text:
+            plan = last.plan  # the same plan: the view keeps what it derived from it
+        numbers = [s.number for s in plan.sessions]
+        clocks = {n: c for n in numbers if (c := store.clock(n)).started_at is not None}
+        number = self.session
+        if number is None:
+            held = {n for name in ("statements", "actions") for n in store._raw(name).sessions()
+                    if isinstance(n, int)}  # which sessions hold records: from the index, nothing parsed
+            attendance = {n: ["x"] for n in numbers if store.attendance(n)}
+            marks = [Statement(session=n, text="") for n in sorted(held)]
+            number = WorkshopData(plan=plan, themes=[], statements=marks, actions=[], attendance=attendance,
+                                  clocks=clocks).next_session(now)
+        if plan.session(number) is None:
+            known = ", ".join(str(s.number) for s in plan.sessions)
+            raise LookupError(f"no session {number} in {self.slug!r} (sessions: {known})")
+        clock = clocks.get(number) or store.clock(number)
+        return RoomRead(plan=plan, number=number, clock=clock, stamp=stamp, plan_text=store.plan_text)
+
+    def close(self) -> None:
+        store, self.store = self.store, None
+        if store is not None:
+            store.close()
 
 
 def read_room(data_dir: Path, slug: str, session: int | None, now: float,

@@ -31,7 +31,8 @@ import stat
 import threading
 import time
 from pathlib import Path
-from typing import Any, Callable, Generic, Iterable, Sequence, TypeVar
+from array import array
+from typing import Any, Callable, Generic, Iterable, Iterator, Sequence, TypeVar
 
 from pydantic import ValidationError
 from tinydb.table import Document
@@ -61,6 +62,7 @@ from facilitator.store.db import (
     transaction,
     write_error,
 )
+from facilitator.store.lazy import ID_MASK, SEQ_MAX, LazyTable
 from facilitator.store.lock import WorkshopLock
 from facilitator.store.paths import (  # noqa: F401 - re-exported
     DEFAULT_DATA_DIR,
@@ -169,135 +171,182 @@ R = TypeVar("R", Statement, Action)
 
 
 class _Index(Generic[R]):
-    """Statements or actions: by id, and per session in (seq, id) order.
+    """Statements or actions, per session in (seq, id) order, over the journal's lazy
+    table: a session's order comes from the store's index (nothing parsed); a record is
+    read from the file and validated when first asked for, then kept (shared with callers).
+    Invalid or damaged records are left out and reported through `on_bad`."""
 
-    Built lazily, per session: opening reads only the raw documents; a session's
-    records are validated and sorted when first asked for (the live screen asks
-    for one session). Invalid records are left out and reported through `on_bad`."""
-
-    def __init__(self, raw: dict[str, dict], model: type[R], on_bad: Callable[[list[str]], None]) -> None:
+    def __init__(self, raw: LazyTable, model: type[R], on_bad: Callable[[list[str]], None], top: int) -> None:
         self.raw, self.model, self.on_bad = raw, model, on_bad
         self.by_id: dict[int, R] = {}
-        self._lists: dict[int, list[R]] = {}
-        self._keys: dict[int, list[tuple[int, int]]] = {}
+        self._keys: dict[Any, array] = {}  # built sessions: sorted seq << 32 | id
         self.next_seq: dict[int, int] = {}
-        self._ids: dict[Any, list[str]] | None = None  # raw ids by session, sessions not built yet
+        self.bad: set[int] = set()
+        self.top = top  # the highest id known: a followed document above it is new
 
-    def _pending(self) -> dict[Any, list[str]]:
-        if self._ids is None:
-            ids: dict[Any, list[str]] = {}
-            for doc_id, doc in self.raw.items():
-                session = doc.get("session") if isinstance(doc, dict) else None
-                ids.setdefault(session if type(session) is int else None, []).append(doc_id)
-            self._ids = ids
-            for session, found in ids.items():
-                if session is not None:
-                    top = max((self.raw[i].get("seq", 0) for i in found if type(self.raw[i].get("seq")) is int),
-                              default=0)
-                    self.next_seq[session] = max(self.next_seq.get(session, 1), top + 1)
-        return self._ids
+    def keys(self, session: Any) -> array:
+        keys = self._keys.get(session)
+        if keys is None:
+            keys, _extra = self.raw.keys_of(session)
+            if self.bad:
+                keys = array("q", (k for k in keys if k & ID_MASK not in self.bad))
+            self._keys[session] = keys
+            if type(session) is int and keys:
+                self.next_seq[session] = max(self.next_seq.get(session, 1), (keys[-1] >> 32) + 1)
+        return keys
 
     def ensure(self, session: Any) -> None:
-        pending = self._pending()
-        ids = pending.pop(session, None)
-        if ids is None:
-            return
-        bad = []
-        built = []
-        for doc_id in ids:
-            doc = self.raw.get(doc_id)
-            if doc is None:
-                continue
-            try:
-                built.append(self.model.model_validate({**doc, "id": int(doc_id)}))
-            except (ValidationError, TypeError):
-                bad.append(doc_id)
-        if bad:
-            self.on_bad(bad)
-        for rec in sorted(built, key=lambda r: (r.session, r.seq, r.id)):
-            self._insert(rec)
+        self.keys(session)
 
-    def ensure_all(self) -> None:
-        for session in list(self._pending()):
-            self.ensure(session)
+    def get(self, rec_id: int) -> R | None:
+        rec = self.by_id.get(rec_id)
+        if rec is not None or rec_id in self.bad:
+            return rec
+        doc = self.raw.get(str(rec_id))
+        if doc is None:
+            if str(rec_id) in self.raw:  # its line is damaged (reported by the table's hook)
+                self.bad.add(rec_id)
+            return None
+        try:
+            rec = self.model.model_validate({**doc, "id": rec_id})
+        except (ValidationError, TypeError):
+            self.bad.add(rec_id)
+            self.on_bad([str(rec_id)])
+            return None
+        self.by_id[rec_id] = rec
+        return rec
 
     def session_of(self, rec_id: int) -> Any:
-        doc = self.raw.get(str(rec_id))
-        session = doc.get("session") if isinstance(doc, dict) else None
-        return session if type(session) is int else None
+        return self.raw.session_of(rec_id)
 
     def has(self, rec_id: int) -> bool:
-        self.ensure(self.session_of(rec_id))
-        return rec_id in self.by_id
+        return self.get(rec_id) is not None
 
     def add(self, rec: R) -> None:
-        self.ensure(rec.session)
-        self._insert(rec)
-
-    def _insert(self, rec: R) -> None:
         assert rec.id is not None
-        keys = self._keys.setdefault(rec.session, [])
-        key = (rec.seq, rec.id)
+        keys = self.keys(rec.session)
+        key = _key(rec)
         if not keys or key > keys[-1]:
             keys.append(key)
-            self._lists.setdefault(rec.session, []).append(rec)
         else:
-            at = bisect.bisect(keys, key)
-            keys.insert(at, key)
-            self._lists.setdefault(rec.session, []).insert(at, rec)
+            keys.insert(bisect.bisect(keys, key), key)
         self.by_id[rec.id] = rec
+        self.top = max(self.top, rec.id)
         self.next_seq[rec.session] = max(self.next_seq.get(rec.session, 1), rec.seq + 1)
 
     def seq_for(self, session: int) -> int:
-        self._pending()
+        self.keys(session)
         return self.next_seq.get(session, 1)
 
+    def _unkey(self, session: Any, key: int) -> None:
+        keys = self._keys.get(session)
+        if keys is not None:
+            at = bisect.bisect_left(keys, key)
+            if at < len(keys) and keys[at] == key:
+                del keys[at]
+
     def remove(self, rec_id: int) -> R:
-        rec = self.by_id.pop(rec_id)
-        keys = self._keys[rec.session]
-        at = bisect.bisect_left(keys, (rec.seq, rec_id))
-        del keys[at]
-        del self._lists[rec.session][at]
+        rec = self.get(rec_id)
+        if rec is None:
+            raise KeyError(rec_id)
+        self.by_id.pop(rec_id, None)
+        self._unkey(rec.session, _key(rec))
         return rec
+
+    def _read(self, session: Any, keys: Sequence[int]) -> list[R]:
+        """The records of `keys` (of one session); those that cannot be read leave the order."""
+        out: list[R] = []
+        lost: list[int] = []
+        with self.raw.sequential():
+            for k in keys:
+                rec = self.get(k & ID_MASK)
+                if rec is None:
+                    lost.append(k)
+                else:
+                    out.append(rec)
+        for k in lost:
+            self._unkey(session, k)
+        return out
 
     def records(self, session: int | None) -> list[R]:
         if session is not None:
-            self.ensure(session)
-            return list(self._lists.get(session, ()))
-        self.ensure_all()
+            return self._read(session, list(self.keys(session)))
         out: list[R] = []
-        for number in sorted(self._lists):
-            out.extend(self._lists[number])
+        for number in sorted(self.raw.sessions(), key=lambda s: (s is None, s or 0)):
+            out.extend(self.records(number) if number is not None else self._read(None, list(self.keys(None))))
         return out
 
+    def at(self, session: int, i: int) -> R:
+        while True:
+            keys = self.keys(session)
+            k = keys[i]  # IndexError when out of range
+            rec = self.get(k & ID_MASK)
+            if rec is not None:
+                return rec
+            self._unkey(session, k)
+
+    def slice(self, session: int, part: slice) -> list[R]:
+        while True:
+            keys = self.keys(session)
+            wanted = keys[part]
+            out = self._read(session, wanted)
+            if len(out) == len(wanted):
+                return out
+
     def forget(self, session: int) -> None:
-        """Drop a session's built records: it is built again from the documents when asked for."""
-        pending = self._pending()
-        for rec in self._lists.pop(session, []):
-            self.by_id.pop(rec.id, None)  # type: ignore[arg-type]
+        """Drop a session's order: it is built again from the journal when asked for."""
         self._keys.pop(session, None)
-        pending[session] = [k for k, doc in self.raw.items() if doc.get("session") == session]
 
     def followed(self, doc_id: int, doc: dict | None) -> None:
-        """A document a follower read (already in `raw`): keep the index in step."""
-        if doc_id in self.by_id:
-            self.remove(doc_id)
-        if self._ids is None:
-            return  # nothing built yet: the raw table has it
-        for ids in self._ids.values():
-            if str(doc_id) in ids:
-                ids.remove(str(doc_id))
-        if doc is None:
+        """A document a follower read (already in `raw`): keep the order in step."""
+        old = self.by_id.pop(doc_id, None)
+        self.bad.discard(doc_id)
+        if doc_id > self.top and doc is not None:  # new: ids are never reused
+            self.top = doc_id
+            session = doc.get("session")
+            session = session if type(session) is int else None
+            if session in self._keys:
+                seq = doc.get("seq")
+                key = (min(max(seq, 0), SEQ_MAX) if type(seq) is int else 0) << 32 | (doc_id & ID_MASK)
+                keys = self._keys[session]
+                keys.insert(bisect.bisect(keys, key), key)
+                if type(seq) is int:
+                    self.next_seq[session] = max(self.next_seq.get(session, 1), seq + 1)
             return
-        session = doc.get("session")
-        session = session if type(session) is int else None
-        if session in self._ids:
-            self._ids[session].append(str(doc_id))
+        if old is not None:
+            self._unkey(old.session, _key(old))
+            if doc is not None:
+                self._keys.pop(doc.get("session"), None)
             return
-        try:
-            self._insert(self.model.model_validate({**doc, "id": doc_id}))
-        except (ValidationError, TypeError):
-            self.on_bad([str(doc_id)])
+        self._keys.clear()  # an unread record changed: the orders are built again when asked for
+
+
+def _key(rec: Statement | Action) -> int:
+    return min(max(rec.seq, 0), SEQ_MAX) << 32 | ((rec.id or 0) & ID_MASK)
+
+
+class _View(Sequence):
+    """`WorkshopStore.statement_view`: one session's statements, read when indexed."""
+
+    def __init__(self, store: WorkshopStore, session: int):
+        self.store, self.session = store, session
+
+    def __len__(self) -> int:
+        with self.store._lock:
+            return len(self.store._statements.keys(self.session))
+
+    def __getitem__(self, i: Any) -> Any:
+        with self.store._lock:
+            index = self.store._statements
+            if isinstance(i, slice):
+                return index.slice(self.session, i)
+            return index.at(self.session, i)
+
+    def __iter__(self) -> Iterator[Statement]:
+        return iter(self[:])
+
+    def __repr__(self) -> str:
+        return f"<statement view of session {self.session}: {len(self)}>"
 
 
 def _locked(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -348,7 +397,7 @@ class WorkshopStore:
             meta = {"schema_version": SCHEMA_VERSION, "slug": slug, "plan_text": plan_text}
             _write_plan(path, plan_text)
             create_db(path / STORE_NAME, {"meta": {1: meta}})
-            db, recovery = open_db(path / STORE_NAME)
+            db, recovery = open_db(path / STORE_NAME, lazy=True)
         except BaseException:
             lock.release()
             raise
@@ -375,7 +424,7 @@ class WorkshopStore:
 
             behind: list[str | None] = []
 
-            db, recovery = open_db(path / STORE_NAME, readonly=readonly, verify=check_schema(path / STORE_NAME),
+            db, recovery = open_db(path / STORE_NAME, readonly=readonly, verify=check_schema(path / STORE_NAME), lazy=True,
                                    before_migration=keep_original, amend=lambda rep: amend_from_backup(path, rep),
                                    behind=lambda rep, size: behind.append(behind_backup(path, rep, size)))
             # A journal shorter than a backup taken from it may be cut short, or an older copy
@@ -561,8 +610,10 @@ class WorkshopStore:
         slicing return only the records asked for (a lazy store parses only those);
         the view reflects what is saved through this store afterwards (adds, edits,
         deletes, and what ``refresh()`` brings in). Iterating it reads everything, so
-        a screen should slice the part it shows."""
-        return self.statements(session)
+        a screen should slice the part it shows. A record that turns out damaged or
+        invalid when read leaves the view (it gets one shorter) and is reported in
+        `recovery`."""
+        return _View(self, session)
 
     # -- actions -------------------------------------------------------------------
 
@@ -683,13 +734,17 @@ class WorkshopStore:
 
     @_locked
     def import_records(self, session: int, records: Iterable[Statement | Action],
-                       attendance: list[str] | None = None, themes: Iterable[str] = ()) -> int:
-        """Add many records atomically: all of them are saved, or none. Returns the count."""
+                       attendance: list[str] | None | Callable[[], list[str] | None] = None,
+                       themes: Iterable[str] | Callable[[], Iterable[str]] = ()) -> int:
+        """Add many records atomically: all of them are saved, or none. Returns the count.
+        `records` may be a generator that raises to abort (nothing is then saved); it is
+        consumed once, streamed to the file. `attendance` and `themes` may be callables,
+        asked after the last record (a single-pass import learns them on the way)."""
         self._writable()
         count = 0
         try:
             with transaction(self._db):
-                for key in themes:
+                for key in (() if callable(themes) else themes):
                     self.add_theme(key)
                 journal = self._db.journal
                 touched: set[tuple[str, int]] = set()
@@ -704,6 +759,10 @@ class WorkshopStore:
                     index.next_seq[rec.session] = data["seq"] + 1
                     journal.insert(name, data)  # streamed to the file; indexed after the commit
                     count += 1
+                for key in (themes() if callable(themes) else ()):
+                    self.add_theme(key)
+                if callable(attendance):
+                    attendance = attendance()
                 if attendance is not None:
                     self.set_attendance(session, attendance)
         except BaseException:
@@ -776,17 +835,17 @@ class WorkshopStore:
             str(s.number): {"statements": 0, "quotes": 0, "key": 0, "actions": 0, "held": False}
             for s in self.plan.sessions}
         for name in ("statements", "actions"):
-            for doc in self._raw(name).values():
-                per = sessions.get(str(doc.get("session")))
-                if per is None:
+            for number, (n, quotes, key) in self._raw(name).tally().items():
+                per = sessions.get(str(number))
+                if per is None or n <= 0:
                     continue
                 per["held"] = True
                 if name == "actions":
-                    per["actions"] += 1
+                    per["actions"] += n
                     continue
-                per["statements"] += 1
-                per["quotes"] += doc.get("kind") == "quote"
-                per["key"] += bool(doc.get("key"))
+                per["statements"] += n
+                per["quotes"] += quotes
+                per["key"] += key
         for doc in self._raw("attendance").values():
             if doc.get("keys") and str(doc.get("session")) in sessions:
                 sessions[str(doc.get("session"))]["held"] = True
@@ -819,8 +878,14 @@ class WorkshopStore:
                     self.recovery.append(note)
             return on_bad
 
-        self._statements: _Index[Statement] = _Index(self._raw("statements"), Statement, reporter("statements"))
-        self._actions: _Index[Action] = _Index(self._raw("actions"), Action, reporter("actions"))
+        journal = self._db.journal
+        self._statements: _Index[Statement] = _Index(self._raw("statements"), Statement, reporter("statements"),
+                                                     journal._maxids.get("statements", 0))
+        self._actions: _Index[Action] = _Index(self._raw("actions"), Action, reporter("actions"),
+                                               journal._maxids.get("actions", 0))
+        for name in ("statements", "actions"):
+            table = self._raw(name)
+            table.on_damage[:] = [self._damaged_line]
         self._session_docs: dict[str, dict[int, int]] = {}
         for name in ("attendance", "clocks"):
             found: dict[int, int] = {}
@@ -829,7 +894,16 @@ class WorkshopStore:
                     found.setdefault(doc["session"], int(doc_id))
             self._session_docs[name] = found
 
-    def _raw(self, name: str) -> dict[str, dict]:
+    def _damaged_line(self, table: str, doc_id: int, session: Any) -> None:
+        """A record's line failed its check when read (opening does not read every line)."""
+        offset = self._raw(table).damaged.get(doc_id, (None,))[0]
+        note = (f"{table[:-1]} {doc_id} of session {session} could not be read (its line in {STORE_NAME}"
+                f"{f' at byte {offset}' if offset is not None else ''} is damaged) and is not shown; "
+                f"run 'facilitator doctor {self.slug}'")
+        if note not in self.recovery:
+            self.recovery.append(note)
+
+    def _raw(self, name: str) -> Any:
         """The live raw table (str id -> document) of the journal."""
         return self._db.journal.read().setdefault(name, {})
 

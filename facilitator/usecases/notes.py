@@ -6,9 +6,10 @@ up to date as the live capture line would (sticky speaker, current step from
 records or every bad line as `FILE:LINE: message`. `import_notes` then writes
 all records in one atomic store call, or raises `NotesError` listing every bad
 line. `facilitator import` and the demo builder both use it.
-`import_notes` holds no list of records: a first pass checks every line (and
-counts), a second pass parses again and streams the records into the store's
-import (all-or-nothing there), so memory does not grow with the file's length.
+`import_notes` holds no list of records: it reads the file once (line by line
+from disk for a `NotesFile`), streaming each record into the store's import while
+checking every line; a bad line or a duplicate fails the import at the end, which
+then saves nothing (all-or-nothing there), so memory does not grow with the file.
 
 Records before the first `## STEP` line belong to the first agenda step
 (index 0), as on the live capture line, which always has a current step.
@@ -26,7 +27,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Union
 
 from facilitator.domain import capture
 from facilitator.domain.attendance import merge_declaration
@@ -44,6 +45,47 @@ class ParsedNotes:
     counts: dict[str, int] = field(default_factory=lambda: {"statements": 0, "quotes": 0, "key": 0, "actions": 0})
     notices: list[str] = field(default_factory=list)  # `FILE:LINE: ...`: invisible characters removed
     warnings: list[str] = field(default_factory=list)  # `FILE:LINE: warning: ...` (imported anyway)
+
+
+@dataclass(frozen=True)
+class NotesFile:
+    """A notes file on disk, read line by line each time its lines are asked for (an
+    import reads it twice and never holds it whole: memory does not grow with it)."""
+
+    path: Path
+
+    def lines(self) -> Iterator[str]:
+        try:
+            with open(self.path, "rb") as fh:
+                for number, raw in enumerate(fh, start=1):
+                    if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                        raw = raw[3:]
+                    try:
+                        line = raw.decode("utf-8")
+                    except UnicodeDecodeError as exc:
+                        raise UseCaseError(f"{self.path}:{number}: not UTF-8 text (byte 0x{raw[exc.start]:02x}); "
+                                           "save the file as UTF-8 and try again", plain=True) from None
+                    yield line.removesuffix("\n").removesuffix("\r")
+        except OSError as exc:
+            raise UseCaseError(f"{self.path}: cannot read ({exc.strerror})", plain=True) from None
+
+
+Notes = Union[str, NotesFile]
+
+
+def open_notes(path: Path) -> NotesFile:
+    """A notes file to import, checked to be there and readable (a one-line UseCaseError
+    otherwise, as `read_text`); its lines are read when imported."""
+    try:
+        with open(path, "rb"):
+            pass
+    except FileNotFoundError:
+        raise UseCaseError(f"{path}: no such file", plain=True) from None
+    except IsADirectoryError:
+        raise UseCaseError(f"{path}: is a directory, not a file", plain=True) from None
+    except OSError as exc:
+        raise UseCaseError(f"{path}: cannot read ({exc.strerror})", plain=True) from None
+    return NotesFile(Path(path))
 
 
 def parse_notes(text: str, filename: str, plan: Plan, theme_keys: list[str], session: int,
@@ -68,7 +110,7 @@ def _count(counts: dict[str, int], rec: Statement | Action) -> None:
         counts["actions"] += 1
 
 
-def iter_notes(text: str, filename: str, plan: Plan, theme_keys: list[str], session: int,
+def iter_notes(text: Notes, filename: str, plan: Plan, theme_keys: list[str], session: int,
                current_speaker: str | None = None, out: ParsedNotes | None = None,
                lang: str = "en") -> Iterator[Statement | Action]:
     """The records of a notes file, one at a time; errors, declarations and new themes go to `out`."""
@@ -80,7 +122,7 @@ def iter_notes(text: str, filename: str, plan: Plan, theme_keys: list[str], sess
     if ctx.current_step is None and ctx.steps:
         ctx = dataclasses.replace(ctx, current_step=0)  # before any `## STEP`: the first step
     known = set(ctx.themes)
-    for number, line in enumerate(_lines(text), start=1):
+    for number, line in enumerate(text.lines() if isinstance(text, NotesFile) else _lines(text), start=1):
         invisible = capture.invisible_prefix(line)
         if invisible:  # the parser removes them; say so, with the line
             from facilitator.i18n import text as tr
@@ -165,38 +207,48 @@ def merged_attendance(existing: list[str], declarations: list[tuple[str, ...]],
     return merged
 
 
-def import_notes(store: Any, session: int, text: str, filename: str,
+def import_notes(store: Any, session: int, text: Notes, filename: str,
                  duplicates: bool = False, lang: str = "en") -> tuple[ParsedNotes, int]:
     """Parse, then write everything in one atomic call. Raises NotesError listing every bad line,
     or (unless `duplicates`) when statements of the file are already in the session: importing
-    the same notes (or a rescue file) twice must not double the record."""
+    the same notes (or a rescue file) twice must not double the record.
+    `text`: the notes, or a NotesFile (`open_notes`), read from disk line by line."""
     so_far = store.statements(session)
     themes = [t.key for t in store.themes()]
     speaker = so_far[-1].speaker if so_far else None
     parsed = ParsedNotes()
     present = {(s.speaker, s.kind, s.text) for s in so_far} if not duplicates else set()
+    del so_far
     again = 0
-    for rec in iter_notes(text, filename, store.plan, themes, session, speaker, parsed, lang):  # pass 1: check
-        _count(parsed.counts, rec)
-        if present and isinstance(rec, Statement) and (rec.speaker, rec.kind, rec.text) in present:
-            again += 1
-    del present
-    if parsed.errors:
-        n = len(parsed.errors)
-        from facilitator.i18n import text as message
 
-        raise NotesError(*parsed.errors, message("import.bad_lines" if n != 1 else "import.bad_line", lang,
-                                                 file=filename, n=n),
-                         plain=True)
-    if again:
-        total = parsed.counts["statements"]
-        raise NotesError(f"{filename}: {again} of {total} statements are already in session {session} "
-                         "(imported before?); nothing was imported. Use --duplicates to import them anyway")
-    attendance = None
-    if parsed.declarations:
-        attendance = merged_attendance(store.attendance(session), parsed.declarations, store.plan.speaker_roles())
-    records = iter_notes(text, filename, store.plan, themes, session, speaker, None, lang)  # pass 2: stream
-    count = store.import_records(session, records, attendance=attendance, themes=parsed.new_themes)
+    def checked() -> Iterator[Statement | Action]:
+        """One pass over the file, streamed into the import; a bad line or a duplicate
+        makes it raise at the end, inside the import's transaction: nothing is saved."""
+        nonlocal again
+        for rec in iter_notes(text, filename, store.plan, themes, session, speaker, parsed, lang):
+            _count(parsed.counts, rec)
+            if present and isinstance(rec, Statement) and (rec.speaker, rec.kind, rec.text) in present:
+                again += 1
+            if not parsed.errors and not again:
+                yield rec  # once the import is bound to fail, the rest is only checked
+        if parsed.errors:
+            n = len(parsed.errors)
+            from facilitator.i18n import text as message
+
+            raise NotesError(*parsed.errors, message("import.bad_lines" if n != 1 else "import.bad_line", lang,
+                                                     file=filename, n=n),
+                             plain=True)
+        if again:
+            total = parsed.counts["statements"]
+            raise NotesError(f"{filename}: {again} of {total} statements are already in session {session} "
+                             "(imported before?); nothing was imported. Use --duplicates to import them anyway")
+
+    def attendance() -> list[str] | None:
+        if not parsed.declarations:
+            return None
+        return merged_attendance(store.attendance(session), parsed.declarations, store.plan.speaker_roles())
+
+    count = store.import_records(session, checked(), attendance=attendance, themes=lambda: parsed.new_themes)
     return parsed, count
 
 

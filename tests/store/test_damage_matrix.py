@@ -63,9 +63,14 @@ def positions(n: int, every: int) -> range:
     return range(0, n, every)
 
 
-def run_matrix(tmp_path: Path, every: int, with_backups: bool) -> None:
+def run_matrix(tmp_path: Path, every: int, with_backups: bool, compacted: bool = False) -> None:
     base = tmp_path / "base"
     expected = build(base)
+    if compacted:  # a snapshot with its lazy lines and their index (facilitator.store.lazy)
+        with WorkshopStore.open(base, "proef") as s:
+            s._db.journal.compact()
+        assert b'"index":"' in (base / "proef" / "store.db").read_bytes().split(b"\n", 1)[0]
+        assert tables(base) == expected
     original = (base / "proef" / "store.db").read_bytes()
     work = tmp_path / "work"
     shutil.copytree(base, work)
@@ -106,3 +111,14 @@ def test_damage_matrix_sampled(tmp_path, with_backups):
 @pytest.mark.parametrize("with_backups", [True, False])
 def test_damage_matrix_every_byte(tmp_path, with_backups):
     run_matrix(tmp_path, 1, with_backups)
+
+
+@pytest.mark.parametrize("with_backups", [True, False])
+def test_damage_matrix_compacted_sampled(tmp_path, with_backups):
+    run_matrix(tmp_path, 37, with_backups, compacted=True)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("with_backups", [True, False])
+def test_damage_matrix_compacted_every_byte(tmp_path, with_backups):
+    run_matrix(tmp_path, 1, with_backups, compacted=True)

@@ -77,3 +77,65 @@ def test_it_never_writes_nor_locks(tmp_path: Path) -> None:
         before = (tmp_path / SLUG / "store.db").read_bytes()
         assert follow.read_room(tmp_path, SLUG, 1, NOW).clock.started_at == NOW
         assert (tmp_path / SLUG / "store.db").read_bytes() == before
+
+
+# -- RoomFollower: what the projector uses (reads only what was appended) -------------------
+
+
+@pytest.mark.parametrize("session", [None, 1, 2, 3])
+def test_the_follower_agrees_with_opening_the_store(tmp_path: Path, session: int | None) -> None:
+    with workshop(tmp_path) as store:
+        store.add_statement(Statement(session=1, text="held"))
+        store.set_attendance(2, ["wt1"])
+        store.save_clock(SessionClock(session=3, started_at=NOW, current_step=1,
+                                      steps={0: StepTiming(start=NOW, end=NOW + 60), 1: StepTiming(start=NOW + 60)}))
+    follower = follow.RoomFollower(tmp_path, SLUG, session)
+    try:
+        for now in (NOW + 120, NOW + 48 * 3600):
+            read = follower.read(now)
+            slow = follow._read_store(tmp_path, SLUG, session, now)
+            assert (read.number, read.plan_text, read.clock) == (slow[0], slow[2], slow[3])
+    finally:
+        follower.close()
+
+
+def test_the_follower_reads_only_what_was_appended_and_notices_a_compaction(tmp_path: Path) -> None:
+    with workshop(tmp_path) as store:
+        store.import_records(1, [Statement(session=1, text=f"uitspraak {i}") for i in range(3_000)])
+    follower = follow.RoomFollower(tmp_path, SLUG, 1)
+    writer = WorkshopStore.open(tmp_path, SLUG)
+    try:
+        first = follower.read(NOW)
+        assert first.clock.started_at is None and follower.opens == 1
+        journal = tmp_path / SLUG / "store.db"
+        for i in range(3):
+            writer.save_clock(SessionClock(session=1, started_at=NOW + i))
+            size = journal.stat().st_size
+            read = follower.read(NOW)
+            assert read.clock.started_at == NOW + i and read.plan is first.plan
+            assert follower.store._db.journal.replay.offset == size  # it read up to the end, from where it was
+        assert follower.opens == 1
+        assert sum(follower.store._raw(n).parses for n in ("statements", "actions")) == 0  # no statement read
+        writer._db.journal.compact()  # another file under the same name
+        writer.save_clock(SessionClock(session=1, started_at=NOW + 10))
+        read = follower.read(NOW)
+        assert follower.opens == 2 and read.clock.started_at == NOW + 10
+        assert read.plan is first.plan  # the same plan text: the view keeps what it derived
+    finally:
+        writer.close()
+        follower.close()
+
+
+def test_the_follower_opens_again_after_an_error(tmp_path: Path) -> None:
+    workshop(tmp_path).close()
+    follower = follow.RoomFollower(tmp_path, SLUG, 1)
+    journal = tmp_path / SLUG / "store.db"
+    good = journal.read_bytes()
+    follower.read(NOW)
+    journal.write_bytes(b"not a store at all\n")  # replaced: reset, opened again, refused
+    with pytest.raises(StoreError):
+        follower.read(NOW)
+    assert follower.store is None
+    journal.write_bytes(good)
+    assert follower.read(NOW).number == 1
+    follower.close()

@@ -230,7 +230,7 @@ async def test_a_damaged_read_keeps_the_last_view_and_says_so(tmp_path: Path, mo
         def broken(*a: Any, **k: Any) -> Any:
             raise OSError("I/O error")
 
-        monkeypatch.setattr(follow, "read_room", broken)
+        monkeypatch.setattr(follow.RoomFollower, "read", broken)
         start_clock(tmp_path, T0 + 1)  # a change: the next poll reads, and fails
         assert await until(pilot, lambda: screen(app).has_class("-stale"))
         assert "Kan de workshop nu niet lezen (I/O error)" in screen_text(app)

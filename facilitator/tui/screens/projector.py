@@ -6,7 +6,9 @@ the plan and the session's clock (facilitator.store.follow), and the plan's text
 pass through facilitator.domain.room.public.
 
 It follows the process that runs the session: every POLL seconds it looks at the
-store's file (a stat) and, when it changed, reads the clock again in a thread.
+store's file (a stat) and, when it changed, reads in a thread what was appended
+since the last read (facilitator.store.follow.RoomFollower: the workshop stays open
+read-only; a compaction or a restore opens it again).
 No key types or changes anything; Ctrl+Q quits.
 """
 
@@ -54,6 +56,7 @@ class ProjectorScreen(Screen):
         self._reading = False
         self._stamp: Any = None
         self._error: str | None = None
+        self._follower: Any = None  # facilitator.store.follow.RoomFollower, used by one worker at a time
 
     def t(self, key: str, /, **values: object) -> str:
         return tr(TEXT, self.lang, key, **values)
@@ -83,11 +86,17 @@ class ProjectorScreen(Screen):
         self._reading = True
         self.run_worker(self._read_thread, thread=True, exit_on_error=False)
 
+    def on_unmount(self) -> None:
+        if self._follower is not None and not self._reading:
+            self._follower.close()
+
     def _read_thread(self) -> None:
-        from facilitator.store.follow import read_room
+        from facilitator.store.follow import RoomFollower
 
         try:
-            read = read_room(self.data_dir, self.slug, self.fixed_session, self.now(), self.read)
+            if self._follower is None:
+                self._follower = RoomFollower(self.data_dir, self.slug, self.fixed_session)
+            read = self._follower.read(self.now())
         except Exception as exc:  # noqa: BLE001 - mid-write, damaged or gone: shown, tried again
             self.app.call_from_thread(self._failed, exc)
             return
