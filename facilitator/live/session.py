@@ -186,6 +186,7 @@ class LiveSession:
         # this session saves moves them (adds go after them, a delete or restore among
         # them first turns the rows from there on into entries of `_tail`).
         self._base = len(self.view)
+        self._seen = self._base  # len(view) when last checked (see _resync)
         self._made: dict[int, Entry] = {}  # base rows shown or touched, by row
         self._tail: list[Entry] = []  # the rows after the base, in order: added here, or made by a delete
         self.entries = Entries(self)
@@ -237,12 +238,39 @@ class LiveSession:
     def row(self, i: int) -> Entry:
         """The entry shown in row `i` (made now if it was not shown before)."""
         if i >= self._base:
-            return self._tail[i - self._base]
+            j = i - self._base
+            return self._tail[j] if j < len(self._tail) else Entry("s0", _gone(self.number))
         entry = self._made.get(i)
         if entry is None:
-            entry = self._made[i] = Entry(f"s{next(_uids)}", self.view[i], base=i)
+            self._resync()
+            if i >= self._base:  # a damaged record left the view: the rows moved up
+                return self.row(i)
+            try:
+                statement = self.view[i]
+            except IndexError:  # the same, found while reading
+                self._resync()
+                return Entry("s0", _gone(self.number))
+            entry = self._made[i] = Entry(f"s{next(_uids)}", statement, base=i)
             self.entries.known[entry.uid] = entry
         return entry
+
+    def _resync(self) -> None:
+        """The store drops a record it finds damaged when reading it (reported in its
+        `recovery`): the view is then shorter than the rows read at open plus those saved
+        here. The rows not made yet are read again from their new places; the rows made
+        keep their statements (edit and delete go by store id, not by place)."""
+        n = len(self.view)
+        if n == self._seen:
+            return
+        self._seen = n
+        saved_here = sum(1 for e in self._tail if e.job is None and e.statement.id is not None)
+        lost = self._base + saved_here - n
+        if lost <= 0:
+            return
+        self._base = max(0, self._base - lost)
+        for entry in self._made.values():
+            entry.base = None  # orphaned: its place is not known any more
+        self._made.clear()
 
     def row_of(self, uid: str) -> int | None:
         entry = self.entries.known.get(uid)
@@ -894,6 +922,13 @@ def attendance_keys(plan: Any, counts: Counter[str]) -> list[str]:
         if key not in known:
             out += [key] * n
     return out
+
+
+def _gone(session: int) -> Any:
+    """A row whose statement left the view while the record was drawn (shown for one frame)."""
+    from facilitator.domain.records import Statement
+
+    return Statement(session=session, step=0, speaker=None, kind="note", text="…")
 
 
 def _short(text: str, limit: int = 40) -> str:

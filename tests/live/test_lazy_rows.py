@@ -119,3 +119,43 @@ def test_who_spoke_is_found_a_slice_at_a_time(big) -> None:  # type: ignore[no-u
         rounds += 1
     assert {"wt1", "jw1", "bib"} <= live.spoken
     assert rounds == N // 500 - 1  # wt2 never spoke: every slice looked at, once
+
+
+class DamagedView(Sequence):  # type: ignore[type-arg]
+    """A view whose record at `bad` turns out damaged when first read: it leaves the view
+    (as the lazy store does) and the next one is returned in its place."""
+
+    def __init__(self, inner: Sequence[Statement], bad: int):
+        self.items = list(inner)
+        self.bad = self.items[bad]
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, i):  # type: ignore[no-untyped-def]
+        got = self.items[i]
+        if got is self.bad or (isinstance(got, list) and any(x is self.bad for x in got)):
+            self.items.remove(self.bad)
+            return self.items[i]
+        return got
+
+
+def test_a_record_found_damaged_when_shown_leaves_the_record_without_a_crash(tmp_path: Path) -> None:
+    make_workshop(tmp_path)
+    with WorkshopStore.open(tmp_path, SLUG) as store:
+        store.import_records(1, [Statement(session=1, step=0, speaker="wt1", kind="note", text=f"regel {i}")
+                                 for i in range(200)])
+    store = WorkshopStore.open(tmp_path, SLUG)
+    real = store.statement_view
+    store.statement_view = lambda session: DamagedView(real(session), 20)  # type: ignore[method-assign]
+    try:
+        live = LiveSession(store, 1, FakeClock())
+        assert live.row_count == 200
+        newest = live.row(199)
+        rows = [live.row(i).statement.text for i in range(live.row_count)]  # row 20 is read: damaged
+        rows = [live.row(i).statement.text for i in range(live.row_count)]
+        assert live.row_count == 199
+        assert rows == [f"regel {i}" for i in range(200) if i != 20]
+        assert live.row(198).statement.text == newest.statement.text == "regel 199"
+    finally:
+        store.close()

@@ -268,7 +268,7 @@ class RecordTable(ScrollView, can_focus=True):
         """The first wrapped row and the wrapped rows' heights (lines), at this width."""
         width = self.scrollable_content_region.width
         layout = self._layout
-        if layout is not None and layout[0] == width:
+        if layout is not None and layout[0] == width and layout[1] == self._wrap_start():
             return layout[1], layout[2]
         start = self._wrap_start()
         text_width = self.widths(width)[3] if width else 0
