@@ -278,8 +278,6 @@ class LiveScreen(ScheduleActions, Screen):
             capture.placeholder = self.t("placeholder.plan", **self.example_keys())
             self._show_preview(capture.value)
         self.set_interval(1.0, self.tick)
-        if not live.spoken_scanned:
-            self._spoken_timer = self.set_interval(0.05, self._scan_spoken)
         self.refresh_clock()
         self.refresh_bindings()
         early, self.early = self.early, []
@@ -291,12 +289,22 @@ class LiveScreen(ScheduleActions, Screen):
         if early:
             self._show_preview(capture.value)
 
+    def _start_spoken_scan(self) -> None:
+        timer = getattr(self, "_spoken_timer", None)
+        if timer is not None:
+            timer.stop()
+        self._spoken_timer = None
+        if not self.live.spoken_scanned:
+            self._spoken_timer = self.set_interval(0.05, self._scan_spoken)
+
     def _scan_spoken(self) -> None:
         """When idle after the first frame: who spoke, a slice of the record at a time, for
         the attendance panel's "spoke" marks (nothing at open passes over every statement)."""
         live = self.live
         if live is None or live.scan_spoken(SPOKEN_SLICE):
-            self._spoken_timer.stop()
+            if self._spoken_timer is not None:
+                self._spoken_timer.stop()
+                self._spoken_timer = None
             if live is not None and self.is_attached:
                 panel: Any = self.query_one("#attendance")
                 panel.spoken = set(live.spoken)
@@ -513,6 +521,8 @@ class LiveScreen(ScheduleActions, Screen):
         from facilitator.tui.widgets.record import SourceRows
 
         self.query_one(RecordTable).show_rows(SourceRows(self.live, self._cells), show=show)
+        if not self.live.spoken_scanned and getattr(self, "_spoken_timer", None) is None:
+            self._start_spoken_scan()  # after opening, or a reload read the session anew
 
     def _add_action_row(self, a: Any) -> None:
         table: Any = self.query_one("#actions")
