@@ -42,6 +42,7 @@ from facilitator.live.writer import (AddAction, AddStatement, AddTheme, Backup, 
 
 CHECKPOINT = 30.0  # seconds between saves of a running clock
 SPEAKER_LOOKBACK = 2000  # statements looked at, newest first, for the sticky speaker at open
+SPOKEN_LOOKBACK = 5000  # statements looked at, newest first, for who spoke (the attendance panel)
 
 _uids = itertools.count(1)
 
@@ -219,16 +220,19 @@ class LiveSession:
     def scan_spoken(self, budget: int = 2000) -> bool:
         """Look for who spoke among the statements read at open, newest first, `budget`
         at a time (the screen calls it when idle, after the first frame); True when done.
-        Done early once every seat of the plan is found: the attendance panel only
-        needs seats."""
+        Done early once every seat of the plan is found (the attendance panel only needs
+        seats), and after the newest SPOKEN_LOOKBACK statements: a real session has far
+        fewer, and reading every statement of a huge one would make the store parse (and
+        keep) them all. What is said while the app runs always counts."""
         if self.spoken_scanned:
             return True
         seats = {p.key for p in self.plan.participants}
         end = min(self._spoken_end, self._base)
-        begin = max(0, end - budget)
+        stop = max(0, self._base - SPOKEN_LOOKBACK)
+        begin = max(stop, end - budget)
         self.spoken.update(st.speaker for st in self.view[begin:end] if st.speaker)
         self._spoken_end = begin
-        self.spoken_scanned = begin == 0 or seats <= self.spoken
+        self.spoken_scanned = begin <= stop or seats <= self.spoken
         return self.spoken_scanned
 
     @property

@@ -159,3 +159,16 @@ def test_a_record_found_damaged_when_shown_leaves_the_record_without_a_crash(tmp
         assert live.row(198).statement.text == newest.statement.text == "regel 199"
     finally:
         store.close()
+
+
+def test_who_spoke_looks_at_the_newest_statements_only(big, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """Reading every statement of a huge session would make the store parse and keep them all."""
+    from facilitator.live import session as live_session
+
+    live, view, _reports = big
+    monkeypatch.setattr(live_session, "SPOKEN_LOOKBACK", 1000)
+    before = view.read
+    while not live.scan_spoken(300):
+        pass
+    assert view.read - before == 1000
+    assert {"wt1", "jw1", "bib"} <= live.spoken

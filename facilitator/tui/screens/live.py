@@ -45,7 +45,7 @@ from facilitator.tui.context import app_of
 TEXT = section("tui.screens.live")
 
 PANELS = ("agenda", "attendance", "actions")
-SPOKEN_SLICE = 500  # statements looked at per idle tick for who spoke
+SPOKEN_SLICE = 100  # statements looked at per idle tick (20 a second) for who spoke
 CLOCK_ACTIONS = {"toggle_clock": "F5", "prev_step": "F6", "next_step": "F7", "end_session": "Ctrl+O"}
 # Keys that need a writable session: in the read-only view they say why.
 WRITE_KEYS = {"f5", "f6", "f7", "f9", "f12", "delete", "ctrl+z", "ctrl+o", "ctrl+t", "ctrl+right", "ctrl+left", "f10", "f11"}
