@@ -240,10 +240,24 @@ class LiveScreen(ScheduleActions, Screen):
             store.close()
             self.app.call_from_thread(app_of(self).session_failed, self, exc)
             return
+        self._prepare(live)
         import gc
 
         gc.freeze()  # what was read stays: no Enter waits for a collection passing over it
         self.app.call_from_thread(self._opened, live)
+
+    def _prepare(self, live: Any) -> None:
+        """Thread, while the screen waits for the store: what the first full frame needs that
+        can be had off the UI thread (the countdown's threshold reads the settings: importing
+        pydantic-settings took ~45 ms of the first full frame on the UI thread)."""
+        from facilitator.domain import schedule  # noqa: F401 - imported here, not on the UI thread
+        from facilitator.domain.schedule import DEFAULT_THRESHOLD, choose_threshold
+        from facilitator.tui.schedulectl import warn_setting
+
+        try:
+            self._threshold = choose_threshold(None, live.plan.workshop.warn, warn_setting())
+        except ValueError:
+            self._threshold = DEFAULT_THRESHOLD
 
     def _opened(self, live: Any) -> None:
         app_of(self).session_opened(live.store)
