@@ -201,11 +201,13 @@ class RecordTable(ScrollView, can_focus=True):
         row = self.rows.row_of(uid)
         if row is not None:
             if row >= self._wrap_start():
+                old = self._layout
                 self._layout = None
-                self._resize_virtual()
-                self.refresh()
-            else:
-                self._refresh_row(row)
+                if old is None or old[2] != self._heights()[1]:  # a wrapped row changed height
+                    self._resize_virtual()
+                    self.refresh()
+                    return
+            self._refresh_row(row)
 
     def row_removed(self, uid: str) -> None:
         """A row was taken out of the source."""
