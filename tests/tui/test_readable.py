@@ -44,24 +44,32 @@ async def test_an_older_row_takes_one_line(data_dir: Path) -> None:
         assert "voordat de volgende spreker begint" not in text and "…" in text
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 36), (160, 45)])
-async def test_notices_stay_off_the_capture_line_and_the_newest_rows(data_dir: Path, size: tuple[int, int]) -> None:
+@pytest.mark.parametrize("rows", [2, 30])
+@pytest.mark.parametrize("size", [(80, 24), (100, 36), (120, 36), (160, 45)])
+async def test_notices_stay_off_the_capture_line_and_the_newest_rows(data_dir: Path, size: tuple[int, int],
+                                                                     rows: int) -> None:
+    """A short record kept its newest rows at the top, under the notices of a narrow terminal
+    (the full-disk notice hid the line it was about); the rows now sit at the bottom."""
     from textual.widgets._toast import Toast
 
     app = make_app(data_dir)
     async with app.run_test(size=size, notifications=True) as pilot:
-        for i in range(30):
+        for i in range(rows):
             await type_line(pilot, f"wt1: regel {i}")
         await settle(pilot)
         screen = app.screen
-        for i in range(3):
-            screen.notify(f"melding {i} met wat tekst erbij zodat ze breed is", timeout=30)
+        for i in range(2):  # as long as the full-disk notice
+            screen.notify(f"melding {i}: NIET OPGESLAGEN: could not save the workshop (lombok-2026): File too "
+                          "large (nothing was changed). De tekst blijft bewaard; opnieuw proberen elke 2 s "
+                          "(Ctrl+S nu, F10 terug in de invoer).", severity="error", timeout=30)
         await pilot.pause(0.2)
         toasts = list(screen.query(Toast))
         assert toasts
         capture, preview, record = (screen.query_one(q) for q in ("#capture", "#preview", "#record"))
         newest = record.region
-        newest = newest._replace(y=newest.bottom - 4, height=4)  # the newest rows
+        lines = screen_text(app).splitlines()
+        y = next(i for i, line in enumerate(lines) if f"regel {rows - 1} " in line + " ")  # the newest row
+        newest = newest._replace(y=y - (1 if rows > 1 else 0), height=2)
         for toast in toasts:
             for region in (capture.region, preview.region, newest):
                 assert not toast.region.overlaps(region), (toast.region, region)

@@ -314,6 +314,12 @@ class RecordTable(ScrollView, can_focus=True):
 
     # -- rendering ---------------------------------------------------------------------
 
+    def _pad(self) -> int:
+        """Blank lines above the rows while they do not fill the record: the newest row is
+        always at the bottom, just above the capture line (and notices shown at the top of a
+        narrow terminal never cover it)."""
+        return max(0, self.size.height - 1 - self._lines())
+
     def _resize_virtual(self) -> None:
         """Set the scrollable size. Setting `virtual_size` lays out the whole
         screen (O(widgets), every widget repainted); when only the row count
@@ -345,7 +351,7 @@ class RecordTable(ScrollView, can_focus=True):
         if not 0 <= row < self.row_count:
             return
         line, height = self._line_of(row)
-        y = line + 1 - int(self.scroll_offset.y)
+        y = line + 1 + self._pad() - int(self.scroll_offset.y)
         if y + height > 0 and y < self.size.height:
             self.refresh(Region(0, max(0, y), self.size.width, height))
 
@@ -426,8 +432,8 @@ class RecordTable(ScrollView, can_focus=True):
         if y == 0:
             header = [Text(tr(TEXT, self.lang, c), style="bold") for c in COLUMNS]
             return self._line(header, width, Style(bold=True, dim=False))
-        row, sub = self._row_at(int(self.scroll_offset.y) + y - 1)
-        if row < 0 or row >= self.row_count:
+        row, sub = self._row_at(int(self.scroll_offset.y) + y - 1 - self._pad())
+        if row < 0 or row >= self.row_count:  # above the rows (see _pad) or below them
             return Strip.blank(width)
         uid = self.rows.key(row)
         wrapped = row >= self._wrap_start()
@@ -454,7 +460,7 @@ class RecordTable(ScrollView, can_focus=True):
 
     def on_click(self, event: events.Click) -> None:
         if event.y >= 1:
-            row, _sub = self._row_at(int(self.scroll_offset.y) + event.y - 1)
+            row, _sub = self._row_at(int(self.scroll_offset.y) + event.y - 1 - self._pad())
             if row >= 0:
                 self.move_cursor(row=row)
 
