@@ -32,7 +32,13 @@ LANGUAGES = ("nl", "en")
 
 
 class ConfigError(ValueError):
-    """The config file cannot be used; the message is one line naming it."""
+    """The config file cannot be used; the message is one line naming it (English;
+    `facilitator.settings` says it in the interface language: `msg_id`, `values`)."""
+
+    def __init__(self, msg_id: str, english: str, **values: object):
+        super().__init__(english)
+        self.msg_id = msg_id
+        self.values = values
 
 
 def config_path() -> Path:
@@ -53,11 +59,14 @@ def read_config_file(path: Path | None = None) -> dict[str, Any]:
     except FileNotFoundError:
         return {}
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the config file: {exc.strerror}") from None
+        raise ConfigError("settings.unreadable", f"{path}: cannot read the config file: {exc.strerror}",
+                          path=path, reason=exc.strerror) from None
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: not a valid TOML config file: {' '.join(str(exc).split())}") from None
+        detail = " ".join(str(exc).split())
+        raise ConfigError("settings.not_toml", f"{path}: not a valid TOML config file: {detail}",
+                          path=path, detail=detail) from None
     return data
 
 

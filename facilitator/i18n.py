@@ -9,24 +9,43 @@ an `nl` and an `en` text using the same `{placeholders}`:
 
 Headless code (the capture parser, the CLI, the use cases) raises or returns a
 `Message` (an id and its values) and the caller renders it in the user's language.
-Standard library only, read once on first use.
+Standard library only, read once on first use, one top-level section at a time.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any, Mapping
 
 LANGUAGES = ("nl", "en")
 DEFAULT_LANGUAGE = "nl"
+CATALOG_FILE = Path(__file__).with_name("messages.toml")
+_HEAD = re.compile(r'\[\s*"?([A-Za-z0-9_-]+)')
 
 
 @cache
-def catalog() -> Mapping[str, Mapping[str, str]]:
-    """{message id: {language: text}}, ids dotted as in the TOML file."""
-    raw = tomllib.loads(resources.files("facilitator").joinpath("messages.toml").read_text(encoding="utf-8"))
+def _blocks() -> dict[str, str]:
+    """The file's text cut per top-level section (`cli`, `capture`, `tui`...), in file order.
+    A command line that prints one message parses its section only, not the whole file."""
+    groups: dict[str, list[str]] = {}
+    text = CATALOG_FILE.read_text(encoding="utf-8")
+    for chunk in ("\n" + text).split("\n["):  # each chunk: one table, from its header on
+        m = _HEAD.match("[" + chunk[:80])
+        groups.setdefault(m.group(1) if m else "", []).append("[" + chunk if m else chunk)
+    return {name: "\n".join(chunks) for name, chunks in groups.items()}
+
+
+@cache
+def _section_entries(name: str) -> Mapping[str, Mapping[str, str]]:
+    """{message id: {language: text}} of one top-level section (empty when there is none)."""
+    block = _blocks().get(name)
+    return _walk(tomllib.loads(block)) if block else {}
+
+
+def _walk(raw: Mapping[str, Any]) -> dict[str, dict[str, str]]:
     out: dict[str, dict[str, str]] = {}
 
     def walk(prefix: str, table: Mapping[str, Any]) -> None:
@@ -40,9 +59,22 @@ def catalog() -> Mapping[str, Mapping[str, str]]:
     return out
 
 
+@cache
+def catalog() -> Mapping[str, Mapping[str, str]]:
+    """{message id: {language: text}}, ids dotted as in the TOML file (every section)."""
+    out: dict[str, Mapping[str, str]] = {}
+    for name in _blocks():
+        out.update(_section_entries(name))
+    return out
+
+
+def _entry(msg_id: str) -> Mapping[str, str]:
+    return _section_entries(msg_id.split(".", 1)[0])[msg_id]
+
+
 def text(msg_id: str, lang: str = DEFAULT_LANGUAGE, /, **values: object) -> str:
     """The message `msg_id` in `lang` (Dutch when `lang` is unknown), formatted with `values`."""
-    entry = catalog()[msg_id]
+    entry = _entry(msg_id)
     template = entry.get(lang) or entry[DEFAULT_LANGUAGE]
     return template.format(**values) if values else template
 
@@ -64,7 +96,7 @@ class Message:
     __slots__ = ("id", "values")
 
     def __init__(self, msg_id: str, /, **values: object):
-        if msg_id not in catalog():
+        if msg_id not in _section_entries(msg_id.split(".", 1)[0]):
             raise KeyError(f"no message {msg_id!r} in facilitator/messages.toml")
         self.id = msg_id
         self.values = values

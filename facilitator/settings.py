@@ -21,9 +21,13 @@ from facilitator.config import (DEFAULT_DATA_DIR, DEFAULT_EXPORT_DIR, DEFAULT_LA
 _THRESHOLD = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(%|m|min)?\s*$")
 
 
+class _ThresholdError(ValueError):
+    """A warning threshold that does not read (its message is `settings.threshold`)."""
+
+
 def _threshold(value: str) -> str:
     if not _THRESHOLD.match(value):
-        raise ValueError("write minutes left ('5', '5m') or a share of the step left ('20%')")
+        raise _ThresholdError("write minutes left ('5', '5m') or a share of the step left ('20%')")
     return value.strip()
 
 
@@ -89,10 +93,25 @@ class Settings(BaseSettings):
                                    env_settings: PydanticBaseSettingsSource, dotenv_settings: PydanticBaseSettingsSource,
                                    file_secret_settings: PydanticBaseSettingsSource,
                                    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return (init_settings, env_settings, _FileSource(settings_cls, _FILE.get("data", {})))
+        """Options, then the environment; `Settings()` alone reads no config file
+        (`load_settings` adds the file's values, per call, through `_with_file`)."""
+        return (init_settings, env_settings)
 
 
-_FILE: dict[str, Any] = {}
+def _with_file(data: dict[str, Any]) -> type[Settings]:
+    """`Settings` with the config file's `data` as its weakest source. A class per call
+    keeps the data out of module state: two loads (threads, tests, a second config file)
+    never see each other's file."""
+
+    class FileSettings(Settings):
+        @classmethod
+        def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+                                       env_settings: PydanticBaseSettingsSource, **other: PydanticBaseSettingsSource,
+                                       ) -> tuple[PydanticBaseSettingsSource, ...]:
+            return (init_settings, env_settings, _FileSource(settings_cls, data))
+
+    FileSettings.__name__ = FileSettings.__qualname__ = "Settings"
+    return FileSettings
 
 
 class SettingsError(ValueError):
@@ -103,31 +122,41 @@ class SettingsError(ValueError):
         super().__init__("\n".join(lines))
 
 
-def load_settings(**options: Any) -> Settings:
-    """The settings, with command-line `options` (None: not given) on top. Raises SettingsError."""
+def load_settings(*, config: Path | None = None, **options: Any) -> Settings:
+    """The settings, with command-line `options` (None: not given) on top. Raises SettingsError.
+    `config`: this config file instead of `facilitator.config.config_path()`."""
+    from facilitator.i18n import text
+
     given = {k: v for k, v in options.items() if v is not None}
-    path = config_path()
+    path = config_path() if config is None else Path(config)
+    lang = _language(given.get("lang") or _env("lang") or "")  # the errors' language, as far as known
     try:
         data = read_config_file(path)
     except ConfigError as exc:
-        raise SettingsError([str(exc)]) from None
+        raise SettingsError([text(exc.msg_id, lang, **exc.values)]) from None
+    lang = _language(given.get("lang") or _env("lang") or data.get("lang") or "")
     unknown = sorted(set(data) - set(Settings.model_fields))
     if unknown:
-        raise SettingsError([f"{path}: unknown setting {name!r} (known: {', '.join(Settings.model_fields)})"
-                             for name in unknown])
-    _FILE["data"] = data
+        raise SettingsError([text("settings.unknown", lang, path=path, name=repr(name),
+                                  known=", ".join(Settings.model_fields)) for name in unknown])
     try:
-        return Settings(**given)
+        return _with_file(data)(**given)
     except ValidationError as exc:
         lines = []
         for err in exc.errors():
             name = ".".join(str(p) for p in err["loc"])
             where = ("--" + name.replace("_", "-") if name in given else
                      f"${ENV_PREFIX}{name.upper()}" if _from_env(name) else f"{path}: {name}")
-            lines.append(f"{where}: {err['msg'].removeprefix('Value error, ')}")
+            ours = isinstance(err.get("ctx", {}).get("error"), _ThresholdError)
+            message = text("settings.threshold", lang) if ours else err["msg"].removeprefix("Value error, ")
+            lines.append(f"{where}: {message}")
         raise SettingsError(lines) from None
-    finally:
-        _FILE.pop("data", None)
+
+
+def _env(name: str) -> str | None:
+    import os
+
+    return os.environ.get(ENV_PREFIX + name.upper()) or None
 
 
 def _from_env(name: str) -> bool:

@@ -2,7 +2,7 @@
 
     fileio, config, i18n   leaves: nothing of facilitator (durable writes; where settings
                            come from; the message catalog)
-    settings  config (the typed settings)
+    settings  config, i18n (the typed settings; their errors in the interface language)
     domain    imports nothing of facilitator but domain and i18n
     store     domain and the leaves
     export    domain and the leaves
@@ -31,7 +31,7 @@ ALLOWED: dict[str, set[str]] = {
     "fileio": set(),
     "config": set(),
     "i18n": set(),
-    "settings": {"config"},
+    "settings": {"config", "i18n"},
     "domain": {"i18n"},
     "store": {"domain"} | LEAVES,
     "export": {"domain"} | LEAVES,

@@ -51,15 +51,15 @@ def test_what_the_app_writes_is_ignored(path: str) -> None:
 
 def test_first_run_on_the_default_data_directory_builds_the_demo(tmp_path: Path) -> None:
     data = tmp_path / "sessions"
-    _demo_on_first_run(data, None, default_dir=True)
+    _demo_on_first_run(data, None, "en", default_dir=True)
     assert list_workshops(data) == [SLUG]
     before = (data / SLUG / "store.db").read_bytes()
-    _demo_on_first_run(data, None, default_dir=True)  # present: left alone
+    _demo_on_first_run(data, None, "en", default_dir=True)  # present: left alone
     assert (data / SLUG / "store.db").read_bytes() == before
 
 
 def test_a_chosen_data_directory_gets_no_demo_unless_asked(tmp_path: Path) -> None:
-    _demo_on_first_run(tmp_path / "mine", None, default_dir=False)
+    _demo_on_first_run(tmp_path / "mine", None, "en", default_dir=False)
     assert list_workshops(tmp_path / "mine") == []
-    _demo_on_first_run(tmp_path / "mine", SLUG, default_dir=False)  # `run holtenbroek-2025`
+    _demo_on_first_run(tmp_path / "mine", SLUG, "en", default_dir=False)  # `run holtenbroek-2025`
     assert list_workshops(tmp_path / "mine") == [SLUG]

@@ -44,19 +44,30 @@ def test_a_bad_value_names_where_it_came_from(clean_env: Path, monkeypatch: pyte
     monkeypatch.setenv("FACILITATOR_WARN_LEFT", "soon")
     clean_env.write_text("")
     with pytest.raises(SettingsError) as info:
-        load_settings()
+        load_settings()  # in the interface language: Dutch unless told otherwise
+    assert info.value.lines == ["$FACILITATOR_WARN_LEFT: schrijf de minuten die over zijn ('5', '5m') "
+                                "of een deel van de stap ('20%')"]
+    with pytest.raises(SettingsError) as info:
+        load_settings(lang="en")
     assert info.value.lines == ["$FACILITATOR_WARN_LEFT: write minutes left ('5', '5m') or a share of the step left ('20%')"]
 
 
 def test_an_unknown_key_or_bad_toml_in_the_config_file_is_one_line(clean_env: Path) -> None:
     clean_env.write_text('data-dir = "x"\n')
     with pytest.raises(SettingsError) as info:
-        load_settings()
+        load_settings(lang="en")
     assert len(info.value.lines) == 1 and "unknown setting 'data-dir'" in info.value.lines[0]
-    clean_env.write_text('data_dir = \n')
+    clean_env.write_text('data-dir = "x"\nlang = "nl"\n')  # the file's own lang says how to tell it
     with pytest.raises(SettingsError) as info:
         load_settings()
+    assert info.value.lines[0].startswith(f"{clean_env}: onbekende instelling 'data-dir' (bekend: data_dir, ")
+    clean_env.write_text('data_dir = \n')
+    with pytest.raises(SettingsError) as info:
+        load_settings(lang="en")
     assert info.value.lines[0].startswith(f"{clean_env}: not a valid TOML config file")
+    with pytest.raises(SettingsError) as info:
+        load_settings()
+    assert info.value.lines[0].startswith(f"{clean_env}: geen geldig TOML-configuratiebestand")
 
 
 def test_threshold_in_minutes_or_percent() -> None:
@@ -107,3 +118,27 @@ def test_the_documented_config_file_loads(clean_env: Path) -> None:
     assert (s.lang, s.bell, s.threshold.percent, s.data_dir) == ("en", False, False, Path("~/werkplaatsen").expanduser())
     names = set(re.findall(r"^\| `([a-z_]+)` \|", doc, re.M))
     assert names == set(type(s).model_fields), "docs/settings.md lists every setting"
+
+
+def test_two_loads_with_different_config_files_do_not_leak(tmp_path: Path) -> None:
+    """The config file's values reach the settings per call, not through module state:
+    loads of two files at the same time (threads) each see their own file only, and
+    `Settings()` on its own reads none."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from facilitator.settings import Settings
+
+    a, b = tmp_path / "a.toml", tmp_path / "b.toml"
+    a.write_text('lang = "en"\nreadonly_refresh = 7\n')
+    b.write_text('bell = false\n')
+
+    def load(path: Path) -> tuple[str, float, bool]:
+        s = load_settings(config=path)
+        return s.lang, s.readonly_refresh, s.bell
+
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(load, [a, b] * 100))
+    assert set(results[0::2]) == {("en", 7.0, True)}
+    assert set(results[1::2]) == {("nl", 2.0, False)}
+    plain = Settings()
+    assert (plain.lang, plain.readonly_refresh, plain.bell) == ("nl", 2.0, True)

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from facilitator.domain.plan import Plan
+from facilitator.i18n import Message
 
 NS = "{urn:QDA-XML:codebook:1.0}"
 NS_PROJECT = "{urn:QDA-XML:project:1.0}"
@@ -69,11 +70,11 @@ def parse_codebook(content: bytes, filename: str, plan: Plan | None = None) -> B
     try:
         root = ET.fromstring(content)
     except ET.ParseError as exc:
-        raise CodebookError(f"{filename}: not a REFI-QDA codebook (XML error: {exc})") from None
+        raise CodebookError(Message("codebook.xml_error", file=filename, error=exc)) from None
     ns = NS if root.tag == NS + "CodeBook" else NS_PROJECT if root.tag == NS_PROJECT + "Project" else None
     codes = root.find(f"{ns}Codes") if ns == NS else root.find(f"{ns}CodeBook/{ns}Codes") if ns else None
     if codes is None:
-        raise CodebookError(f"{filename}: not a REFI-QDA codebook (no CodeBook with Codes)")
+        raise CodebookError(Message("codebook.no_codes", file=filename))
     book = Book()
     taken: set[str] = set()
     fw_taken: set[str] = set()

@@ -1,7 +1,8 @@
 """The plan of a workshop series (docs/plan-format.md).
 
 Pure: `parse_plan` takes the TOML text, never a path, and every error it raises
-is a `PlanError` whose lines read `FILE: place: message`.
+is a `PlanError` whose lines read `FILE: place: message`, in `lang` (the messages
+are `plan.*` in facilitator/messages.toml; English by default, as tests and logs read).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from facilitator.domain.codes import session_code
+from facilitator.i18n import Message
 
 ROLE_KEY = r"^[a-z][a-z0-9]*$"
 RESERVED_KEYS = frozenset({"actie", "action", "aanwezig", "present"})  # capture-syntax keywords
@@ -39,7 +41,7 @@ class _Model(BaseModel):
 
 def _not_blank(value: str) -> str:
     if not value.strip():
-        raise ValueError("must not be empty")
+        raise ValueError(Message("plan.not_empty"))
     return value
 
 
@@ -171,14 +173,14 @@ class Session(_Model):
     def _plain_date(cls, value: Any, handler: Any) -> dt.date:
         # A TOML datetime is a date subclass: reject it, a session has a day.
         if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-            raise ValueError(f"expected a TOML date such as 2026-03-03 (no quotes, no time), got {_describe(value)}")
+            raise ValueError(Message("plan.expected_date", got=_describe(value)))
         return handler(value)
 
     @field_validator("start", mode="wrap")
     @classmethod
     def _local_time(cls, value: Any, handler: Any) -> dt.time | None:
         if value is not None and (not isinstance(value, dt.time) or value.tzinfo is not None):
-            raise ValueError(f"expected a TOML local time such as 13:30:00 (no quotes), got {_describe(value)}")
+            raise ValueError(Message("plan.expected_time", got=_describe(value)))
         return handler(value)
 
 
@@ -288,11 +290,11 @@ class _CrossErrors(list):
     """Carries (place, message) pairs through pydantic's ValueError wrapping."""
 
 
-def cross_check(data: Any) -> list[tuple[str, str]]:
+def cross_check(data: Any) -> list[tuple[str, Message]]:
     """Checks across entries (unique keys, known roles, unique session numbers
     and codes) on plain plan data. Tolerates malformed data, so it can run even
     when field validation failed, and reports what it can."""
-    errors: list[tuple[str, str]] = []
+    errors: list[tuple[str, Message]] = []
     if not isinstance(data, dict):
         return errors
 
@@ -306,31 +308,30 @@ def cross_check(data: Any) -> list[tuple[str, str]]:
         for i, entry in entries(kind):
             key = entry.get("key")
             if isinstance(key, str) and key.lower() in RESERVED_KEYS:
-                errors.append((f"{kind}[{i}].key", f"{key!r} is a word of the capture syntax "
-                               "(actie:, action:, aanwezig:, present:); choose another key"))
+                errors.append((f"{kind}[{i}].key", Message("plan.reserved_key", key=repr(key))))
     for i, role in entries("roles"):
         key = role.get("key")
         if not isinstance(key, str):
             continue
         role_keys.add(key)
         if key in seen:
-            errors.append((f"roles[{i}].key", f"duplicate key {key!r} (also {seen[key]})"))
+            errors.append((f"roles[{i}].key", Message("plan.duplicate_key", key=repr(key), other=seen[key])))
         seen.setdefault(key, f"roles[{i}]")
     for i, p in entries("participants"):
         key, role = p.get("key"), p.get("role")
         if isinstance(key, str):
             if key in seen:
-                errors.append((f"participants[{i}].key", f"duplicate key {key!r} (also {seen[key]})"))
+                errors.append((f"participants[{i}].key", Message("plan.duplicate_key", key=repr(key), other=seen[key])))
             seen.setdefault(key, f"participants[{i}]")
         if isinstance(role, str) and role_keys and role not in role_keys:
             errors.append((f"participants[{i}].role",
-                           f"unknown role {role!r}; known roles: {', '.join(sorted(role_keys))}"))
+                           Message("plan.unknown_role", role=repr(role), known=", ".join(sorted(role_keys)))))
     theme_seen: dict[str, int] = {}
     for i, t in entries("themes"):
         key = t.get("key")
         if isinstance(key, str):
             if key in theme_seen:
-                errors.append((f"themes[{i}].key", f"duplicate theme key {key!r} (also themes[{theme_seen[key]}])"))
+                errors.append((f"themes[{i}].key", Message("plan.duplicate_theme", key=repr(key), other=theme_seen[key])))
             theme_seen.setdefault(key, i)
     errors.extend(_framework_checks(entries, role_keys, set(theme_seen)))
     workshop = data.get("workshop") if isinstance(data.get("workshop"), dict) else {}
@@ -343,7 +344,7 @@ def cross_check(data: Any) -> list[tuple[str, str]]:
         if isinstance(number, int) and not isinstance(number, bool):
             if number in numbers:
                 errors.append((f"sessions[{i}].number",
-                               f"duplicate session number {number} (also sessions[{numbers[number]}])"))
+                               Message("plan.duplicate_session", number=number, other=numbers[number])))
             numbers.setdefault(number, i)
             if code is None and isinstance(prefix, str) and type(date) is dt.date:
                 code = session_code(prefix, number, date)
@@ -352,37 +353,39 @@ def cross_check(data: Any) -> list[tuple[str, str]]:
             # Windows) two codes that differ only in letter case are one file.
             folded = code.casefold()
             if folded in codes:
-                errors.append((f"sessions[{i}].code", f"session code {code!r} is also the code of sessions[{codes[folded]}]"
-                               + ("" if code in seen_codes else " (letter case aside: they would name the same file)")))
+                case = "" if code in seen_codes else Message("plan.code_case")
+                errors.append((f"sessions[{i}].code",
+                               Message("plan.duplicate_code", code=repr(code), other=codes[folded], case=case)))
             codes.setdefault(folded, i)
             seen_codes.add(code)
     errors.extend(_names_in_identifiers(data, workshop, entries))
     return errors
 
 
-def _framework_checks(entries: Any, role_keys: set[str], theme_keys: set[str]) -> list[tuple[str, str]]:
+def _framework_checks(entries: Any, role_keys: set[str], theme_keys: set[str]) -> list[tuple[str, Message]]:
     """Theme groups and frameworks: unique keys, known groups and actors."""
-    errors: list[tuple[str, str]] = []
+    errors: list[tuple[str, Message]] = []
     groups: dict[str, int] = {}
     for i, g in entries("theme_groups"):
         key = g.get("key")
         if isinstance(key, str):
             if key in groups:
-                errors.append((f"theme_groups[{i}].key", f"duplicate group key {key!r} (also theme_groups[{groups[key]}])"))
+                errors.append((f"theme_groups[{i}].key", Message("plan.duplicate_group", key=repr(key), other=groups[key])))
             elif key in theme_keys:
-                errors.append((f"theme_groups[{i}].key", f"{key!r} is also a theme key; a group is not a theme"))
+                errors.append((f"theme_groups[{i}].key", Message("plan.group_is_theme", key=repr(key))))
             groups.setdefault(key, i)
     for i, t in entries("themes"):
         group = t.get("group")
         if isinstance(group, str) and group not in groups:
-            known = ", ".join(groups) or "none; add a [[theme_groups]] table"
-            errors.append((f"themes[{i}].group", f"unknown theme group {group!r}; known groups: {known}"))
+            known = ", ".join(groups) or Message("plan.no_groups")
+            errors.append((f"themes[{i}].group", Message("plan.unknown_group", group=repr(group), known=known)))
     frameworks: dict[str, int] = {}
     for i, f in entries("frameworks"):
         key = f.get("key")
         if isinstance(key, str):
             if key in frameworks:
-                errors.append((f"frameworks[{i}].key", f"duplicate framework key {key!r} (also frameworks[{frameworks[key]}])"))
+                errors.append((f"frameworks[{i}].key",
+                               Message("plan.duplicate_framework", key=repr(key), other=frameworks[key])))
             frameworks.setdefault(key, i)
         elements = f.get("elements")
         seen: dict[str, int] = {}
@@ -393,20 +396,21 @@ def _framework_checks(entries: Any, role_keys: set[str], theme_keys: set[str]) -
             ekey = e.get("key")
             if isinstance(ekey, str):
                 if ekey in seen:
-                    errors.append((f"{place}.key", f"duplicate element key {ekey!r} (also elements[{seen[ekey]}])"))
+                    errors.append((f"{place}.key", Message("plan.duplicate_element", key=repr(ekey), other=seen[ekey])))
                 seen.setdefault(ekey, j)
             actors = e.get("actors")
             if isinstance(actors, list) and actors:
                 if f.get("kind", "elements") != "cycle":
-                    errors.append((f"{place}.actors", "only the stages of a cycle have actors (set kind = \"cycle\")"))
+                    errors.append((f"{place}.actors", Message("plan.actors_only_cycle")))
                 unknown = [a for a in actors if isinstance(a, str) and role_keys and a not in role_keys]
                 if unknown:
-                    errors.append((f"{place}.actors", f"unknown role {unknown[0]!r}; known roles: {', '.join(sorted(role_keys))}"))
+                    errors.append((f"{place}.actors", Message("plan.unknown_role", role=repr(unknown[0]),
+                                                              known=", ".join(sorted(role_keys)))))
     return errors
 
 
 def _names_in_identifiers(data: dict[str, Any], workshop: dict[str, Any], entries: Any,
-                          derived_slug: str | None = None) -> list[tuple[str, str]]:
+                          derived_slug: str | None = None) -> list[tuple[str, Message]]:
     """The slug and the session codes name the exported files and are cited after
     every quote: any form of a participant's name there (docs/privacy.md) would
     leave the machine. A slug taken from the file name is checked like one
@@ -431,8 +435,7 @@ def _names_in_identifiers(data: dict[str, Any], workshop: dict[str, Any], entrie
         # Split camel case too ("OWPRuben" names Ruben): a capital after a small letter starts a word.
         spaced = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", value)
         for i in dict.fromkeys(k for m in index.find(spaced) for k in m.keys):
-            errors.append((place, f"contains (a form of) the name of participants[{i}]; names stay on this "
-                           "machine, and this text is exported (file names, citations)"))
+            errors.append((place, Message("plan.name_in_identifier", i=i)))
     return errors
 
 
@@ -447,100 +450,102 @@ def _place(loc: tuple[Any, ...]) -> str:
 
 
 _TYPE_WORDS = {
-    "string_type": "expected a string",
-    "int_type": "expected an integer",
-    "list_type": "expected a list",
-    "bool_type": "expected true or false",
-    "model_type": "expected a table",
-    "dict_type": "expected a table",
+    "string_type": "plan.expected_string",
+    "int_type": "plan.expected_int",
+    "list_type": "plan.expected_list",
+    "bool_type": "plan.expected_bool",
+    "model_type": "plan.expected_table",
+    "dict_type": "plan.expected_table",
 }
 
 # What a person should add when a required key is missing, by key name.
 _MISSING = {
-    "workshop": "the [workshop] table is required (with at least a title)",
-    "roles": "at least one [[roles]] table is required",
-    "sessions": "at least one [[sessions]] table is required",
-    "agenda": "a session needs at least one [[sessions.agenda]] step (title and minutes)",
-    "elements": "a framework needs at least one [[frameworks.elements]] entry (key, label, definition)",
+    "workshop": "plan.missing_workshop",
+    "roles": "plan.missing_roles",
+    "sessions": "plan.missing_sessions",
+    "agenda": "plan.missing_agenda",
+    "elements": "plan.missing_elements",
 }
 
 _RANGES = {"minutes": (1, 600)}
 
-_KEY_HINTS = {ROLE_KEY: "lower-case letters and digits, starting with a letter",
-              THEME_KEY: "lower-case letters, digits and '-', starting with a letter",
-              SLUG: "lower-case letters, digits and '-', starting with a letter or digit",
-              CODE: "letters (A-Z, a-z), digits and '-' (it names the minutes' file)",
-              CODE_PREFIX: "letters (A-Z, a-z), digits and '-' (it names the minutes' files)"}
+_KEY_HINTS = {ROLE_KEY: "plan.hint_role_key", THEME_KEY: "plan.hint_theme_key", SLUG: "plan.hint_slug",
+              CODE: "plan.hint_code", CODE_PREFIX: "plan.hint_code_prefix"}
 
 
-def _message(err: dict[str, Any]) -> str:
+def _message(err: dict[str, Any]) -> Message | str:
     kind = err["type"]
     name = err["loc"][-1] if err["loc"] else ""
     got = _describe(err.get("input"))
     ctx = err.get("ctx", {})
     if kind == "extra_forbidden":
-        return "unknown key (not in the plan format; check the spelling)"
+        return Message("plan.unknown_key")
     if kind == "missing":
-        return _MISSING.get(str(name), "required key is missing")
+        return Message(_MISSING.get(str(name), "plan.required"))
     if kind in _TYPE_WORDS:
-        return f"{_TYPE_WORDS[kind]}, got {got}"
+        return Message("plan.wrong_type", expected=Message(_TYPE_WORDS[kind]), got=got)
     if kind == "literal_error":
-        return f"must be one of {ctx.get('expected', '')}, got {got}"
+        return Message("plan.one_of", expected=ctx.get("expected", ""), got=got)
     if kind == "string_pattern_mismatch":
         pattern = ctx.get("pattern", "")
-        return f"invalid value {err.get('input')!r}: use {_KEY_HINTS.get(pattern, pattern)}"
+        hint = Message(_KEY_HINTS[pattern]) if pattern in _KEY_HINTS else pattern
+        return Message("plan.invalid_value", value=repr(err.get("input")), hint=hint)
     if kind in ("greater_than_equal", "less_than_equal"):
         if name in _RANGES:
             low, high = _RANGES[str(name)]
-            return f"must be between {low} and {high}, got {got}"
+            return Message("plan.between", low=low, high=high, got=got)
         if kind == "greater_than_equal":
-            return f"must be {ctx.get('ge')} or more, got {got}"
-        return f"must be {ctx.get('le')} or less, got {got}"
+            return Message("plan.at_least", n=ctx.get("ge"), got=got)
+        return Message("plan.at_most", n=ctx.get("le"), got=got)
     if kind == "too_short":
-        return _MISSING.get(str(name), "must have at least one entry")
+        return Message(_MISSING.get(str(name), "plan.at_least_one"))
     if kind == "string_too_short":
-        return "must not be empty"
+        return Message("plan.not_empty")
+    raised = getattr(ctx.get("error"), "args", (None,))[:1]
+    if raised and isinstance(raised[0], Message):  # a validator of ours
+        return raised[0]
     msg = str(err.get("msg", "invalid value"))
     return msg.removeprefix("Value error, ")
 
 
-def _describe(value: Any) -> str:
+def _describe(value: Any) -> Message | str:
     if isinstance(value, dict):
-        return "a table"
+        return Message("plan.got_table")
     if isinstance(value, list):
-        return "a list"
+        return Message("plan.got_list")
     if isinstance(value, bool):
-        return "a boolean"
+        return Message("plan.got_bool")
     if isinstance(value, str):
         shown = value if len(value) <= 40 else value[:37] + "..."
-        return f"the string {shown!r}"
+        return Message("plan.got_string", value=repr(shown))
     if isinstance(value, dt.datetime):
-        return "a date-time"
+        return Message("plan.got_datetime")
     if isinstance(value, dt.date):
-        return "a date"
+        return Message("plan.got_date")
     if isinstance(value, dt.time):
-        return "a time"
+        return Message("plan.got_time")
     return type(value).__name__ if not isinstance(value, (int, float)) else f"{value!r}"
 
 
 _TOML_WORDS = (
-    ("Cannot overwrite a value", "a key is set twice"),
-    ("Cannot declare", "a table is declared twice"),
-    ("Illegal character '\\n'", "line ends inside a value (unclosed string?)"),
-    ("Invalid date or datetime", "invalid date or time"),
-    ("Invalid value", "invalid value (strings need quotes; true/false, numbers and dates do not)"),
+    ("Cannot overwrite a value", "plan.toml_key_twice"),
+    ("Cannot declare", "plan.toml_table_twice"),
+    ("Illegal character '\\n'", "plan.toml_line_end"),
+    ("Invalid date or datetime", "plan.toml_date"),
+    ("Invalid value", "plan.toml_value"),
 )
 
 
-def _toml_error(filename: str, exc: tomllib.TOMLDecodeError) -> str:
+def _toml_error(filename: str, exc: tomllib.TOMLDecodeError, lang: str) -> str:
     text = _one_line(str(exc))
     match = re.fullmatch(r"(.*) \(at (line \d+, column \d+|end of document)\)", text)
+    message: Message | str
     message, where = (match.group(1), match.group(2)) if match else (text, None)
     for prefix, words in _TOML_WORDS:
         if message.startswith(prefix):
-            message = words
+            message = Message(words)
             break
-    return f"{filename}: {where or 'TOML'}: TOML syntax error: {message}"
+    return f"{filename}: {Message('plan.toml_syntax', where=where or 'TOML', message=message).render(lang)}"
 
 
 def _entries_of(data: Any) -> Any:
@@ -558,7 +563,7 @@ MAX_DOTTED_PARTS = 32
 _STRING_OR_COMMENT = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:\\.|[^"\\\n])*"|\'[^\'\n]*\'|#[^\n]*')
 
 
-def _too_deep(text: str) -> str | None:
+def _too_deep(text: str) -> Message | None:
     """Why `text` is refused before parsing, or None. Linear in its length."""
     bare = _STRING_OR_COMMENT.sub('""', text)
     depth = deepest = 0
@@ -572,51 +577,51 @@ def _too_deep(text: str) -> str | None:
             elif c in "]}":
                 depth = max(0, depth - 1)
         if deepest > MAX_NESTING:
-            return f"line {line}: nested more than {MAX_NESTING} levels deep"
+            return Message("plan.too_deep", line=line, n=MAX_NESTING)
         key = row.split("=", 1)[0] if "=" in row else row
         if key.count(".") >= MAX_DOTTED_PARTS:
-            return f"line {number}: a key with more than {MAX_DOTTED_PARTS} dotted parts"
+            return Message("plan.too_many_parts", line=number, n=MAX_DOTTED_PARTS)
     return None
 
 
-def parse_plan(text: str, filename: str = "plan.toml", default_slug: str | None = None) -> Plan:
-    """Parse and validate a plan. Raises PlanError with `FILE: place: message` lines."""
+def parse_plan(text: str, filename: str = "plan.toml", default_slug: str | None = None, lang: str = "en") -> Plan:
+    """Parse and validate a plan. Raises PlanError with `FILE: place: message` lines in `lang`."""
     refused = _too_deep(text)
     if refused:
-        raise PlanError([f"{filename}: {refused}: not a plan"])
+        raise PlanError([f"{filename}: {Message('plan.not_a_plan', why=refused).render(lang)}"])
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise PlanError([_toml_error(filename, exc)]) from None
+        raise PlanError([_toml_error(filename, exc, lang)]) from None
     except RecursionError:
-        raise PlanError([f"{filename}: TOML: nested too deeply: not a plan"]) from None
-    return plan_from_data(data, filename, default_slug)
+        raise PlanError([f"{filename}: {Message('plan.nested_too_deeply').render(lang)}"]) from None
+    return plan_from_data(data, filename, default_slug, lang)
 
 
-def plan_from_data(data: dict[str, Any], filename: str = "plan.toml", default_slug: str | None = None) -> Plan:
+def plan_from_data(data: dict[str, Any], filename: str = "plan.toml", default_slug: str | None = None,
+                   lang: str = "en") -> Plan:
     try:
         plan = Plan.model_validate(data)
     except ValidationError as exc:
-        raise PlanError(_dedupe(_error_lines(exc, data, filename))) from None
+        raise PlanError(_dedupe(_error_lines(exc, data, filename, lang))) from None
     if plan.workshop.slug is None:
         slug = default_slug or ""
         if not re.fullmatch(SLUG, slug):
-            raise PlanError([f"{filename}: workshop.slug: no slug given and the file name {slug!r} "
-                             "is not one (set slug, or use lower-case letters, digits and '-', "
-                             "starting with a letter or digit)"])
+            raise PlanError([f"{filename}: workshop.slug: "
+                             f"{Message('plan.slug_not_a_slug', slug=repr(slug)).render(lang)}"])
         named = [m for place, m in _names_in_identifiers(data, {}, _entries_of(data), derived_slug=slug)
                  if place == "workshop.slug"]
         if named:
-            raise PlanError([f"{filename}: workshop.slug: no slug given, and the file name {slug!r} "
-                             f"{named[0]}; set slug to a neutral one"])
+            raise PlanError([f"{filename}: workshop.slug: "
+                             f"{Message('plan.slug_named', slug=repr(slug), named=named[0]).render(lang)}"])
         plan = plan.model_copy(update={"workshop": plan.workshop.model_copy(update={"slug": slug})})
     return plan
 
 
-def _error_lines(exc: ValidationError, data: Any, filename: str) -> list[str]:
+def _error_lines(exc: ValidationError, data: Any, filename: str, lang: str = "en") -> list[str]:
     errors = exc.errors()
     cross_ran = False
-    places: list[tuple[str, str]] = []
+    places: list[tuple[str, Message | str]] = []
     # A misspelt key shows up twice (unknown + missing): report it once, with a hint.
     missing = {(e["loc"][:-1], e["loc"][-1]) for e in errors if e["type"] == "missing" and e["loc"]}
     replaced: set[tuple[Any, Any]] = set()
@@ -632,15 +637,19 @@ def _error_lines(exc: ValidationError, data: Any, filename: str) -> list[str]:
             close = difflib.get_close_matches(name, [str(m) for p, m in missing if p == parent], n=1)
             if close:
                 replaced.add((parent, close[0]))
-                places.append((_place(err["loc"]), f"unknown key; did you mean {close[0]!r}?"))
+                places.append((_place(err["loc"]), Message("plan.did_you_mean", name=repr(close[0]))))
                 continue
         places.append((_place(err["loc"]), _message(err)))
-    lines = [f"{filename}: {place}: {msg}" for place, msg in places
-             if not any(place == _place(p + (m,)) and msg.startswith(("required", "the [", "at least", "a session"))
+    lines = [f"{filename}: {place}: {_render(msg, lang)}" for place, msg in places
+             if not any(place == _place(p + (m,)) and str(msg).startswith(("required", "the [", "at least", "a session"))
                         for p, m in replaced)]
     if not cross_ran:
-        lines.extend(f"{filename}: {place}: {msg}" for place, msg in cross_check(data))
+        lines.extend(f"{filename}: {place}: {msg.render(lang)}" for place, msg in cross_check(data))
     return lines
+
+
+def _render(msg: Message | str, lang: str) -> str:
+    return msg.render(lang) if isinstance(msg, Message) else msg
 
 
 def _one_line(text: str) -> str:

@@ -357,17 +357,20 @@ _THRESHOLD = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(%|m|min|mins|minutes|minuten)
 
 def parse_threshold(text: str) -> Threshold:
     """"20%" (percent of the step's time left) or "2 min" / "2m" / "2" (minutes left).
-    Raises ValueError with a one-line message."""
+    Raises ValueError with a one-line message (a `Message`: `str()` is English,
+    `exc.args[0].render(lang)` the interface language)."""
+    from facilitator.i18n import Message
+
     m = _THRESHOLD.match(text or "")
     if not m:
-        raise ValueError(f"expected minutes or a percentage left, such as '2 min' or '20%', got {text!r}")
+        raise ValueError(Message("schedule.threshold_unreadable", got=repr(text)))
     value = float(m.group(1).replace(",", "."))
     if m.group(2) == "%":
         if not 0 < value < 100:
-            raise ValueError(f"a percentage left must be between 0 and 100, got {text!r}")
+            raise ValueError(Message("schedule.threshold_percent", got=repr(text)))
         return Threshold(percent=value)
     if not 0 < value <= 600:
-        raise ValueError(f"minutes left must be more than 0 and at most 600, got {text!r}")
+        raise ValueError(Message("schedule.threshold_minutes", got=repr(text)))
     return Threshold(minutes=value)
 
 

@@ -2,7 +2,7 @@
 
 Written owner-only (0600) whatever the umask: it holds what participants said.
 Created exclusively (never appended to another run's file), flushed and fsynced
-before the caller reports it. Raises OSError (a full disk): the caller keeps the
+(with its directory) before the caller reports it, by `facilitator.fileio.write_new`. Raises OSError (a full disk): the caller keeps the
 lines and says so.
 
 Layout: a `//` header, then the lines; a `## N` marker before each line whose
@@ -13,12 +13,12 @@ else is (`count`).
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from pathlib import Path
 from typing import Iterable
 
+from facilitator import fileio
 
 _HEADER = re.compile(r"// unsaved lines of session \S+$")
 
@@ -64,24 +64,9 @@ def write(data_dir: Path, slug: str | None, session: int | None, lines: list[str
     data = body.encode("utf-8")
     for n in range(1000):
         path = base.with_name(base.name + (f"-{n}" if n else "") + ".txt")
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        try:  # new (never through a file or link put there), 0600, fsync'd; a half-written one is removed
+            fileio.write_new(path, data, fileio.FILE_MODE)
         except FileExistsError:
             continue
-        try:
-            os.fchmod(fd, 0o600)  # whatever the umask
-            view = memoryview(data)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
-            os.fsync(fd)
-        except BaseException:
-            os.close(fd)
-            try:
-                os.unlink(path)  # a half-written file would hide what is missing
-            except OSError:
-                pass
-            raise
-        os.close(fd)
         return path
     raise FileExistsError(str(base))

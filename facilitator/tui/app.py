@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any, Callable, ClassVar, Iterable
 
 from textual.app import App, SystemCommand
-from textual.binding import Binding
 
 from facilitator.tui.i18n import DEFAULT_LANGUAGE, tr
 from facilitator.i18n import section
+from facilitator.tui.keys import bind
 
 TEXT = section("tui.app")
 
@@ -30,9 +30,9 @@ class FacilitatorApp(App[int]):
     TITLE = "Facilitator"
     COMMANDS: ClassVar[set[Any]] = {_commands_provider}
     BINDINGS = [
-        Binding("f1", "help", "Toetsen", id="app.help"),
-        Binding("ctrl+q", "quit", "Stoppen", id="app.quit", priority=True),
-        Binding("ctrl+p", "command_palette", "Opdrachten", id="app.palette", show=False),
+        bind("f1", "help", "app.help"),
+        bind("ctrl+q", "quit", "app.quit", priority=True),
+        bind("ctrl+p", "command_palette", "app.palette", show=False),
     ]
 
     def __init__(self, data_dir: Path, slug: str | None = None, session: int | None = None,
@@ -196,11 +196,11 @@ class FacilitatorApp(App[int]):
         try:
             path = self.write_rescue(lines, slug, session)
         except OSError as exc:
-            self.notify(f"rescue NOT written ({exc.strerror or exc}):\n" + "\n".join(lines),
+            self.notify(self.t("rescue_failed", error=exc.strerror or exc, lines="\n".join(lines)),
                         severity="error", timeout=120)
             return None
         if path:
-            self.notify(f"rescue: {path}", severity="warning", timeout=30)
+            self.notify(self.t("rescue_written", path=path), severity="warning", timeout=30)
         return path
 
     def _step_now(self, slug: str | None, session: int | None) -> int | None:
@@ -409,12 +409,12 @@ class FacilitatorApp(App[int]):
     def _fatal_error(self) -> None:
         import sys
 
-        from facilitator.usecases.errorlog import log_unexpected, summary
+        from facilitator.usecases.errorlog import log_unexpected, summary, unexpected_message
 
         error = getattr(self, "_last_error", None)
         path = log_unexpected(str(self.data_dir), sys.argv[1:], error)
-        self._exit_renderables.append(f"facilitator: unexpected error (details in {path})" if path else
-                                      f"facilitator: unexpected error (no log could be written: {summary(error)})")
+        reason = "" if path else summary(error)
+        self._exit_renderables.append("facilitator: " + unexpected_message(path, reason, self.lang))
         self._close_messages_no_wait()
 
 

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Callable
 
 from textual.app import App
-from textual.binding import Binding
 
 from facilitator.i18n import section
 from facilitator.tui.i18n import DEFAULT_LANGUAGE
+from facilitator.tui.keys import bind
 
 TEXT = section("tui.projector")
 
@@ -25,7 +25,7 @@ class ProjectorApp(App[int]):
     CSS_PATH = "styles/room.tcss"
     ENABLE_COMMAND_PALETTE = False
     TITLE = "Facilitator"
-    BINDINGS = [Binding("ctrl+q", "quit", "Stoppen", id="projector.quit", priority=True)]
+    BINDINGS = [bind("ctrl+q", "quit", "projector.quit", priority=True)]
 
     def __init__(self, data_dir: Path, slug: str, session: int | None = None, lang: str = DEFAULT_LANGUAGE,
                  warn: str | None = None, now: Callable[[], float] = time.time, tz: dt.tzinfo | None = None,

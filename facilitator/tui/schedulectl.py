@@ -18,20 +18,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual.binding import Binding
 
 from facilitator.tui.i18n import tr
 from facilitator.i18n import section
+from facilitator.tui.keys import bind
 
 TEXT = section("tui.schedulectl")
 
 # Priority: tables and lists scroll sideways with Ctrl+PgUp/PgDn; on the live screen these keys are the schedule's.
 SCHEDULE_BINDINGS = [
-    Binding("ctrl+up", "extend(5)", "+5 min bij deze stap", id="live.plus5", show=False, priority=True),
-    Binding("ctrl+down", "extend(-5)", "-5 min bij deze stap", id="live.minus5", show=False, priority=True),
-    Binding("f11", "skip_step", "Stap overslaan / terugnemen", id="live.skip", show=False, priority=True),
-    Binding("ctrl+pageup", "move_step(-1)", "Stap eerder", id="live.earlier", show=False, priority=True),
-    Binding("ctrl+pagedown", "move_step(1)", "Stap later", id="live.later", show=False, priority=True),
+    bind("ctrl+up", "extend(5)", "live.plus5", show=False, priority=True),
+    bind("ctrl+down", "extend(-5)", "live.minus5", show=False, priority=True),
+    bind("f11", "skip_step", "live.skip", show=False, priority=True),
+    bind("ctrl+pageup", "move_step(-1)", "live.earlier", show=False, priority=True),
+    bind("ctrl+pagedown", "move_step(1)", "live.later", show=False, priority=True),
 ]
 
 

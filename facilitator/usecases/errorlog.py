@@ -145,3 +145,12 @@ def _append(path: Path, entry: bytes) -> Path:
 
     append_durable(path, entry, 0o600, check=mine)
     return path
+
+def unexpected_message(path: Path | None, reason: str, lang: str = "en") -> str:
+    """What the user is told of an unexpected error (CLI and app alike): where its details
+    are, or, when no log could be written, `reason` (the one-line `summary`)."""
+    from facilitator.i18n import text
+
+    if path is not None:
+        return text("usecase.unexpected", lang, path=path)
+    return text("usecase.unexpected_no_log", lang, reason=reason)

@@ -67,8 +67,6 @@ def _qdpx(data: WorkshopData, session: int | None) -> list[Document]:
     """The whole series as a REFI-QDA project (docs/qda.md)."""
     from facilitator.export import render_qdpx
 
-    if session is not None:
-        raise ExportError("a QDA project holds the whole series; --session is for the Markdown minutes")
     return [render_qdpx(data)]
 
 
@@ -76,8 +74,6 @@ def _qdc(data: WorkshopData, session: int | None) -> list[Document]:
     """The codebook alone (themes, theme groups, frameworks)."""
     from facilitator.export import render_qdc
 
-    if session is not None:
-        raise ExportError("a codebook holds the whole series; --session is for the Markdown minutes")
     try:
         return [render_qdc(data)]
     except ValueError as exc:
@@ -86,6 +82,7 @@ def _qdc(data: WorkshopData, session: int | None) -> list[Document]:
 
 FORMATS: dict[str, Renderer] = {"md": _markdown, "docx": _through_pandoc("docx"), "odt": _through_pandoc("odt"),
                                 "pdf": _through_pandoc("pdf"), "qdpx": _qdpx, "qdc": _qdc}
+WHOLE_SERIES = {"qdpx": "export.series_only_qdpx", "qdc": "export.series_only_qdc"}  # no --session: their message
 
 
 def register_format(name: str, renderer: Renderer) -> None:
@@ -103,20 +100,26 @@ class ExportResult:
 
 
 def export_workshop(source: Any, out_dir: Path, *, slug: str | None = None, session: int | None = None,
-                    mode: int = 0o600, formats: Iterable[str] = ("md",)) -> ExportResult:
+                    mode: int = 0o600, formats: Iterable[str] = ("md",), lang: str = "en") -> ExportResult:
     """Export a workshop. `source`: a `WorkshopData`, an open store (its snapshot is
     taken), or a data directory with `slug` (opened read-only for the snapshot; a
     StoreError passes through). `session`: only that session's minutes.
-    Raises ExportError for an unknown session or format, or output that cannot be written."""
+    Raises ExportError (in the interface language `lang`; the documents are in the
+    plan's) for an unknown session or format, or output that cannot be written."""
+    from facilitator.i18n import text
+
     data = _snapshot(source, slug)
     if session is not None and data.plan.session(session) is None:
         known = ", ".join(str(s.number) for s in data.plan.sessions)
-        raise ExportError(f"no session {session} in {data.plan.slug!r} (sessions: {known})")
+        raise ExportError(text("export.no_session", lang, session=session, slug=repr(data.plan.slug), known=known))
     formats = list(dict.fromkeys(formats))
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
-        raise ExportError(f"unknown export format {', '.join(unknown) or '(none)'} "
-                          f"(formats: {', '.join(sorted(FORMATS))})")
+        raise ExportError(text("export.unknown_format", lang, unknown=", ".join(unknown) or "-",
+                               known=", ".join(sorted(FORMATS))))
+    for name in formats:
+        if session is not None and name in WHOLE_SERIES:
+            raise ExportError(text(WHOLE_SERIES[name], lang))
     docs: list[Document] = []
     replaced = 0
     per_format: list[list[Document]] = []
@@ -137,23 +140,25 @@ def export_workshop(source: Any, out_dir: Path, *, slug: str | None = None, sess
         paths = write_documents(docs, out_dir, mode)
         (review_path,) = write_documents([review], out_dir, 0o600)  # holds the names: always 0600
     except OSError as exc:
-        raise ExportError(f"{out_dir}: cannot write the export ({exc.strerror or exc})") from None
+        raise ExportError(text("export.cannot_write", lang, out=out_dir, reason=exc.strerror or exc)) from None
     except ValueError as exc:  # a file name that is not plain and portable, or two alike
-        raise ExportError(f"{out_dir}: cannot write the export ({exc})") from None
+        raise ExportError(text("export.cannot_write", lang, out=out_dir, reason=exc)) from None
     ordinary = sum(1 for d in listed for r in d.replacements if r.common)
     return ExportResult(paths=list(paths), names_replaced=replaced, documents=docs, review_path=review_path,
                         ordinary_words=ordinary)
 
 
-def names_notice(count: int, review_path: Path | None = None, ordinary: int = 0) -> str:
-    """The English notice for `ExportResult.names_replaced` (the CLI's; screens say it in their language)."""
+def names_notice(count: int, review_path: Path | None = None, ordinary: int = 0, lang: str = "en") -> str:
+    """The notice for `ExportResult.names_replaced`, in `lang` (the CLI's; screens say it in their own words)."""
+    from facilitator.i18n import text
+
     where = f" ({review_path})" if review_path else ""
     if not count:
-        return f"no participant names found in the texts{where}"
-    also = f", {ordinary} of them also an ordinary word" if ordinary else ""
-    listed = (f"; each place is listed in {review_path} (local: it holds the names, do not hand it over)"
-              if review_path else "; check those quotes before handing the report over")
-    return f"note: {count} participant name{'s were' if count != 1 else ' was'} replaced by a role{also}{listed}"
+        return text("usecase.names_none", lang, where=where)
+    also = text("usecase.names_ordinary", lang, n=ordinary) if ordinary else ""
+    listed = (text("usecase.names_listed", lang, path=review_path) if review_path
+              else text("usecase.names_check", lang))
+    return text("usecase.names_one" if count == 1 else "usecase.names_many", lang, n=count, also=also, listed=listed)
 
 
 def _snapshot(source: Any, slug: str | None) -> WorkshopData:

@@ -33,6 +33,7 @@ from facilitator.domain import capture
 from facilitator.domain.attendance import merge_declaration
 from facilitator.domain.plan import Plan
 from facilitator.domain.records import Action, Statement
+from facilitator.i18n import text as tr
 from facilitator.usecases.errors import NotesError, UseCaseError
 
 
@@ -53,6 +54,7 @@ class NotesFile:
     import reads it twice and never holds it whole: memory does not grow with it)."""
 
     path: Path
+    lang: str = "en"  # of its errors
 
     def lines(self) -> Iterator[str]:
         try:
@@ -63,29 +65,37 @@ class NotesFile:
                     try:
                         line = raw.decode("utf-8")
                     except UnicodeDecodeError as exc:
-                        raise UseCaseError(f"{self.path}:{number}: not UTF-8 text (byte 0x{raw[exc.start]:02x}); "
-                                           "save the file as UTF-8 and try again", plain=True) from None
+                        raise _not_utf8(self.path, number, raw[exc.start], self.lang) from None
                     yield line.removesuffix("\n").removesuffix("\r")
         except OSError as exc:
-            raise UseCaseError(f"{self.path}: cannot read ({exc.strerror})", plain=True) from None
+            raise _unreadable(self.path, exc, self.lang) from None
 
 
 Notes = Union[str, NotesFile]
 
 
-def open_notes(path: Path) -> NotesFile:
+def open_notes(path: Path, lang: str = "en") -> NotesFile:
     """A notes file to import, checked to be there and readable (a one-line UseCaseError
-    otherwise, as `read_text`); its lines are read when imported."""
+    in `lang` otherwise, as `read_text`); its lines are read when imported."""
     try:
         with open(path, "rb"):
             pass
-    except FileNotFoundError:
-        raise UseCaseError(f"{path}: no such file", plain=True) from None
-    except IsADirectoryError:
-        raise UseCaseError(f"{path}: is a directory, not a file", plain=True) from None
     except OSError as exc:
-        raise UseCaseError(f"{path}: cannot read ({exc.strerror})", plain=True) from None
-    return NotesFile(Path(path))
+        raise _unreadable(path, exc, lang) from None
+    return NotesFile(Path(path), lang)
+
+
+def _unreadable(path: Path, exc: OSError, lang: str) -> UseCaseError:
+    """The one-line error for a file the user named that cannot be opened or read."""
+    if isinstance(exc, FileNotFoundError):
+        return UseCaseError(tr("usecase.no_such_file", lang, path=path), plain=True)
+    if isinstance(exc, IsADirectoryError):
+        return UseCaseError(tr("usecase.is_a_directory", lang, path=path), plain=True)
+    return UseCaseError(tr("usecase.cannot_read", lang, path=path, reason=exc.strerror), plain=True)
+
+
+def _not_utf8(path: Path, line: int, byte: int, lang: str) -> UseCaseError:
+    return UseCaseError(tr("usecase.not_utf8", lang, path=path, line=line, byte=f"{byte:02x}"), plain=True)
 
 
 def parse_notes(text: str, filename: str, plan: Plan, theme_keys: list[str], session: int,
@@ -116,7 +126,7 @@ def iter_notes(text: Notes, filename: str, plan: Plan, theme_keys: list[str], se
     """The records of a notes file, one at a time; errors, declarations and new themes go to `out`."""
     if plan.session(session) is None:
         known = ", ".join(str(s.number) for s in plan.sessions)
-        raise NotesError(f"{filename}: no session {session} in the plan (sessions: {known})")
+        raise NotesError(tr("import.no_session", lang, file=filename, session=session, known=known))
     out = out if out is not None else ParsedNotes()
     ctx = capture.context_for(plan, theme_keys, session, current_speaker, None)
     if ctx.current_step is None and ctx.steps:
@@ -125,8 +135,6 @@ def iter_notes(text: Notes, filename: str, plan: Plan, theme_keys: list[str], se
     for number, line in enumerate(text.lines() if isinstance(text, NotesFile) else _lines(text), start=1):
         invisible = capture.invisible_prefix(line)
         if invisible:  # the parser removes them; say so, with the line
-            from facilitator.i18n import text as tr
-
             what = capture.describe_invisible(invisible)
             out.notices.append(f"{filename}:{number}: {tr('notes.invisible_removed', lang, what=what)}")
         try:
@@ -137,8 +145,8 @@ def iter_notes(text: Notes, filename: str, plan: Plan, theme_keys: list[str], se
         if isinstance(parsed, capture.StatementLine):
             from facilitator.domain.recode import line_warnings
 
-            for warning in line_warnings(parsed.kind, parsed.text, parsed.new_themes, known):
-                out.warnings.append(f"{filename}:{number}: warning: {warning}")
+            for warning in line_warnings(parsed.kind, parsed.text, parsed.new_themes, known, lang):
+                out.warnings.append(tr("import.warning", lang, where=f"{filename}:{number}", warning=warning))
             yield Statement(session=session, step=ctx.current_step, speaker=parsed.speaker,
                             kind=parsed.kind, text=parsed.text, themes=list(parsed.themes),
                             elements=list(parsed.elements), key=parsed.key)
@@ -179,23 +187,17 @@ def _learn(ctx: capture.Context, themes: tuple[str, ...], known: set[str], new: 
     return dataclasses.replace(ctx, **update) if update else ctx
 
 
-def read_text(path: Path) -> str:
-    """A UTF-8 text file (a BOM is dropped), or a one-line UseCaseError
+def read_text(path: Path, lang: str = "en") -> str:
+    """A UTF-8 text file (a BOM is dropped), or a one-line UseCaseError in `lang`
     (the notes and the plan files the user names are read with it)."""
     try:
         data = path.read_bytes()
-    except FileNotFoundError:
-        raise UseCaseError(f"{path}: no such file", plain=True) from None
-    except IsADirectoryError:
-        raise UseCaseError(f"{path}: is a directory, not a file", plain=True) from None
     except OSError as exc:
-        raise UseCaseError(f"{path}: cannot read ({exc.strerror})", plain=True) from None
+        raise _unreadable(path, exc, lang) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise UseCaseError(f"{path}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x}); "
-                        "save the file as UTF-8 and try again", plain=True) from None
+        raise _not_utf8(path, data.count(b"\n", 0, exc.start) + 1, data[exc.start], lang) from None
 
 
 def merged_attendance(existing: list[str], declarations: list[tuple[str, ...]],
@@ -233,15 +235,12 @@ def import_notes(store: Any, session: int, text: Notes, filename: str,
                 yield rec  # once the import is bound to fail, the rest is only checked
         if parsed.errors:
             n = len(parsed.errors)
-            from facilitator.i18n import text as message
-
-            raise NotesError(*parsed.errors, message("import.bad_lines" if n != 1 else "import.bad_line", lang,
-                                                     file=filename, n=n),
+            raise NotesError(*parsed.errors, tr("import.bad_lines" if n != 1 else "import.bad_line", lang,
+                                                file=filename, n=n),
                              plain=True)
         if again:
-            total = parsed.counts["statements"]
-            raise NotesError(f"{filename}: {again} of {total} statements are already in session {session} "
-                             "(imported before?); nothing was imported. Use --duplicates to import them anyway")
+            raise NotesError(tr("import.already", lang, file=filename, again=again,
+                                total=parsed.counts["statements"], session=session))
 
     def attendance() -> list[str] | None:
         if not parsed.declarations:
@@ -252,17 +251,17 @@ def import_notes(store: Any, session: int, text: Notes, filename: str,
     return parsed, count
 
 
-def summary(parsed: ParsedNotes, slug: str, code: str, session: int) -> str:
+def summary(parsed: ParsedNotes, slug: str, code: str, session: int, lang: str = "en") -> str:
+    """What an import did, one line in `lang`."""
+    def n(count: int, word: str) -> str:
+        return tr(f"import.{word}_{'one' if count == 1 else 'many'}", lang, n=count)
+
     c = parsed.counts
-    parts = [f"imported {_n(c['statements'], 'statement')} ({_n(c['quotes'], 'quote')}, {_n(c['key'], 'key statement')}) "
-             f"and {_n(c['actions'], 'action')} into {slug} session {session} ({code})"]
+    parts = [tr("import.summary", lang, statements=n(c["statements"], "statement"), quotes=n(c["quotes"], "quote"),
+                key=n(c["key"], "key"), actions=n(c["actions"], "action"), slug=slug, session=session, code=code)]
     if parsed.declarations:
         keys = sorted({k for line in parsed.declarations for k in line})
-        parts.append(f"attendance declared: {' '.join(keys)}")
+        parts.append(tr("import.attendance", lang, keys=" ".join(keys)))
     if parsed.new_themes:
-        parts.append("new themes created: " + ", ".join(parsed.new_themes))
+        parts.append(tr("import.new_themes", lang, themes=", ".join(parsed.new_themes)))
     return "; ".join(parts)
-
-
-def _n(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"

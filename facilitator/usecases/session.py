@@ -56,9 +56,11 @@ def open_failure(exc: BaseException) -> OpenFailure:
     return OpenFailure("unexpected", message, 1)
 
 
-def recovery_notes(store: Any, slug: str) -> list[str]:
+def recovery_notes(store: Any, slug: str, lang: str = "en") -> list[str]:
     """What opening repaired or skipped in a damaged store, one line each, to tell the user."""
     notes = [f"{slug}: {note}" for note in store.recovery]
     if store.recovery and store.readonly:
-        notes.append(f"{slug}: what could not be read is missing here; run 'facilitator doctor {slug}'")
+        from facilitator.i18n import text
+
+        notes.append(text("usecase.recovery_missing", lang, slug=slug))
     return notes

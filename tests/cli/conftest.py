@@ -56,6 +56,14 @@ minutes = 20
 """
 
 
+@pytest.fixture(autouse=True)
+def _english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI speaks Dutch unless told otherwise; these tests read its English
+    (FACILITATOR_LANG reaches the subprocesses too). tests/cli/test_language.py
+    checks the Dutch default and --lang."""
+    monkeypatch.setenv("FACILITATOR_LANG", "en")
+
+
 class Run:
     """Runs the CLI in-process and keeps exit code, stdout and stderr."""
 
@@ -71,7 +79,8 @@ class Run:
 
 
 @pytest.fixture
-def run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Run:
+def run(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Run:
+    monkeypatch.setenv("FACILITATOR_LANG", "en")  # as `_english`, for the tests elsewhere that use this fixture
     return Run(tmp_path / "data", capsys)
 
 

@@ -51,11 +51,11 @@ def test_import_writes_every_record(run, workshop, tmp_path):
 def test_bad_lines_are_all_reported_and_nothing_is_written(run, workshop, tmp_path):
     notes = tmp_path / "notes.txt"
     notes.write_text(NOTES + "xx: wie is dit\n## 7\nactie:\n", encoding="utf-8")
-    code, out, err = run("import", "wijk", str(notes), "--session", "1")
+    code, out, err = run("--lang", "nl", "import", "wijk", str(notes), "--session", "1")
     assert code == 2 and out == ""
     lines = err.splitlines()
     assert [line.split(": ")[0] for line in lines] == [f"{notes}:9", f"{notes}:10", f"{notes}:11", str(notes)]
-    assert "onbekende spreker 'xx'" in lines[0] and "3 foute regels; er is niets geïmporteerd" in lines[-1]  # nl: the default
+    assert "onbekende spreker 'xx'" in lines[0] and "3 foute regels; er is niets geïmporteerd" in lines[-1]
     code, out, err = run("--lang", "en", "import", "wijk", str(notes), "--session", "1")
     lines = err.splitlines()
     assert code == 2 and "unknown speaker 'xx'" in lines[0] and "3 bad lines; nothing was imported" in lines[-1]
@@ -168,7 +168,7 @@ def test_a_bom_before_a_speaker_key_is_removed_and_reported_with_its_line(run, w
     statement went to the previous speaker without a word."""
     notes = tmp_path / "notes.txt"
     notes.write_text("bj: “Eerste bestand.”\n\ufeffsm1: “Tweede bestand.”\n", encoding="utf-8")
-    code, out, err = run("import", "wijk", str(notes), "--session", "1")
+    code, out, err = run("--lang", "nl", "import", "wijk", str(notes), "--session", "1")
     assert code == 0
     assert f"{notes}:2: onzichtbaar teken weggehaald" in err and "U+FEFF" in err
     speakers = [(s.speaker, s.text) for s in snapshot(run).statements]

@@ -16,7 +16,9 @@ from tests.cli.conftest import run_subprocess
 @pytest.fixture
 def demo(run):
     code, out, err = run("demo")
-    assert (code, err) == (0, "") and "holtenbroek-2025" in out
+    assert (code, err) == (0, "")
+    assert out == (f"built the demo workshop 'holtenbroek-2025' in {run.data_dir}; "
+                   f"try: facilitator --data-dir {run.data_dir} run holtenbroek-2025\n")  # a command to paste
     return "holtenbroek-2025"
 
 
@@ -81,16 +83,17 @@ def fake_tui(monkeypatch):
     return calls
 
 
-def test_run_hands_the_workshop_to_the_app_without_reading_it(run, demo, fake_tui):
+def test_run_hands_the_workshop_to_the_app_without_reading_it(run, demo, fake_tui, monkeypatch):
     """The app picks the next session not held (and refuses one not in the plan) after
     its first frame; the CLI only checks that the workshop exists."""
+    monkeypatch.delenv("FACILITATOR_LANG")  # the default language is handed on too
     assert run("--lang", "en", "run", demo)[0] == 0
     assert run("run", demo, "--session", "2")[0] == 0
     assert run()[0] == 0
     assert fake_tui == [(run.data_dir, demo, None, "en"), (run.data_dir, demo, 2, "nl"), (run.data_dir, None, None, "nl")]
-    code, _, err = run("run", "nope")
+    code, _, err = run("--lang", "en", "run", "nope")
     assert code == 2 and "no workshop 'nope'" in err and demo in err
-    code, _, err = run("run", "--session", "2")
+    code, _, err = run("--lang", "en", "run", "--session", "2")
     assert code == 2 and "--session needs a workshop" in err
 
 

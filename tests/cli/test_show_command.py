@@ -26,6 +26,7 @@ def fake_projector(monkeypatch):
 
 def test_show_opens_the_projector_view(run, demo, fake_projector, monkeypatch):
     monkeypatch.delenv("FACILITATOR_WARN_LEFT", raising=False)
+    monkeypatch.delenv("FACILITATOR_LANG")  # the default language is handed on too
     assert run("show", demo)[0] == 0
     assert run("--lang", "en", "show", demo, "--session", "2", "--warn", "3 min")[0] == 0
     assert fake_projector == [(demo, None, "nl", None), (demo, 2, "en", "3 min")]

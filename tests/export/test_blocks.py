@@ -197,7 +197,7 @@ def test_import_warns_but_imports(tmp_path, capsys) -> None:
     data = tmp_path / "data"
     assert main(["--data-dir", str(data), "new", str(plan)]) == 0
     capsys.readouterr()
-    assert main(["--data-dir", str(data), "import", "wijk", str(notes), "--session", "1"]) == 0
+    assert main(["--data-dir", str(data), "--lang", "en", "import", "wijk", str(notes), "--session", "1"]) == 0
     err = capsys.readouterr().err
     assert f"{notes}:1: warning: almost a quote" in err
     assert f"{notes}:2: warning: new theme #sigaal is one letter away from #signaal" in err

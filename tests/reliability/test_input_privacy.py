@@ -32,7 +32,7 @@ def test_not_utf8_notes_and_plans_are_refused_clearly(data_dir: Path, tmp_path: 
     notes = tmp_path / "notes.txt"
     notes.write_bytes(b"wt: een losse surrogaat \xed\xa0\x80 hier\n")
     before = store_bytes(data_dir)
-    proc = cli(data_dir, "import", SLUG, str(notes), "--session", "1")
+    proc = cli(data_dir, "--lang", "en", "import", SLUG, str(notes), "--session", "1")
     no_traceback(proc)
     assert proc.returncode == 2 and "not UTF-8" in proc.stderr and proc.stderr.count("\n") == 1
     assert store_bytes(data_dir) == before
@@ -69,7 +69,7 @@ def test_exports_replace_names_by_role_say_so_and_are_private(data_dir: Path, tm
     notes.write_text("jw: “Fatima belde mij gisteren nog.” #taal\nwt: ik sprak met Fatima\n", encoding="utf-8")
     assert cli(data_dir, "import", SLUG, str(notes), "--session", "1").returncode == 0
     out = tmp_path / "out"
-    proc = cli(data_dir, "export", SLUG, "--out", str(out))
+    proc = cli(data_dir, "--lang", "en", "export", SLUG, "--out", str(out))
     assert proc.returncode == 0, proc.stderr
     # The count on the command line, and where each replacement is: the review file (0600, not .md).
     count = re.search(r"note: (\d+) participant names were replaced by a role", proc.stdout)

@@ -327,7 +327,7 @@ def test_list_reads_the_summary_not_the_records(store, data_dir, monkeypatch):
         raise AssertionError("list opened the store")
 
     monkeypatch.setattr(WorkshopStore, "open", no_open)
-    title, rows = _summary(data_dir, "proef")  # type: ignore[misc]
+    title, rows = _summary(data_dir, "proef", "en")  # type: ignore[misc]
     assert title == "Proefwerkplaats" and rows[0][6:9] == ["3", "3", "0"] and rows[0][5] == "yes"
     monkeypatch.undo()
     with WorkshopStore.open(data_dir, "proef") as s:  # a save makes the summary stale until the next close

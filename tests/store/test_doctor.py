@@ -196,3 +196,16 @@ def test_foreign_store_file_is_refused_and_left_byte_identical(store, data_dir):
         WorkshopStore.open(data_dir, "proef")
     assert path.read_bytes() == foreign
     assert sorted(p.name for p in path.parent.iterdir() if p.name.startswith("store.db")) == ["store.db"]
+
+
+def test_a_shared_1777_data_directory_is_left_as_it_is(store, data_dir):
+    """Red-teamed: doctor turned a world-writable sticky data directory (1777, a shared
+    folder like /tmp) into 0700, locking every other user out. Only workshop folders
+    are tightened; the data directory itself is reported, never changed."""
+    store.close()
+    os.chmod(data_dir, 0o1777)
+    os.chmod(store.path, 0o755)
+    lines = doctor(data_dir)
+    assert stat.S_IMODE(data_dir.stat().st_mode) == 0o1777
+    assert stat.S_IMODE(store.path.stat().st_mode) == 0o700
+    assert any("permissions 1777" in n for n in levels(lines, "note")), lines

@@ -198,7 +198,7 @@ def test_error_after_the_data_is_durable_is_a_warning(store, data_dir, monkeypat
 
     monkeypatch.setattr(dbmod, "os", fake)
     monkeypatch.setattr(dbmod, "_open_locked", open_locked)
-    code = main(["--data-dir", str(data_dir), "import", "proef", str(notes), "--session", "1"])
+    code = main(["--data-dir", str(data_dir), "--lang", "en", "import", "proef", str(notes), "--session", "1"])
     monkeypatch.setattr(dbmod, "os", os)
     err = capsys.readouterr().err
     assert code == 0, err

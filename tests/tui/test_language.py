@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .helpers import make_app, make_workshop, screen_text
+import pytest
+
+from .helpers import SLUG, make_app, make_workshop, screen_text
 
 
 async def test_english_key_bar_palette(tmp_path: Path) -> None:
@@ -68,3 +70,25 @@ async def test_placeholder_and_help_use_the_plans_keys(tmp_path: Path) -> None:
         text = screen_text(app)
         assert "`wt: “citaat” #" in " ".join(text.split()) and "sm:" not in text and "@lg" not in text
         assert "^r" in text and "Rapport" in text and "^q" in text and "Stoppen" in text
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+async def test_every_key_shows_its_catalog_label_not_its_id(tmp_path: Path, lang: str) -> None:
+    """Bindings are declared with an id only (`bind`); `localise` gives each its label from
+    the catalog. A component that forgot to localise would show ids like `live.clock`."""
+    from facilitator.tui.commands import screen_actions
+
+    make_workshop(tmp_path)
+    for slug, keys in ((SLUG, ()), (None, ()), (SLUG, ("ctrl+r",))):
+        app = make_app(tmp_path, slug=slug, lang=lang)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            for key in keys:
+                await pilot.press(key)
+                await pilot.pause()
+            nodes = [app, app.screen, *app.screen.query("*")]
+            ids = {b.id for node in nodes for _k, b in node._bindings if b.id}
+            shown = {d for d, *_ in screen_actions(app.screen)}
+            bar = {d for kb in app.screen.query("KeyBar") for _k, _disp, d, _e in kb.keys()}
+            assert len(shown) > 3, (slug, keys, type(app.screen).__name__)
+            assert not (shown | bar) & ids, (slug, keys, sorted((shown | bar) & ids))

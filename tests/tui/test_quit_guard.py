@@ -54,5 +54,5 @@ async def test_a_rescue_file_that_cannot_be_written_is_loud_and_shows_the_lines(
         assert app.rescue(["wt: nog niet bewaard"]) is None
         await pilot.pause()
         messages = [str(n.message) for n in app._notifications]
-        assert any("NOT written" in m and "No space left" in m and "wt: nog niet bewaard" in m for m in messages)
+        assert any("NIET geschreven" in m and "No space left" in m and "wt: nog niet bewaard" in m for m in messages)
         assert app.is_running

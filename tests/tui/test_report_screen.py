@@ -391,7 +391,8 @@ async def test_export_writes_the_report_with_findings_and_codes(store: WorkshopS
             "lombok-2026-names-review.txt", "lombok-2026.md"]  # the review file: local, 0600 (docs/privacy.md)
         [message] = [m for m in notices(app) if "Geëxporteerd" in m]
         assert str(out / "lombok-2026.md") in message
-        assert "1 naam/namen vervangen" in message
+        assert "1 naam van een deelnemer is vervangen door een rol" in message  # as the CLI says it
+        assert str(out / "lombok-2026-names-review.txt") in message
 
 
 async def test_preview_says_when_the_summary_is_a_draft(store: WorkshopStore) -> None:

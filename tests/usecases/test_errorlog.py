@@ -108,7 +108,7 @@ def test_nowhere_to_log_the_cli_prints_a_one_line_summary(tmp_path: Path, monkey
 
     monkeypatch.setattr(commands, "cmd_list", cmd_list)
     monkeypatch.setattr(errorlog, "_append", refuse)
-    assert main(["--data-dir", str(tmp_path), "list"]) == 1
+    assert main(["--data-dir", str(tmp_path), "--lang", "en", "list"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("facilitator: unexpected error (no log could be written: RuntimeError: (message withheld: 5 characters) (at ")
     assert err.count("\n") == 1 and "Traceback" not in err

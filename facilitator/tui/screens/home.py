@@ -5,25 +5,25 @@ from __future__ import annotations
 from pathlib import Path
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from facilitator.tui.i18n import tr
 from facilitator.i18n import section
 from facilitator.tui.context import app_of
+from facilitator.tui.keys import bind
 
 TEXT = section("tui.screens.home")
 
 
 class HomeScreen(Screen):
     BINDINGS = [
-        Binding("enter", "run", "Sessie starten", id="home.run"),
-        Binding("r", "report", "Rapport", id="home.report"),
-        Binding("p", "plan", "Plan bekijken", id="home.plan"),
-        Binding("e", "export", "Exporteren", id="home.export"),
-        Binding("q", "export('qdpx')", "QDA-export", id="home.export_qda", show=False),
-        Binding("f5", "reload", "Vernieuwen", id="home.reload"),
+        bind("enter", "run", "home.run"),
+        bind("r", "report", "home.report"),
+        bind("p", "plan", "home.plan"),
+        bind("e", "export", "home.export"),
+        bind("q", "export('qdpx')", "home.export_qda", show=False),
+        bind("f5", "reload", "home.reload"),
     ]
 
     def t(self, name: str, /, **values: object) -> str:
@@ -123,15 +123,16 @@ class HomeScreen(Screen):
         picked = self._selected()
         if not picked:
             return
-        from facilitator.usecases.export import export_workshop
+        from facilitator.usecases.export import export_workshop, names_notice
 
         try:
             result = export_workshop(self.data_dir, app_of(self).export_dir, slug=picked[0],
-                                     formats=(fmt,))
+                                     formats=(fmt,), lang=app_of(self).lang)
         except Exception as exc:  # noqa: BLE001 - shown to the user
             self.notify(self.t("export_failed", error=exc), severity="error", timeout=10)
             return
         message = self.t("exported", paths=", ".join(str(p) for p in result.paths))
-        if result.names_replaced:
-            message += "\n" + self.t("redacted", n=result.names_replaced)
+        if result.names_replaced:  # the CLI's notice, in the interface language
+            message += "\n" + names_notice(result.names_replaced, result.review_path, result.ordinary_words,
+                                           app_of(self).lang)
         self.notify(message, timeout=10)

@@ -24,12 +24,12 @@ from typing import Any
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 
 from facilitator.live import clock as clockctl
 from facilitator.tui.i18n import tr
+from facilitator.tui.keys import bind
 from facilitator.tui.widgets.agenda import AgendaList
 from facilitator.tui.widgets.capture import ENTER_KEYS, CaptureLine, CaptureSuggester, Preview
 from facilitator.tui.schedulectl import SCHEDULE_BINDINGS, ScheduleActions
@@ -61,21 +61,21 @@ class LiveScreen(ScheduleActions, Screen):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide"), (160, "-wider")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-tall")]
     BINDINGS = [
-        Binding("f5", "toggle_clock", "Start/pauze", id="live.clock"),
-        Binding("f6", "prev_step", "Vorige stap", id="live.prev"),
-        Binding("f7", "next_step", "Volgende stap", id="live.next"),
-        Binding("ctrl+o", "end_session", "Sessie afsluiten", id="live.end", show=False),
-        Binding("f2", "panel('agenda')", "Agenda", id="live.agenda"),
-        Binding("f3", "panel('attendance')", "Aanwezig", id="live.attendance"),
-        Binding("f4", "panel('actions')", "Acties", id="live.actions"),
-        Binding("f8", "focus_record", "Kies uitspraak", id="live.record"),
-        Binding("f9", "edit", "Bewerk uitspraak", id="live.edit"),
-        Binding("f12", "delete", "Verwijder uitspraak", id="live.delete"),
-        Binding("ctrl+z", "undo", "Ongedaan maken", id="live.undo"),
-        Binding("ctrl+s", "retry_saves", "Nu opslaan", id="live.retry", show=False),
-        Binding("f10", "put_back", "Niet-opgeslagen terugzetten", id="live.putback", show=False),
-        Binding("escape", "to_capture", "Naar invoer", id="live.capture", show=False),
-        Binding("ctrl+r", "report", "Rapport", id="live.report", show=False),
+        bind("f5", "toggle_clock", "live.clock"),
+        bind("f6", "prev_step", "live.prev"),
+        bind("f7", "next_step", "live.next"),
+        bind("ctrl+o", "end_session", "live.end", show=False),
+        bind("f2", "panel('agenda')", "live.agenda"),
+        bind("f3", "panel('attendance')", "live.attendance"),
+        bind("f4", "panel('actions')", "live.actions"),
+        bind("f8", "focus_record", "live.record"),
+        bind("f9", "edit", "live.edit"),
+        bind("f12", "delete", "live.delete"),
+        bind("ctrl+z", "undo", "live.undo"),
+        bind("ctrl+s", "retry_saves", "live.retry", show=False),
+        bind("f10", "put_back", "live.putback", show=False),
+        bind("escape", "to_capture", "live.capture", show=False),
+        bind("ctrl+r", "report", "live.report", show=False),
         *SCHEDULE_BINDINGS,
     ]
     # F1 groups the keys by binding id (the app's own keys last).

@@ -6,7 +6,6 @@ from typing import Sequence
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -15,6 +14,7 @@ from facilitator.domain.plan import Plan, Theme
 from facilitator.tui.i18n import tr
 from facilitator.i18n import section
 from facilitator.tui.context import app_of
+from facilitator.tui.keys import bind
 
 TEXT = section("tui.screens.plan")
 
@@ -56,7 +56,7 @@ def plan_text(plan: Plan, themes: Sequence[Theme], lang: str) -> Text:
 
 
 class PlanScreen(Screen):
-    BINDINGS = [Binding("escape,q", "back", "Terug", id="plan.back")]
+    BINDINGS = [bind("escape,q", "back", "plan.back")]
 
     def __init__(self, plan: Plan, themes: Sequence[Theme]):
         super().__init__()

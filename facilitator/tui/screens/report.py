@@ -25,6 +25,7 @@ from facilitator.domain.records import Finding, Statement
 from facilitator.domain.workshop import WorkshopData
 from facilitator.store.workshop import StoreError, WorkshopStore
 from facilitator.tui.i18n import tr
+from facilitator.tui.keys import bind
 from facilitator.tui.keys import localise as localize_bindings
 
 from facilitator.tui.widgets.report_findings import FindingsPane
@@ -48,14 +49,14 @@ class ReportScreen(Screen):
 
     CSS_PATH = "../styles/report.tcss"
     BINDINGS = [
-        Binding("escape", "back", "Back to overview", id="report.back"),
-        Binding("ctrl+s", "save", "Save", id="report.save"),
-        Binding("ctrl+o", "export", "Export", id="report.export"),
-        Binding("f2", "tab('findings')", "Findings", id="report.tab.findings", group=TAB_KEYS),
-        Binding("f3", "tab('texts')", "Texts", id="report.tab.texts", group=TAB_KEYS),
-        Binding("f4", "tab('overview')", "Overview", id="report.tab.overview", group=TAB_KEYS),
-        Binding("f5", "tab('preview')", "Preview", id="report.tab.preview", group=TAB_KEYS),
-        Binding("f6", "themes", "Themes", id="report.themes"),
+        bind("escape", "back", "report.back"),
+        bind("ctrl+s", "save", "report.save"),
+        bind("ctrl+o", "export", "report.export"),
+        bind("f2", "tab('findings')", "report.tab.findings", group=TAB_KEYS),
+        bind("f3", "tab('texts')", "report.tab.texts", group=TAB_KEYS),
+        bind("f4", "tab('overview')", "report.tab.overview", group=TAB_KEYS),
+        bind("f5", "tab('preview')", "report.tab.preview", group=TAB_KEYS),
+        bind("f6", "themes", "report.themes"),
     ]
     PREVIEW_DELAY = 0.4  # seconds of quiet before the preview is rendered again
     LEAVE_WINDOW = 1.0  # seconds within which a second Esc at the top level leaves the screen
@@ -270,14 +271,15 @@ class ReportScreen(Screen):
             self.notify(self.t("export_unsaved"), severity="error", timeout=10)
             return
         from facilitator.usecases.errors import UseCaseError
-        from facilitator.usecases.export import export_workshop
+        from facilitator.usecases.export import export_workshop, names_notice
 
         try:
-            result = export_workshop(self.store, self.export_dir)
+            result = export_workshop(self.store, self.export_dir, lang=self.lang)
         except (UseCaseError, StoreError, OSError, ValueError) as exc:
             self.notify(self.t("export_failed", error=exc), severity="error", timeout=10)
             return
         message = self.t("exported", paths="\n".join(str(p) for p in result.paths))
-        if result.names_replaced:
-            message += "\n" + self.t("redacted", n=result.names_replaced)
+        if result.names_replaced:  # the CLI's notice, in the interface language
+            message += "\n" + names_notice(result.names_replaced, result.review_path, result.ordinary_words,
+                                           self.lang)
         self.notify(message, timeout=8)

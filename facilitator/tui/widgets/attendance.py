@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections import Counter
 
 from rich.text import Text
-from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
 
@@ -26,15 +25,16 @@ if TYPE_CHECKING:
     from facilitator.domain.plan import Plan
 from facilitator.tui.i18n import tr
 from facilitator.i18n import section
+from facilitator.tui.keys import bind
 
 TEXT = section("tui.widgets.attendance")
 
 
 class AttendancePanel(DataTable):
     BINDINGS = [
-        Binding("ctrl+t", "toggle", "Aanwezig aan/uit", id="att.toggle"),
-        Binding("ctrl+right", "plus", "Persoon erbij", id="att.plus"),
-        Binding("ctrl+left", "minus", "Persoon eraf", id="att.minus"),
+        bind("ctrl+t", "toggle", "att.toggle"),
+        bind("ctrl+right", "plus", "att.plus"),
+        bind("ctrl+left", "minus", "att.minus"),
     ]
 
     class Toggle(Message):

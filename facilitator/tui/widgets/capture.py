@@ -6,11 +6,12 @@ from typing import Callable, Iterable
 
 from rich.text import Text
 from textual import events
-from textual.binding import Binding
 from textual.geometry import Size
 from textual.reactive import Reactive
 from textual.suggester import Suggester
 from textual.widgets import Input, Static
+
+from facilitator.tui.keys import bind
 
 
 class CaptureSuggester(Suggester):
@@ -58,7 +59,7 @@ class CaptureLine(Input):
 
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
     BINDINGS = [
-        Binding("ctrl+u", "clear_line", "Regel wissen", id="capture.clear", show=False),
+        bind("ctrl+u", "clear_line", "capture.clear", show=False),
     ]
 
     def __init__(self, *args: object, on_enter: Callable[[str], object] | None = None,

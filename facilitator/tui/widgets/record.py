@@ -31,6 +31,7 @@ from textual.strip import Strip
 
 from facilitator.tui.i18n import tr
 from facilitator.i18n import section
+from facilitator.tui.keys import bind
 
 TEXT = section("tui.widgets.record")
 
@@ -99,8 +100,8 @@ class RecordTable(ScrollView, can_focus=True):
     RecordTable { background: $surface; overflow-x: hidden; }
     """
     BINDINGS = [
-        Binding("enter", "edit", "Bewerk", id="record.edit"),
-        Binding("delete", "delete", "Verwijder", id="record.delete"),
+        bind("enter", "edit", "record.edit"),
+        bind("delete", "delete", "record.delete"),
         Binding("up", "cursor(-1)", "Omhoog", show=False),
         Binding("down", "cursor(1)", "Omlaag", show=False),
         Binding("pageup", "page(-1)", show=False),

@@ -27,6 +27,7 @@ from textual.widgets import DataTable, Static, TextArea
 from facilitator.domain.records import Block, Finding, Statement
 from facilitator.store.workshop import StoreError, WorkshopStore
 from facilitator.tui.i18n import tr
+from facilitator.tui.keys import bind
 from facilitator.tui.keys import localise as localize_bindings
 from facilitator.tui.widgets.report_common import one_line, role_phrase, session_codes, statement_line
 from facilitator.tui.widgets.name_warning import NameWarning
@@ -69,12 +70,12 @@ class _TypingList(DataTable):
 
 class FindingsTable(_TypingList):
     BINDINGS = [
-        Binding("ctrl+n", "pane('new')", "New finding", id="report.finding.new"),
-        Binding("enter", "pane('to_blocks')", "Blocks", id="report.finding.edit"),
-        Binding("alt+up,ctrl+up", "pane('move(-1)')", "Move up", id="report.finding.up", group=MOVE),
-        Binding("alt+down,ctrl+down", "pane('move(1)')", "Move down", id="report.finding.down", group=MOVE),
-        Binding("delete", "pane('delete')", "Delete", id="report.finding.delete"),
-        Binding("ctrl+z", "pane('undo')", "Undo", id="report.finding.undo"),
+        bind("ctrl+n", "pane('new')", "report.finding.new"),
+        bind("enter", "pane('to_blocks')", "report.finding.edit"),
+        bind("alt+up,ctrl+up", "pane('move(-1)')", "report.finding.up", group=MOVE),
+        bind("alt+down,ctrl+down", "pane('move(1)')", "report.finding.down", group=MOVE),
+        bind("delete", "pane('delete')", "report.finding.delete"),
+        bind("ctrl+z", "pane('undo')", "report.finding.undo"),
     ]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -85,24 +86,24 @@ class FindingsTable(_TypingList):
 
 class BlocksTable(_TypingList):
     BINDINGS = [
-        Binding("enter", "pane('edit_block')", "Edit", id="report.block.edit"),
-        Binding("ctrl+n", "pane('add_text(\"paragraph\")')", "Paragraph", id="report.block.paragraph"),
-        Binding("ctrl+t", "pane('add_text(\"heading\")')", "Sub-heading", id="report.block.heading"),
-        Binding("ctrl+k", "pane('add_statements(\"quote\")')", "Quote", id="report.block.quote"),
-        Binding("ctrl+x", "pane('add_statements(\"excerpt\")')", "Excerpt", id="report.block.excerpt"),
-        Binding("ctrl+e", "pane('recode')", "Correct statement", id="report.block.recode"),
-        Binding("alt+up,ctrl+up", "pane('move_block(-1)')", "Move up", id="report.block.up", group=MOVE),
-        Binding("alt+down,ctrl+down", "pane('move_block(1)')", "Move down", id="report.block.down", group=MOVE),
-        Binding("delete", "pane('delete_block')", "Delete block", id="report.block.delete"),
-        Binding("ctrl+z", "pane('undo')", "Undo", id="report.block.undo"),
-        Binding("escape", "pane('to_findings')", "To findings", id="report.block.back"),
+        bind("enter", "pane('edit_block')", "report.block.edit"),
+        bind("ctrl+n", "pane('add_text(\"paragraph\")')", "report.block.paragraph"),
+        bind("ctrl+t", "pane('add_text(\"heading\")')", "report.block.heading"),
+        bind("ctrl+k", "pane('add_statements(\"quote\")')", "report.block.quote"),
+        bind("ctrl+x", "pane('add_statements(\"excerpt\")')", "report.block.excerpt"),
+        bind("ctrl+e", "pane('recode')", "report.block.recode"),
+        bind("alt+up,ctrl+up", "pane('move_block(-1)')", "report.block.up", group=MOVE),
+        bind("alt+down,ctrl+down", "pane('move_block(1)')", "report.block.down", group=MOVE),
+        bind("delete", "pane('delete_block')", "report.block.delete"),
+        bind("ctrl+z", "pane('undo')", "report.block.undo"),
+        bind("escape", "pane('to_findings')", "report.block.back"),
     ]
 
 
 class BlockEditor(TextArea):
     BINDINGS = [
-        Binding("escape", "done", "Done", id="report.block.done"),
-        Binding("ctrl+l", "cite", "Cite in the text", id="report.block.cite"),
+        bind("escape", "done", "report.block.done"),
+        bind("ctrl+l", "cite", "report.block.cite"),
     ]
 
     def action_done(self) -> None:

@@ -7,13 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from facilitator.domain.overview import ThemeRoleCounts, element_counts, theme_role_counts
 from facilitator.domain.workshop import WorkshopData
 from facilitator.tui.i18n import tr
+from facilitator.tui.keys import bind
 from facilitator.tui.keys import localise as localize_bindings
 from facilitator.tui.widgets.report_common import one_line, session_codes
 from facilitator.i18n import section
@@ -76,7 +76,7 @@ def session_rows(data: WorkshopData) -> dict[int, tuple[int, int, int]]:
 class OverviewPane(Vertical):
     """Two tables: theme × role for the chosen scope, and statements per session."""
 
-    BINDINGS = [Binding("s", "scope", "Session/series", id="report.overview.scope")]
+    BINDINGS = [bind("s", "scope", "report.overview.scope")]
     BAR_WIDTH = 20
 
     def __init__(self, lang: str = "nl", **kwargs) -> None:

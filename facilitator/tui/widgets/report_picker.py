@@ -20,6 +20,7 @@ from textual.widgets import Checkbox, DataTable, Footer, Input, Select, Static
 from facilitator.domain.plan import Plan, Theme
 from facilitator.domain.records import Statement
 from facilitator.tui.i18n import tr
+from facilitator.tui.keys import bind
 from facilitator.tui.keys import localise as localize_bindings
 from facilitator.tui.widgets.report_common import role_phrase, session_codes, statement_line
 from facilitator.i18n import section
@@ -68,7 +69,7 @@ def filter_statements(statements: Iterable[Statement], plan: Plan, f: StatementF
 
 # Every filter control: ↓ or Enter goes to the list (the footer says so), Esc too (up one level).
 TO_LIST = [
-    Binding("down,enter", "screen.to_table", "To the list", id="report.pick.to_list", key_display="↓/⏎"),
+    bind("down,enter", "screen.to_table", "report.pick.to_list", key_display="↓/⏎"),
     Binding("escape", "screen.to_table", show=False),
 ]
 
@@ -87,20 +88,20 @@ class FilterInput(Input):
 class FilterCheckbox(Checkbox):
     """Space flips it; ↓ and Enter go to the list."""
 
-    BINDINGS = [*TO_LIST, Binding("space", "toggle_button", "On/off", id="report.pick.flip")]
+    BINDINGS = [*TO_LIST, bind("space", "toggle_button", "report.pick.flip")]
 
 
 class FilterSelect(Select):
     """Space (or ↑) opens it; choosing with Enter goes on to the list; ↓ and Enter go to the list."""
 
-    BINDINGS = [*TO_LIST, Binding("space", "show_overlay", "Open", id="report.pick.open")]
+    BINDINGS = [*TO_LIST, bind("space", "show_overlay", "report.pick.open")]
 
 
 class PickTable(DataTable):
     """The statements; Enter attaches the picked ones, or the highlighted one when none is picked.
     Space picks; any other printable key is a search: it goes to the search box, never a command."""
 
-    BINDINGS = [Binding("enter", "screen.done", "Attach picked (or current)", id="report.pick.done")]
+    BINDINGS = [bind("enter", "screen.done", "report.pick.done")]
 
     async def _on_key(self, event: events.Key) -> None:
         if event.key != "space" and event.is_printable and event.character and event.character.isprintable():
@@ -119,16 +120,16 @@ class PickStatements(ModalScreen[list[int] | None]):
 
     CSS_PATH = "../styles/report.tcss"
     BINDINGS = [
-        Binding("space", "toggle", "Pick", id="report.pick.toggle"),
-        Binding("enter", "done", "Attach", id="report.pick.done", priority=False),
-        Binding("escape", "cancel", "Cancel", id="report.pick.cancel"),
+        bind("space", "toggle", "report.pick.toggle"),
+        bind("enter", "done", "report.pick.done", priority=False),
+        bind("escape", "cancel", "report.pick.cancel"),
         # Filters on keys that cannot be typed by accident: letters are a search.
-        Binding("ctrl+f", "focus('#pick-search')", "Search", id="report.pick.search"),
-        Binding("alt+t", "open('#pick-theme')", "Theme", id="report.pick.theme"),
-        Binding("alt+r", "open('#pick-role')", "Role", id="report.pick.role"),
-        Binding("alt+b", "open('#pick-session')", "Session", id="report.pick.session"),
-        Binding("alt+q", "flip('#pick-quotes')", "Quotes", id="report.pick.quotes"),
-        Binding("alt+k", "flip('#pick-key')", "Key (!)", id="report.pick.key"),
+        bind("ctrl+f", "focus('#pick-search')", "report.pick.search"),
+        bind("alt+t", "open('#pick-theme')", "report.pick.theme"),
+        bind("alt+r", "open('#pick-role')", "report.pick.role"),
+        bind("alt+b", "open('#pick-session')", "report.pick.session"),
+        bind("alt+q", "flip('#pick-quotes')", "report.pick.quotes"),
+        bind("alt+k", "flip('#pick-key')", "report.pick.key"),
     ]
     SEARCH_DELAY = 0.15  # seconds of quiet typing before the list is filtered again
     PAGE = 400  # rows added to the table at a time; more follow as the cursor nears the end

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Static
@@ -21,6 +20,7 @@ from facilitator.domain.plan import Plan, Theme
 from facilitator.domain.recode import line_warnings
 from facilitator.domain.records import Statement
 from facilitator.tui.i18n import tr
+from facilitator.tui.keys import bind
 from facilitator.tui.keys import localise as localize_bindings
 from facilitator.tui.widgets.report_common import role_phrase, session_codes
 from facilitator.i18n import section
@@ -36,8 +36,8 @@ def capture_line(st: Statement) -> str:
 class EditStatements(ModalScreen[list[Statement] | None]):
     CSS_PATH = "../styles/report.tcss"
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="report.recode.cancel"),
-        Binding("ctrl+s", "save", "Save", id="report.recode.save"),
+        bind("escape", "cancel", "report.recode.cancel"),
+        bind("ctrl+s", "save", "report.recode.save"),
     ]
 
     def __init__(self, plan: Plan, themes: list[Theme], statements: list[Statement], lang: str = "nl") -> None:
@@ -112,12 +112,12 @@ class EditStatements(ModalScreen[list[Statement] | None]):
 
 
 class ThemesTable(DataTable):
-    BINDINGS = [Binding("enter", "screen.rename", "Rename / merge", id="report.themes.rename")]
+    BINDINGS = [bind("enter", "screen.rename", "report.themes.rename")]
 
 
 class ThemesDialog(ModalScreen[tuple[str, str] | None]):
     CSS_PATH = "../styles/report.tcss"
-    BINDINGS = [Binding("escape", "cancel", "Close", id="report.themes.cancel")]
+    BINDINGS = [bind("escape", "cancel", "report.themes.cancel")]
 
     def __init__(self, plan: Plan, themes: list[Theme], statements: list[Statement], lang: str = "nl") -> None:
         super().__init__()

@@ -9,7 +9,6 @@ import re
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Input, Select, SelectionList, Static, TabbedContent, TextArea
@@ -17,6 +16,7 @@ from textual.widgets import Input, Select, SelectionList, Static, TabbedContent,
 from facilitator.domain.records import APPENDICES, Appendix, ReportText
 from facilitator.store.workshop import StoreError, WorkshopStore
 from facilitator.tui.i18n import tr
+from facilitator.tui.keys import bind
 from facilitator.tui.widgets.name_warning import NameWarning
 from facilitator.tui.keys import localise as localize_bindings
 
@@ -76,7 +76,7 @@ class TextsPane(VerticalScroll):
     """All written texts in one scrolling column; each field is saved as part of ReportText.
     Esc in a field is "done": the text is saved and focus goes up to the tab bar."""
 
-    BINDINGS = [Binding("escape", "done", "Done", id="report.texts.done")]
+    BINDINGS = [bind("escape", "done", "report.texts.done")]
 
     class Changed(Message):
         pass
