@@ -46,6 +46,7 @@ TEXT = section("tui.screens.live")
 
 PANELS = ("agenda", "attendance", "actions")
 SPOKEN_SLICE = 100  # statements looked at per idle tick (20 a second) for who spoke
+SPOKEN_QUIET = 0.5  # seconds without a key before such a tick runs
 CLOCK_ACTIONS = {"toggle_clock": "F5", "prev_step": "F6", "next_step": "F7", "end_session": "Ctrl+O"}
 # Keys that need a writable session: in the read-only view they say why.
 WRITE_KEYS = {"f5", "f6", "f7", "f9", "f12", "delete", "ctrl+z", "ctrl+o", "ctrl+t", "ctrl+right", "ctrl+left", "f10", "f11"}
@@ -104,6 +105,7 @@ class LiveScreen(ScheduleActions, Screen):
         self._panels = False
         self._failing = False
         self._quitting = False
+        self._last_key = 0.0  # time.monotonic() of the last key or paste (route_key)
         self._breakpoint_classes()
 
     def _breakpoint_classes(self) -> None:
@@ -315,6 +317,8 @@ class LiveScreen(ScheduleActions, Screen):
         """When idle after the first frame: who spoke, a slice of the record at a time, for
         the attendance panel's "spoke" marks (nothing at open passes over every statement)."""
         live = self.live
+        if live is not None and time.monotonic() - self._last_key < SPOKEN_QUIET:
+            return  # someone is typing: later
         if live is None or live.scan_spoken(SPOKEN_SLICE):
             if self._spoken_timer is not None:
                 self._spoken_timer.stop()
@@ -344,6 +348,7 @@ class LiveScreen(ScheduleActions, Screen):
         """Called by the app for every key and paste as it arrives, before it goes to the
         focused widget: a printable key, a paste, or Enter outside the record moves the focus
         to the capture line first (so it and every key after it land there, in order)."""
+        self._last_key = time.monotonic()
         try:
             capture = self.capture
         except Exception:  # noqa: BLE001 - not composed yet: the key goes to the screen (on_key)
