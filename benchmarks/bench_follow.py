@@ -7,7 +7,7 @@ The projector looks at the store's file every 0.2 s (a stat) and, when it change
 reads what was appended since its last read (facilitator.store.follow.RoomFollower:
 the workshop stays open read-only, WorkshopStore.refresh()). Measured in the same run:
 that read alone (after one save), next to the baselines of replaying the whole journal
-(`read_room`, what the projector did before) and of opening the store read-only.
+(`_read_journal`, what the projector did before) and of opening the store read-only.
 
 Run: python3 benchmarks/bench_follow.py [CHANGES]   (100 changes per size: about 3 minutes)
 """
@@ -29,7 +29,6 @@ sys.path.insert(0, str(ROOT))
 
 from facilitator.domain.plan import parse_plan  # noqa: E402
 from facilitator.domain.records import SessionClock, Statement, StepTiming  # noqa: E402
-from facilitator.store.follow import read_room  # noqa: E402
 from facilitator.store.workshop import WorkshopStore  # noqa: E402
 
 PLAN = (ROOT / "tests" / "tui" / "plan.toml").read_text(encoding="utf-8")
@@ -78,9 +77,9 @@ def make(base: Path, n: int) -> Path:
 
 
 def baseline(data_dir: Path, repeat: int = 20, full: bool = False) -> float:
-    """One whole read: `read_room` (the journal replayed: what the projector did before);
-    `full`: opening the store read-only."""
-    from facilitator.store.follow import _read_store
+    """One whole read: the journal replayed for the plan and the clocks (what the projector
+    did before); `full`: opening the store read-only (lazily: no statement is read)."""
+    from facilitator.store.follow import _read_journal, _read_store
 
     times = []
     for _ in range(repeat):
@@ -88,7 +87,7 @@ def baseline(data_dir: Path, repeat: int = 20, full: bool = False) -> float:
         if full:
             _read_store(data_dir, SLUG, 1, time.time())
         else:
-            read_room(data_dir, SLUG, 1, time.time())
+            _read_journal(data_dir, SLUG, 1, time.time(), None)
         times.append(time.perf_counter() - t0)
     return statistics.median(times)
 

@@ -181,6 +181,7 @@ def _add_run(p: argparse.ArgumentParser, h: Callable[[str], str]) -> None:
     """`facilitator run`'s arguments (one place to add an option: its help is `cli.help_run_<name>`)."""
     p.add_argument("slug", nargs="?", metavar="SLUG")
     p.add_argument("--session", type=int, metavar="N", help=h("run_session"))
+    p.add_argument("--seat", choices=("facilitator", "notes"), help=h("run_seat"))
 
 
 def _data_dir(args: argparse.Namespace) -> Path:

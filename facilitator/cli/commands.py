@@ -21,12 +21,21 @@ class _Opened:
     def __init__(self, store, lang: str):  # type: ignore[no-untyped-def]
         self.store = store
         self.lang = lang
+        self.told = len(store.recovery)  # the notes printed at open
 
     def __enter__(self):  # type: ignore[no-untyped-def]
         return self.store
 
     def __exit__(self, *exc: object) -> None:
+        # A lazy store reads a record when it is asked for: damage found while the
+        # command read (an export's snapshot) is told as loudly as damage found at open.
+        later = list(self.store.recovery[self.told:])
         self.store.close()
+        if later:
+            from facilitator.usecases.session import recovery_lines
+
+            for note in recovery_lines(later, self.store.slug, self.lang, missing=True):
+                print("facilitator: " + printable(note), file=sys.stderr, flush=True)
         for warning in self.store.warnings:
             print("facilitator: " + printable(say("warning", self.lang, slug=self.store.slug, warning=warning)),
                   file=sys.stderr, flush=True)
@@ -249,9 +258,14 @@ def cmd_run(args: argparse.Namespace, data_dir: Path) -> int:
         raise _no_workshop(data_dir, slug, args.lang)
     if slug is None and session is not None:
         raise UserError(say("session_needs_workshop", args.lang))
+    seat = getattr(args, "seat", None)
+    if slug is None and seat is not None:
+        raise UserError(say("seat_needs_slug", args.lang, seat=seat))
     from facilitator.tui.app import run_app
 
-    return int(run_app(data_dir, slug, session, args.lang) or 0)
+    if seat is None:
+        return int(run_app(data_dir, slug, session, args.lang) or 0)
+    return int(run_app(data_dir, slug, session, args.lang, seat=seat) or 0)
 
 
 def cmd_show(args: argparse.Namespace, data_dir: Path) -> int:

@@ -155,6 +155,7 @@ class LiveSession:
         self.now = now
         self.store = store
         self.readonly = bool(store.readonly)
+        self.seat: str | None = getattr(store, "seat", None)  # "facilitator" / "notes": two seats (live.follow)
         self.plan = store.plan
         if number is None:
             number = store.snapshot().next_session(now())
@@ -341,6 +342,8 @@ class LiveSession:
         if self.readonly:
             change.ok = False
             return change.notice("is_readonly", "warning")
+        if refused := self._seat_refuses("notes"):
+            return refused
         if self.editing is not None:
             return self._enter_edit(line, change)
         if self.fixing is not None:
@@ -519,6 +522,8 @@ class LiveSession:
         if self.readonly:
             change.ok = False
             return change.notice("is_readonly", "warning")
+        if refused := self._seat_refuses("notes"):
+            return refused
         n = max(0, n)
         counts = Counter(self.attendance)
         if counts.get(key, 0) == n:
@@ -535,6 +540,8 @@ class LiveSession:
         """Edit a saved statement: its line goes into the capture line; `draft` (what the
         capture line held) comes back when the edit ends."""
         change = Change()
+        if refused := self._seat_refuses("notes"):
+            return refused
         entry = self.entries.get(uid)
         if entry is None:
             change.ok = False
@@ -592,6 +599,8 @@ class LiveSession:
         if self.readonly:
             change.ok = False
             return change.notice("is_readonly", "warning")
+        if refused := self._seat_refuses("notes"):
+            return refused
         entry = self.entries.get(uid)
         if entry is None:
             change.ok = False
@@ -613,6 +622,8 @@ class LiveSession:
         if self.readonly:
             change.ok = False
             return change.notice("is_readonly", "warning")
+        if refused := self._seat_refuses("notes"):
+            return refused
         if not self.undo_stack:
             change.ok = False
             return change.notice("nothing_undo")
@@ -801,6 +812,13 @@ class LiveSession:
     def _clock_change(self) -> Change | None:
         if self.readonly:
             return Change(ok=False).notice("is_readonly", "warning")
+        return self._seat_refuses("facilitator")
+
+    def _seat_refuses(self, owner: str) -> Change | None:
+        """Two seats: a change that belongs to the other seat (`owner`) is refused, and the
+        notice says whose it is (facilitator.store.seats: each seat writes only its own)."""
+        if self.seat is not None and self.seat != owner:
+            return Change(ok=False).notice(f"seat.{owner}", "warning", 5)
         return None
 
     def toggle_clock(self, now: float | None = None) -> Change:
@@ -858,7 +876,7 @@ class LiveSession:
         (an export counts it until now)."""
         from facilitator.live import clock as clockctl
 
-        if not self.readonly and clockctl.state(self.clock) == "running":
+        if not self.readonly and self.seat != "notes" and clockctl.state(self.clock) == "running":
             self._save_clock()
 
     def tick(self) -> Change:
@@ -869,7 +887,7 @@ class LiveSession:
         if clockctl.state(self.clock) != "running":
             return change
         now = self.now()
-        if not self.readonly and now - self._checkpointed >= CHECKPOINT:
+        if not self.readonly and self.seat != "notes" and now - self._checkpointed >= CHECKPOINT:
             self._checkpointed = now
             self._save_clock()
         from facilitator.domain import schedule

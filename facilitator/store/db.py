@@ -18,7 +18,12 @@ commit record alone is damaged is kept too, when more of the file follows it).
 A format-1 line (``CRC [[table, id, doc], ...]``, one line per transaction) is
 still read, as a committed transaction.
 
-Opening reads the file once (snapshot + tail). On a writable open a damaged
+The snapshot ends with the statements and actions, grouped by session, and an index
+record ``["x", {...}]`` of where each of those lines is; the header names where the
+index is (facilitator.store.lazy). Opening such a file (`open_db(lazy=True)`) reads the
+header, the index, the other tables and the tail: a statement's line is read, checked
+and parsed only when it is asked for. Any other file, or one whose read parts are not
+clean, is read whole (snapshot + tail), as is every repair. On a writable open a damaged
 file is kept aside as ``store.db.damaged-YYYYmmddTHHMMSS`` (verbatim, never
 overwriting an earlier one) and rewritten from what was read, atomically. When
 dead operations outnumber live documents the journal is compacted the same way:
@@ -745,15 +750,20 @@ class JournalStorage(Storage):
         except (StoreError, OSError) as exc:
             self.warnings.append(f"{self.path.name}: checking what was saved failed after saving: "
                                  f"{getattr(exc, 'strerror', None) or exc}")
-        if self._tail_ops > COMPACT_SLACK and self._displaced is None and not self._tx:
-            with contextlib.suppress(StoreError):  # the next open reads a snapshot, not a long tail
-                self._rewrite()
         fd, self._fd = self._fd, None
         try:
             os.close(fd)
         except OSError as exc:
             self.warnings.append(f"{self.path.name}: closing failed after everything was saved: "
                                  f"{exc.strerror or exc}")
+
+    def compact_long_tail(self) -> None:
+        """Before closing: a tail of more than COMPACT_SLACK operations is folded into the
+        snapshot, so the next open reads an index, not a long tail. Never raises."""
+        if self._fd is None or self._tx or self._displaced is not None or self._tail_ops <= COMPACT_SLACK:
+            return
+        with contextlib.suppress(Exception):  # everything is durable already; the old file stays as it was
+            self._rewrite()
 
     def _verify_written(self) -> None:
         """On closing: check the bytes this process appended since it opened (or last
@@ -931,8 +941,8 @@ class JournalStorage(Storage):
         self._tail_ops += tx.count + 1
         self.changes += 1
         if self._ops > 2 * self.live_docs() + COMPACT_SLACK or tx.count > COMPACT_SLACK:
-            with contextlib.suppress(StoreError):
-                self._rewrite()  # compaction; the save itself is already acknowledged
+            with contextlib.suppress(Exception):  # whatever fails, the save is already acknowledged
+                self._rewrite()  # compaction (the old file stays until the new one is whole)
 
     def insert(self, name: str, doc: dict) -> int:
         """Inside a transaction: add a new document under the next id (the fast path of
@@ -1064,11 +1074,13 @@ class JournalStorage(Storage):
             size, layout = write_snapshot(fd, tmp, self._tables, self._maxids, self._last_tx, epoch)
             os.fsync(fd)
             os.replace(tmp, self.path)
-        except OSError as exc:
+        except BaseException as exc:
             os.close(fd)
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
-            raise write_error(self.path, exc) from exc
+            if isinstance(exc, OSError):
+                raise write_error(self.path, exc) from exc
+            raise
         old, self._fd = self._fd, fd
         self._ident = _ident(fd)
         self._size, self._ops, self._epoch = size, count, epoch

@@ -201,7 +201,9 @@ def _check_store(path: Path, repair: bool) -> list[DoctorLine]:
             if rep.damaged or rep.torn or rep.legacy:
                 say("problem", f"{STORE_NAME} needs repair ({_describe(rep)}); run doctor when the workshop is closed")
         try:
-            _check_records(db.storage.read(), db if repair else None, say, path)
+            from facilitator.store.seats import merged_tables
+
+            _check_records(merged_tables(path, db.storage.read()), db if repair else None, say, path)
         finally:
             db.close()
     except StoreError as exc:
@@ -212,6 +214,9 @@ def _check_store(path: Path, repair: bool) -> list[DoctorLine]:
     for aside in (sorted(path.glob(f"{STORE_NAME}{DAMAGED_INFIX}*")) + sorted(path.glob(f"{STORE_NAME}.old-format-*"))
                   + sorted(path.glob(f"{STORE_NAME}.displaced-*"))):
         say("note", f"{aside.name}: an original kept aside after a repair; delete it once you are sure nothing is missing")
+    from facilitator.store.seats import doctor_notes
+
+    doctor_notes(path, repair, say)  # the note-taker's seat's journal (two seats)
     _list_backups(path, say)
     if not any(line.level in ("problem", "fixed") for line in out):
         out.insert(0, DoctorLine("ok", slug, "store is healthy"))

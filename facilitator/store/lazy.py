@@ -32,7 +32,6 @@ import heapq
 import json
 import os
 import sys
-import zlib
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, MutableMapping
@@ -122,6 +121,7 @@ class Snap:
         order = sorted(sessions, key=lambda t: t[1])
         self._starts = [a for _s, a, _c in order]
         self._names = [s for s, _a, _c in order]
+        self._ids: array | None = None  # the ids in increasing order (built on the first look-up)
 
     @classmethod
     def from_json(cls, spec: dict) -> Snap:
@@ -144,13 +144,15 @@ class Snap:
 
     def find(self, doc_id: int) -> int:
         """The lazy line holding `doc_id`, or -1."""
-        keys = self.keys
-        if self.byid is None:
-            at = bisect_left(keys, doc_id, key=lambda k: k & ID_MASK)
-            return at if at < self.n and keys[at] & ID_MASK == doc_id else -1
-        byid = self.byid
-        at = bisect_left(byid, doc_id, key=lambda line: keys[line] & ID_MASK)
-        return byid[at] if at < self.n and keys[byid[at]] & ID_MASK == doc_id else -1
+        ids = self._ids
+        if ids is None:
+            keys = self.keys
+            order = range(self.n) if self.byid is None else self.byid
+            ids = self._ids = array("q", [keys[line] & ID_MASK for line in order])
+        at = bisect_left(ids, doc_id)
+        if at < self.n and ids[at] == doc_id:
+            return at if self.byid is None else self.byid[at]
+        return -1
 
     def session_at(self, line: int) -> int:
         return self._names[bisect_right(self._starts, line) - 1]
@@ -229,37 +231,65 @@ class LazyTable(MutableMapping):
                 return 0, line
         return -1, -1
 
-    def _load(self, kind: int, at: int, doc_id: int) -> dict | None:
+    def _span(self, kind: int, at: int) -> tuple[int, int]:
         if kind == 0:
             offset = self.snap.offs[at]  # type: ignore[union-attr]
-            length = self.snap.offs[at + 1] - offset  # type: ignore[union-attr]
-        else:
-            offset, length = self.seg.offs[at], self.seg.lens[at]
-        raw = (self._window or self.source).read(offset, length)
-        self.parses += 1
-        doc = None
-        if raw[-1:] == b"\n":
-            from facilitator.store.db import _body
+            return offset, self.snap.offs[at + 1] - offset  # type: ignore[union-attr]
+        return self.seg.offs[at], self.seg.lens[at]
 
-            body = _body(raw[:-1])
-            if body is not None:
-                try:
-                    payload = json.loads(body)
-                except ValueError:
-                    payload = None
-                if kind == 0 and type(payload) is list and len(payload) == 4 and payload[0] == "d" \
-                        and payload[1] == self.name and payload[2] == doc_id and type(payload[3]) is dict:
-                    doc = payload[3]
-                elif kind == 1 and type(payload) is list and len(payload) == 5 and payload[0] == "o" \
-                        and payload[2] == self.name and payload[3] == doc_id and type(payload[4]) is dict:
-                    doc = payload[4]
-        if doc is None and doc_id not in self.damaged:
-            line = self.snap.line + at if kind == 0 and self.snap is not None else None
-            self.damaged[doc_id] = (offset, raw, line)
-            session = self.snap.session_at(at) if kind == 0 else self.seg.sess[at]  # type: ignore[union-attr]
-            for hook in list(self.on_damage):
-                hook(self.name, doc_id, session)
-        return doc
+    def _doc_of(self, kind: int, payload: Any, doc_id: int) -> dict | None:
+        if kind == 0 and type(payload) is list and len(payload) == 4 and payload[0] == "d" \
+                and payload[1] == self.name and payload[2] == doc_id and type(payload[3]) is dict:
+            return payload[3]
+        if kind == 1 and type(payload) is list and len(payload) == 5 and payload[0] == "o" \
+                and payload[2] == self.name and payload[3] == doc_id and type(payload[4]) is dict:
+            return payload[4]
+        return None
+
+    def _load(self, kind: int, at: int, doc_id: int) -> dict | None:
+        return self._load_many([(kind, at, doc_id)])[0]
+
+    def _load_many(self, wanted: list[tuple[int, int, int]]) -> list[dict | None]:
+        """Read, check and parse lines (kind, at, id) in one go (one JSON parse for all)."""
+        from facilitator.store.db import _body, _parse_many
+
+        reader = self._window or self.source
+        spans = [self._span(kind, at) for kind, at, _id in wanted]
+        raws = [reader.read(offset, length) for offset, length in spans]
+        bodies = [_body(raw[:-1]) if raw[-1:] == b"\n" else None for raw in raws]
+        payloads = iter(_parse_many([b for b in bodies if b is not None]))
+        self.parses += len(wanted)
+        out: list[dict | None] = []
+        for (kind, at, doc_id), (offset, _length), raw, body in zip(wanted, spans, raws, bodies):
+            doc = self._doc_of(kind, next(payloads), doc_id) if body is not None else None
+            if doc is None and doc_id not in self.damaged:
+                line = self.snap.line + at if kind == 0 and self.snap is not None else None
+                self.damaged[doc_id] = (offset, raw, line)
+                session = self.snap.session_at(at) if kind == 0 else self.seg.sess[at]  # type: ignore[union-attr]
+                for hook in list(self.on_damage):
+                    hook(self.name, doc_id, session)
+            out.append(doc)
+        return out
+
+    def get_many(self, ids: list[int]) -> list[dict | None]:
+        """The documents of `ids` (None: missing or damaged), their lines read in one go."""
+        out: list[dict | None] = [None] * len(ids)
+        pending: list[tuple[int, int, int]] = []
+        where: list[int] = []
+        for i, doc_id in enumerate(ids):
+            doc = self.docs.get(str(doc_id))
+            if doc is not None:
+                out[i] = doc
+                continue
+            kind, at = self._where(doc_id)
+            if kind >= 0:
+                pending.append((kind, at, doc_id))
+                where.append(i)
+        if pending:
+            with self.sequential():
+                for i, doc in zip(where, self._load_many(pending)):
+                    out[i] = doc
+        return out
 
     def session_of(self, doc_id: int) -> Any:
         doc = self.docs.get(str(doc_id))

@@ -124,7 +124,8 @@ def migration_backup(path: Path, made: list[Path]) -> Callable[[bytes, Replay], 
     def keep_original(data: bytes, _rep: Replay) -> None:
         try:
             target = _backup_target(path, "-before-migration")
-            fileio.write_new(target, data)
+            # through a temp file: a kill mid-write never leaves a partial "backup"
+            fileio.replace_atomic(target, data)
         except OSError as exc:
             raise StoreError(f"{path / STORE_NAME}: the backup before migrating could not be written "
                              f"({exc.strerror or exc}); nothing was changed") from exc
@@ -149,9 +150,17 @@ def read_summary(data_dir: Path, slug: str) -> dict[str, Any] | None:
         summary = json.loads((path / SUMMARY_NAME).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(summary, dict) or summary.get("stamp") != _stamp(path / STORE_NAME):
+    if not isinstance(summary, dict) or summary.get("stamp") != _stamps(path):
         return None
     return summary
+
+
+def _stamps(path: Path) -> list[int] | None:
+    """The state of every journal of the workshop (store.db, then the note-taker's seat's)."""
+    from facilitator.store.seats import stamp_extra
+
+    main = _stamp(path / STORE_NAME)
+    return None if main is None else main + stamp_extra(path)
 
 
 def check_schema(path: Path) -> Callable[[dict[str, dict[str, dict]]], None]:
@@ -202,7 +211,9 @@ class _Index(Generic[R]):
         rec = self.by_id.get(rec_id)
         if rec is not None or rec_id in self.bad:
             return rec
-        doc = self.raw.get(str(rec_id))
+        return self._build(rec_id, self.raw.get(str(rec_id)))
+
+    def _build(self, rec_id: int, doc: dict | None) -> R | None:
         if doc is None:
             if str(rec_id) in self.raw:  # its line is damaged (reported by the table's hook)
                 self.bad.add(rec_id)
@@ -257,13 +268,18 @@ class _Index(Generic[R]):
         """The records of `keys` (of one session); those that cannot be read leave the order."""
         out: list[R] = []
         lost: list[int] = []
-        with self.raw.sequential():
-            for k in keys:
-                rec = self.get(k & ID_MASK)
-                if rec is None:
-                    lost.append(k)
-                else:
-                    out.append(rec)
+        by_id = self.by_id
+        unread = [k & ID_MASK for k in keys if (k & ID_MASK) not in by_id and (k & ID_MASK) not in self.bad]
+        for part in range(0, len(unread), 4096):  # read in batches: one JSON parse each
+            ids = unread[part:part + 4096]
+            for rec_id, doc in zip(ids, self.raw.get_many(ids)):
+                self._build(rec_id, doc)
+        for k in keys:
+            rec = by_id.get(k & ID_MASK)
+            if rec is None:
+                lost.append(k)
+            else:
+                out.append(rec)
         for k in lost:
             self._unkey(session, k)
         return out
@@ -345,6 +361,13 @@ class _View(Sequence):
     def __iter__(self) -> Iterator[Statement]:
         return iter(self[:])
 
+    def __eq__(self, other: object) -> bool:  # as the list it replaces (reads everything)
+        if isinstance(other, (list, tuple, _View)):
+            return self[:] == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
     def __repr__(self) -> str:
         return f"<statement view of session {self.session}: {len(self)}>"
 
@@ -374,6 +397,8 @@ class WorkshopStore:
         self.warnings: list[str] = []  # problems after everything was durable (e.g. closing), one line each
         self._backed_up_at = -1  # journal changes count at the last backup
         self._follower: JournalFollower | None = None
+        self.seat: str | None = None  # "facilitator" for that seat's process (facilitator.store.seats)
+        self.journals: Any = None  # the other journals of the workshop (facilitator.store.seats.Journals)
         self._rebuild()
 
     # -- opening ---------------------------------------------------------------
@@ -407,11 +432,15 @@ class WorkshopStore:
 
     @classmethod
     def open(cls, data_dir: Path, slug: str, *, readonly: bool = False,
-             fallback_plan: tuple[Plan, str] | None = None) -> WorkshopStore:
+             fallback_plan: tuple[Plan, str] | None = None, seat: str | None = None) -> WorkshopStore:
         """Open a workshop. Writable: takes the workshop lock (StoreLocked names the holder).
         readonly=True: no lock, nothing can be saved (mutators raise StoreError).
         fallback_plan (plan, text): used when the stored plan no longer parses (a newer
-        version validates more strictly), so `new --update` can replace it."""
+        version validates more strictly), so `new --update` can replace it.
+        seat: None (every writable open that is not a seat also takes the note-taker's
+        seat's lock and folds its journal in), "facilitator" (store.db writable, the
+        note-taker's journal followed) or "notes" (read-only base of that seat); see
+        facilitator.store.seats."""
         path = data_dir / slug
         if not (path / STORE_NAME).exists():
             known = ", ".join(list_workshops(data_dir)) or "none"
@@ -466,6 +495,10 @@ class WorkshopStore:
                         with contextlib.suppress(OSError):
                             _write_plan(path, plan_text)
                 store = cls(path, db, plan, plan_text, readonly, recovery)
+                from facilitator.store.seats import attach
+
+                store.seat = seat
+                store.journals = attach(store, seat)  # may fold the note-taker's journal in
             except BaseException:
                 db.close()
                 raise
@@ -489,6 +522,7 @@ class WorkshopStore:
                 return
             journal = self._db.journal
             if not self.readonly and not journal.closed:
+                journal.compact_long_tail()  # before the summary: it names the file as it stays
                 if journal.changes != self._backed_up_at:
                     try:
                         self.backup()
@@ -502,6 +536,8 @@ class WorkshopStore:
                                          f"{getattr(exc, 'strerror', None) or exc}")
             self._closed = True
             self._db.close()
+            if self.journals is not None:
+                self.journals.close()
             self.warnings.extend(journal.warnings)
             if self._lockfile is not None:
                 try:
@@ -789,6 +825,10 @@ class WorkshopStore:
             raise write_error(target, exc) from exc
         self._backed_up_at = self._db.journal.changes
         _rotate(self.path, target)
+        from facilitator.store.seats import backup_notes, notes_path
+
+        with contextlib.suppress(OSError):  # every journal: the note-taker's seat's beside it
+            backup_notes(self.path, notes_path(self.path), target.stem.removeprefix("store-"))
         return target
 
     def backups(self) -> list[Path]:
@@ -855,7 +895,10 @@ class WorkshopStore:
         return {"slug": self.slug, "title": self.plan.workshop.title, "sessions": sessions}
 
     def _write_summary(self) -> None:
-        summary = {**self.summary(), "stamp": _stamp(self._db.journal.path)}
+        stamp = _stamps(self.path)  # first: a save after it makes the summary stale, never wrong
+        if self.journals is not None:
+            self.journals.sync()  # what the other seat saved up to now is counted
+        summary = {**self.summary(), "stamp": stamp}
         if read_summary(self.path.parent, self.slug) == summary:
             return
         fileio.replace_atomic(self.path / SUMMARY_NAME, json.dumps(summary, ensure_ascii=False).encode())

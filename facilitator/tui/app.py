@@ -38,7 +38,7 @@ class FacilitatorApp(App[int]):
     def __init__(self, data_dir: Path, slug: str | None = None, session: int | None = None,
                  lang: str = DEFAULT_LANGUAGE, now: Callable[[], float] = time.time,
                  readonly: bool = False, bell: bool = True, export_dir: Path | None = None,
-                 background_open: bool = False, settings: Any = None):
+                 background_open: bool = False, settings: Any = None, seat: str | None = None):
         super().__init__()
         self.data_dir = Path(data_dir)
         self.slug = slug
@@ -46,6 +46,7 @@ class FacilitatorApp(App[int]):
         self.lang = lang
         self.now = now
         self.readonly = readonly
+        self.seat = seat  # "facilitator" / "notes": one seat of a two-seat session (docs/room.md)
         self.use_bell = bell
         self.store: Any = None
         self.rang = 0  # bells rung, for tests
@@ -123,7 +124,7 @@ class FacilitatorApp(App[int]):
         from facilitator.tui.screens.live import LiveScreen
         from facilitator.usecases.session import opener
 
-        return LiveScreen(None, session, opener=opener(self.data_dir, slug, readonly=readonly))
+        return LiveScreen(None, session, opener=opener(self.data_dir, slug, readonly=readonly, seat=self.seat))
 
     def session_opened(self, store: Any) -> None:
         """The live screen's store is open (called by the screen, on the app's thread)."""
@@ -224,7 +225,7 @@ class FacilitatorApp(App[int]):
         from facilitator.usecases.session import open_failure, open_workshop
 
         try:
-            store = open_workshop(self.data_dir, slug, readonly=readonly)
+            store = open_workshop(self.data_dir, slug, readonly=readonly, seat=self.seat)
         except Exception as exc:
             if open_failure(exc).kind == "unexpected":
                 raise  # to the error log
@@ -418,9 +419,10 @@ class FacilitatorApp(App[int]):
         self._close_messages_no_wait()
 
 
-def run_app(data_dir: Path, slug: str | None, session: int | None, lang: str) -> int:
-    """Run the TUI: the live screen of a session, or the home screen without a slug."""
-    app = FacilitatorApp(Path(data_dir), slug, session, lang, background_open=True)
+def run_app(data_dir: Path, slug: str | None, session: int | None, lang: str, seat: str | None = None) -> int:
+    """Run the TUI: the live screen of a session, or the home screen without a slug.
+    `seat`: one seat of a two-seat session (facilitator.store.seats)."""
+    app = FacilitatorApp(Path(data_dir), slug, session, lang, background_open=True, seat=seat)
     result = app.run()
     return int(result or app.return_code or 0)
 

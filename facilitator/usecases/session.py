@@ -19,17 +19,24 @@ from pathlib import Path
 from typing import Any, Callable, Literal
 
 
-def open_workshop(data_dir: Path, slug: str, *, readonly: bool = False, fallback_plan: Any = None) -> Any:
+def open_workshop(data_dir: Path, slug: str, *, readonly: bool = False, fallback_plan: Any = None,
+                  seat: str | None = None) -> Any:
     """Open the workshop `slug` in `data_dir` (writable: takes its lock). Raises
-    StoreLocked when another process holds it, another StoreError when it cannot be read."""
+    StoreLocked when another process holds it, another StoreError when it cannot be read.
+    `seat` ("facilitator", "notes"): open it for that seat of a two-seat session
+    (facilitator.store.seats); read-only is the same for every seat."""
     from facilitator.store.workshop import WorkshopStore
 
+    if seat is not None and not readonly:
+        from facilitator.store.seats import open_seat
+
+        return open_seat(Path(data_dir), slug, seat)
     return WorkshopStore.open(Path(data_dir), slug, readonly=readonly, fallback_plan=fallback_plan)
 
 
-def opener(data_dir: Path, slug: str, *, readonly: bool = False) -> Callable[[], Any]:
+def opener(data_dir: Path, slug: str, *, readonly: bool = False, seat: str | None = None) -> Callable[[], Any]:
     """`open_workshop` for later (the live screen calls it in its thread)."""
-    return lambda: open_workshop(data_dir, slug, readonly=readonly)
+    return lambda: open_workshop(data_dir, slug, readonly=readonly, seat=seat)
 
 
 @dataclass(frozen=True)
@@ -58,8 +65,14 @@ def open_failure(exc: BaseException) -> OpenFailure:
 
 def recovery_notes(store: Any, slug: str, lang: str = "en") -> list[str]:
     """What opening repaired or skipped in a damaged store, one line each, to tell the user."""
-    notes = [f"{slug}: {note}" for note in store.recovery]
-    if store.recovery and store.readonly:
+    return recovery_lines(store.recovery, slug, lang, missing=store.readonly)
+
+
+def recovery_lines(recovery: list[str], slug: str, lang: str = "en", *, missing: bool = False) -> list[str]:
+    """The store's recovery notes for the user; `missing`: what could not be read is not
+    in what the command shows or writes (a read-only open, or damage met while reading)."""
+    notes = [f"{slug}: {note}" for note in recovery]
+    if recovery and missing:
         from facilitator.i18n import text
 
         notes.append(text("usecase.recovery_missing", lang, slug=slug))

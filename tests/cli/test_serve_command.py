@@ -57,7 +57,7 @@ def test_loopback_serves_without_a_token(run, demo, fake_serve):
     assert set(config.commands) == {"projector", "facilitator"}
     projector, facilitator = (shlex.split(config.commands[s]) for s in ("projector", "facilitator"))
     assert projector[0] == "exec" and projector[-4:] == ["show", SLUG, "--session", "2"]
-    assert facilitator[-4:] == ["run", SLUG, "--session", "2"]
+    assert facilitator[-6:] == ["run", SLUG, "--session", "2", "--seat", "facilitator"]
     assert projector[projector.index("--lang") + 1] == "en"
 
 

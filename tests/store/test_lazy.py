@@ -144,3 +144,18 @@ def test_a_truncated_index_is_read_the_slow_way(data_dir, plan, cut):
     path.write_bytes(data[:max(end, index_at - 5) if isinstance(cut, int) else end])
     with WorkshopStore.open(data_dir, "proef") as store:  # opens; the backup fills in what the cut took
         assert len(store.statements(1)) == 1_200
+
+
+def test_closing_after_a_long_live_session_leaves_an_index_and_a_valid_summary(data_dir, plan):
+    from facilitator.store.workshop import read_summary
+
+    from .conftest import PLAN_TEXT
+
+    with WorkshopStore.create(data_dir, plan, PLAN_TEXT) as store:
+        for i in range(600):  # live saves: two journal lines each, in the tail
+            store.add_statement(Statement(session=2, text=f"live {i}"))
+    head = (data_dir / "proef" / "store.db").read_bytes().split(b"\n", 1)[0]
+    assert b'"index":"' in head  # compacted on closing
+    assert read_summary(data_dir, "proef")["sessions"]["2"]["statements"] == 600  # names the file as it is
+    with WorkshopStore.open(data_dir, "proef", readonly=True) as store:
+        assert parses(store) == 0 and len(store.statement_view(2)) == 600

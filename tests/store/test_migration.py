@@ -78,3 +78,42 @@ def test_newer_schema_is_still_refused(tmp_path):
         with pytest.raises(StoreNewer, match="schema 3 > 2"):
             WorkshopStore.open(data_dir, SLUG, readonly=readonly)
     assert path.read_bytes() == before and not (data_dir / SLUG / "backups").exists()
+
+
+def test_a_kill_while_the_migration_backup_is_written_leaves_no_partial_backup(tmp_path):
+    """The backup before a migration was written in place: a kill -9 halfway left a
+    partial file named like a backup (seen in the kill rounds). Now it is a temp file
+    until complete, which the next writable open removes."""
+    import os
+    import signal
+
+    from facilitator import fileio
+
+    folder = tmp_path / "oud"
+    folder.mkdir()
+    shutil.copyfile(FIXTURE, folder / "store.db")
+    pid = os.fork()
+    if pid == 0:  # the child: dies by SIGKILL halfway through writing the backup
+        real = fileio.write_all
+
+        original = FIXTURE.read_bytes()
+
+        def half_then_die(fd, data):
+            if bytes(data) != original:
+                return real(fd, data)
+            real(fd, data[: len(data) // 2])
+            os.kill(os.getpid(), signal.SIGKILL)
+
+        fileio.write_all = half_then_die
+        try:
+            WorkshopStore.open(tmp_path, "oud")
+        finally:
+            os._exit(3)  # not reached when the kill came
+    _, status = os.waitpid(pid, 0)
+    assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
+    named = list((folder / "backups").glob("*before-migration*.db"))
+    assert all(b.read_bytes() == FIXTURE.read_bytes() for b in named), [b.name for b in named]
+    with WorkshopStore.open(tmp_path, "oud") as s:  # opens, migrates, cleans the temp file up
+        assert s.statements()
+    assert not [p for p in folder.rglob("*") if fileio.TMP_INFIX in p.name]
+    assert all(b.read_bytes() == FIXTURE.read_bytes() for b in (folder / "backups").glob("*before-migration*.db"))

@@ -26,14 +26,17 @@ async def test_readonly_view_follows_the_writer(tmp_path: Path) -> None:
                                            themes=[], key=False))
             screen._poll_store()
             for _ in range(200):
-                if screen.store is not old:
+                if "later getypt" in screen_text(app):
                     break
                 await pilot.pause(0.02)
             await pilot.pause()
             text = screen_text(app)
             assert "later getypt" in text and "eerste" in text
             assert "ALLEEN LEZEN" in text and "bijgewerkt" in text
-            assert app.store is screen.store
-            screen._poll_store()  # nothing changed: no new copy
-            await pilot.pause()
+            assert screen.store is old and app.store is old  # followed, not reopened
+            screen._poll_store()  # nothing changed
+            for _ in range(100):
+                if not screen._reloading:
+                    break
+                await pilot.pause(0.02)
             assert not screen._reloading

@@ -49,6 +49,9 @@ SPOKEN_SLICE = 100  # statements looked at per idle tick (20 a second) for who s
 SPOKEN_QUIET = 0.5  # seconds without a key before such a tick runs
 CLOCK_ACTIONS = {"toggle_clock": "F5", "prev_step": "F6", "next_step": "F7", "end_session": "Ctrl+O"}
 # Keys that need a writable session: in the read-only view they say why.
+# Keys of the note-taker's seat: on the facilitator's seat they say so.
+NOTES_KEYS = {"f9", "f12", "delete", "ctrl+z", "ctrl+t", "ctrl+right", "ctrl+left", "f10"}
+SEAT_POLL = 0.25  # seconds between a seat's reads of the other seat's journal (shown within 1 s)
 WRITE_KEYS = {"f5", "f6", "f7", "f9", "f12", "delete", "ctrl+z", "ctrl+o", "ctrl+t", "ctrl+right", "ctrl+left", "f10", "f11"}
 
 
@@ -279,6 +282,8 @@ class LiveScreen(ScheduleActions, Screen):
         self.query_one("#attendance").set_plan(live.plan, live.attendance, live.spoken)  # type: ignore[attr-defined]
         code = live.plan.code_of(live.session)
         self.sub_title = self.t("session_title", code=code, title=live.session.title or "")
+        if live.seat is not None:
+            self.sub_title += self.t(f"seat.title.{live.seat}")
         self.app.sub_title = self.sub_title
         self._fill_record()
         table = self.query_one("#actions")
@@ -288,8 +293,9 @@ class LiveScreen(ScheduleActions, Screen):
             capture.disabled = True
             capture.placeholder = self.t("readonly.line", reason=self.t("readonly.reason"))
             self.query_one(Preview).show(self.t("readonly", reason=self.t("readonly.reason")), warning=True)
-            self._stamp = self._files_stamp()
             self.set_interval(app_of(self).readonly_poll, self._poll_store)
+        elif live.seat is not None:
+            self._start_seat(live)
         else:
             capture.placeholder = self.t("placeholder.plan", **self.example_keys())
             self._show_preview(capture.value)
@@ -374,6 +380,12 @@ class LiveScreen(ScheduleActions, Screen):
             event.prevent_default()
             self.notify(self.t("is_readonly"), severity="warning", timeout=3)
             return
+        if self.live is not None and self.live.seat == "facilitator" and (
+                event.is_printable or event.key in ENTER_KEYS or event.key in NOTES_KEYS):
+            event.stop()
+            event.prevent_default()
+            self.notify(self.t("seat.notes"), severity="warning", timeout=5)
+            return
         if event.is_printable and event.character:
             event.stop()
             event.prevent_default()
@@ -390,6 +402,9 @@ class LiveScreen(ScheduleActions, Screen):
         """A paste that reached the screen (a panel had focus): into the capture line."""
         if self.live is not None and self.live.readonly:
             self.notify(self.t("is_readonly"), severity="warning", timeout=3)
+            return
+        if self.live is not None and self.live.seat == "facilitator":
+            self.notify(self.t("seat.notes"), severity="warning", timeout=5)
             return
         event.stop()
         self._to_capture_line()
@@ -573,7 +588,7 @@ class LiveScreen(ScheduleActions, Screen):
 
     def _show_preview(self, value: str, error: str | None = None) -> None:
         live = self.live
-        if live is None or live.readonly:
+        if live is None or live.readonly or live.seat == "facilitator":
             return
         from facilitator.domain.capture import CaptureError
 
@@ -876,7 +891,7 @@ class LiveScreen(ScheduleActions, Screen):
         if self.live is None:
             self._clock_action("end_session", when)
             return
-        if not self._writable():
+        if not self._writable() or not self._seat_ok("facilitator"):
             return
         from facilitator.tui.screens.dialogs import ConfirmEnd
 
@@ -892,6 +907,9 @@ class LiveScreen(ScheduleActions, Screen):
     def action_report(self) -> None:
         """The report screen of this workshop, on the same open store (saves done first)."""
         if not self._writable():
+            return
+        if self.live.seat is not None:  # the report is written with one seat (its store folds both journals)
+            self.notify(self.t("seat.report"), severity="warning", timeout=5)
             return
         if self.live.writer is not None:
             self.live.writer.wait_idle(2.0)
@@ -938,8 +956,17 @@ class LiveScreen(ScheduleActions, Screen):
         self._show(self.live.set_clock(clock))
 
     def _readonly(self) -> bool:
-        """For ScheduleActions: True (and said why) when nothing can be changed now."""
-        return not self._writable()
+        """For ScheduleActions: True (and said why) when nothing can be changed now
+        (the note-taker's seat: the schedule is the facilitator's)."""
+        return not self._writable() or not self._seat_ok("facilitator")
+
+    def _seat_ok(self, owner: str) -> bool:
+        """Two seats: True when this seat owns what a key changes; else says whose it is."""
+        refused = self.live._seat_refuses(owner) if self.live is not None else None
+        if refused is not None:
+            self._show(refused)
+            return False
+        return True
 
     def _writable(self) -> bool:
         if self.live is None:
@@ -958,38 +985,80 @@ class LiveScreen(ScheduleActions, Screen):
             return None
         return True
 
-    # -- read-only: follow the copy that writes -------------------------------------
+    # -- following the other process (read-only view, two seats) ---------------------
 
-    def _files_stamp(self) -> tuple:
-        """Size and mtime of the workshop's files: changes when the writing copy saves."""
-        try:
-            return tuple(sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns)
-                                for e in Path(self.live.store.path).iterdir() if e.is_file()))
-        except OSError:
-            return ()
+    def _start_seat(self, live: Any) -> None:
+        """One seat of two (facilitator.store.seats): follow the other seat's journal. The
+        facilitator's seat shows the record but takes no notes; the note-taker's seat
+        captures as usual, its clock keys say they are the facilitator's."""
+        capture = self.capture
+        if live.seat == "facilitator":
+            capture.disabled = True
+            capture.placeholder = self.t("seat.facilitator_line")
+            self.query_one(Preview).show(Text(self.t("seat.facilitator_preview"), style="dim"))
+        else:
+            capture.placeholder = self.t("placeholder.plan", **self.example_keys())
+            self._show_preview(capture.value)
+        self.set_interval(SEAT_POLL, self._poll_store)
 
     def _poll_store(self) -> None:
-        if self._reloading or not self.is_attached:
+        """Read what the other process saved (only the bytes appended to its journal), in a
+        thread; the session takes it in on the UI thread (facilitator.live.follow)."""
+        if self._reloading or not self.is_attached or self.live is None:
             return
-        stamp = self._files_stamp()
-        if stamp == self._stamp:
-            return
-        self._stamp = stamp
         self._reloading = True
-        self.run_worker(self._reopen, thread=True, exit_on_error=False)
+        self.run_worker(self._follow, thread=True, exit_on_error=False)
+
+    def _follow(self) -> None:
+        """Thread: poll the journals this process does not write."""
+        from facilitator.store.seats import follow
+
+        try:
+            result = follow(self.live.store)
+        except Exception:  # noqa: BLE001 - mid-write or gone: the next poll tries again
+            self._reloading = False
+            return
+        if result.reset:  # store.db was replaced (a compaction, a restore): read it whole again
+            self._reopen()
+            return
+        if not result.ops:
+            self._reloading = False
+            return
+        try:
+            self.app.call_from_thread(self._followed, result.ops)
+        except Exception:  # noqa: BLE001 - the app is stopping
+            self._reloading = False
+
+    def _followed(self, ops: list[Any]) -> None:
+        from facilitator.live.follow import apply
+
+        self._reloading = False
+        if not self.is_attached or self.live is None:
+            return
+        self._show(apply(self.live, ops))
+        if self.live.readonly:
+            self._said_updated()
+
+    def _said_updated(self) -> None:
+        when = time.strftime("%H:%M:%S", time.localtime(self.now()))
+        self.query_one(Preview).show(self.t("readonly", reason=self.t("readonly.reason"))
+                                     + self.t("updated", time=when), warning=True)
 
     def _reopen(self) -> None:
-        """Thread: open the workshop read-only again."""
+        """Thread: open the workshop read-only again (its journal was replaced)."""
         from facilitator.store.workshop import WorkshopStore
 
         old = self.live.store
         try:
             store = WorkshopStore.open(Path(old.path).parent, old.slug, readonly=True)
         except Exception:  # noqa: BLE001 - mid-write or gone: the next poll tries again
-            self._stamp = ()
             self._reloading = False
             return
-        self.app.call_from_thread(self._reloaded, store)
+        try:
+            self.app.call_from_thread(self._reloaded, store)
+        except Exception:  # noqa: BLE001 - the app is stopping
+            store.close()
+            self._reloading = False
 
     def _reloaded(self, store: Any) -> None:
         """The new read-only copy is open: show what it holds, close the old one."""
@@ -1001,14 +1070,11 @@ class LiveScreen(ScheduleActions, Screen):
             change = self.live.reload(store)
         except Exception:  # noqa: BLE001 - mid-write: the next poll tries again
             store.close()
-            self._stamp = ()
             return
         app_of(self).session_opened(store)  # closes the old one
         self.store = store
         self._show(change)
-        when = time.strftime("%H:%M:%S", time.localtime(self.now()))
-        self.query_one(Preview).show(self.t("readonly", reason=self.t("readonly.reason"))
-                                     + self.t("updated", time=when), warning=True)
+        self._said_updated()
 
 
 _FROM_SESSION = frozenset({"clock", "capture_step", "speaker", "number", "plan", "session", "entries", "editing",

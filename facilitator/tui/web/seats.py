@@ -1,9 +1,9 @@
 """The seats a browser can open, and the command each one runs.
 
 Each seat is an ordinary `facilitator` command run as its own process (textual-serve
-drives it through its web driver). The facilitator seat is, for now, the single-seat
-live screen (`facilitator run SLUG`); once `run --seat facilitator` exists it is one
-change to `FACILITATOR_SEAT_ARGS`.
+drives it through its web driver). The facilitator seat is `facilitator run SLUG --seat
+facilitator` (clock, agenda, schedule; facilitator.store.seats): the note-taker keeps
+typing in a terminal with `--seat notes`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 __all__ = ["Seat", "SEATS", "FACILITATOR_SEAT_ARGS", "seat_argv", "seat_command"]
 
 # Extra arguments of `facilitator run` for the facilitator seat (see the module docstring).
-FACILITATOR_SEAT_ARGS: tuple[str, ...] = ()
+FACILITATOR_SEAT_ARGS: tuple[str, ...] = ("--seat", "facilitator")
 
 
 @dataclass(frozen=True)
