@@ -302,6 +302,98 @@ class LiveSession:
         self._tail[:0] = made
         self._base = row
 
+    # -- what another process saved (facilitator.live.follow), already in the store's view ---
+
+    def follow_statement(self, doc_id: int, st: Any, change: Change) -> None:
+        """Statement `doc_id` was saved (`st`) or deleted (None) by another process; the
+        store and so the view have it already. Only rows made are touched; a row not
+        made yet is read from the view when it is shown."""
+        entry = next((e for e in self.entries.known.values() if e.statement.id == doc_id), None)
+        if st is None:
+            if entry is not None:
+                self.entries.known.pop(entry.uid, None)
+                if entry.base is not None:
+                    self._shift(entry.base, -1)
+                elif entry in self._tail:
+                    self._tail.remove(entry)
+                change.removed.append(entry.uid)
+            elif len(self.view) < self._expected():  # a row not made yet left the view
+                self._seen = -1
+                self._resync()
+                change.rebuild = True
+            self._seen = len(self.view)
+            return
+        if st.speaker:
+            if st.speaker not in self.spoken:
+                change.attendance = True
+            self.spoken.add(st.speaker)
+        if entry is not None:
+            if entry.statement == st:
+                return
+            moved = (entry.statement.seq, entry.statement.id) != (st.seq, st.id)
+            entry.statement = st
+            if moved and entry.base is None:
+                self._tail.sort(key=_order)
+                change.rebuild = True
+            else:
+                change.changed.append(entry)
+            return
+        n = len(self.view)
+        if n <= self._expected():  # an edit of a row not made yet: the view has it
+            return
+        entry = Entry(f"s{next(_uids)}", st)
+        at = self._view_index(st, n)
+        if at < self._base:  # an undone delete elsewhere comes back among the rows read at open
+            self._shift(at, +1)
+            entry.base = at
+            self._made[at] = entry
+            change.rebuild = True
+        else:
+            key = _order(entry)
+            pos = next((i for i, e in enumerate(self._tail) if _order(e) > key), len(self._tail))
+            self._tail.insert(pos, entry)
+            if pos == len(self._tail) - 1:
+                change.added.append(entry)
+            else:
+                change.rebuild = True
+        self.entries.known[entry.uid] = entry
+        self._seen = n
+
+    def speakers_seen(self) -> set[str]:
+        """The speakers of the rows made and of the newest statements of the view."""
+        seen = {e.statement.speaker for e in self.entries.known.values() if e.statement.speaker}
+        return seen | {st.speaker for st in self.view[-500:] if st.speaker}
+
+    def _expected(self) -> int:
+        """Rows the view holds by what this session knows: those read at open, and those
+        after them that are saved."""
+        return self._base + sum(1 for e in self._tail if e.job is None and e.statement.id is not None)
+
+    def _view_index(self, st: Any, n: int) -> int:
+        key = (st.seq or 0, st.id or 0)
+        low, high = 0, n
+        while low < high:
+            mid = (low + high) // 2
+            other = self.view[mid]
+            if (other.seq or 0, other.id or 0) < key:
+                low = mid + 1
+            else:
+                high = mid
+        return low
+
+    def _shift(self, row: int, delta: int) -> None:
+        """A row of those read at open left the view (-1) or one came in at `row` (+1)."""
+        made: dict[int, Entry] = {}
+        for i, entry in self._made.items():
+            if delta < 0 and i == row:
+                continue
+            j = i + delta if (i > row if delta < 0 else i >= row) else i
+            entry.base = j
+            made[j] = entry
+        self._made = made
+        self._base += delta
+        self._spoken_end = max(0, self._spoken_end + delta) if self._spoken_end > row else self._spoken_end
+
     def reload(self, store: Any) -> Change:
         """A read-only view: show what a newer copy of the store holds."""
         self.store = store
@@ -944,6 +1036,10 @@ def attendance_keys(plan: Any, counts: Counter[str]) -> list[str]:
         if key not in known:
             out += [key] * n
     return out
+
+
+def _order(e: Entry) -> tuple[int, int]:
+    return (e.statement.seq or 10**12, e.statement.id or 10**12)
 
 
 def _gone(session: int) -> Any:

@@ -172,3 +172,31 @@ def test_who_spoke_looks_at_the_newest_statements_only(big, monkeypatch: pytest.
         pass
     assert view.read - before == 1000
     assert {"wt1", "jw1", "bib"} <= live.spoken
+
+
+def test_statements_saved_elsewhere_are_taken_in_without_reading_the_record(big) -> None:  # type: ignore[no-untyped-def]
+    """The follow path (another seat's saves, already in the view): an added statement is the
+    newest row, an edit of a row not shown yet costs nothing, a delete of a shown row moves
+    the rows after it up; no pass over the rows."""
+    from facilitator.live.session import Change
+
+    live, view, _reports = big
+    store = live.store
+    shown_row = live.row(N - 2)
+    added = store.add_statement(Statement(session=1, step=0, speaker="jw1", kind="note", text="van de ander"))
+    change = Change()
+    before = view.read
+    live.follow_statement(added.id, added, change)
+    assert [e.statement.text for e in change.added] == ["van de ander"] and live.row_count == N + 1
+    edited = store.statements(1)[5].model_copy(update={"text": "anders"})
+    store.update_statement(edited)
+    change = Change()
+    live.follow_statement(edited.id, edited, change)
+    assert not change.added and not change.changed and live.row(5).statement.text == "anders"
+    store.delete_statement(shown_row.statement.id)
+    change = Change()
+    live.follow_statement(shown_row.statement.id, None, change)
+    assert change.removed == [shown_row.uid] and live.row_count == N
+    assert [live.row(i).statement.text for i in (N - 3, N - 2, N - 1)] == [f"regel {N - 3}", f"regel {N - 1}",
+                                                                         "van de ander"]
+    assert view.read - before < 100
