@@ -175,6 +175,7 @@ class LiveSession:
         self.alarmed: set[int] = set()
         self.failing = False
         self._checkpointed = 0.0
+        self._damage_told = len(getattr(store, "recovery", ()) or ())  # those of the open: the app tells them
 
     def _read(self, store: Any) -> None:
         """Nothing here passes over every statement: the record's rows are made from
@@ -976,6 +977,7 @@ class LiveSession:
         from facilitator.live import clock as clockctl
 
         change = Change(clock=True)
+        self._tell_damage(change)
         if clockctl.state(self.clock) != "running":
             return change
         now = self.now()
@@ -992,6 +994,16 @@ class LiveSession:
             change.ring = True
             change.notice("time_up", "warning", 10, n=step + 1, title=self.session.agenda[step].title)
         return change
+
+    def _tell_damage(self, change: Change) -> None:
+        """A lazy store reads a statement when its row is first shown; one it finds
+        damaged then leaves the view and is added to the store's `recovery`. Say so,
+        as loudly as damage found on opening (told once)."""
+        notes = list(getattr(self.store, "recovery", ()) or ())
+        told = min(self._damage_told, len(notes))  # a reopened store starts its own list
+        if len(notes) > told:
+            self._damage_told = len(notes)
+            change.notice("damaged_read", "error", 30, lines="\n".join(notes[told:]))
 
     # -- labels ------------------------------------------------------------------------------
 

@@ -200,3 +200,26 @@ def test_statements_saved_elsewhere_are_taken_in_without_reading_the_record(big)
     assert [live.row(i).statement.text for i in (N - 3, N - 2, N - 1)] == [f"regel {N - 3}", f"regel {N - 1}",
                                                                          "van de ander"]
     assert view.read - before < 100
+
+
+def test_damage_met_when_an_old_row_is_shown_is_told(tmp_path: Path) -> None:
+    """A statement the lazy store finds damaged when its row is first shown left the
+    view without a word (the app told only what opening found). The session's tick
+    now says so, once."""
+    make_workshop(tmp_path)
+    with WorkshopStore.open(tmp_path, SLUG) as store:
+        store.import_records(1, [Statement(session=1, step=0, speaker="wt1", kind="note",
+                                           text=f"regel {i}") for i in range(N)])
+    path = tmp_path / SLUG / "store.db"
+    data = bytearray(path.read_bytes())
+    at = data.index(b'"regel 500"')
+    data[at + 3] ^= 0x01
+    path.write_bytes(bytes(data))
+    with WorkshopStore.open(tmp_path, SLUG, readonly=True) as store:
+        live = LiveSession(store, 1, FakeClock())
+        assert not [n for n in live.tick().notices if n.key == "damaged_read"]  # nothing read yet
+        texts = [live.row(i).statement.text for i in range(400, 600)]
+        assert "regel 500" not in texts
+        told = [n for n in live.tick().notices if n.key == "damaged_read"]
+        assert len(told) == 1 and "damaged" in told[0].values["lines"], told
+        assert not [n for n in live.tick().notices if n.key == "damaged_read"]  # once
