@@ -158,7 +158,7 @@ class LiveSession:
         self.seat: str | None = getattr(store, "seat", None)  # "facilitator" / "notes": two seats (live.follow)
         self.plan = store.plan
         if number is None:
-            number = store.snapshot().next_session(now())
+            number = store.next_session(now())
         session = self.plan.session(number)
         if session is None:
             known = ", ".join(str(s.number) for s in self.plan.sessions)

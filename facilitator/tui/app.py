@@ -213,7 +213,7 @@ class FacilitatorApp(App[int]):
 
         try:
             with WorkshopStore.open(self.data_dir, slug, readonly=True) as store:
-                number = session if session is not None else store.snapshot().next_session(self.now())
+                number = session if session is not None else store.next_session(self.now())
                 return store.clock(number).current_step
         except Exception:  # noqa: BLE001 - damaged or gone: the lines are written without a marker
             return None
