@@ -81,6 +81,16 @@ def pct(samples: list[float], q: float) -> float:
 
 
 def rss_mib() -> float:
+    """This process's peak resident memory. VmHWM, not ru_maxrss: Linux carries
+    ru_maxrss across exec, so a child started by a parent that holds much memory
+    reports the parent's size (bench_tui's 100k "peak" was its parent's)."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

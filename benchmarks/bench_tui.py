@@ -158,6 +158,11 @@ async def drive(app):
     marks["work"], marks["shown"] = works, shown
     import resource
     marks["peak_rss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    try:  # VmHWM: ru_maxrss is carried across exec, so it held the parent's size (the benchmark's)
+        with open("/proc/self/status") as fh:
+            marks["peak_rss"] = next(int(l.split()[1]) * 1024 for l in fh if l.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        pass
     with open("/proc/self/statm") as fh:
         marks["rss"] = int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
     dump()

@@ -20,6 +20,12 @@ Decisions where the issue is silent:
   time is up (or now, when it is over time), the steps after it one after another.
 - "Behind/ahead" is the expected end of the session minus its planned end: a
   step that ran over, a late start and a +5 all count; a skipped step wins time.
+- "Behind/ahead" is only said on the session's day: from DAY_WINDOW (12 hours)
+  before its planned start to DAY_WINDOW after its planned end (a session that
+  runs past midnight keeps it). Opened on another day (before the clock starts,
+  on a day other than the plan's date; or the day after a session that was left
+  paused), the comparison with today's clock would be nonsense ("1440 min
+  achter"): `delay` is None and the screens leave it out.
 - +5/-5 change a step's time box; it never goes under one minute, and a done
   step cannot change. Only a step that has not started can be skipped or moved,
   and never to before the current step.
@@ -43,6 +49,8 @@ MIN_MINUTES = 1
 from facilitator.domain.clock_state import State, clock_state  # noqa: E402 - one rule, shared with the live clock
 Status = Literal["done", "current", "upcoming", "skipped"]
 Level = Literal["ok", "warning", "over"]
+
+DAY_WINDOW = 12 * 3600.0  # seconds around the planned session in which behind/ahead is said
 
 
 class ScheduleRefused(ValueError):
@@ -227,14 +235,16 @@ class Schedule:
     planned_end: float | None
     expected_end: float | None
     changes: int  # schedule changes recorded
+    on_day: bool = True  # `now` is on the session's day (see the module's decisions)
 
     def slot(self, step: int) -> Slot:
         return next(s for s in self.slots if s.step == step)
 
     @property
     def delay(self) -> float | None:
-        """Seconds behind (+) or ahead (-) of the plan; None without a planned time."""
-        if self.planned_end is None or self.expected_end is None:
+        """Seconds behind (+) or ahead (-) of the plan; None without a planned time, or
+        when `now` is not on the session's day."""
+        if self.planned_end is None or self.expected_end is None or not self.on_day:
             return None
         return self.expected_end - self.planned_end
 
@@ -315,8 +325,9 @@ def schedule(session: Session, clock: SessionClock, now: float, tz: dt.tzinfo | 
             step=i, title=step.title, prompt=step.prompt, planned_minutes=step.minutes, minutes=boxes[i],
             status=status(clock, i, skip), planned_start=planned[i][0], planned_end=planned[i][1],
             start=begin, end=end, actual=step_elapsed(clock, i, now) if _started(clock, i) else None))
+    on_day = start is None or planned_end is None or start - DAY_WINDOW <= now <= planned_end + DAY_WINDOW
     return Schedule(slots=slots, current=current, state=state, planned_start=start, planned_end=planned_end,
-                    expected_end=expected_end, changes=len(clock.changes))
+                    expected_end=expected_end, changes=len(clock.changes), on_day=on_day)
 
 
 # -- the countdown -------------------------------------------------------------------------------

@@ -12,19 +12,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from facilitator.live.session import ActionEntry, Change, Entry, LiveSession, _uids
+from facilitator.live.session import ActionEntry, Change, LiveSession, _uids
 
 
 def apply(live: LiveSession, ops: list[list[Any]]) -> Change:
     """Take in what another process saved (see the module docstring)."""
     change = Change()
-    by_id: dict[int, str] | None = None
     actions_by_id: dict[int, str] | None = None
     for name, doc_id, doc in ops:
         if name == "statements":
-            if by_id is None:
-                by_id = {e.statement.id: uid for uid, e in live.entries.items() if e.statement.id is not None}
-            _statement(live, by_id, doc_id, doc, change)
+            _statement(live, doc_id, doc, change)
         elif name == "actions":
             if actions_by_id is None:
                 actions_by_id = {a.action.id: uid for uid, a in live.actions.items() if a.action.id is not None}
@@ -45,56 +42,28 @@ def apply(live: LiveSession, ops: list[list[Any]]) -> Change:
     return change
 
 
-def _statement(live: LiveSession, by_id: dict[int, str], doc_id: int, doc: Any, change: Change) -> None:
+def _statement(live: LiveSession, doc_id: int, doc: Any, change: Change) -> None:
+    """One statement saved or deleted by the other process: the session's rows take it in
+    (`LiveSession.follow_statement`: only rows already made are touched, none is read)."""
     from pydantic import ValidationError
 
     from facilitator.domain.records import Statement
 
-    uid = by_id.get(doc_id)
     st = None
     if isinstance(doc, dict) and doc.get("session") == live.number:
         try:
             st = Statement.model_validate({**doc, "id": doc_id})
         except (ValidationError, TypeError):
             st = None
+    live.follow_statement(doc_id, st, change)
     if st is None:
-        if uid is not None and uid in live.entries:
-            entry = live.entries.pop(uid)
-            by_id.pop(doc_id, None)
-            change.removed.append(uid)
-            _forget_speaker(live, entry)
-        return
-    if st.speaker:
-        if st.speaker not in live.spoken:
-            change.attendance = True
-        live.spoken.add(st.speaker)
-    if uid is not None and uid in live.entries:
-        entry = live.entries[uid]
-        if entry.statement == st:
-            return
-        moved = (entry.statement.seq, entry.statement.id) != (st.seq, st.id)
-        entry.statement = st
-        if moved:
-            live._sort()
-            change.rebuild = True
-        else:
-            change.changed.append(entry)
-        return
-    entry = Entry(f"s{next(_uids)}", st)
-    last = next(reversed(live.entries.values()), None) if live.entries else None
-    live.entries[entry.uid] = entry
-    by_id[doc_id] = entry.uid
-    if last is not None and (last.statement.seq or 0, last.statement.id or 0) > (st.seq, doc_id):
-        live._sort()  # an undone delete elsewhere comes back where it was
-        change.rebuild = True
-    else:
-        change.added.append(entry)
+        _forget_speakers(live)
 
 
-def _forget_speaker(live: LiveSession, entry: Entry) -> None:
-    speaker = entry.statement.speaker
-    if speaker and all(e.statement.speaker != speaker for e in live.entries.values()):
-        live.spoken.discard(speaker)
+def _forget_speakers(live: LiveSession) -> None:
+    """A statement was deleted elsewhere: a speaker no longer seen among the rows made or
+    the newest of the session no longer counts as having spoken."""
+    live.spoken &= live.speakers_seen()
 
 
 def _action(live: LiveSession, by_id: dict[int, str], doc_id: int, doc: Any, change: Change) -> None:

@@ -23,21 +23,33 @@ from facilitator import fileio
 _HEADER = re.compile(r"// unsaved lines of session \S+$")
 
 
-def with_markers(items: Iterable[tuple[int | None, str]], start: int | None = None) -> list[str]:
+class Lines(list[str]):
+    """A rescue file's lines that know how many of them are the user's (`with_markers`):
+    a rejected `## 9` line typed by the user is one of them, though it looks like a marker."""
+
+    counted: int = 0
+
+
+def with_markers(items: Iterable[tuple[int | None, str]], start: int | None = None) -> Lines:
     """(step, line) pairs as lines with a `## N` marker where the step changes.
     `start`: the step the import is assumed to begin in (no marker needed for it)."""
-    out: list[str] = []
+    out = Lines()
     current = start
     for step, line in items:
+        if not line.strip():
+            continue  # an empty line holds nothing (and would be counted by no one)
         if step is not None and step != current:
             out.append(f"## {step + 1}")
             current = step
         out.append(line)
+        out.counted += 1
     return out
 
 
 def count(lines: Iterable[str]) -> int:
     """The lines a rescue file holds for the user: not its markers, not its header."""
+    if isinstance(lines, Lines):
+        return lines.counted
     return sum(1 for line in lines if line.strip() and not line.startswith("## ") and not _HEADER.match(line))
 
 

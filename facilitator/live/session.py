@@ -33,6 +33,7 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
 from typing import Any, Callable
 
 from facilitator.live import rescue
@@ -40,6 +41,8 @@ from facilitator.live.writer import (AddAction, AddStatement, AddTheme, Backup, 
                                      RestoreStatement, SaveClock, SetAttendance, UpdateStatement, Writer)
 
 CHECKPOINT = 30.0  # seconds between saves of a running clock
+SPEAKER_LOOKBACK = 2000  # statements looked at, newest first, for the sticky speaker at open
+SPOKEN_LOOKBACK = 5000  # statements looked at, newest first, for who spoke (the attendance panel)
 
 _uids = itertools.count(1)
 
@@ -52,10 +55,33 @@ class Entry:
     statement: Any
     line: str = ""
     job: Job | None = None  # the unsaved add, None once saved
+    base: int | None = None  # its row, while it is one of the rows read at open
 
     @property
     def state(self) -> str:
         return self.job.state if self.job is not None else "saved"
+
+
+class Entries(Mapping[str, Entry]):
+    """`LiveSession.entries`: the record's rows by uid. Looking a uid up is cheap (only rows
+    shown or touched have one); iterating makes every row (for tests and small sessions)."""
+
+    def __init__(self, live: LiveSession):
+        self.live = live
+        self.known: dict[str, Entry] = {}  # every entry made and not deleted
+
+    def __getitem__(self, uid: str) -> Entry:
+        return self.known[uid]
+
+    def __contains__(self, uid: object) -> bool:
+        return uid in self.known
+
+    def __len__(self) -> int:
+        return self.live.row_count
+
+    def __iter__(self) -> Iterator[str]:
+        live = self.live
+        return iter([live.row(i).uid for i in range(live.row_count)])
 
 
 @dataclass(eq=False)
@@ -132,7 +158,7 @@ class LiveSession:
         self.seat: str | None = getattr(store, "seat", None)  # "facilitator" / "notes": two seats (live.follow)
         self.plan = store.plan
         if number is None:
-            number = store.snapshot().next_session(now())
+            number = store.next_session(now())
         session = self.plan.session(number)
         if session is None:
             known = ", ".join(str(s.number) for s in self.plan.sessions)
@@ -149,25 +175,225 @@ class LiveSession:
         self.alarmed: set[int] = set()
         self.failing = False
         self._checkpointed = 0.0
+        self._damage_told = len(getattr(store, "recovery", ()) or ())  # those of the open: the app tells them
 
     def _read(self, store: Any) -> None:
+        """Nothing here passes over every statement: the record's rows are made from
+        `store.statement_view` when shown or touched (see `row`)."""
         from facilitator.domain.records import SessionClock
 
         self.clock = store.clock(self.number) or SessionClock(session=self.number)
         self.capture_step = self.clock.current_step
-        statements = store.statements(self.number)
-        self.entries: dict[str, Entry] = {}
-        for st in statements:
-            uid = f"s{next(_uids)}"
-            self.entries[uid] = Entry(uid, st)
+        self.view = store.statement_view(self.number)
+        # Rows 0.._base-1 are the view's first statements, as they were at open: nothing
+        # this session saves moves them (adds go after them, a delete or restore among
+        # them first turns the rows from there on into entries of `_tail`).
+        self._base = len(self.view)
+        self._seen = self._base  # len(view) when last checked (see _resync)
+        self._made: dict[int, Entry] = {}  # base rows shown or touched, by row
+        self._tail: list[Entry] = []  # the rows after the base, in order: added here, or made by a delete
+        self.entries = Entries(self)
         self.actions: dict[str, ActionEntry] = {}
         for a in store.actions(self.number):
             uid = f"a{next(_uids)}"
             self.actions[uid] = ActionEntry(uid, a)
         self.attendance: list[str] = list(store.attendance(self.number))
         self.theme_keys: list[str] = [t.key for t in store.themes()]
-        self.speaker: str | None = next((s.speaker for s in reversed(statements) if s.speaker), None)
-        self.spoken: set[str] = {s.speaker for s in statements if s.speaker}
+        self.speaker: str | None = self._newest_speaker()
+        self.spoken: set[str] = set()  # speakers known to have spoken (see `scan_spoken`)
+        self.spoken_scanned = self._base == 0
+        self._spoken_end = self._base  # scan_spoken has looked at the rows from here on
+
+    # -- the record's rows (made when shown or touched) --------------------------------------
+
+    def _newest_speaker(self) -> str | None:
+        """The sticky speaker: the speaker of the newest statement that has one, looked for
+        among the newest SPEAKER_LOOKBACK statements only (a slice of the view)."""
+        end = self._base
+        start = max(0, end - SPEAKER_LOOKBACK)
+        while end > start:
+            begin = max(start, end - 64)
+            for st in reversed(self.view[begin:end]):
+                if st.speaker:
+                    return st.speaker
+            end = begin
+        return None
+
+    def scan_spoken(self, budget: int = 2000) -> bool:
+        """Look for who spoke among the statements read at open, newest first, `budget`
+        at a time (the screen calls it when idle, after the first frame); True when done.
+        Done early once every seat of the plan is found (the attendance panel only needs
+        seats), and after the newest SPOKEN_LOOKBACK statements: a real session has far
+        fewer, and reading every statement of a huge one would make the store parse (and
+        keep) them all. What is said while the app runs always counts."""
+        if self.spoken_scanned:
+            return True
+        seats = {p.key for p in self.plan.participants}
+        end = min(self._spoken_end, self._base)
+        stop = max(0, self._base - SPOKEN_LOOKBACK)
+        begin = max(stop, end - budget)
+        self.spoken.update(st.speaker for st in self.view[begin:end] if st.speaker)
+        self._spoken_end = begin
+        self.spoken_scanned = begin <= stop or seats <= self.spoken
+        return self.spoken_scanned
+
+    @property
+    def row_count(self) -> int:
+        return self._base + len(self._tail)
+
+    def row(self, i: int) -> Entry:
+        """The entry shown in row `i` (made now if it was not shown before)."""
+        if i >= self._base:
+            j = i - self._base
+            return self._tail[j] if j < len(self._tail) else Entry("s0", _gone(self.number))
+        entry = self._made.get(i)
+        if entry is None:
+            self._resync()
+            if i >= self._base:  # a damaged record left the view: the rows moved up
+                return self.row(i)
+            try:
+                statement = self.view[i]
+            except IndexError:  # the same, found while reading
+                self._resync()
+                return Entry("s0", _gone(self.number))
+            entry = self._made[i] = Entry(f"s{next(_uids)}", statement, base=i)
+            self.entries.known[entry.uid] = entry
+        return entry
+
+    def _resync(self) -> None:
+        """The store drops a record it finds damaged when reading it (reported in its
+        `recovery`): the view is then shorter than the rows read at open plus those saved
+        here. The rows not made yet are read again from their new places; the rows made
+        keep their statements (edit and delete go by store id, not by place)."""
+        n = len(self.view)
+        if n == self._seen:
+            return
+        self._seen = n
+        saved_here = sum(1 for e in self._tail if e.job is None and e.statement.id is not None)
+        lost = self._base + saved_here - n
+        if lost <= 0:
+            return
+        self._base = max(0, self._base - lost)
+        for entry in self._made.values():
+            entry.base = None  # orphaned: its place is not known any more
+        self._made.clear()
+
+    def row_of(self, uid: str) -> int | None:
+        entry = self.entries.known.get(uid)
+        if entry is None:
+            return None
+        if entry.base is not None:
+            return entry.base
+        try:
+            return self._base + self._tail.index(entry)
+        except ValueError:
+            return None
+
+    def _detach(self, row: int) -> None:
+        """Rows from `row` on become entries of `_tail`: a delete or restore there moves the
+        view's statements after it (made before the change is saved, so still in place)."""
+        if row >= self._base:
+            return
+        made = [self.row(i) for i in range(row, self._base)]
+        for i, entry in enumerate(made, row):
+            entry.base = None
+            self._made.pop(i, None)
+            if i < self._spoken_end and entry.statement.speaker:  # not scanned yet: seen now
+                self.spoken.add(entry.statement.speaker)
+        self._tail[:0] = made
+        self._base = row
+
+    # -- what another process saved (facilitator.live.follow), already in the store's view ---
+
+    def follow_statement(self, doc_id: int, st: Any, change: Change) -> None:
+        """Statement `doc_id` was saved (`st`) or deleted (None) by another process; the
+        store and so the view have it already. Only rows made are touched; a row not
+        made yet is read from the view when it is shown."""
+        entry = next((e for e in self.entries.known.values() if e.statement.id == doc_id), None)
+        if st is None:
+            if entry is not None:
+                self.entries.known.pop(entry.uid, None)
+                if entry.base is not None:
+                    self._shift(entry.base, -1)
+                elif entry in self._tail:
+                    self._tail.remove(entry)
+                change.removed.append(entry.uid)
+            elif len(self.view) < self._expected():  # a row not made yet left the view
+                self._seen = -1
+                self._resync()
+                change.rebuild = True
+            self._seen = len(self.view)
+            return
+        if st.speaker:
+            if st.speaker not in self.spoken:
+                change.attendance = True
+            self.spoken.add(st.speaker)
+        if entry is not None:
+            if entry.statement == st:
+                return
+            moved = (entry.statement.seq, entry.statement.id) != (st.seq, st.id)
+            entry.statement = st
+            if moved and entry.base is None:
+                self._tail.sort(key=_order)
+                change.rebuild = True
+            else:
+                change.changed.append(entry)
+            return
+        n = len(self.view)
+        if n <= self._expected():  # an edit of a row not made yet: the view has it
+            return
+        entry = Entry(f"s{next(_uids)}", st)
+        at = self._view_index(st, n)
+        if at < self._base:  # an undone delete elsewhere comes back among the rows read at open
+            self._shift(at, +1)
+            entry.base = at
+            self._made[at] = entry
+            change.rebuild = True
+        else:
+            key = _order(entry)
+            pos = next((i for i, e in enumerate(self._tail) if _order(e) > key), len(self._tail))
+            self._tail.insert(pos, entry)
+            if pos == len(self._tail) - 1:
+                change.added.append(entry)
+            else:
+                change.rebuild = True
+        self.entries.known[entry.uid] = entry
+        self._seen = n
+
+    def speakers_seen(self) -> set[str]:
+        """The speakers of the rows made and of the newest statements of the view."""
+        seen = {e.statement.speaker for e in self.entries.known.values() if e.statement.speaker}
+        return seen | {st.speaker for st in self.view[-500:] if st.speaker}
+
+    def _expected(self) -> int:
+        """Rows the view holds by what this session knows: those read at open, and those
+        after them that are saved."""
+        return self._base + sum(1 for e in self._tail if e.job is None and e.statement.id is not None)
+
+    def _view_index(self, st: Any, n: int) -> int:
+        key = (st.seq or 0, st.id or 0)
+        low, high = 0, n
+        while low < high:
+            mid = (low + high) // 2
+            other = self.view[mid]
+            if (other.seq or 0, other.id or 0) < key:
+                low = mid + 1
+            else:
+                high = mid
+        return low
+
+    def _shift(self, row: int, delta: int) -> None:
+        """A row of those read at open left the view (-1) or one came in at `row` (+1)."""
+        made: dict[int, Entry] = {}
+        for i, entry in self._made.items():
+            if delta < 0 and i == row:
+                continue
+            j = i + delta if (i > row if delta < 0 else i >= row) else i
+            entry.base = j
+            made[j] = entry
+        self._made = made
+        self._base += delta
+        self._spoken_end = max(0, self._spoken_end + delta) if self._spoken_end > row else self._spoken_end
 
     def reload(self, store: Any) -> Change:
         """A read-only view: show what a newer copy of the store holds."""
@@ -214,8 +440,12 @@ class LiveSession:
         if self.editing is not None:
             return self._enter_edit(line, change)
         if self.fixing is not None:
-            self.fixing = None
-            self._record_or_reject(line, change, head=True)
+            fixing, self.fixing = self.fixing, None
+            if not line.strip():  # cleared while fixing: the rejected line is left out, on purpose
+                change.notice("dropped", timeout=4, text=_short(fixing.line))
+                change.pending = True
+            else:
+                self._record_or_reject(line, change, head=True)
             if not self.rejected:
                 self._drain(change)
             return change
@@ -281,6 +511,8 @@ class LiveSession:
         change = Change()
         if self.fixing is None:
             return change
+        if not line.strip():  # cleared, then Esc: as an Enter on the cleared line (left out)
+            return self.enter(line)
         self.pending.insert(0, Pending(line, self.fixing.error, self.fixing.problem))
         self.fixing = None
         change.pending = True
@@ -338,7 +570,8 @@ class LiveSession:
             self.spoken.add(st.speaker)
         entry = Entry(f"s{next(_uids)}", st, line)
         entry.job = AddStatement(statement=st, line=line, tag=entry)
-        self.entries[entry.uid] = entry
+        self._tail.append(entry)
+        self.entries.known[entry.uid] = entry
         change.added.append(entry)
         self._submit(entry.job)
 
@@ -469,7 +702,7 @@ class LiveSession:
         if st.id is None:
             change.ok = False
             return change.notice("not_saved_yet", "warning")
-        del self.entries[uid]
+        self._remove(entry)
         if self.editing == uid:
             self._merge(change, self.cancel_edit())
         self.undo_stack.append(("delete", st))
@@ -491,7 +724,7 @@ class LiveSession:
         if kind == "edit":
             from facilitator.live.lines import format_line
 
-            for entry in self.entries.values():
+            for entry in list(self.entries.known.values()):
                 if entry.statement.id == old.id:
                     entry.statement = old
                     change.changed.append(entry)
@@ -501,17 +734,40 @@ class LiveSession:
 
             entry = Entry(f"s{next(_uids)}", old, format_line(old))
             entry.job = RestoreStatement(statement=old, line=entry.line, tag=entry)
-            self.entries[entry.uid] = entry
-            self._sort()
+            self._insert(entry)
             self._submit(entry.job)
             change.rebuild, change.show = True, entry.uid
         elif kind == "attendance":
             self._set_attendance(old, change, undo=False)
         return change.notice("undone", timeout=2)
 
-    def _sort(self) -> None:
-        ordered = sorted(self.entries.values(), key=lambda e: (e.statement.seq or 10**12, e.statement.id or 10**12))
-        self.entries = {e.uid: e for e in ordered}
+    def _remove(self, entry: Entry) -> None:
+        """Take a row out of the record (before its delete is saved: see `_detach`)."""
+        row = self.row_of(entry.uid)
+        self.entries.known.pop(entry.uid, None)
+        if row is None:
+            return
+        self._detach(row)
+        self._tail.remove(entry)
+
+    def _insert(self, entry: Entry) -> None:
+        """A restored statement back at its place in (seq, id) order (after the rows read at
+        open that come before it; the rows from there on become entries first)."""
+        def order(e: Entry) -> tuple[int, int]:
+            return (e.statement.seq or 10**12, e.statement.id or 10**12)
+
+        key = order(entry)
+        low, high = 0, self._base  # the first base row after it, by bisection (the view is in order)
+        while low < high:
+            mid = (low + high) // 2
+            if order(self.row(mid)) < key:
+                low = mid + 1
+            else:
+                high = mid
+        self._detach(low)
+        at = next((i for i, e in enumerate(self._tail) if order(e) > key), len(self._tail))
+        self._tail.insert(at, entry)
+        self.entries.known[entry.uid] = entry
 
     # -- the writer's reports ------------------------------------------------------------
 
@@ -571,7 +827,7 @@ class LiveSession:
             change.ok = False
             return change.notice("no_unsaved")
         if isinstance(job, AddStatement):
-            self.entries.pop(job.tag.uid, None)
+            self._remove(job.tag)
             change.removed.append(job.tag.uid)
         else:
             self.actions.pop(job.tag.uid, None)
@@ -721,6 +977,7 @@ class LiveSession:
         from facilitator.live import clock as clockctl
 
         change = Change(clock=True)
+        self._tell_damage(change)
         if clockctl.state(self.clock) != "running":
             return change
         now = self.now()
@@ -737,6 +994,16 @@ class LiveSession:
             change.ring = True
             change.notice("time_up", "warning", 10, n=step + 1, title=self.session.agenda[step].title)
         return change
+
+    def _tell_damage(self, change: Change) -> None:
+        """A lazy store reads a statement when its row is first shown; one it finds
+        damaged then leaves the view and is added to the store's `recovery`. Say so,
+        as loudly as damage found on opening (told once)."""
+        notes = list(getattr(self.store, "recovery", ()) or ())
+        told = min(self._damage_told, len(notes))  # a reopened store starts its own list
+        if len(notes) > told:
+            self._damage_told = len(notes)
+            change.notice("damaged_read", "error", 30, lines="\n".join(notes[told:]))
 
     # -- labels ------------------------------------------------------------------------------
 
@@ -781,6 +1048,17 @@ def attendance_keys(plan: Any, counts: Counter[str]) -> list[str]:
         if key not in known:
             out += [key] * n
     return out
+
+
+def _order(e: Entry) -> tuple[int, int]:
+    return (e.statement.seq or 10**12, e.statement.id or 10**12)
+
+
+def _gone(session: int) -> Any:
+    """A row whose statement left the view while the record was drawn (shown for one frame)."""
+    from facilitator.domain.records import Statement
+
+    return Statement(session=session, step=0, speaker=None, kind="note", text="…")
 
 
 def _short(text: str, limit: int = 40) -> str:

@@ -75,9 +75,6 @@ class RoomFollower:
         return read
 
     def _read(self, store: Any, now: float, stamp: Stamp | None) -> RoomRead:
-        from facilitator.domain.records import Statement
-        from facilitator.domain.workshop import WorkshopData
-
         plan = store.plan
         last = self._last
         if last is not None and last.plan_text == store.plan_text:
@@ -86,12 +83,7 @@ class RoomFollower:
         clocks = {n: c for n in numbers if (c := store.clock(n)).started_at is not None}
         number = self.session
         if number is None:
-            held = {n for name in ("statements", "actions") for n in store._raw(name).sessions()
-                    if isinstance(n, int)}  # which sessions hold records: from the index, nothing parsed
-            attendance = {n: ["x"] for n in numbers if store.attendance(n)}
-            marks = [Statement(session=n, text="") for n in sorted(held)]
-            number = WorkshopData(plan=plan, themes=[], statements=marks, actions=[], attendance=attendance,
-                                  clocks=clocks).next_session(now)
+            number = store.next_session(now)  # from the index: nothing parsed
         if plan.session(number) is None:
             known = ", ".join(str(s.number) for s in plan.sessions)
             raise LookupError(f"no session {number} in {self.slug!r} (sessions: {known})")
@@ -124,7 +116,7 @@ def _read_store(data_dir: Path, slug: str, session: int | None, now: float) -> t
     from facilitator.store.workshop import WorkshopStore
 
     with WorkshopStore.open(data_dir, slug, readonly=True) as store:
-        number = session if session is not None else store.snapshot().next_session(now)
+        number = session if session is not None else store.next_session(now)
         return number, store.plan, store.plan_text, store.clock(number)
 
 

@@ -755,6 +755,19 @@ class WorkshopStore:
     # -- everything at once ------------------------------------------------------------
 
     @_locked
+    def next_session(self, now: float | None = None) -> int:
+        """The session to run (WorkshopData.next_session's rule), from the clocks,
+        the attendance and the index of which sessions hold records: no statement is
+        read (a snapshot of a 100,000-statement workshop parses every one)."""
+        numbers = [s.number for s in self.plan.sessions]
+        clocks = {n: c for n in numbers if (c := self.clock(n)).started_at is not None}
+        held = {n for name in ("statements", "actions") for n in self._raw(name).sessions() if isinstance(n, int)}
+        attendance = {n: ["x"] for n in numbers if self.attendance(n)}
+        marks = [Statement(session=n, text="") for n in sorted(held)]
+        return WorkshopData(plan=self.plan, themes=[], statements=marks, actions=[], attendance=attendance,
+                            clocks=clocks).next_session(now)
+
+    @_locked
     def snapshot(self) -> WorkshopData:
         """All records as one pure value, for exports and overviews."""
         numbers = [s.number for s in self.plan.sessions]

@@ -109,6 +109,7 @@ class FacilitatorApp(App[int]):
         return super().get_default_screen()
 
     def on_mount(self) -> None:
+        self._catch_signals()
         if self.slug and self.background_open:
             pass  # the default screen: see get_default_screen
         elif self.slug:
@@ -184,9 +185,17 @@ class FacilitatorApp(App[int]):
 
     def rescue(self, lines: list[str], slug: str | None = None, session: int | None = None) -> Path | None:
         """`write_rescue` for the lines of a workshop that did not open (default: the
-        app's start-up workshop); a failure is loud and the lines are shown, never dropped silently."""
+        app's start-up workshop); a failure is loud and the lines are shown, never dropped silently.
+        The lines go under a `## N` marker of the step the session's clock is at (read from a
+        read-only copy), so a re-import files them where they were typed, not under step 1."""
+        slug = slug or self.slug
+        session = session if session is not None else self.session_number
+        if lines:
+            from facilitator.live import rescue
+
+            lines = rescue.with_markers([(self._step_now(slug, session), line) for line in lines])
         try:
-            path = self.write_rescue(lines, slug or self.slug, session if session is not None else self.session_number)
+            path = self.write_rescue(lines, slug, session)
         except OSError as exc:
             self.notify(self.t("rescue_failed", error=exc.strerror or exc, lines="\n".join(lines)),
                         severity="error", timeout=120)
@@ -194,6 +203,20 @@ class FacilitatorApp(App[int]):
         if path:
             self.notify(self.t("rescue_written", path=path), severity="warning", timeout=30)
         return path
+
+    def _step_now(self, slug: str | None, session: int | None) -> int | None:
+        """The step the session's clock is at, from a read-only copy of the store (the
+        other copy holds the lock); None when it cannot be read."""
+        if not slug:
+            return None
+        from facilitator.store.workshop import WorkshopStore
+
+        try:
+            with WorkshopStore.open(self.data_dir, slug, readonly=True) as store:
+                number = session if session is not None else store.next_session(self.now())
+                return store.clock(number).current_step
+        except Exception:  # noqa: BLE001 - damaged or gone: the lines are written without a marker
+            return None
 
     def open_session(self, slug: str, session: int | None, *, readonly: bool = False,
                      on_fail: Callable[[], None] | None = None) -> None:
@@ -316,7 +339,69 @@ class FacilitatorApp(App[int]):
         yield from ()
 
     def on_unmount(self) -> None:
+        self._release_signals()
         self.close_store()
+
+    # -- the terminal closed (SIGHUP) or the process told to stop (SIGTERM) -------------
+
+    SIGNALS = ("SIGHUP", "SIGTERM")
+
+    def _catch_signals(self) -> None:
+        """SIGHUP (the terminal window closed) and SIGTERM ended the process at once: the
+        half-typed line and the lines not saved yet were lost. Now they go to the rescue
+        file, as with "quit anyway", and the app exits (code 128 + the signal's number)."""
+        import asyncio
+        import signal
+        import threading
+
+        if threading.current_thread() is not threading.main_thread():
+            return
+        loop = asyncio.get_running_loop()
+        for name in self.SIGNALS:
+            try:
+                loop.add_signal_handler(getattr(signal, name), self._on_signal, getattr(signal, name))
+            except (NotImplementedError, RuntimeError, ValueError):  # not on this platform / loop
+                pass
+
+    def _release_signals(self) -> None:
+        import asyncio
+        import signal
+
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        for name in self.SIGNALS:
+            try:
+                loop.remove_signal_handler(getattr(signal, name))
+            except (NotImplementedError, RuntimeError, ValueError):
+                pass
+
+    def _on_signal(self, signum: int) -> None:
+        import os
+        import threading
+
+        if getattr(self, "_signalled", False):
+            return
+        self._signalled = True
+        paths: list[Path] = []
+        for screen in reversed(self.screen_stack):
+            rescue = getattr(screen, "rescue_on_signal", None)
+            if rescue is None:
+                continue
+            try:
+                path = rescue()
+            except Exception:  # noqa: BLE001 - the others still get their turn
+                self.log.error("rescue on signal failed")
+                continue
+            if path is not None:
+                paths.append(path)
+        # The terminal may be gone: never hang on restoring it.
+        stopper = threading.Timer(5.0, os._exit, (128 + signum,))
+        stopper.daemon = True
+        stopper.start()
+        self.exit(128 + signum, return_code=128 + signum,
+                  message="\n".join(f"rescue: {p}" for p in paths) or None)
 
     # -- unexpected errors: to the log, never a traceback (with locals) on screen --------
 

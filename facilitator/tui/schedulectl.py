@@ -8,7 +8,9 @@ characters (on the live screen every printable key is typed into the capture lin
 
     Ctrl+↑ / Ctrl+↓          +5 / -5 minutes on the current step
     F11                      skip the step highlighted in the agenda (F2), else the next one;
-                             again: take it back in
+                             again: take it back in (from the capture line too: F11 right
+                             after F11 takes back the step it skipped, while the session is
+                             still at the same step; to skip two steps, use the agenda)
     Ctrl+PgUp / Ctrl+PgDn    move that step one place earlier / later
 """
 
@@ -49,6 +51,7 @@ class ScheduleActions:
     """Mixed into the live screen (see the module's docstring)."""
 
     _threshold: Any = None
+    _skipped_by_f11: tuple[int, int] | None = None  # (step, the current step then): F11 again takes it back
 
     def ts(self, key: str, /, **values: object) -> str:
         return tr(TEXT, getattr(self, "lang", "nl"), key, **values)
@@ -103,6 +106,19 @@ class ScheduleActions:
             return agenda.step_at(agenda.highlighted)
         return sch.next_step(self.session, self.clock)  # type: ignore[attr-defined]
 
+    def _skip_target(self) -> int | None:
+        """F11's step: as `_target`, except that outside the agenda F11 right after F11 is the
+        step just skipped (the next step is another one by then: it was skipped again)."""
+        from facilitator.domain import schedule as sch
+        from facilitator.tui.widgets.agenda import AgendaList
+
+        last, self._skipped_by_f11 = self._skipped_by_f11, None
+        clock = self.clock  # type: ignore[attr-defined]
+        if (last is not None and not self.query_one(AgendaList).has_focus  # type: ignore[attr-defined]
+                and last[1] == clock.current_step and last[0] in sch.skipped(clock)):
+            return last[0]
+        return self._target()
+
     def _change(self, make: Any, said: Any) -> None:
         from facilitator.domain.schedule import ScheduleRefused
 
@@ -133,13 +149,15 @@ class ScheduleActions:
         if not getattr(self, "ready", False):
             self._readonly()  # type: ignore[attr-defined]
             return
-        step = self._target()
+        step = self._skip_target()
         if step is None:
             self.notify(self.ts("refused.none"), severity="warning", timeout=4)  # type: ignore[attr-defined]
             return
         title = self.session.agenda[step].title  # type: ignore[attr-defined]
         self._change(lambda: sch.toggle_skip(self.session, self.clock, step, self.now()),  # type: ignore[attr-defined]
                      lambda c: self.ts("skipped" if step in sch.skipped(c) else "unskipped", n=step + 1, title=title))
+        if step in sch.skipped(self.clock):  # type: ignore[attr-defined]
+            self._skipped_by_f11 = (step, self.clock.current_step)  # type: ignore[attr-defined]
 
     def action_move_step(self, delta: int) -> None:
         from facilitator.domain import schedule as sch

@@ -299,3 +299,17 @@ def test_a_skipped_step_taken_back_after_it_was_passed_comes_next() -> None:
     clock = goto(clock, 2, T0 + 60)
     clock = sch.toggle_skip(S1, clock, 1, T0 + 120)
     assert sch.order(S1, clock) == [0, 2, 1, 3] and sch.next_step(S1, clock) == 1
+
+
+def test_behind_or_ahead_is_left_out_when_the_session_is_not_today() -> None:
+    """Acceptance (issue 8, 3b): opened on another day than the session's, the clock bar said
+    "N min achter" against today's clock (a session planned last week: thousands of minutes)."""
+    idle = SessionClock(session=1)
+    week_later = T0 + 7 * 86400
+    assert sch.schedule(S1, idle, week_later, UTC).delay_minutes is None
+    assert sch.schedule(S1, idle, T0 - 7 * 86400, UTC).delay_minutes is None  # planned next week
+    assert sch.schedule(S1, idle, T0 + 12 * MIN, UTC).delay_minutes == 12  # the day itself: said
+    left = goto(started(T0), 1, T0 + 10 * MIN)
+    assert sch.schedule(S1, left, T0 + 86400, UTC).delay_minutes is None  # left running, reopened next day
+    late_night = started(T0)
+    assert sch.schedule(S1, late_night, T0 + 11 * 3600, UTC).delay_minutes is not None  # past midnight: still said

@@ -231,3 +231,23 @@ def test_a_failed_save_is_reported_in_the_interface_language(opened, monkeypatch
         f"opslaan mislukt: kon de workshop niet opslaan ({SLUG}): {reason} (er is niets veranderd)")
     assert tr(table, "en", "failed", **notices[0].values) == (
         f"saving failed: could not save the workshop ({SLUG}): {reason} (nothing was changed)")
+
+
+def test_the_waiting_count_is_the_lines_that_wait(opened) -> None:  # type: ignore[no-untyped-def]
+    """Acceptance (issue 8, 3c): "+N wachten" was one more than the lines pending. A rejected
+    line taken back to fix (F10), cleared and put back (Esc) waited as an empty line: counted
+    in "+N", in no rescue file; a rejected `## 9` waited, counted in "+N" but not by the quit
+    question, which then let the app quit without writing it."""
+    live, _clock, _ = opened
+    live.enter("xyz: fout")
+    live.enter("wt: a")
+    assert live.waiting == 2
+    live.fix()
+    live.cancel_fix("")  # cleared, then Esc
+    sync(live)
+    assert live.waiting == rescue.count(live.rescue_lines("")) == 0
+    assert [s.text for s in live.store.statements(1)] == ["a"]  # the line behind it went on
+    live.enter("## 9")
+    assert live.waiting == 1 and live.rejected is not None
+    lines = live.rescue_lines("")
+    assert rescue.count(lines) == live.waiting and "## 9" in lines

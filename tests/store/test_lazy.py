@@ -159,3 +159,19 @@ def test_closing_after_a_long_live_session_leaves_an_index_and_a_valid_summary(d
     assert read_summary(data_dir, "proef")["sessions"]["2"]["statements"] == 600  # names the file as it is
     with WorkshopStore.open(data_dir, "proef", readonly=True) as store:
         assert parses(store) == 0 and len(store.statement_view(2)) == 600
+
+
+def test_picking_the_next_session_reads_no_statement(data_dir, plan):
+    """`run SLUG` without --session picked the session from a snapshot, which parsed
+    every statement of a big workshop before the screen filled."""
+    big(data_dir, plan, 3_000)
+    with WorkshopStore.open(data_dir, "proef", readonly=True) as store:
+        assert store.next_session(0.0) == store.snapshot().next_session(0.0)
+    with WorkshopStore.open(data_dir, "proef", readonly=True) as store:
+        store.next_session(0.0)
+        assert parses(store) == 0
+        from facilitator.live.session import LiveSession
+
+        live = LiveSession(store, None, lambda: 0.0)
+        assert live.number == store.next_session(0.0)
+        assert parses(store) <= 64, parses(store)  # the newest rows only

@@ -170,9 +170,54 @@ async def test_typing_into_the_lock_question_is_kept_and_never_answers_it(data_d
         assert app.return_code == 1
         rescue = list(data_dir.glob("rescue-*.txt"))
         assert len(rescue) == 1
-        assert rescue[0].read_text(encoding="utf-8") == "// unsaved lines of session 1\nwt1: lekker snel getypt\nnog een\n"
+        assert rescue[0].read_text(encoding="utf-8") == (
+            "// unsaved lines of session 1\n## 1\nwt1: lekker snel getypt\nnog een\n")
     finally:
         holder.communicate("", timeout=10)
+
+
+async def test_lines_pasted_into_the_lock_question_come_back_under_the_sessions_step(data_dir: Path) -> None:
+    """Acceptance (issue 8, 3a): the rescue file written from the "already open" question had
+    no `## step` marker, so a re-import filed the lines under step 1 while the session ran step 3."""
+    from textual import events
+
+    from facilitator.domain.records import SessionClock, StepTiming
+    from facilitator.usecases.notes import import_notes
+
+    with WorkshopStore.open(data_dir, SLUG) as store:
+        store.save_clock(SessionClock(session=1, started_at=1_772_544_600.0, current_step=2,
+                                      steps={2: StepTiming(start=1_772_544_600.0)}))
+    holder = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(f"""
+            import sys
+            from pathlib import Path
+            from facilitator.store.workshop import WorkshopStore
+            s = WorkshopStore.open(Path({str(data_dir)!r}), {SLUG!r})
+            print("ready", flush=True)
+            sys.stdin.read()
+        """)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        cwd=Path(__file__).resolve().parents[2])
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+        app = make_app(data_dir, background_open=True)
+        async with app.run_test(size=(120, 36)) as pilot:
+            for _ in range(200):
+                if type(app.screen).__name__ == "LockedScreen":
+                    break
+                await pilot.pause(0.02)
+            assert type(app.screen).__name__ == "LockedScreen"
+            app._driver.send_message(events.Paste("wt1: geplakt tijdens de vraag\njw: nog een"))
+            await pilot.pause()
+            await pilot.press("escape")
+            await pilot.pause()
+    finally:
+        holder.communicate("", timeout=10)
+    (rescue,) = data_dir.glob("rescue-*.txt")
+    text = rescue.read_text(encoding="utf-8")
+    assert "## 3\n" in text
+    with WorkshopStore.open(data_dir, SLUG) as store:
+        import_notes(store, 1, text, rescue.name)
+        assert [(s.text, s.step) for s in store.statements(1)] == [("geplakt tijdens de vraag", 2), ("nog een", 2)]
 
 
 async def test_recovery_lines_are_shown(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:

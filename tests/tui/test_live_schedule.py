@@ -52,6 +52,24 @@ async def test_skip_the_next_step_and_f7_passes_it(tmp_path: Path) -> None:
         assert sch.skipped(saved_clock(tmp_path)) == {1}
 
 
+async def test_f11_again_from_the_capture_line_takes_the_skipped_step_back(tmp_path: Path) -> None:
+    """Acceptance (issue 8, 3d): F11 twice from the capture line skipped two steps (the second
+    F11 went to the next step not skipped) instead of taking the first one back in."""
+    make_workshop(tmp_path)
+    app = make_app(tmp_path, clock=FakeClock())
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        await pilot.press("f5", "f11")
+        assert sch.skipped(screen.clock) == {1}
+        await pilot.press("f11")
+        assert sch.skipped(screen.clock) == set()
+        assert app.focused is screen.query_one("#capture")
+        await pilot.press("f11", "f7", "f11")  # another step now: F11 skips the next one again
+        assert screen.clock.current_step == 2 and sch.skipped(screen.clock) == {1, 3}
+        await settle(pilot)
+        assert sch.skipped(saved_clock(tmp_path)) == {1, 3}
+
+
 async def test_move_the_highlighted_step_in_the_agenda(tmp_path: Path) -> None:
     make_workshop(tmp_path)
     clock = FakeClock()

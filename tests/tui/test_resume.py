@@ -93,7 +93,7 @@ async def test_undoing_a_delete_brings_the_row_back_in_view(tmp_path: Path) -> N
         top, rows = int(record.scroll_offset.y), record.size.height - 1
         assert record.selected_key() is not None
         row = record.cursor_row
-        assert record.data[record.keys[row]][3].plain.endswith("regel 38")
+        assert record.cells_at(row)[3].plain.endswith("regel 38")
         assert top <= row < top + rows, (top, row, rows)
     with WorkshopStore.open(tmp_path, "lombok-2026", readonly=True) as store:
         assert len(store.statements(1)) == 40

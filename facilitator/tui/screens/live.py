@@ -45,6 +45,8 @@ from facilitator.tui.context import app_of
 TEXT = section("tui.screens.live")
 
 PANELS = ("agenda", "attendance", "actions")
+SPOKEN_SLICE = 100  # statements looked at per idle tick (20 a second) for who spoke
+SPOKEN_QUIET = 0.5  # seconds without a key before such a tick runs
 CLOCK_ACTIONS = {"toggle_clock": "F5", "prev_step": "F6", "next_step": "F7", "end_session": "Ctrl+O"}
 # Keys that need a writable session: in the read-only view they say why.
 # Keys of the note-taker's seat: on the facilitator's seat they say so.
@@ -106,6 +108,7 @@ class LiveScreen(ScheduleActions, Screen):
         self._panels = False
         self._failing = False
         self._quitting = False
+        self._last_key = 0.0  # time.monotonic() of the last key or paste (route_key)
         self._breakpoint_classes()
 
     def _breakpoint_classes(self) -> None:
@@ -242,10 +245,24 @@ class LiveScreen(ScheduleActions, Screen):
             store.close()
             self.app.call_from_thread(app_of(self).session_failed, self, exc)
             return
+        self._prepare(live)
         import gc
 
         gc.freeze()  # what was read stays: no Enter waits for a collection passing over it
         self.app.call_from_thread(self._opened, live)
+
+    def _prepare(self, live: Any) -> None:
+        """Thread, while the screen waits for the store: what the first full frame needs that
+        can be had off the UI thread (the countdown's threshold reads the settings: importing
+        pydantic-settings took ~45 ms of the first full frame on the UI thread)."""
+        from facilitator.domain import schedule  # noqa: F401 - imported here, not on the UI thread
+        from facilitator.domain.schedule import DEFAULT_THRESHOLD, choose_threshold
+        from facilitator.tui.schedulectl import warn_setting
+
+        try:
+            self._threshold = choose_threshold(None, live.plan.workshop.warn, warn_setting())
+        except ValueError:
+            self._threshold = DEFAULT_THRESHOLD
 
     def _opened(self, live: Any) -> None:
         app_of(self).session_opened(live.store)
@@ -294,6 +311,29 @@ class LiveScreen(ScheduleActions, Screen):
         if early:
             self._show_preview(capture.value)
 
+    def _start_spoken_scan(self) -> None:
+        timer = getattr(self, "_spoken_timer", None)
+        if timer is not None:
+            timer.stop()
+        self._spoken_timer = None
+        if not self.live.spoken_scanned:
+            self._spoken_timer = self.set_interval(0.05, self._scan_spoken)
+
+    def _scan_spoken(self) -> None:
+        """When idle after the first frame: who spoke, a slice of the record at a time, for
+        the attendance panel's "spoke" marks (nothing at open passes over every statement)."""
+        live = self.live
+        if live is not None and time.monotonic() - self._last_key < SPOKEN_QUIET:
+            return  # someone is typing: later
+        if live is None or live.scan_spoken(SPOKEN_SLICE):
+            if self._spoken_timer is not None:
+                self._spoken_timer.stop()
+                self._spoken_timer = None
+            if live is not None and self.is_attached:
+                panel: Any = self.query_one("#attendance")
+                panel.spoken = set(live.spoken)
+                panel.set_keys(live.attendance)
+
     def example_keys(self) -> dict[str, str]:
         """Keys of the open plan for the examples in the placeholder and F1 help:
         its first role, a second role as an action's owner, its first seat and a theme."""
@@ -314,6 +354,7 @@ class LiveScreen(ScheduleActions, Screen):
         """Called by the app for every key and paste as it arrives, before it goes to the
         focused widget: a printable key, a paste, or Enter outside the record moves the focus
         to the capture line first (so it and every key after it land there, in order)."""
+        self._last_key = time.monotonic()
         try:
             capture = self.capture
         except Exception:  # noqa: BLE001 - not composed yet: the key goes to the screen (on_key)
@@ -436,12 +477,12 @@ class LiveScreen(ScheduleActions, Screen):
             self._rebuild_record(change.show)
         else:
             for uid in change.removed:
-                record.remove_row(uid)
-            for entry in change.added:
-                record.add_entry(entry.uid, self._cells(entry))
+                record.row_removed(uid)
+            if change.added:
+                record.rows_added()
             for entry in change.changed:
                 if entry.uid in live.entries:
-                    record.set_entry(entry.uid, self._cells(entry))
+                    record.row_changed(entry.uid)
         if change.actions_added or change.actions_changed or change.actions_removed:
             table: Any = self.query_one("#actions")
             if "*" in change.actions_removed:
@@ -479,15 +520,21 @@ class LiveScreen(ScheduleActions, Screen):
         text = f"“{st.text}”" if st.kind == "quote" else st.text
         state = {"saved": "", "pending": self.t_rec("pending"), "failed": self.t_rec("failed"),
                  "error": self.t_rec("failed")}[entry.state]
-        return self.query_one(RecordTable).cells(
+        return RecordTable.cells(
             offset=clockctl.mmss(st.offset) if st.offset is not None else "", step=str((st.step or 0) + 1),
-            role=self._role(st.speaker), seat=self._seat(st.speaker), text=text,
+            role=self._role(st.speaker), seat=self._seat(st.speaker), name=self._local_name(st.speaker), text=text,
             themes=" ".join("#" + t for t in (*st.themes, *st.elements)), key=st.key, quote=st.kind == "quote",
             state=state, failed=entry.state in ("failed", "error"))
 
     def _seat(self, speaker: str | None) -> str:
         """The seat key beside the role (a participant's own key, not a role's)."""
         return speaker if speaker and self.live.plan.participant(speaker) is not None else ""
+
+    def _local_name(self, speaker: str | None) -> str:
+        """The participant's local name beside the seat key: on the note-taker's screen only
+        (the projector and every export show roles, never names)."""
+        participant = self.live.plan.participant(speaker) if speaker else None
+        return participant.name or "" if participant is not None else ""
 
     def t_rec(self, key: str) -> str:
         from facilitator.tui.widgets.record import TEXT as RECORD_TEXT
@@ -498,18 +545,18 @@ class LiveScreen(ScheduleActions, Screen):
         return self.live.role_label(speaker, self.t("unknown"))
 
     def _fill_record(self) -> None:
-        """The newest rows at once; the record renders only what is in view."""
-        record = self.query_one(RecordTable)
-        record.load([(e.uid, self._cells_lazy(e)) for e in self.live.entries.values()])
-
-    def _cells_lazy(self, entry: Any) -> Any:
-        return lambda: self._cells(entry)
+        """The newest rows at once: the record asks the session for the rows it draws
+        (the session makes a row's entry when first asked), nothing else is read."""
+        self._rebuild_record()
 
     def _rebuild_record(self, show: str | None = None) -> None:
         """Redraw the record in statement order; `show`: the row to put the cursor on
         (an undone delete comes back where it was, and in view)."""
-        record = self.query_one(RecordTable)
-        record.load([(e.uid, self._cells_lazy(e)) for e in self.live.entries.values()], show=show)
+        from facilitator.tui.widgets.record import SourceRows
+
+        self.query_one(RecordTable).show_rows(SourceRows(self.live, self._cells), show=show)
+        if not self.live.spoken_scanned and getattr(self, "_spoken_timer", None) is None:
+            self._start_spoken_scan()  # after opening, or a reload read the session anew
 
     def _add_action_row(self, a: Any) -> None:
         table: Any = self.query_one("#actions")
@@ -615,7 +662,7 @@ class LiveScreen(ScheduleActions, Screen):
         record = self.query_one(RecordTable)
         for entry in change.changed:
             if entry.uid in self.live.entries:
-                record.set_entry(entry.uid, self._cells(entry))
+                record.row_changed(entry.uid)
         table: Any = self.query_one("#actions")
         for a in change.actions_changed:
             if a.uid in table.rows:
@@ -711,6 +758,30 @@ class LiveScreen(ScheduleActions, Screen):
     def write_rescue(self) -> Path | None:
         """Everything not saved, to a rescue file now (importable syntax)."""
         lines = self.live.rescue_lines(self.capture.value) if self.live is not None else self.held
+        return app_of(self).write_rescue(lines, self._slug(), self._number_or_none())
+
+    def rescue_on_signal(self) -> Path | None:
+        """SIGHUP or SIGTERM: everything not saved to the rescue file now, as "quit anyway"
+        does (the saves under way are waited for a moment first); the app then exits."""
+        from facilitator.live import rescue
+
+        capture_text = self.capture.value if self.is_mounted else ""
+        live = self.live
+        if live is None:
+            lines = self.rescue_early()
+            return app_of(self).rescue(lines, self._slug(), self._number_or_none()) if lines else None
+        if live.readonly:
+            return None
+        writer = live.writer
+        live.stop_for_quit()
+        if writer is not None:
+            writer.wait_idle(1.0)
+        if not live.has_unsaved(capture_text):
+            return None
+        jobs = writer.hold() if writer is not None else []  # held until the exit: saved once, here
+        lines = live.rescue_lines(capture_text, jobs)
+        if not rescue.count(lines):
+            return None
         return app_of(self).write_rescue(lines, self._slug(), self._number_or_none())
 
     def rescue_early(self) -> list[str]:
