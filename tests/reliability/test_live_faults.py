@@ -105,7 +105,8 @@ def test_read_only_at_start_is_one_clear_line(data_dir):
     assert proc.returncode != 0
     no_traceback(proc)
     message = proc.stderr.replace("\n", "")  # the app's exit message is wrapped to the terminal
-    assert "store.db for writing: Permission denied" in message
+    # in the interface language (Dutch by default); the OS's own words stay as it gives them
+    assert "store.db niet openen om te schrijven: Permission denied" in message
 
 
 def cli_argv(data_dir: Path, *args: str) -> list[str]:
