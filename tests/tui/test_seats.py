@@ -138,3 +138,21 @@ async def test_the_clock_keys_on_the_notes_seat_say_whose_they_are(tmp_path: Pat
         assert len([m for m in said if "van de facilitator-stoel" in m]) == 4, said
         with WorkshopStore.open(tmp_path, SLUG, readonly=True) as ro:
             assert ro.clock(1).started_at is None and not ro.clock(1).changes
+
+
+async def test_the_facilitator_seat_shows_no_local_name(tmp_path: Path) -> None:
+    """The facilitator's seat is the screen often projected for the room: a statement the
+    note-taker saved showed the participant's local name beside the seat key there."""
+    make_workshop(tmp_path)
+    app = make_app(tmp_path, seat="facilitator")
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = app.screen
+        await _until(pilot, lambda: screen.ready)
+        notes = seats.open_seat(tmp_path, SLUG, "notes")
+        try:
+            notes.add_statement(Statement(session=1, step=0, speaker="wt1", kind="note", text="van de notulist"))
+            assert await _until(pilot, lambda: "van de notulist" in screen_text(app), 3.0)
+            text = screen_text(app)
+            assert "wt1" in text and "Fatima" not in text, text
+        finally:
+            notes.close()

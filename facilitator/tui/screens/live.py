@@ -532,7 +532,10 @@ class LiveScreen(ScheduleActions, Screen):
 
     def _local_name(self, speaker: str | None) -> str:
         """The participant's local name beside the seat key: on the note-taker's screen only
-        (the projector and every export show roles, never names)."""
+        (the projector and every export show roles, never names). Not at the facilitator's
+        seat: that screen is the one often projected for the room."""
+        if self.live.seat == "facilitator":
+            return ""
         participant = self.live.plan.participant(speaker) if speaker else None
         return participant.name or "" if participant is not None else ""
 
