@@ -384,16 +384,7 @@ class RecordTable(ScrollView, can_focus=True):
     def _scroll_to_cursor(self) -> None:
         if self.size.height > 1:
             self._cursor_unseen = False
-        height = max(1, self.size.height - 1)  # the header stays
-        top = int(self.scroll_offset.y)
-        line, rows = self._line_of(self.cursor_row)
-        if self.cursor_row >= self.row_count - 1:
-            rows = max(rows, self._lines() - line)
-        if line < top:
-            top = line
-        elif line + rows > top + height:
-            top = max(line + rows - height, 0) if rows <= height else line
-        self.scroll_to(y=top, animate=False, immediate=True)
+        self.scroll_to(y=self._cursor_top(), animate=False, immediate=True)
         self.refresh()
 
     def on_resize(self, event: events.Resize) -> None:
