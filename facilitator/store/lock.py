@@ -51,14 +51,19 @@ class WorkshopLock:
                                       holder=describe_holder(self.directory))) from None
         except OSError as exc:
             raise StoreError(Message("store.lock_failed", path=self.path, reason=exc.strerror or exc)) from exc
-        for stale in self.directory.glob(f"{INFO_NAME}.tmp-*"):  # a holder killed while writing it
-            with contextlib.suppress(OSError):
-                stale.unlink()
+        self._remove_stale_notes()
         try:
             _write_info(self.info_path)
         except OSError:
             pass  # the lock holds without the note; a rival is then told "holder unknown"
         return self
+
+    def _remove_stale_notes(self) -> None:
+        """Temp files of this lock's holder note that a holder killed while writing it left
+        (only the lock's holder writes that note, and this process holds the lock now)."""
+        for stale in self.directory.glob(f"{self.info_path.name}.tmp-*"):
+            with contextlib.suppress(OSError):
+                stale.unlink()
 
     def release(self) -> None:
         if not self._lock.is_locked:

@@ -85,6 +85,7 @@ class SeatLock(WorkshopLock):
             raise StoreError(Message("store.seat_lock_failed", path=self.path, reason=exc)) from exc
         from facilitator.store.lock import _write_info
 
+        self._remove_stale_notes()  # its note's temp files, as the workshop's lock does
         with contextlib.suppress(OSError):
             _write_info(self.info_path)
         return self

@@ -155,3 +155,23 @@ def test_kill_during_each_operation_quick(store, data_dir, kind):
 def test_kill_during_each_operation_many_rounds(store, data_dir, kind, rounds):
     store.close()
     kill_rounds(data_dir, store, kind, rounds, seed=20261202 + rounds)
+
+
+
+def test_a_lock_note_left_by_a_killed_writer_is_removed(tmp_path):
+    """A kill while the note-taker's lock note was written left
+    `store.notes.lock.info.tmp-…` (seen in the kill rounds: the workshop's own lock
+    removed its note's temp files on acquiring, the seat's lock did not)."""
+    from facilitator import fileio
+    from facilitator.domain.plan import parse_plan
+
+    from .conftest import PLAN_TEXT
+
+    WorkshopStore.create(tmp_path, parse_plan(PLAN_TEXT), PLAN_TEXT).close()
+    folder = tmp_path / "proef"
+    left = [folder / f"store.notes.lock.info{fileio.TMP_INFIX}4242-abcd1234",
+            folder / f"store.lock.info{fileio.TMP_INFIX}4242-abcd1234"]
+    for tmp in left:
+        tmp.write_text("{}")
+    WorkshopStore.open(tmp_path, "proef").close()  # takes both locks
+    assert not [p.name for p in left if p.exists()]
