@@ -200,7 +200,8 @@ def _known_keys(ctx: Context) -> str | Message:
 
 
 def _is_format(ch: str) -> bool:
-    return unicodedata.category(ch) == "Cf"
+    # U+00AD (soft hyphen) is the lowest format character: below it, no table look-up
+    return ch >= "\xad" and unicodedata.category(ch) == "Cf"
 
 
 def clean_prefix(line: str) -> tuple[str, list[tuple[int, str]]]:
@@ -215,7 +216,7 @@ def clean_prefix(line: str) -> tuple[str, list[tuple[int, str]]]:
         i += 1
     rest = line[i:]
     colon = rest.find(":", 0, 80)
-    if colon > 0 and any(_is_format(c) for c in rest[:colon]):
+    if colon > 0 and not rest[:colon].isascii() and any(_is_format(c) for c in rest[:colon]):
         key = "".join(c for c in rest[:colon] if not _is_format(c))
         if _FIRST_WORD.fullmatch(key + ":"):
             removed += [(i + k + 1, c) for k, c in enumerate(rest[:colon]) if _is_format(c)]
@@ -245,22 +246,27 @@ def parse_line(line: str, ctx: Context) -> Parsed:
         raise CaptureError("capture.internal", name=type(exc).__name__) from exc
 
 
+def _hold(m: re.Match[str]) -> str:
+    return _HOLD[m.group(1)]
+
+
 def _parse(line: str, ctx: Context) -> Parsed:
     if not isinstance(line, str):
         raise CaptureError("capture.not_text")
     _check_characters(line)
     if not line or line.isspace():
         return Ignored()
-    held = _ESCAPE_RE.sub(lambda m: _HOLD[m.group(1)], line)
+    escaped = "\\" in line  # without a backslash nothing is held, and nothing needs turning back
+    held = _ESCAPE_RE.sub(_hold, line) if escaped else line
     if held[0].isspace():
-        return _statement(held, ctx, None)
+        return _statement(held, ctx, None, escaped)
     if held.startswith("//"):
         return Ignored()
     if held.startswith("##"):
         return _step(held[2:], ctx)
     m = _FIRST_WORD.match(held)
     if m is None:
-        return _statement(held, ctx, None)
+        return _statement(held, ctx, None, escaped)
     word = m.group(1).lower()
     rest = held[m.end():]
     if word in ACTION_WORDS:
@@ -268,36 +274,52 @@ def _parse(line: str, ctx: Context) -> Parsed:
     if word in PRESENT_WORDS:
         return _attendance(rest, ctx)
     if word in ctx.speakers:
-        return _statement(rest, ctx, word)
+        return _statement(rest, ctx, word, escaped)
     if word in GROUP_SPEAKERS:  # the whole group: "de deelnemers"
-        return _statement(rest, ctx, word)
+        return _statement(rest, ctx, word, escaped)
     raise CaptureError("capture.unknown_speaker", word=_show(m.group(1)), keys=_known_keys(ctx))
 
 
+Groups = tuple  # a token's groups (of the pattern's capturing groups), None for one that did not take part
+
+
 def _remove_tokens(body: str, pattern: re.Pattern[str],
-                   keep: Callable[[re.Match[str]], bool] | None = None) -> tuple[str, list[re.Match[str]]]:
-    """Remove the tokens (except those `keep` says are text); whitespace where
-    tokens were becomes one space."""
+                   keep: Callable[[Groups], bool] | None = None) -> tuple[str, list[Groups]]:
+    """Remove the tokens (except those `keep` says are text; only for _THEME_OR_ELEMENT,
+    whose token is `#` + its groups joined by a dot); whitespace where tokens were
+    becomes one space. Returns the text and each removed token's groups.
+
+    One `split` does the scanning: it gives the text between tokens and each token's
+    groups, so no match object is made per token."""
+    parts = pattern.split(body)
+    if len(parts) == 1:
+        return body.strip(), []
+    width = pattern.groups
     pieces: list[str] = []
-    tokens: list[re.Match[str]] = []
-    pos = 0
-    for m in pattern.finditer(body):
-        if keep is not None and keep(m):
+    tokens: list[Groups] = []
+    between = parts[0]  # the text since the last removed token
+    for i in range(1, len(parts), width + 1):
+        groups = tuple(parts[i:i + width])
+        if keep is not None and keep(groups):
+            between += "#" + ".".join(g for g in groups if g is not None) + parts[i + width]
             continue
-        tokens.append(m)
-        piece = body[pos:m.start()].strip()
+        tokens.append(groups)
+        piece = between.strip()
         if piece:
             pieces.append(piece)
-        pos = m.end()
+        between = parts[i + width]
     if not tokens:
         return body.strip(), tokens
-    piece = body[pos:].strip()
+    piece = between.strip()
     if piece:
         pieces.append(piece)
     return " ".join(pieces), tokens
 
 
-def _themes(keys: Iterable[str], ctx: Context) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _themes(keys: list[str], ctx: Context) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    if len(keys) == 1:  # the usual line: one theme
+        key = keys[0].lower()
+        return (key,), (() if key in ctx.themes else (key,))
     themes = tuple(dict.fromkeys(k.lower() for k in keys))
     return themes, tuple(t for t in themes if t not in ctx.themes)
 
@@ -313,17 +335,25 @@ def _quote_inner(text: str) -> str | None:
     return None
 
 
-def _statement(body: str, ctx: Context, speaker: str | None) -> StatementLine:
-    if ctx.frameworks:
-        fws = {k.lower(): v for k, v in ctx.frameworks.items()}
-        text, tokens = _remove_tokens(body, _THEME_OR_ELEMENT,
-                                      keep=lambda m: m.group(2) is not None and m.group(1).lower() not in fws)
-        elements = _elements([m for m in tokens if m.group(2) is not None], fws)
-        tokens = [m for m in tokens if m.group(2) is None]
+def _statement(body: str, ctx: Context, speaker: str | None, escaped: bool = True) -> StatementLine:
+    """`escaped`: the body may hold escaped characters (False: it holds none, so they
+    need no turning back)."""
+    themes: tuple[str, ...] = ()
+    new: tuple[str, ...] = ()
+    elements: tuple[str, ...] = ()
+    if "#" not in body:  # no theme or element token can be in it
+        text = body.strip()
     else:
-        text, tokens = _remove_tokens(body, _THEME)
-        elements = ()
-    themes, new = _themes((m.group(1) for m in tokens), ctx)
+        if ctx.frameworks:
+            fws = {k.lower(): v for k, v in ctx.frameworks.items()}
+            text, tokens = _remove_tokens(body, _THEME_OR_ELEMENT,
+                                          keep=lambda g: g[1] is not None and g[0].lower() not in fws)
+            elements = _elements([g for g in tokens if g[1] is not None], fws)
+            tokens = [g for g in tokens if g[1] is None]
+        else:
+            text, tokens = _remove_tokens(body, _THEME)
+        if tokens:
+            themes, new = _themes([g[0] for g in tokens], ctx)
     key = False
     if text == "!" or (text.endswith("!") and text[-2].isspace()):
         key, text = True, text[:-1].rstrip()
@@ -338,7 +368,7 @@ def _statement(body: str, ctx: Context, speaker: str | None) -> StatementLine:
     return StatementLine(
         speaker=speaker if speaker is not None else ctx.current_speaker,
         kind=kind,
-        text=text.translate(_UNHOLD),
+        text=text.translate(_UNHOLD) if escaped else text,
         themes=themes,
         key=key,
         new_themes=new,
@@ -347,10 +377,10 @@ def _statement(body: str, ctx: Context, speaker: str | None) -> StatementLine:
     )
 
 
-def _elements(tokens: list[re.Match[str]], frameworks: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
+def _elements(tokens: list[Groups], frameworks: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
     refs: list[str] = []
-    for m in tokens:
-        fw, el = m.group(1).lower(), m.group(2).lower()
+    for g in tokens:
+        fw, el = g[0].lower(), g[1].lower()
         if el not in frameworks[fw]:
             raise CaptureError("capture.unknown_element", framework=_show(fw), element=_show(el),
                                elements=", ".join(f"#{fw}.{e}" for e in frameworks[fw]))
@@ -392,8 +422,8 @@ def _step(rest: str, ctx: Context) -> StepLine:
 
 def _action(rest: str, ctx: Context) -> ActionLine:
     text, tokens = _remove_tokens(rest, _ACTION_TOKEN)
-    owners = [m.group(2) for m in tokens if m.group(2) is not None]
-    themes, new = _themes((m.group(1) for m in tokens if m.group(1) is not None), ctx)
+    owners = [g[1] for g in tokens if g[1] is not None]
+    themes, new = _themes([g[0] for g in tokens if g[0] is not None], ctx)
     owner: str | None = None
     if owners:
         unknown = [o for o in owners if o.lower() not in ctx.speakers]

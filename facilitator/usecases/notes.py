@@ -132,32 +132,39 @@ def iter_notes(text: Notes, filename: str, plan: Plan, theme_keys: list[str], se
     if ctx.current_step is None and ctx.steps:
         ctx = dataclasses.replace(ctx, current_step=0)  # before any `## STEP`: the first step
     known = set(ctx.themes)
-    for number, line in enumerate(text.lines() if isinstance(text, NotesFile) else _lines(text), start=1):
-        invisible = capture.invisible_prefix(line)
-        if invisible:  # the parser removes them; say so, with the line
-            what = capture.describe_invisible(invisible)
-            out.notices.append(f"{filename}:{number}: {tr('notes.invisible_removed', lang, what=what)}")
-        try:
-            parsed: Any = capture.parse_line(line, ctx)
-        except capture.CaptureError as exc:
-            out.errors.append(f"{filename}:{number}: {exc.render(lang)}")
-            continue
-        if isinstance(parsed, capture.StatementLine):
-            from facilitator.domain.recode import line_warnings
+    from facilitator.domain.recode import line_warnings
 
+    parse, invisible_prefix = capture.parse_line, capture.invisible_prefix
+    statement_line, action_line = capture.StatementLine, capture.ActionLine
+    errors, warnings = out.errors, out.warnings
+    for number, line in enumerate(text.lines() if isinstance(text, NotesFile) else _lines(text), start=1):
+        if not line.isascii():
+            invisible = invisible_prefix(line)
+            if invisible:  # the parser removes them; say so, with the line
+                what = capture.describe_invisible(invisible)
+                out.notices.append(f"{filename}:{number}: {tr('notes.invisible_removed', lang, what=what)}")
+        try:
+            parsed: Any = parse(line, ctx)
+        except capture.CaptureError as exc:
+            errors.append(f"{filename}:{number}: {exc.render(lang)}")
+            continue
+        kind = type(parsed)
+        if kind is statement_line:
             for warning in line_warnings(parsed.kind, parsed.text, parsed.new_themes, known, lang):
-                out.warnings.append(tr("import.warning", lang, where=f"{filename}:{number}", warning=warning))
+                warnings.append(tr("import.warning", lang, where=f"{filename}:{number}", warning=warning))
             yield Statement(session=session, step=ctx.current_step, speaker=parsed.speaker,
                             kind=parsed.kind, text=parsed.text, themes=list(parsed.themes),
                             elements=list(parsed.elements), key=parsed.key)
-            update: dict[str, Any] = {}
-            if parsed.speaker != ctx.current_speaker:
-                update["current_speaker"] = parsed.speaker
-            ctx = _learn(ctx, parsed.themes, known, out.new_themes, update)
-        elif isinstance(parsed, capture.ActionLine):
+            if parsed.speaker != ctx.current_speaker or parsed.new_themes:
+                update: dict[str, Any] = {}
+                if parsed.speaker != ctx.current_speaker:
+                    update["current_speaker"] = parsed.speaker
+                ctx = _learn(ctx, parsed.themes, known, out.new_themes, update)
+        elif kind is action_line:
             yield Action(session=session, step=ctx.current_step, text=parsed.text,
                          owner=parsed.owner, themes=list(parsed.themes))
-            ctx = _learn(ctx, parsed.themes, known, out.new_themes, {})
+            if parsed.new_themes:
+                ctx = _learn(ctx, parsed.themes, known, out.new_themes, {})
         elif isinstance(parsed, capture.StepLine):
             ctx = dataclasses.replace(ctx, current_step=parsed.step)
         elif isinstance(parsed, capture.AttendanceLine):
