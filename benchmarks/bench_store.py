@@ -18,7 +18,13 @@
 3. --big: importing a notes file of 1,200,000 lines (about 100 MB), time and peak memory
    (issue 9's target: <= 300 MiB). Takes a few minutes.
 
-Run: python3 benchmarks/bench_store.py [--quick] [--spaced N] [--big]
+4. --import-against DIR: only the import of 100,000 lines (target <= 5 s on the loaded
+   2-core machine), ours next to the code of another checkout DIR (say the commit before
+   a change, from `git worktree add` or `git archive`), in turns in the same run, each in
+   a fresh process; also the capture parser alone (parse_line on every line) and the
+   notes read into records without a store (iter_notes). --rounds N turns (default 3).
+
+Run: python3 benchmarks/bench_store.py [--quick] [--spaced N] [--big] [--import-against DIR [--rounds N]]
      (--quick: 1k and 10k only; --spaced N: N typing-spaced saves per store, default 8;
       --big: only the 1.2M-line import)
 """
@@ -26,6 +32,7 @@ Run: python3 benchmarks/bench_store.py [--quick] [--spaced N] [--big]
 from __future__ import annotations
 
 import json
+import os
 import random
 import resource
 import statistics
@@ -36,7 +43,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+# BENCH_CODE: measure the facilitator package of another checkout (--import-against)
+sys.path.insert(0, os.environ.get("BENCH_CODE") or str(ROOT))
 
 PLAN = """
 [workshop]
@@ -122,6 +130,26 @@ def child(op: str, base: Path, n: int) -> dict:
         took = time.perf_counter() - t0
         notes.unlink()
         return {"s": took, "mib": rss_mib(), "base": base_rss}
+    if op in ("parse", "notes"):  # the import's parsing alone: parse_line, or records too (iter_notes)
+        from facilitator.domain import capture
+        from facilitator.usecases.notes import iter_notes, open_notes
+
+        plan = parse_plan(PLAN, "bench.toml")
+        notes = base / f"notes-{n}.txt"
+        notes.write_text(notes_text(n), encoding="utf-8")
+        lines = list(open_notes(notes).lines())
+        t0 = time.perf_counter()
+        if op == "parse":
+            ctx = capture.context_for(plan, [], 1, None, 0)
+            for line in lines:
+                capture.invisible_prefix(line)
+                capture.parse_line(line, ctx)
+        else:
+            count = sum(1 for _ in iter_notes(open_notes(notes), "notes.txt", plan, [], 1))
+            assert count == n
+        took = time.perf_counter() - t0
+        notes.unlink()
+        return {"s": took, "mib": rss_mib()}
     if op == "stock-import":
         docs = [statement(i).model_dump(exclude={"id"}) for i in range(n)]
         t0 = time.perf_counter()
@@ -217,9 +245,10 @@ def child(op: str, base: Path, n: int) -> dict:
     raise SystemExit(f"unknown op {op}")
 
 
-def run_child(op: str, base: Path, n: int, spaced: int = 0) -> dict:
+def run_child(op: str, base: Path, n: int, spaced: int = 0, code: Path | None = None) -> dict:
+    env = {**os.environ, "BENCH_CODE": str(code) if code is not None else ""}
     out = subprocess.run([sys.executable, __file__, "--child", op, str(base), str(n), str(spaced)],
-                         capture_output=True, text=True, cwd=ROOT, timeout=1800)
+                         capture_output=True, text=True, cwd=ROOT, timeout=1800, env=env)
     if out.returncode != 0:
         raise SystemExit(f"{op} {n}: {out.stderr[-2000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -234,12 +263,47 @@ def big() -> int:
     return 0
 
 
+def import_against(other: Path, rounds: int) -> int:
+    """The 100,000-line import, ours and `other`'s in turns (the same load for both)."""
+    n = 100_000
+    other = other.resolve()
+    if not (other / "facilitator" / "__init__.py").is_file():
+        raise SystemExit(f"{other}: no facilitator package there")
+    runs: dict[tuple[str, str], list[dict]] = {}
+    loads = [os.getloadavg()[0]]
+    with tempfile.TemporaryDirectory(dir=Path.cwd(), prefix=".bench-store-") as tmp:
+        for r in range(rounds):
+            for label, code in (("ours", None), ("other", other)):
+                for op in ("import", "parse", "notes"):
+                    base = Path(tmp) / f"{label}-{r}-{op}"
+                    base.mkdir()
+                    runs.setdefault((label, op), []).append(run_child(op, base, n, code=code))
+            loads.append(os.getloadavg()[0])
+    print(f"Import of a notes file of {n:,} lines, {rounds} turns each, ours and {other} in turns "
+          f"(load average {min(loads):.1f}-{max(loads):.1f} on {os.cpu_count()} cores; seconds, median "
+          f"[min-max], peak MiB of the process)")
+    print(f"{'':28} | {'ours':>22} | {'other':>22} | {'ours/other':>10}")
+    for op, what in (("import", "import (parse+write+backup)"), ("parse", "capture parser alone"),
+                     ("notes", "parser + records (no store)")):
+        cells, medians = [], []
+        for label in ("ours", "other"):
+            times = [x["s"] for x in runs[(label, op)]]
+            medians.append(statistics.median(times))
+            peak = max(x["mib"] for x in runs[(label, op)])
+            cells.append(f"{medians[-1]:.2f} [{min(times):.2f}-{max(times):.2f}] ({peak:.0f})".rjust(22))
+        print(f"{what:28} | {cells[0]} | {cells[1]} | {medians[0] / medians[1]:>9.2f}x")
+    return 0
+
+
 def main() -> int:
     if sys.argv[1:2] == ["--child"]:
         print(json.dumps(child(sys.argv[2], Path(sys.argv[3]), int(sys.argv[4]))))
         return 0
     if "--big" in sys.argv:
         return big()
+    if "--import-against" in sys.argv:
+        rounds = int(sys.argv[sys.argv.index("--rounds") + 1]) if "--rounds" in sys.argv else 3
+        return import_against(Path(sys.argv[sys.argv.index("--import-against") + 1]), rounds)
     sizes = (1_000, 10_000) if "--quick" in sys.argv else (1_000, 10_000, 100_000)
     spaced = int(sys.argv[sys.argv.index("--spaced") + 1]) if "--spaced" in sys.argv else 8
     ms = 1000.0

@@ -597,17 +597,18 @@ class SnapshotWriter:
                     pos += hi - lo
                     lines += c
                 else:
-                    window = _Window(table.source)
+                    read = _Window(table.source).read
                     prefix = b'["d",' + _dumps(name) + b","
+                    seg = table.seg  # (an import's lines: the loop's usual kind, looked up once)
+                    seg_offs, seg_lens, seg_flags = seg.offs, seg.lens, seg.flags
                     for key, kind, ref in entries:
-                        if kind == 0:
+                        if kind == 1:
+                            line = _from_op(read(seg_offs[ref], seg_lens[ref]), _body)
+                            flag = seg_flags[ref]
+                        elif kind == 0:
                             snap = table.snap
-                            line = window.read(snap.offs[ref], snap.offs[ref + 1] - snap.offs[ref])
+                            line = read(snap.offs[ref], snap.offs[ref + 1] - snap.offs[ref])
                             flag = snap.flags[ref]
-                        elif kind == 1:
-                            seg = table.seg
-                            line = _from_op(window.read(seg.offs[ref], seg.lens[ref]), _body)
-                            flag = seg.flags[ref]
                         else:
                             doc = table.docs[ref]
                             line = _line(prefix + ref.encode() + b"," + _dumps(doc) + b"]")

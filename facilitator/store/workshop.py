@@ -81,6 +81,7 @@ __all__ = [
 SCHEMA_VERSION = 2  # 2: format-2 journal, plan.toml beside it; 1 is migrated on the first writable open
 BACKUP_DIR = "backups"
 BACKUPS_KEPT = 10
+_NO_ID = frozenset({"id"})  # what an import leaves out of a record (the store gives the id)
 PLAN_NAME = "plan.toml"
 SUMMARY_NAME = "summary.json"
 
@@ -799,12 +800,16 @@ class WorkshopStore:
                 for rec in records:
                     name, index = (("statements", self._statements) if isinstance(rec, Statement)
                                    else ("actions", self._actions))
-                    if (name, rec.session) not in touched:
-                        index.ensure(rec.session)
-                        touched.add((name, rec.session))
-                    data = rec.model_dump(exclude={"id"})
-                    data["seq"] = index.seq_for(rec.session)
-                    index.next_seq[rec.session] = data["seq"] + 1
+                    number = rec.session
+                    if (name, number) not in touched:
+                        index.ensure(number)
+                        touched.add((name, number))
+                        seq = index.seq_for(number)
+                    else:  # the loop alone hands out this session's numbers now
+                        seq = index.next_seq[number]
+                    data = rec.model_dump(exclude=_NO_ID)
+                    data["seq"] = seq
+                    index.next_seq[number] = seq + 1
                     journal.insert(name, data)  # streamed to the file; indexed after the commit
                     count += 1
                 for key in (themes() if callable(themes) else ()):
