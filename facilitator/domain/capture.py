@@ -173,6 +173,7 @@ _KEY_SPLIT = re.compile(r"[\s,]+")
 
 _QUOTE_PAIRS = (("“", "”"), ('"', '"'), ("„", "”"), ("„", "“"))
 _CLOSING = frozenset("”\"“")
+_OPENING = frozenset(opening for opening, _closing in _QUOTE_PAIRS)
 
 
 def _show(word: str, limit: int = 30) -> str:
@@ -239,7 +240,7 @@ def describe_invisible(removed: list[tuple[int, str]]) -> str:
 def parse_line(line: str, ctx: Context) -> Parsed:
     """Parse one capture line. Raises CaptureError with a message naming the problem."""
     try:
-        return _parse(clean_prefix(line)[0], ctx)
+        return _parse(line if type(line) is str and line.isascii() else clean_prefix(line)[0], ctx)
     except CaptureError:
         raise
     except Exception as exc:  # a bug must never take the typed line with it
@@ -253,7 +254,8 @@ def _hold(m: re.Match[str]) -> str:
 def _parse(line: str, ctx: Context) -> Parsed:
     if not isinstance(line, str):
         raise CaptureError("capture.not_text")
-    _check_characters(line)
+    if _REFUSED.search(line) is not None:
+        _check_characters(line)  # raises
     if not line or line.isspace():
         return Ignored()
     escaped = "\\" in line  # without a backslash nothing is held, and nothing needs turning back
@@ -326,7 +328,7 @@ def _themes(keys: list[str], ctx: Context) -> tuple[tuple[str, ...], tuple[str, 
 
 def _quote_inner(text: str) -> str | None:
     """The text inside the outer quote marks if `text` is wholly a quote."""
-    if len(text) < 2:
+    if len(text) < 2 or text[0] not in _OPENING:
         return None
     first, last = text[0], text[-1]
     for opening, closing in _QUOTE_PAIRS:
@@ -355,9 +357,11 @@ def _statement(body: str, ctx: Context, speaker: str | None, escaped: bool = Tru
         if tokens:
             themes, new = _themes([g[0] for g in tokens], ctx)
     key = False
-    if text == "!" or (text.endswith("!") and text[-2].isspace()):
+    if text[-1:] != "!":
+        pass  # no key mark (the usual line)
+    elif text == "!" or text[-2].isspace():
         key, text = True, text[:-1].rstrip()
-    elif text.endswith("!") and text[-2] in _CLOSING and _quote_inner(text[:-1]) is not None:
+    elif text[-2] in _CLOSING and _quote_inner(text[:-1]) is not None:
         key, text = True, text[:-1]
     inner = _quote_inner(text)
     kind: Literal["quote", "note"] = "note" if inner is None else "quote"

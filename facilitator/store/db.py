@@ -956,21 +956,25 @@ class JournalStorage(Storage):
         tx = self._tx[0]
         if tx.marks:
             raise StoreError("insert() is not for nested transactions")
-        doc_id = self._maxids.get(name, 0) + 1
+        top = self._maxids.get(name, 0)
+        doc_id = top + 1
         line = _line(_op_body(tx.tx, name, doc_id, doc))  # TypeError/ValueError: nothing changed
-        tx.maxids_before.setdefault(name, self._maxids.get(name, 0))
+        size = len(line)
+        if name not in tx.maxids_before:
+            tx.maxids_before[name] = top
         table = self._tables.setdefault(name, {})
         key = key_of(doc_id, doc) if isinstance(table, LazyTable) else None
         if key is not None:  # not kept in memory: read from the file when asked for
-            tx.seg_before.setdefault(name, len(table.seg))
-            table.seg_add(doc_id, key, tx.start + tx.bytes, len(line), doc["session"], flags_of(doc))
+            if name not in tx.seg_before:
+                tx.seg_before[name] = len(table.seg)
+            table.seg_add(doc_id, key, tx.start + tx.bytes, size, doc["session"], flags_of(doc))
         else:
             table[str(doc_id)] = doc
             tx.inserted.append((name, str(doc_id)))
         self._maxids[name] = doc_id
-        tx.bytes += len(line)
+        tx.bytes += size
         tx.buffer.append(line)
-        tx.buffered += len(line)
+        tx.buffered += size
         tx.count += 1
         if tx.buffered >= STREAM_CHUNK:
             self._flush(tx)
