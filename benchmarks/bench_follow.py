@@ -18,27 +18,20 @@ import asyncio
 import random
 import datetime as dt
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from facilitator.domain.plan import parse_plan  # noqa: E402
-from facilitator.domain.records import SessionClock, Statement, StepTiming  # noqa: E402
+from benchmarks._procs import SLUG, Writer, make, percentile, shown  # noqa: E402
 from facilitator.store.workshop import WorkshopStore  # noqa: E402
 
-PLAN = (ROOT / "tests" / "tui" / "plan.toml").read_text(encoding="utf-8")
-SLUG = "lombok-2026"
 SIZES = (0, 1_000, 10_000, 100_000)
 
-# The facilitator's process: holds the workshop (writable, locked) and saves a step change
-# per line read on stdin, then prints the monotonic time the save began (the projector may
-# see the new line before its fsync returns, so the time of the acknowledgement would
-# sometimes come after the redraw).
+# The facilitator's process (a benchmarks._procs.Writer): holds the workshop (writable,
+# locked) and saves a step change per line read on stdin.
 WRITER = r"""
 import sys, time
 from pathlib import Path
@@ -59,21 +52,6 @@ for line in sys.stdin:
     print(began, flush=True)
 store.close()
 """
-
-
-def percentile(samples: list[float], q: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
-def make(base: Path, n: int) -> Path:
-    data_dir = base / f"w{n}"
-    with WorkshopStore.create(data_dir, parse_plan(PLAN), PLAN) as store:
-        store.import_records(1, [Statement(session=1, step=0, speaker="wt", kind="quote",
-                                           text=f"Uitspraak {i}: we verwijzen door.") for i in range(n)])
-        now = time.time()
-        store.save_clock(SessionClock(session=1, started_at=now, steps={0: StepTiming(start=now)}))
-    return data_dir
 
 
 def baseline(data_dir: Path, repeat: int = 20, full: bool = False) -> float:
@@ -113,13 +91,9 @@ def follower_read(data_dir: Path, repeat: int = 20) -> float:
 async def follow(data_dir: Path, changes: int) -> list[float]:
     from facilitator.tui.projector import ProjectorApp
 
-    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(data_dir), str(ROOT)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)
-    assert writer.stdout is not None and writer.stdin is not None
-    assert writer.stdout.readline().strip() == "ready"
     latencies = []
     app = ProjectorApp(data_dir, SLUG, 1, tz=dt.timezone.utc)
-    try:
+    with Writer(WRITER, str(data_dir)) as writer:
         async with app.run_test(size=(100, 30)) as pilot:
             screen = app.screen
             while getattr(screen, "read", None) is None:
@@ -130,18 +104,10 @@ async def follow(data_dir: Path, changes: int) -> list[float]:
                 step = 1 + i % 3
                 # At a random moment of the poll's cycle, as a facilitator presses F7.
                 await asyncio.sleep(rng.uniform(0, 0.25))
-                writer.stdin.write(f"{step}\n")
-                writer.stdin.flush()
-                began = float(await asyncio.to_thread(writer.stdout.readline))
-                deadline = time.monotonic() + 10
-                while not (screen.read.clock.current_step == step and (screen.shown_at or 0) >= began):
-                    if time.monotonic() > deadline:
-                        raise RuntimeError(f"change {i} not shown within 10 s")
-                    await pilot.pause(0.002)
+                began = await writer.save(str(step))
+                await shown(pilot, lambda: screen.read.clock.current_step == step and (screen.shown_at or 0) >= began,
+                            f"change {i}")
                 latencies.append(screen.shown_at - began)
-    finally:
-        writer.stdin.close()
-        writer.wait(10)
     return latencies
 
 

@@ -20,25 +20,20 @@ from __future__ import annotations
 import asyncio
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from facilitator.domain.plan import parse_plan  # noqa: E402
-from facilitator.domain.records import SessionClock, Statement, StepTiming  # noqa: E402
+from benchmarks._procs import SLUG, Writer, make, percentile, shown  # noqa: E402
+from facilitator.domain.records import Statement  # noqa: E402
 from facilitator.store.workshop import WorkshopStore  # noqa: E402
 
-PLAN = (ROOT / "tests" / "tui" / "plan.toml").read_text(encoding="utf-8")
-SLUG = "lombok-2026"
 SIZES = (0, 10_000)
 
-# The other seat's process: per line on stdin one save, then the monotonic time the save
-# began (the follower may see the line before the fsync returns).
+# The other seat's process (a benchmarks._procs.Writer): per line on stdin one save.
 WRITER = r"""
 import sys, time
 from pathlib import Path
@@ -66,21 +61,6 @@ store.close()
 """
 
 
-def percentile(samples: list[float], q: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
-def make(base: Path, n: int) -> Path:
-    data_dir = base / f"w{n}"
-    with WorkshopStore.create(data_dir, parse_plan(PLAN), PLAN) as store:
-        store.import_records(1, [Statement(session=1, step=0, speaker="wt", kind="quote",
-                                           text=f"Uitspraak {i}: we verwijzen door.") for i in range(n)])
-        now = time.time()
-        store.save_clock(SessionClock(session=1, started_at=now, steps={0: StepTiming(start=now)}))
-    return data_dir
-
-
 def reopen_baseline(data_dir: Path, repeat: int = 10) -> float:
     times = []
     for _ in range(repeat):
@@ -101,26 +81,20 @@ async def follow(data_dir: Path, reader_seat: str, changes: int) -> list[float]:
         screen = app.screen
         while not getattr(screen, "ready", False):
             await pilot.pause(0.01)
-        shown: list[float] = []
+        painted: list[float] = []
         real = screen._followed
 
         def followed(ops: list) -> None:  # noqa: ANN001
             real(ops)
-            shown.append(time.monotonic())
+            painted.append(time.monotonic())
 
         screen._followed = followed
-        writer = subprocess.Popen([sys.executable, "-c", WRITER, str(data_dir), writer_seat, str(ROOT)],
-                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-        assert writer.stdout is not None and writer.stdin is not None
-        try:
-            assert writer.stdout.readline().strip() == "ready"
+        with Writer(WRITER, str(data_dir), writer_seat) as writer:
             rng = random.Random(12)
             for i in range(changes):
                 await asyncio.sleep(rng.uniform(0, 0.25))
                 before = len(screen.live.entries)
-                writer.stdin.write(f"{i}\n")
-                writer.stdin.flush()
-                began = float(await asyncio.to_thread(writer.stdout.readline))
+                began = await writer.save(str(i))
                 step = 1 + i % 3
 
                 def seen() -> bool:
@@ -128,15 +102,8 @@ async def follow(data_dir: Path, reader_seat: str, changes: int) -> list[float]:
                         return len(screen.live.entries) > before
                     return screen.live.clock.current_step == step
 
-                deadline = time.monotonic() + 10
-                while not (seen() and shown and shown[-1] >= began):
-                    if time.monotonic() > deadline:
-                        raise RuntimeError(f"change {i} not shown within 10 s")
-                    await pilot.pause(0.002)
-                latencies.append(shown[-1] - began)
-        finally:
-            writer.stdin.close()
-            writer.wait(10)
+                await shown(pilot, lambda: seen() and bool(painted) and painted[-1] >= began, f"change {i}")
+                latencies.append(painted[-1] - began)
     return latencies
 
 

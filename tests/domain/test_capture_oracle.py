@@ -17,16 +17,8 @@ import unicodedata
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from facilitator.domain.capture import (
-    ActionLine,
-    AttendanceLine,
-    CaptureError,
-    Context,
-    Ignored,
-    StatementLine,
-    StepLine,
-    parse_line,
-)
+from facilitator.domain.capture import ActionLine, AttendanceLine, CaptureError, Context, Ignored, StatementLine
+from facilitator.domain.capture import StepLine, parse_line
 
 SETTINGS = settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
