@@ -81,7 +81,6 @@ __all__ = [
 SCHEMA_VERSION = 2  # 2: format-2 journal, plan.toml beside it; 1 is migrated on the first writable open
 BACKUP_DIR = "backups"
 BACKUPS_KEPT = 10
-_NO_ID = frozenset({"id"})  # what an import leaves out of a record (the store gives the id)
 PLAN_NAME = "plan.toml"
 SUMMARY_NAME = "summary.json"
 
@@ -807,7 +806,8 @@ class WorkshopStore:
                         seq = index.seq_for(number)
                     else:  # the loop alone hands out this session's numbers now
                         seq = index.next_seq[number]
-                    data = rec.model_dump(exclude=_NO_ID)
+                    data = rec.model_dump()  # (half the time of model_dump(exclude=...))
+                    del data["id"]
                     data["seq"] = seq
                     index.next_seq[number] = seq + 1
                     journal.insert(name, data)  # streamed to the file; indexed after the commit
