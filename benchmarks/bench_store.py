@@ -183,7 +183,7 @@ def child(op: str, base: Path, n: int) -> dict:
         from facilitator.cli.commands import _summary
 
         t0 = time.perf_counter()
-        _title, rows = _summary(data_dir, "bench")  # type: ignore[misc]
+        _title, rows = _summary(data_dir, "bench", "en")  # type: ignore[misc]
         assert int(rows[0][6]) >= n
         return {"s": time.perf_counter() - t0, "mib": rss_mib()}
     if op == "follow":

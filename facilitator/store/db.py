@@ -673,11 +673,11 @@ class _Tracked(MutableMapping):
 _NAMES: dict[str, bytes] = {}
 
 
-def _op_body(tx: int, name: str, doc_id: int, doc: dict | None) -> bytes:
+def _op_body(tx: int, name: str, doc_id: int, doc: dict | None, doc_json: bytes | None = None) -> bytes:
     encoded = _NAMES.get(name)
     if encoded is None:
         encoded = _NAMES[name] = _dumps(name)
-    return b'["o",%d,%s,%d,%s]' % (tx, encoded, doc_id, _dumps(doc))
+    return b'["o",%d,%s,%d,%s]' % (tx, encoded, doc_id, _dumps(doc) if doc_json is None else doc_json)
 
 
 def lock_fd(fd: int, path: Path) -> None:
@@ -949,16 +949,19 @@ class JournalStorage(Storage):
             with contextlib.suppress(Exception):  # whatever fails, the save is already acknowledged
                 self._rewrite()  # compaction (the old file stays until the new one is whole)
 
-    def insert(self, name: str, doc: dict) -> int:
+    def insert(self, name: str, doc: dict, encoded: bytes | None = None) -> int:
         """Inside a transaction: add a new document under the next id (the fast path of
-        imports: no per-document undo copy). Returns its id."""
+        imports: no per-document undo copy). Returns its id. `encoded`: the document as
+        `_dumps` writes it, when the caller has it already (an import encodes each record
+        once, without a dict); `doc` then only needs what the index reads (session, seq,
+        kind, key), and a document kept in memory is read back from `encoded`."""
         assert self._tx, "insert() needs a transaction"
         tx = self._tx[0]
         if tx.marks:
             raise StoreError("insert() is not for nested transactions")
         top = self._maxids.get(name, 0)
         doc_id = top + 1
-        line = _line(_op_body(tx.tx, name, doc_id, doc))  # TypeError/ValueError: nothing changed
+        line = _line(_op_body(tx.tx, name, doc_id, doc, encoded))  # TypeError/ValueError: nothing changed
         size = len(line)
         if name not in tx.maxids_before:
             tx.maxids_before[name] = top
@@ -969,7 +972,7 @@ class JournalStorage(Storage):
                 tx.seg_before[name] = len(table.seg)
             table.seg_add(doc_id, key, tx.start + tx.bytes, size, doc["session"], flags_of(doc))
         else:
-            table[str(doc_id)] = doc
+            table[str(doc_id)] = doc if encoded is None else json.loads(encoded)
             tx.inserted.append((name, str(doc_id)))
         self._maxids[name] = doc_id
         tx.bytes += size

@@ -125,6 +125,26 @@ def test_import_is_all_or_nothing(store):
     store.close()
 
 
+def test_an_import_writes_each_record_as_a_dict_through_the_journal_would(store):
+    """import_records encodes a record with pydantic, once (no dict): the journal's lines
+    are byte for byte what the dict through db._dumps gives, and read back the same."""
+    texts = ['a"b\\c\td', "é😀\u2028\u2029\x7f", "\u200b\ufeff <>&'", "“citaat” !"]
+    records = [Statement(session=1, step=0, speaker="wt1", kind="quote", text=t, themes=["taal"], key=True)
+               for t in texts] + [Action(session=1, text="bellen", owner="wt1", themes=["taal"]),
+                                  Statement(session=1, text="met offset", offset=1e16)]
+    store.import_records(1, records)
+    data = store.path.joinpath("store.db").read_bytes()
+    for i, rec in enumerate(records):
+        doc = rec.model_dump(exclude={"id"}) | {"seq": 1 + (i if isinstance(rec, Statement) and i < 4 else
+                                                        0 if isinstance(rec, Action) else 4)}
+        assert b"," + dbmod._dumps(doc) + b"]" in data, rec
+    store = reopen(store)
+    assert [(s.text, s.kind, s.key, s.themes, s.offset) for s in store.statements(1)] == \
+        [(r.text, r.kind, r.key, r.themes, r.offset) for r in records if isinstance(r, Statement)]
+    assert [(a.text, a.owner) for a in store.actions(1)] == [("bellen", "wt1")]
+    store.close()
+
+
 def test_create_exists_and_not_found(store, data_dir, plan):
     with pytest.raises(StoreExists):
         WorkshopStore.create(data_dir, plan, PLAN_TEXT)
