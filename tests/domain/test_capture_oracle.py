@@ -244,3 +244,9 @@ def test_the_oracle_is_no_copy_of_the_parser_on_the_usual_lines():
                  "actie: bellen @bc #taal", "aanwezig: wt, bc wt", "// commentaar", "#owp.other is tekst",
                  "wt: #owp.other", "wt: #x.y tekst #taal  #x.y", "nobody: wie", "wt: “ja” en “nee”", "wt: Prima!", "wt: a\tb  #taal  c"]:
         check(line, ctx)
+
+
+def test_no_format_character_comes_before_the_soft_hyphen():
+    """The parser looks a character up in the Unicode table only from U+00AD on."""
+    assert all(unicodedata.category(chr(c)) != "Cf" for c in range(0xAD))
+    assert unicodedata.category("\u00ad") == "Cf"
