@@ -63,7 +63,7 @@ from facilitator.store.db import (
     transaction,
     write_error,
 )
-from facilitator.store.lazy import ID_MASK, SEQ_MAX, LazyTable
+from facilitator.store.lazy import ID_MASK, SEQ_MAX, LazyTable, paused_gc
 from facilitator.store.lock import WorkshopLock
 from facilitator.store.paths import (  # noqa: F401 - re-exported
     DEFAULT_DATA_DIR,
@@ -270,7 +270,7 @@ class _Index(Generic[R]):
         lost: list[int] = []
         by_id = self.by_id
         unread = [k & ID_MASK for k in keys if (k & ID_MASK) not in by_id and (k & ID_MASK) not in self.bad]
-        with _bulk(len(unread)):
+        with paused_gc(len(unread)):
             for part in range(0, len(unread), BATCH):  # read in batches: one parse each
                 self._read_batch(unread[part:part + BATCH])
         for k in keys:
@@ -385,24 +385,6 @@ def _all_fields(model: type) -> set[str]:
     read builds (a set of its own costs about 700 bytes a record, 70 MB at 100,000).
     Setting a field adds its name, already in it: sharing it changes nothing."""
     return set(model.model_fields)
-
-
-@contextlib.contextmanager
-def _bulk(n: int) -> Iterator[None]:
-    """Many records built in a row: the cyclic garbage collector paused meanwhile. Each
-    of its passes walks every object still alive, so while 100,000 records pile up it
-    ran over them again and again (two thirds of a whole read's time). Nothing built
-    here holds a cycle: reference counting frees it all as before."""
-    import gc
-
-    if n < 1000 or not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def _key(rec: Statement | Action) -> int:
@@ -827,13 +809,23 @@ class WorkshopStore:
         """The session to run (WorkshopData.next_session's rule), from the clocks,
         the attendance and the index of which sessions hold records: no statement is
         read (a snapshot of a 100,000-statement workshop parses every one)."""
+        return self._held().next_session(now)
+
+    @_locked
+    def held_sessions(self) -> list[int]:
+        """The sessions held (WorkshopData.held_sessions' rule), in number order, without
+        reading a statement (the home screen lists them for every workshop)."""
+        return self._held().held_sessions()
+
+    def _held(self) -> WorkshopData:
+        """The clocks, the attendance and one stand-in record per session that holds any."""
         numbers = [s.number for s in self.plan.sessions]
         clocks = {n: c for n in numbers if (c := self.clock(n)).started_at is not None}
         held = {n for name in ("statements", "actions") for n in self._raw(name).sessions() if isinstance(n, int)}
         attendance = {n: ["x"] for n in numbers if self.attendance(n)}
         marks = [Statement(session=n, text="") for n in sorted(held)]
         return WorkshopData(plan=self.plan, themes=[], statements=marks, actions=[], attendance=attendance,
-                            clocks=clocks).next_session(now)
+                            clocks=clocks)
 
     @_locked
     def snapshot(self) -> WorkshopData:

@@ -159,3 +159,13 @@ def test_a_damaged_newline_in_a_whole_read_loses_only_the_records_it_joins(data_
         lost = {f"uitspraak {i} “met” *opmaak*" for i in range(N)} - {s.text for s in got}
         assert lost and len(lost) <= 2 and "uitspraak 1234 “met” *opmaak*" in lost
         assert any("could not be read" in note for note in store.recovery)
+
+
+def test_the_held_sessions_are_known_without_reading_a_statement(data_dir, plan):
+    """The home screen lists every workshop's sessions as held or not: it took a whole
+    snapshot of each (every statement parsed) at every visit."""
+    build(data_dir, plan)
+    with WorkshopStore.open(data_dir, "proef", readonly=True) as store:
+        held = store.held_sessions()
+        assert parses(store) == 0
+        assert held == store.snapshot().held_sessions() == [1, 2]
