@@ -63,6 +63,9 @@ def test_a_whole_read_parses_each_record_once_and_builds_what_the_record_by_reco
         assert parses(store) == N  # every statement on disk once (session 2's are in the tail), no action
         assert got == sorted(expected.values(), key=lambda s: (s.session, s.seq, s.id))
         assert all(s.model_fields_set == expected[s.id].model_fields_set for s in got)
+        changed = got[0].model_copy(update={"text": "anders"})
+        changed.step = None  # setting a field on one record (or a copy) changes no other's
+        assert got[1].model_fields_set == expected[got[1].id].model_fields_set and got[0].text != "anders"
         assert store.statements() == got and parses(store) == N  # read once, then kept
         actions = store.actions()
         assert [a.text for a in actions] == [f"actie {i}" for i in range(100)]
