@@ -286,7 +286,8 @@ class _Index(Generic[R]):
     def _read_batch(self, ids: list[int]) -> None:
         """Read and validate `ids` (unread records). Snapshot lines that pass their check
         and have the writer's shape are parsed and validated in one step from their bytes
-        (`model_validate_json` over the batch: no documents in between); if that fails
+        (pydantic's `validate_json` of a list of the model, over the batch: no Python
+        dict in between, every field validated as `model_validate` does); if that fails
         for any of them (an invalid record, one of an older shape), the whole batch goes
         the record-by-record way, which reports what is wrong as before."""
         raw = self.raw

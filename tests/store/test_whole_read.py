@@ -12,6 +12,7 @@ from pathlib import Path
 
 from facilitator.domain.records import Action, Statement
 from facilitator.store import db as dbmod
+from facilitator.store.lazy import LazyTable
 from facilitator.store.workshop import WorkshopStore
 from facilitator.usecases.export import export_workshop
 
@@ -22,12 +23,18 @@ def parses(store: WorkshopStore) -> int:
     return sum(store._raw(name).parses for name in ("statements", "actions"))
 
 
+def text_of(i: int) -> str:
+    if i % 1000 == 999:  # verbatim whatever it holds: astral, combining, control characters, line breaks
+        return f"uitspraak {i} 😀 e\u0301 \x00\x1f tab\t cr\r\nlf \u2028 \\ \"q\" “met” *opmaak*"
+    return f"uitspraak {i} “met” *opmaak*"
+
+
 def build(data_dir: Path, plan, n: int = N) -> None:  # type: ignore[no-untyped-def]
     from .conftest import PLAN_TEXT
 
     with WorkshopStore.create(data_dir, plan, PLAN_TEXT) as store:
         store.import_records(1, [Statement(session=1, step=i % 2, speaker="wt" if i % 4 else None,
-                                           text=f"uitspraak {i} “met” *opmaak*", kind="quote" if i % 3 else "note",
+                                           text=text_of(i), kind="quote" if i % 3 else "note",
                                            themes=["taal"] if i % 2 else [], key=i % 7 == 0, offset=i * 1.5)
                                  for i in range(n)]
                              + [Action(session=1, text=f"actie {i}", owner="wt") for i in range(100)])
@@ -54,14 +61,27 @@ def rewrite_line(path: Path, find: bytes, old: bytes, new: bytes) -> None:
     path.write_bytes(data[:start] + b"%08x " % zlib.crc32(body) + body + data[end:])
 
 
-def test_a_whole_read_parses_each_record_once_and_builds_what_the_record_by_record_way_builds(data_dir, plan):
+def test_a_whole_read_parses_each_record_once_and_builds_what_the_record_by_record_way_builds(
+        data_dir, plan, monkeypatch):
     build(data_dir, plan)
     path = data_dir / "proef" / "store.db"
     expected = by_record(path, "statements", Statement)
+    one_by_one: list[int] = []
+    get_many = LazyTable.get_many
+
+    def spy(self, ids):  # type: ignore[no-untyped-def]
+        one_by_one.extend(ids)
+        return get_many(self, ids)
+
+    monkeypatch.setattr(LazyTable, "get_many", spy)
     with WorkshopStore.open(data_dir, "proef", readonly=True) as store:
+        first = store.statements(1)
+        assert one_by_one == [] and len(first) == N  # every line, the odd characters' too, went the one-step way
         got = store.statements()
+        assert got[:N] == first
         assert parses(store) == N  # every statement on disk once (session 2's are in the tail), no action
         assert got == sorted(expected.values(), key=lambda s: (s.session, s.seq, s.id))
+        assert [s.text for s in got[:N]] == [text_of(i) for i in range(N)]  # verbatim
         assert all(s.model_fields_set == expected[s.id].model_fields_set for s in got)
         changed = got[0].model_copy(update={"text": "anders"})
         changed.step = None  # setting a field on one record (or a copy) changes no other's
@@ -79,7 +99,7 @@ def test_an_export_parses_each_record_at_most_once(data_dir, plan, tmp_path):
         result = export_workshop(store, tmp_path / "out", formats=("md",))
         assert parses(store) <= N + 100, parses(store)
         text = "".join(p.read_text(encoding="utf-8") for p in result.paths)
-        assert "uitspraak 4999 “met” \\*opmaak\\*" in text and "tweede 49" in text
+        assert "uitspraak 4998 “met” \\*opmaak\\*" in text and "tweede 49" in text
         export_workshop(store, tmp_path / "again", formats=("md",))
         assert parses(store) <= N + 100, parses(store)  # a second export reads nothing again
 
@@ -114,7 +134,7 @@ def test_an_invalid_record_among_valid_ones_is_left_out_and_reported(data_dir, p
     with WorkshopStore.open(data_dir, "proef", readonly=True) as store:
         got = store.statements(1)
         assert len(got) == N - 1 and not any(s.text.startswith("uitspraak 2000 ") for s in got)
-        assert [s.text for s in got[1998:2001]] == [f"uitspraak {i} “met” *opmaak*" for i in (1998, 1999, 2001)]
+        assert [s.text for s in got[1998:2001]] == [text_of(i) for i in (1998, 1999, 2001)]
         assert any("invalid" in note and "facilitator doctor" in note for note in store.recovery), store.recovery
 
 
@@ -159,7 +179,7 @@ def test_a_damaged_newline_in_a_whole_read_loses_only_the_records_it_joins(data_
     path.write_bytes(bytes(data))
     with WorkshopStore.open(data_dir, "proef", readonly=True) as store:
         got = store.statements(1)
-        lost = {f"uitspraak {i} “met” *opmaak*" for i in range(N)} - {s.text for s in got}
+        lost = {text_of(i) for i in range(N)} - {s.text for s in got}
         assert lost and len(lost) <= 2 and "uitspraak 1234 “met” *opmaak*" in lost
         assert any("could not be read" in note for note in store.recovery)
 
