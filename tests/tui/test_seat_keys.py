@@ -205,3 +205,22 @@ async def test_english_marks(tmp_path: Path) -> None:
         await pilot.press("f5")
         await pilot.pause()
         assert any("belong to the facilitator's seat" in m for m in _said(app)), _said(app)
+
+
+async def test_read_only_palette_marks_the_disabled_commands_and_says_why(tmp_path: Path) -> None:
+    """The read-only view's key bar showed F5 disabled, but its palette entry looked usable
+    and, chosen, did nothing."""
+    make_workshop(tmp_path)
+    app = make_app(tmp_path, readonly=True)
+    async with app.run_test(size=(240, 40)) as pilot:
+        await _open(pilot)
+        assert _bar(app)["f5"] == (False, True)  # as before
+        assert _marks(app)["toggle_clock"] == "alleen lezen"
+        assert _marks(app)["panel('agenda')"] is None
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"start")
+        assert await _until(pilot, lambda: "alleen lezen" in screen_text(app)), screen_text(app)
+        before = len(_said(app))
+        await pilot.press("enter")
+        assert await _until(pilot, lambda: [m for m in _said(app)[before:] if "Alleen lezen" in m]), _said(app)
