@@ -5,7 +5,6 @@ They looked as if they worked: only pressing one said whose it was."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ from facilitator.store.workshop import WorkshopStore
 from facilitator.tui.commands import screen_actions
 
 from .helpers import SLUG, make_app, make_workshop, screen_text, type_line
+from .helpers import until as _until
 
 # The facilitator's actions (clock, steps, schedule) and the note-taker's (record, attendance).
 FACILITATOR_ACTIONS = {"toggle_clock", "prev_step", "next_step", "end_session", "extend(5)", "extend(-5)",
@@ -23,15 +23,6 @@ FACILITATOR_KEYS = ("f5", "f6", "f7", "ctrl+o", "ctrl+up", "ctrl+down", "f11", "
 NOTES_ACTIONS = {"edit", "delete", "undo", "put_back"}
 FACILITATOR_SAYS = "van de facilitator-stoel"  # tui.screens.live."seat.facilitator"
 NOTES_SAYS = "stoel van de notulist"  # tui.screens.live."seat.notes"
-
-
-async def _until(pilot: Any, condition: Any, seconds: float = 5.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        await pilot.pause(0.05)
-    return condition()
 
 
 def _bar(app: Any) -> dict[str, tuple[bool, bool]]:
@@ -64,39 +55,36 @@ async def _open(pilot: Any) -> Any:
     return screen
 
 
-async def test_notes_seat_shows_the_facilitators_keys_disabled(tmp_path: Path) -> None:
+@pytest.mark.parametrize("seat,theirs,ours,mark", [
+    ("notes", ("f5", "f6", "f7"), ("f9", "f12", "ctrl+z", "f2", "f8"), "facilitator-stoel"),
+    ("facilitator", ("f9", "f12", "ctrl+z"), ("f5", "f6", "f7", "f2", "f8"), "notulist-stoel"),
+])
+async def test_each_seat_shows_the_other_seats_keys_disabled(tmp_path: Path, seat: str, theirs: tuple[str, ...],
+                                                             ours: tuple[str, ...], mark: str) -> None:
     make_workshop(tmp_path)
-    app = make_app(tmp_path, seat="notes")
+    app = make_app(tmp_path, seat=seat)
     async with app.run_test(size=(240, 40)) as pilot:
         await _open(pilot)
         bar = _bar(app)
-        for key in ("f5", "f6", "f7"):
+        for key in theirs:
             assert bar[key] == (False, True), (key, bar)
-        for key in ("f9", "f12", "ctrl+z", "f2", "f8"):
+        for key in ours:
             assert bar[key] == (True, False), (key, bar)
         marks = _marks(app)
-        assert FACILITATOR_ACTIONS <= set(marks)
-        for action in FACILITATOR_ACTIONS:
-            assert marks[action] == "facilitator-stoel", (action, marks)
-        for action in NOTES_ACTIONS:
+        assert FACILITATOR_ACTIONS | NOTES_ACTIONS <= set(marks)
+        their_actions, our_actions = ((FACILITATOR_ACTIONS, NOTES_ACTIONS) if seat == "notes"
+                                      else (NOTES_ACTIONS, FACILITATOR_ACTIONS))
+        for action in their_actions:
+            assert marks[action] == mark, (action, marks)
+        for action in our_actions:
             assert marks[action] is None, (action, marks)
 
 
-async def test_facilitator_seat_shows_the_note_takers_keys_disabled(tmp_path: Path) -> None:
+async def test_the_facilitator_seat_shows_the_record_and_attendance_keys_disabled(tmp_path: Path) -> None:
     make_workshop(tmp_path)
     app = make_app(tmp_path, seat="facilitator")
     async with app.run_test(size=(240, 40)) as pilot:
         await _open(pilot)
-        bar = _bar(app)
-        for key in ("f9", "f12", "ctrl+z"):
-            assert bar[key] == (False, True), (key, bar)
-        for key in ("f5", "f6", "f7", "f2", "f8"):
-            assert bar[key] == (True, False), (key, bar)
-        marks = _marks(app)
-        for action in NOTES_ACTIONS:
-            assert marks[action] == "notulist-stoel", (action, marks)
-        for action in FACILITATOR_ACTIONS:
-            assert marks[action] is None, (action, marks)
         await pilot.press("f8")  # the record: its Enter (edit) and Del are the note-taker's
         await pilot.pause()
         bar = _bar(app)
