@@ -1003,7 +1003,9 @@ class LiveSession:
         told = min(self._damage_told, len(notes))  # a reopened store starts its own list
         if len(notes) > told:
             self._damage_told = len(notes)
-            change.notice("damaged_read", "error", 30, lines="\n".join(notes[told:]))
+            from facilitator.i18n import Joined
+
+            change.notice("damaged_read", "error", 30, lines=Joined(notes[told:], "\n"))  # shown in the screen's language
 
     # -- labels ------------------------------------------------------------------------------
 

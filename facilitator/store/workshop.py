@@ -38,7 +38,7 @@ from pydantic import ValidationError
 from tinydb.table import Document
 
 from facilitator.domain.plan import Plan, PlanError, Theme, parse_plan
-from facilitator.i18n import Message
+from facilitator.i18n import Message, Note
 from facilitator.domain.records import Action, Finding, ReportText, SessionClock, Statement
 from facilitator.domain.workshop import WorkshopData
 from facilitator import fileio
@@ -60,6 +60,7 @@ from facilitator.store.db import (
     create_db,
     make_dir,
     open_db,
+    record_name,
     transaction,
     write_error,
 )
@@ -384,13 +385,14 @@ def _locked(method: Callable[..., Any]) -> Callable[..., Any]:
 class WorkshopStore:
     """A workshop's plan and records. Open with `create` or `open`, then `close`."""
 
-    def __init__(self, path: Path, db: Any, plan: Plan, plan_text: str, readonly: bool, recovery: list[str]):
+    def __init__(self, path: Path, db: Any, plan: Plan, plan_text: str, readonly: bool, recovery: list[Note]):
         self.path = path  # the workshop's directory
         self._db: JournalDB = db
         self.plan = plan
         self.plan_text = plan_text
         self.readonly = readonly
-        self.recovery = recovery  # what was recovered when opening, for the user, one line each
+        self.recovery = recovery  # what was recovered when opening, for the user, one line each (English as
+        # strings; shown in the interface language: facilitator.i18n.in_language)
         self._lock = threading.RLock()
         self._lockfile: WorkshopLock | None = None
         self._closed = False
@@ -451,15 +453,14 @@ class WorkshopStore:
             keep_original = migration_backup(path, migrated)
             from facilitator.store.recover import amend_from_backup, behind_backup
 
-            behind: list[str | None] = []
+            behind: list[Note | None] = []
 
             db, recovery = open_db(path / STORE_NAME, readonly=readonly, verify=check_schema(path / STORE_NAME), lazy=True,
                                    before_migration=keep_original, amend=lambda rep: amend_from_backup(path, rep),
                                    behind=lambda rep, size: behind.append(behind_backup(path, rep, size)))
             # A journal shorter than a backup taken from it may be cut short, or an older copy
             # put back on purpose: opening only says so; `doctor` restores from the backup.
-            recovery = [*recovery, *(f"{STORE_NAME} is {reason.removeprefix('cut short: ')}: saves may be missing; "
-                                     f"run 'facilitator doctor {slug}' to restore them from the backup"
+            recovery = [*recovery, *(Note(Message("store.recovery.behind", name=STORE_NAME, fewer=reason, slug=slug))
                                      for reason in behind if reason)]
             try:
                 meta = db.table("meta").get(doc_id=1)
@@ -468,7 +469,7 @@ class WorkshopStore:
                     plan_text = _read_plan(path)
                     if plan_text is None:
                         raise StoreError(Message("store.no_meta", path=path / STORE_NAME, plan=PLAN_NAME, slug=slug))
-                    recovery = [*recovery, f"the plan's record in the store was lost; read {PLAN_NAME}"]
+                    recovery = [*recovery, Note(Message("store.recovery.plan_record_lost", plan=PLAN_NAME))]
                     if not readonly:
                         new_meta = {"schema_version": SCHEMA_VERSION, "slug": slug, "plan_text": plan_text}
                         if meta is None:
@@ -483,13 +484,13 @@ class WorkshopStore:
                         raise StoreError(Message("store.plan_invalid", path=path / STORE_NAME,
                                                  error=exc.lines[0])) from exc
                     plan = fallback_plan[0]  # plan_text stays the stored one: it still has to be replaced
-                    recovery = [*recovery, f"the stored plan was invalid ({exc.lines[0]}); using the new one"]
+                    recovery = [*recovery, Note(Message("store.recovery.plan_invalid", error=exc.lines[0]))]
                 if not readonly:
                     if (meta or {}).get("schema_version", 0) < SCHEMA_VERSION:
                         db.table("meta").update({"schema_version": SCHEMA_VERSION}, doc_ids=[1])
                         if migrated:
-                            recovery = [*recovery, f"migrated to store schema {SCHEMA_VERSION}; the original is "
-                                                   f"kept as {BACKUP_DIR}/{migrated[0].name}"]
+                            recovery = [*recovery, Note(Message("store.recovery.migrated", version=SCHEMA_VERSION,
+                                                                path=f"{BACKUP_DIR}/{migrated[0].name}"))]
                     if _read_plan(path) != plan_text:
                         with contextlib.suppress(OSError):
                             _write_plan(path, plan_text)
@@ -927,8 +928,8 @@ class WorkshopStore:
         """The indexes over the db's tables (built lazily, per session)."""
         def reporter(name: str) -> Callable[[list[str]], None]:
             def on_bad(bad: list[str]) -> None:
-                note = (f"{len(bad)} {name} record(s) are invalid and not shown (ids {', '.join(bad[:5])}); "
-                        f"run 'facilitator doctor {self.slug}'")
+                note = Note(Message("store.recovery.invalid_records", n=len(bad), table=Message(f"store.records.{name}"),
+                                    ids=", ".join(bad[:5]), slug=self.slug))
                 if note not in self.recovery:
                     self.recovery.append(note)
             return on_bad
@@ -952,9 +953,9 @@ class WorkshopStore:
     def _damaged_line(self, table: str, doc_id: int, session: Any) -> None:
         """A record's line failed its check when read (opening does not read every line)."""
         offset = self._raw(table).damaged.get(doc_id, (None,))[0]
-        note = (f"{table[:-1]} {doc_id} of session {session} could not be read (its line in {STORE_NAME}"
-                f"{f' at byte {offset}' if offset is not None else ''} is damaged) and is not shown; "
-                f"run 'facilitator doctor {self.slug}'")
+        at = Message("store.recovery.at_byte", offset=offset) if offset is not None else ""
+        note = Note(Message("store.recovery.unreadable_record", what=record_name(table, doc_id), session=session,
+                            name=STORE_NAME, at=at, slug=self.slug))
         if note not in self.recovery:
             self.recovery.append(note)
 

@@ -131,7 +131,9 @@ class FacilitatorApp(App[int]):
         self.close_store()
         self.store = store
         if store.recovery:
-            self.notify(self.t("recovered", lines="\n".join(store.recovery)), severity="warning", timeout=30)
+            from facilitator.i18n import Joined
+
+            self.notify(self.t("recovered", lines=Joined(store.recovery, "\n")), severity="warning", timeout=30)
 
     def session_failed(self, screen: Any, exc: BaseException) -> None:
         """The store of a starting live screen did not open (called by the screen)."""
