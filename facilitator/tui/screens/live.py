@@ -733,21 +733,32 @@ class LiveScreen(ScheduleActions, Screen):
             if not lines:
                 return True
             return self._ask_quit(lines, release=None)
-        if live.readonly:
+        unsaved = self._unsaved_for_quit(capture_text, wait=2.0)
+        if unsaved is None:
             return True
-        writer = live.writer
-        live.stop_for_quit()
-        if writer is not None:
-            writer.wait_idle(2.0)
-        if not live.has_unsaved(capture_text):
-            return True
-        jobs = writer.hold() if writer is not None else []
-        lines = live.rescue_lines(capture_text, jobs)
+        lines, writer = unsaved
         if not rescue.count(lines):
             if writer is not None:
                 writer.release()
             return True
         return self._ask_quit(lines, release=writer)
+
+    def _unsaved_for_quit(self, capture_text: str, wait: float) -> tuple[list[str], Any] | None:
+        """Quitting (asked, or a signal): the session stops, the saves under way get `wait` s to
+        finish; then what is still not saved, as rescue lines, with the writer that now holds
+        their jobs (saved once, by the caller's rescue file or after a release). None when
+        everything is saved, and in the read-only view."""
+        live = self.live
+        if live.readonly:
+            return None
+        writer = live.writer
+        live.stop_for_quit()
+        if writer is not None:
+            writer.wait_idle(wait)
+        if not live.has_unsaved(capture_text):
+            return None
+        jobs = writer.hold() if writer is not None else []
+        return live.rescue_lines(capture_text, jobs), writer
 
     def _ask_quit(self, lines: list[str], release: Any) -> bool:
         from facilitator.live import rescue
@@ -794,19 +805,10 @@ class LiveScreen(ScheduleActions, Screen):
         if live is None:
             lines = self.rescue_early()
             return app_of(self).rescue(lines, self._slug(), self._number_or_none()) if lines else None
-        if live.readonly:
+        unsaved = self._unsaved_for_quit(capture_text, wait=1.0)  # its jobs held until the exit: saved once, here
+        if unsaved is None or not rescue.count(unsaved[0]):
             return None
-        writer = live.writer
-        live.stop_for_quit()
-        if writer is not None:
-            writer.wait_idle(1.0)
-        if not live.has_unsaved(capture_text):
-            return None
-        jobs = writer.hold() if writer is not None else []  # held until the exit: saved once, here
-        lines = live.rescue_lines(capture_text, jobs)
-        if not rescue.count(lines):
-            return None
-        return app_of(self).write_rescue(lines, self._slug(), self._number_or_none())
+        return app_of(self).write_rescue(unsaved[0], self._slug(), self._number_or_none())
 
     def rescue_early(self) -> list[str]:
         """The store did not open: what was typed meanwhile, for the rescue file (and forgotten here)."""
