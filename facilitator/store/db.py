@@ -1013,7 +1013,7 @@ class JournalStorage(Storage):
             self._undo(tx)
             if tx.streamed:
                 self._truncate_back(tx.start)
-            raise StoreError("a part of this change failed after it was written; nothing was saved")
+            raise StoreError(Message("store.tx_failed"))
         if not tx.count:
             return
         try:

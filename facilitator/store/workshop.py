@@ -631,7 +631,7 @@ class WorkshopStore:
         try:
             self._db.table("statements").insert(Document(data, doc_id=st.id))
         except ValueError:
-            raise StoreError(f"statement {st.id} exists already") from None
+            raise StoreError(Message("store.record_exists", what=record_name("statements", st.id))) from None
         self._statements.add(Statement(id=st.id, **data))
 
     @_locked
@@ -707,7 +707,7 @@ class WorkshopStore:
         if finding.id is None:
             return finding.model_copy(update={"id": table.insert(data)})
         if table.get(doc_id=finding.id) is None:
-            raise StoreError(f"no finding {finding.id}")
+            raise StoreError(Message("store.no_record", what=record_name("findings", finding.id)))
         table.update(data, doc_ids=[finding.id])
         return finding
 
@@ -716,7 +716,7 @@ class WorkshopStore:
         self._writable()
         table = self._db.table("findings")
         if table.get(doc_id=finding_id) is None:
-            raise StoreError(f"no finding {finding_id}")
+            raise StoreError(Message("store.no_record", what=record_name("findings", finding_id)))
         table.remove(doc_ids=[finding_id])
 
     @_locked
@@ -727,7 +727,7 @@ class WorkshopStore:
         try:
             self._db.table("findings").insert(Document(finding.model_dump(exclude={"id"}), doc_id=finding.id))
         except ValueError:
-            raise StoreError(f"finding {finding.id} exists already") from None
+            raise StoreError(Message("store.record_exists", what=record_name("findings", finding.id))) from None
 
     @_locked
     def remove_theme(self, key: str) -> None:
@@ -977,7 +977,7 @@ class WorkshopStore:
         assert rec.id is not None
         self._writable()
         if not index.has(rec.id):
-            raise StoreError(f"no {table[:-1]} {rec.id}")
+            raise StoreError(Message("store.no_record", what=record_name(table, rec.id)))
         index.ensure(rec.session)  # built before the document moves there
         data = rec.model_dump(exclude={"id"})
         self._db.table(table).update(data, doc_ids=[rec.id])
@@ -987,7 +987,7 @@ class WorkshopStore:
     def _delete(self, index: _Index[Any], table: str, rec_id: int) -> Any:
         self._writable()
         if not index.has(rec_id):
-            raise StoreError(f"no {table[:-1]} {rec_id}")
+            raise StoreError(Message("store.no_record", what=record_name(table, rec_id)))
         self._db.table(table).remove(doc_ids=[rec_id])
         return index.remove(rec_id)
 
