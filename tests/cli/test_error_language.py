@@ -10,24 +10,11 @@ from pathlib import Path
 import pytest
 
 from facilitator.i18n import in_language
+from tests.cli.conftest import MINIMAL
 
-NO_THEMES = """\
-[workshop]
-slug = "kaal"
-title = "Zonder thema's"
-
-[[roles]]
-key = "sm"
-label = "sociaal makelaar"
-
-[[sessions]]
-number = 1
-date = 2014-11-04
-
-[[sessions.agenda]]
-title = "Opening"
-minutes = 10
-"""
+THEMES = '[[themes]]\nkey = "regels"\nlabel = "Regels"\n\n'
+assert THEMES in MINIMAL
+NO_THEMES = MINIMAL.replace(THEMES, "")  # workshop "wijk": roles, sessions 1 and 2, no themes, no frameworks
 
 
 @pytest.fixture
@@ -36,14 +23,14 @@ def dutch(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.parametrize("lang,said", [
-    ("nl", "facilitator: kaal: het codeboek is leeg: het plan heeft geen thema's en geen kaders"),
-    ("en", "facilitator: kaal: the codebook is empty: the plan has no themes and no frameworks"),
+    ("nl", "facilitator: wijk: het codeboek is leeg: het plan heeft geen thema's en geen kaders"),
+    ("en", "facilitator: wijk: the codebook is empty: the plan has no themes and no frameworks"),
 ])
 def test_an_empty_codebook_is_said_in_the_language(run, tmp_path, dutch, lang, said):  # type: ignore[no-untyped-def]
-    plan = tmp_path / "kaal.toml"
+    plan = tmp_path / "wijk.toml"
     plan.write_text(NO_THEMES, encoding="utf-8")
     assert run("new", str(plan))[0] == 0
-    code, _out, err = run("--lang", lang, "export", "kaal", "--format", "qdc", "--out", str(tmp_path / "out"))
+    code, _out, err = run("--lang", lang, "export", "wijk", "--format", "qdc", "--out", str(tmp_path / "out"))
     assert code == 2 and err.strip() == said, err
 
 
@@ -94,5 +81,5 @@ def test_a_session_not_in_the_plan_is_said_in_the_language(tmp_path: Path) -> No
             LiveSession(store, 7, lambda: 0.0)
     finally:
         store.close()
-    assert in_language(exc.value, "nl") == "geen sessie 7 in 'kaal' (sessies: 1)"
-    assert in_language(exc.value, "en") == str(exc.value) == "no session 7 in 'kaal' (sessions: 1)"
+    assert in_language(exc.value, "nl") == "geen sessie 7 in 'wijk' (sessies: 1, 2)"
+    assert in_language(exc.value, "en") == str(exc.value) == "no session 7 in 'wijk' (sessions: 1, 2)"
