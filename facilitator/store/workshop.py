@@ -38,7 +38,7 @@ from pydantic import ValidationError
 from tinydb.table import Document
 
 from facilitator.domain.plan import Plan, PlanError, Theme, parse_plan
-from facilitator.i18n import Message
+from facilitator.i18n import Message, Note
 from facilitator.domain.records import Action, Finding, ReportText, SessionClock, Statement
 from facilitator.domain.workshop import WorkshopData
 from facilitator import fileio
@@ -60,10 +60,11 @@ from facilitator.store.db import (
     create_db,
     make_dir,
     open_db,
+    record_name,
     transaction,
     write_error,
 )
-from facilitator.store.lazy import ID_MASK, SEQ_MAX, LazyTable
+from facilitator.store.lazy import ID_MASK, SEQ_MAX, LazyTable, paused_gc
 from facilitator.store.lock import WorkshopLock
 from facilitator.store.paths import (  # noqa: F401 - re-exported
     DEFAULT_DATA_DIR,
@@ -271,10 +272,9 @@ class _Index(Generic[R]):
         lost: list[int] = []
         by_id = self.by_id
         unread = [k & ID_MASK for k in keys if (k & ID_MASK) not in by_id and (k & ID_MASK) not in self.bad]
-        for part in range(0, len(unread), 4096):  # read in batches: one JSON parse each
-            ids = unread[part:part + 4096]
-            for rec_id, doc in zip(ids, self.raw.get_many(ids)):
-                self._build(rec_id, doc)
+        with paused_gc(len(unread)):
+            for part in range(0, len(unread), BATCH):  # read in batches: one parse each
+                self._read_batch(unread[part:part + BATCH])
         for k in keys:
             rec = by_id.get(k & ID_MASK)
             if rec is None:
@@ -284,6 +284,39 @@ class _Index(Generic[R]):
         for k in lost:
             self._unkey(session, k)
         return out
+
+    def _read_batch(self, ids: list[int]) -> None:
+        """Read and validate `ids` (unread records). Snapshot lines that pass their check
+        and have the writer's shape are parsed and validated in one step from their bytes
+        (pydantic's `validate_json` of a list of the model, over the batch: no Python
+        dict in between, every field validated as `model_validate` does); if that fails
+        for any of them (an invalid record, one of an older shape), the whole batch goes
+        the record-by-record way, which reports what is wrong as before."""
+        raw = self.raw
+        texts = raw.doc_bytes(ids) if len(ids) >= FAST_MIN else [None] * len(ids)
+        fast = [(rec_id, text) for rec_id, text in zip(ids, texts) if text is not None]
+        slow = [rec_id for rec_id, text in zip(ids, texts) if text is None]
+        if fast:
+            try:
+                recs = _list_adapter(self.model).validate_json(b"[" + b",".join(t for _i, t in fast) + b"]")
+                if len(recs) != len(fast):
+                    raise ValueError("batch does not add up")
+            except ValueError:  # ValidationError is one
+                slow += [rec_id for rec_id, _t in fast]
+            else:
+                everything = _all_fields(self.model)
+                by_id, setattr_ = self.by_id, object.__setattr__
+                for (rec_id, _t), rec in zip(fast, recs):
+                    rec.__dict__["id"] = rec_id  # as `rec.id = rec_id` does, without its checks
+                    fields = rec.__pydantic_fields_set__
+                    fields.add("id")
+                    if fields == everything:  # one shared set, not one each
+                        setattr_(rec, "__pydantic_fields_set__", everything)
+                    by_id[rec_id] = rec
+        if slow:
+            slow.sort()
+            for rec_id, doc in zip(slow, raw.get_many(slow)):
+                self._build(rec_id, doc)
 
     def records(self, session: int | None) -> list[R]:
         if session is not None:
@@ -338,6 +371,25 @@ class _Index(Generic[R]):
         self._keys.clear()  # an unread record changed: the orders are built again when asked for
 
 
+BATCH = 4096  # records read, parsed and validated in one go
+FAST_MIN = 64  # from this many records on, a read validates from the lines' bytes in one step
+
+
+@functools.cache
+def _list_adapter(model: type) -> Any:
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(list[model])  # type: ignore[valid-type]
+
+
+@functools.cache
+def _all_fields(model: type) -> set[str]:
+    """The fields set of a record that has all its fields: shared by the records a bulk
+    read builds (a set of its own costs about 700 bytes a record, 70 MB at 100,000).
+    Setting a field adds its name, already in it: sharing it changes nothing."""
+    return set(model.model_fields)
+
+
 def _key(rec: Statement | Action) -> int:
     return min(max(rec.seq, 0), SEQ_MAX) << 32 | ((rec.id or 0) & ID_MASK)
 
@@ -385,13 +437,14 @@ def _locked(method: Callable[..., Any]) -> Callable[..., Any]:
 class WorkshopStore:
     """A workshop's plan and records. Open with `create` or `open`, then `close`."""
 
-    def __init__(self, path: Path, db: Any, plan: Plan, plan_text: str, readonly: bool, recovery: list[str]):
+    def __init__(self, path: Path, db: Any, plan: Plan, plan_text: str, readonly: bool, recovery: list[Note]):
         self.path = path  # the workshop's directory
         self._db: JournalDB = db
         self.plan = plan
         self.plan_text = plan_text
         self.readonly = readonly
-        self.recovery = recovery  # what was recovered when opening, for the user, one line each
+        self.recovery = recovery  # what was recovered when opening, for the user, one line each (English as
+        # strings; shown in the interface language: facilitator.i18n.in_language)
         self._lock = threading.RLock()
         self._lockfile: WorkshopLock | None = None
         self._closed = False
@@ -452,15 +505,14 @@ class WorkshopStore:
             keep_original = migration_backup(path, migrated)
             from facilitator.store.recover import amend_from_backup, behind_backup
 
-            behind: list[str | None] = []
+            behind: list[Note | None] = []
 
             db, recovery = open_db(path / STORE_NAME, readonly=readonly, verify=check_schema(path / STORE_NAME), lazy=True,
                                    before_migration=keep_original, amend=lambda rep: amend_from_backup(path, rep),
                                    behind=lambda rep, size: behind.append(behind_backup(path, rep, size)))
             # A journal shorter than a backup taken from it may be cut short, or an older copy
             # put back on purpose: opening only says so; `doctor` restores from the backup.
-            recovery = [*recovery, *(f"{STORE_NAME} is {reason.removeprefix('cut short: ')}: saves may be missing; "
-                                     f"run 'facilitator doctor {slug}' to restore them from the backup"
+            recovery = [*recovery, *(Note(Message("store.recovery.behind", name=STORE_NAME, fewer=reason, slug=slug))
                                      for reason in behind if reason)]
             try:
                 meta = db.table("meta").get(doc_id=1)
@@ -469,7 +521,7 @@ class WorkshopStore:
                     plan_text = _read_plan(path)
                     if plan_text is None:
                         raise StoreError(Message("store.no_meta", path=path / STORE_NAME, plan=PLAN_NAME, slug=slug))
-                    recovery = [*recovery, f"the plan's record in the store was lost; read {PLAN_NAME}"]
+                    recovery = [*recovery, Note(Message("store.recovery.plan_record_lost", plan=PLAN_NAME))]
                     if not readonly:
                         new_meta = {"schema_version": SCHEMA_VERSION, "slug": slug, "plan_text": plan_text}
                         if meta is None:
@@ -484,13 +536,13 @@ class WorkshopStore:
                         raise StoreError(Message("store.plan_invalid", path=path / STORE_NAME,
                                                  error=exc.lines[0])) from exc
                     plan = fallback_plan[0]  # plan_text stays the stored one: it still has to be replaced
-                    recovery = [*recovery, f"the stored plan was invalid ({exc.lines[0]}); using the new one"]
+                    recovery = [*recovery, Note(Message("store.recovery.plan_invalid", error=exc.lines[0]))]
                 if not readonly:
                     if (meta or {}).get("schema_version", 0) < SCHEMA_VERSION:
                         db.table("meta").update({"schema_version": SCHEMA_VERSION}, doc_ids=[1])
                         if migrated:
-                            recovery = [*recovery, f"migrated to store schema {SCHEMA_VERSION}; the original is "
-                                                   f"kept as {BACKUP_DIR}/{migrated[0].name}"]
+                            recovery = [*recovery, Note(Message("store.recovery.migrated", version=SCHEMA_VERSION,
+                                                                path=f"{BACKUP_DIR}/{migrated[0].name}"))]
                     if _read_plan(path) != plan_text:
                         with contextlib.suppress(OSError):
                             _write_plan(path, plan_text)
@@ -631,7 +683,7 @@ class WorkshopStore:
         try:
             self._db.table("statements").insert(Document(data, doc_id=st.id))
         except ValueError:
-            raise StoreError(f"statement {st.id} exists already") from None
+            raise StoreError(Message("store.record_exists", what=record_name("statements", st.id))) from None
         self._statements.add(Statement(id=st.id, **data))
 
     @_locked
@@ -707,7 +759,7 @@ class WorkshopStore:
         if finding.id is None:
             return finding.model_copy(update={"id": table.insert(data)})
         if table.get(doc_id=finding.id) is None:
-            raise StoreError(f"no finding {finding.id}")
+            raise StoreError(Message("store.no_record", what=record_name("findings", finding.id)))
         table.update(data, doc_ids=[finding.id])
         return finding
 
@@ -716,7 +768,7 @@ class WorkshopStore:
         self._writable()
         table = self._db.table("findings")
         if table.get(doc_id=finding_id) is None:
-            raise StoreError(f"no finding {finding_id}")
+            raise StoreError(Message("store.no_record", what=record_name("findings", finding_id)))
         table.remove(doc_ids=[finding_id])
 
     @_locked
@@ -727,7 +779,7 @@ class WorkshopStore:
         try:
             self._db.table("findings").insert(Document(finding.model_dump(exclude={"id"}), doc_id=finding.id))
         except ValueError:
-            raise StoreError(f"finding {finding.id} exists already") from None
+            raise StoreError(Message("store.record_exists", what=record_name("findings", finding.id))) from None
 
     @_locked
     def remove_theme(self, key: str) -> None:
@@ -760,13 +812,23 @@ class WorkshopStore:
         """The session to run (WorkshopData.next_session's rule), from the clocks,
         the attendance and the index of which sessions hold records: no statement is
         read (a snapshot of a 100,000-statement workshop parses every one)."""
+        return self._held().next_session(now)
+
+    @_locked
+    def held_sessions(self) -> list[int]:
+        """The sessions held (WorkshopData.held_sessions' rule), in number order, without
+        reading a statement (the home screen lists them for every workshop)."""
+        return self._held().held_sessions()
+
+    def _held(self) -> WorkshopData:
+        """The clocks, the attendance and one stand-in record per session that holds any."""
         numbers = [s.number for s in self.plan.sessions]
         clocks = {n: c for n in numbers if (c := self.clock(n)).started_at is not None}
         held = {n for name in ("statements", "actions") for n in self._raw(name).sessions() if isinstance(n, int)}
         attendance = {n: ["x"] for n in numbers if self.attendance(n)}
         marks = [Statement(session=n, text="") for n in sorted(held)]
         return WorkshopData(plan=self.plan, themes=[], statements=marks, actions=[], attendance=attendance,
-                            clocks=clocks).next_session(now)
+                            clocks=clocks)
 
     @_locked
     def snapshot(self) -> WorkshopData:
@@ -941,8 +1003,8 @@ class WorkshopStore:
         """The indexes over the db's tables (built lazily, per session)."""
         def reporter(name: str) -> Callable[[list[str]], None]:
             def on_bad(bad: list[str]) -> None:
-                note = (f"{len(bad)} {name} record(s) are invalid and not shown (ids {', '.join(bad[:5])}); "
-                        f"run 'facilitator doctor {self.slug}'")
+                note = Note(Message("store.recovery.invalid_records", n=len(bad), table=Message(f"store.records.{name}"),
+                                    ids=", ".join(bad[:5]), slug=self.slug))
                 if note not in self.recovery:
                     self.recovery.append(note)
             return on_bad
@@ -966,9 +1028,9 @@ class WorkshopStore:
     def _damaged_line(self, table: str, doc_id: int, session: Any) -> None:
         """A record's line failed its check when read (opening does not read every line)."""
         offset = self._raw(table).damaged.get(doc_id, (None,))[0]
-        note = (f"{table[:-1]} {doc_id} of session {session} could not be read (its line in {STORE_NAME}"
-                f"{f' at byte {offset}' if offset is not None else ''} is damaged) and is not shown; "
-                f"run 'facilitator doctor {self.slug}'")
+        at = Message("store.recovery.at_byte", offset=offset) if offset is not None else ""
+        note = Note(Message("store.recovery.unreadable_record", what=record_name(table, doc_id), session=session,
+                            name=STORE_NAME, at=at, slug=self.slug))
         if note not in self.recovery:
             self.recovery.append(note)
 
@@ -990,7 +1052,7 @@ class WorkshopStore:
         assert rec.id is not None
         self._writable()
         if not index.has(rec.id):
-            raise StoreError(f"no {table[:-1]} {rec.id}")
+            raise StoreError(Message("store.no_record", what=record_name(table, rec.id)))
         index.ensure(rec.session)  # built before the document moves there
         data = rec.model_dump(exclude={"id"})
         self._db.table(table).update(data, doc_ids=[rec.id])
@@ -1000,7 +1062,7 @@ class WorkshopStore:
     def _delete(self, index: _Index[Any], table: str, rec_id: int) -> Any:
         self._writable()
         if not index.has(rec_id):
-            raise StoreError(f"no {table[:-1]} {rec_id}")
+            raise StoreError(Message("store.no_record", what=record_name(table, rec_id)))
         self._db.table(table).remove(doc_ids=[rec_id])
         return index.remove(rec_id)
 
