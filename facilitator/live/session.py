@@ -1003,7 +1003,7 @@ class LiveSession:
         told = min(self._damage_told, len(notes))  # a reopened store starts its own list
         if len(notes) > told:
             self._damage_told = len(notes)
-            change.notice("damaged_read", "error", 30, lines="\n".join(notes[told:]))
+            change.notice("damaged_read", "error", 30, lines="\n".join(str(note) for note in notes[told:]))
 
     # -- labels ------------------------------------------------------------------------------
 

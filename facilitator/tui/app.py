@@ -131,7 +131,10 @@ class FacilitatorApp(App[int]):
         self.close_store()
         self.store = store
         if store.recovery:
-            self.notify(self.t("recovered", lines="\n".join(store.recovery)), severity="warning", timeout=30)
+            from facilitator.i18n import in_language
+
+            lines = "\n".join(in_language(note, self.lang) for note in store.recovery)  # str or catalog Message
+            self.notify(self.t("recovered", lines=lines), severity="warning", timeout=30)
 
     def session_failed(self, screen: Any, exc: BaseException) -> None:
         """The store of a starting live screen did not open (called by the screen)."""

@@ -54,11 +54,18 @@ def test_every_truncation_opens_with_what_was_complete(tmp_path):
         expected = states[done[-1]] if done else {}
         assert dict(db.table("statements")._read_table()) == expected, length
         kept = list(folder.glob("store.db.damaged-*"))
+        dropped = list(folder.glob("store.db.unfinished-*"))
         if length in sizes or length + 1 in sizes:
-            assert notes == [] and kept == [], length  # nothing lost: a cut between transactions
-        else:
+            assert notes == [] and kept == [] and dropped == [], length  # nothing lost: a cut between transactions
+        elif length < sizes[0] - 1:  # inside the header: damage, the whole file is kept aside
             assert len(notes) == 1 and "damaged" in notes[0] and kept[0].name in notes[0], length
             assert kept[0].read_bytes() == cut and stat.S_IMODE(kept[0].stat().st_mode) == 0o600
+        else:  # inside the last save: never acknowledged, so no damage; only its own bytes are kept
+            complete = sizes[done[-1]]
+            assert kept == [] and len(dropped) == 1 and len(notes) == 1, (length, notes)
+            assert notes[0].id == "store.unfinished_save" and dropped[0].name in str(notes[0]), length
+            assert dropped[0].read_bytes() == cut[complete:] and stat.S_IMODE(dropped[0].stat().st_mode) == 0o600
+            assert path.read_bytes() == cut[:complete], length  # truncated in place, not rewritten
         db.close()
         again, notes2 = open_db(path)  # the repair was written durably
         assert notes2 == [] and dict(again.table("statements")._read_table()) == expected
@@ -150,12 +157,19 @@ def test_store_reports_truncation_to_the_user(store, data_dir):
 def test_damaged_copies_never_overwrite_each_other(tmp_path):
     data, _, _ = build(tmp_path / "w" / "store.db")
     path = tmp_path / "w" / "store.db"
+    flipped = bytearray(data)
+    flipped[len(data) // 2] ^= 0x04  # damage inside committed data
     for _ in range(3):
-        path.write_bytes(data[:-3])
+        path.write_bytes(bytes(flipped))
+        db, notes = open_db(path)
+        db.close()
+        path.write_bytes(data[:-3])  # an unfinished last save: its own sidecar each time
         db, notes = open_db(path)
         db.close()
     kept = sorted(p.name for p in path.parent.glob("store.db.damaged-*"))
     assert len(kept) == 3 and len(set(kept)) == 3
+    dropped = sorted(p.name for p in path.parent.glob("store.db.unfinished-*"))
+    assert len(dropped) == 3 and len(set(dropped)) == 3
 
 
 def test_readonly_recovers_in_memory_and_writes_nothing(tmp_path):
