@@ -28,6 +28,11 @@ to the terminal ("painted").
 3. The first full frame (agenda, question and newest row: the session filled
    in) at the demo's size (about 30 statements), 10,000 and 100,000, as a
    ratio to the minimal app measured in the same run.
+4. The floor of the stack, measured the same way: the minimal app that also
+   defines one pydantic model, and the minimal app that imports the domain
+   models the first full frame is made of (facilitator.domain.plan and
+   .records) and does nothing with them. No frame showing a plan and a
+   statement can come sooner than the second (docs/performance.md).
 
 Environment: BENCH_RUNS, BENCH_BIG_RUNS, BENCH_ENTERS, BENCH_SIZES (e.g.
 "10000" for a shorter run).
@@ -87,6 +92,20 @@ class Minimal(App):
 
 Minimal().run()
 """
+
+# The floor of this stack: the minimal app that also defines one pydantic model, and
+# the minimal app that imports the domain models the first full frame is made of (the
+# plan: agenda and question; the records: the newest row). Nothing else is done.
+PYDANTIC_FLOOR = MINIMAL.replace("class Minimal(App):", """from pydantic import BaseModel
+
+class Step(BaseModel):
+    title: str
+    minutes: int = 0
+
+class Minimal(App):""")
+DOMAIN_FLOOR = MINIMAL.replace("class Minimal(App):", """import facilitator.domain.plan, facilitator.domain.records
+
+class Minimal(App):""")
 
 LIVE = HOOK + """
 from pathlib import Path
@@ -216,9 +235,13 @@ def _drain(fd: int, seen: list[bytes]) -> None:
 
 def startup(data_dir: Path, slug: str, runs_n: int = RUNS, cli: bool = True) -> dict[str, float]:
     """Medians (seconds): minimal app; live screen (app class) first and filled; the same through the CLI."""
-    runs: dict[str, list[float]] = {"minimal": [], "first": [], "filled": [], "cli_first": [], "cli_filled": []}
+    runs: dict[str, list[float]] = {"minimal": [], "first": [], "filled": [], "cli_first": [], "cli_filled": [],
+                                    "pydantic_floor": [], "domain_floor": []}
     for _ in range(runs_n):
         runs["minimal"].append(_run(MINIMAL)["first"])
+        if cli:
+            runs["pydantic_floor"].append(_run(PYDANTIC_FLOOR)["first"])
+            runs["domain_floor"].append(_run(DOMAIN_FLOOR)["first"])
         marks = _run(LIVE, str(data_dir), slug)
         runs["first"].append(marks["first"])
         runs["filled"].append(marks["filled"])
@@ -278,6 +301,12 @@ def main() -> None:
     print(f"| start-up, `facilitator run SLUG --session 1` (CLI), spawn to first painted frame (median) | "
           f"{times['cli_first'] * 1000:.0f} ms ({times['cli_first'] / minimal:.2f}x) | <= 1.5x | "
           f"{times['cli_first'] / minimal / 1.5:.2f} |")
+    for name, label in (("pydantic_floor", "the minimal app defining one pydantic model"),
+                        ("domain_floor", "the minimal app importing the domain models (plan, records)")):
+        print(f"| floor: {label}, spawn to first painted frame (median of {RUNS}) | {times[name] * 1000:.0f} ms "
+              f"({times[name] / minimal:.2f}x) | | |")
+    print(f"| first full frame, demo, as a ratio to the domain floor | {filled / times['domain_floor']:.2f}x | "
+          f"<= 1.5x | {filled / times['domain_floor'] / 1.5:.2f} |")
     for label, full, base_t in frames:
         print(f"| first full frame (agenda, question, newest row), {label} statements | {full * 1000:.0f} ms "
               f"({full / base_t:.2f}x the minimal app's {base_t * 1000:.0f} ms) | <= 1.5x | {full / base_t / 1.5:.2f} |")
