@@ -292,7 +292,8 @@ def fold(store: Any) -> bool:
     path = notes_path(store.path)
     if not path.exists():
         return False
-    db, _notes = open_db(path, covered=_covered(store.path, path))  # takes its flock; repairs a damaged one
+    db, notes = open_db(path, covered=_covered(store.path, path))  # takes its flock; repairs a damaged one
+    store.recovery.extend(notes)
     try:
         tables = db.journal.read()
         ops = merge_ops(tables)
