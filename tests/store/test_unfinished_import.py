@@ -154,7 +154,7 @@ def run_rounds(data_dir: Path, folder: Path, rounds: int, seed: int, torn: bool)
     for round_no in range(rounds):
         for old in folder.glob("store.db.unfinished-*"):
             old.unlink()
-        notes = notes_file(folder.parent, f"r{round_no}")
+        notes = notes_file(data_dir.parent, f"r{round_no}")  # beside the data directory, not in it
         before = state(data_dir)
         kill_mid_import(data_dir, notes, rng)
         if torn:
