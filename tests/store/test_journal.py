@@ -231,3 +231,40 @@ def test_missing_header_and_empty_file_are_damage(tmp_path):
     assert len(notes) == 1 and "empty file" in notes[0]
     db.close()
     assert dbmod.replay(path.read_bytes()).header
+
+
+def test_only_an_unfinished_last_save_is_dropped_quietly(tmp_path):
+    """What is an unfinished last save (its bytes to a sidecar, the file truncated) and what
+    stays damage (the whole original kept aside, the file rewritten)."""
+    data, states, sizes = build(tmp_path / "w" / "store.db")
+    op = dbmod.encode(["o", 99, "statements", 9, {"text": "half"}])
+    commit = dbmod.encode(["c", 99, 1])
+    later_op, later_commit = dbmod.encode(["o", 100, "statements", 10, {"text": "na"}]), dbmod.encode(["c", 100, 1])
+    bad_commit = b"00000000" + commit[8:]
+    cases = {
+        "whole ops, no commit": (data + op + op, True),
+        "a torn op": (data + op[:20], True),
+        "a torn commit record": (data + op + commit[:14], True),
+        "cut inside the crc": (data + op[:5], True),
+        "garbage at the end": (data + b"a save in progress", False),
+        "a damaged line at the end": (data + op + b"deadbeef [\"o\",99,\"x\"]\n", False),
+        "a damaged commit record, then more": (data + op + bad_commit + later_op + later_commit, False),
+        "uncommitted ops in the middle": (data + op + later_op + later_commit, False),
+        "an op of an old transaction": (data + dbmod.encode(["o", 1, "statements", 9, {"text": "oud"}]), False),
+        "a cut inside the header": (data[:40], False),
+    }
+    for name, (content, unfinished) in cases.items():
+        folder = tmp_path / name.replace(" ", "-").replace(",", "")
+        folder.mkdir()
+        path = folder / "store.db"
+        path.write_bytes(content)
+        db, notes = open_db(path)
+        db.close()
+        kept = list(folder.glob("store.db.damaged-*"))
+        dropped = list(folder.glob("store.db.unfinished-*"))
+        if unfinished:
+            assert kept == [] and len(dropped) == 1 and len(notes) == 1, name
+            assert path.read_bytes() == data and data + dropped[0].read_bytes() == content, name
+        else:
+            assert dropped == [] and len(kept) == 1 and kept[0].read_bytes() == content, name
+            assert "damaged" in notes[0], (name, notes)
