@@ -89,7 +89,31 @@ def section(prefix: str) -> dict[str, dict[str, str]]:
     return out
 
 
-class Message:
+class _Rendered:
+    """Text rendered when the language is known (`render(lang)`); `str()` gives the English
+    (logs, tracebacks and tests read that). Equal when of one kind with the same `_key()`."""
+
+    __slots__ = ()
+
+    def render(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        raise NotImplementedError
+
+    def _key(self) -> tuple[object, ...]:
+        raise NotImplementedError
+
+    def __str__(self) -> str:
+        return self.render("en")
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}{self._key()!r}"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, type(self)) and self._key() == other._key()
+
+    __hash__ = None  # type: ignore[assignment] - each kind says
+
+
+class Message(_Rendered):
     """A message id with its values, rendered when the language is known.
     `str()` gives the English text (logs, tracebacks and tests read that)."""
 
@@ -102,20 +126,55 @@ class Message:
         self.values = values
 
     def render(self, lang: str = DEFAULT_LANGUAGE) -> str:
-        values = {k: (v.render(lang) if isinstance(v, Message) else v) for k, v in self.values.items()}
-        return text(self.id, lang, **values)
+        return text(self.id, lang, **rendered(self.values, lang))
 
-    def __str__(self) -> str:
-        return self.render("en")
-
-    def __repr__(self) -> str:
-        return f"Message({self.id!r}, {self.values!r})"
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Message) and (self.id, self.values) == (other.id, other.values)
+    def _key(self) -> tuple[object, ...]:
+        return self.id, self.values
 
     def __hash__(self) -> int:
         return hash(self.id)
+
+
+class Joined(_Rendered):
+    """Parts (messages, notes, plain text) rendered one by one and joined by `sep`: a value
+    of a `Message` made of a varying number of parts ("2 records skipped; a torn save")."""
+
+    __slots__ = ("parts", "sep")
+
+    def __init__(self, parts: list[object], sep: str = "; "):
+        self.parts = list(parts)
+        self.sep = sep
+
+    def render(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        return self.sep.join(in_language(part, lang) for part in self.parts)
+
+    def _key(self) -> tuple[object, ...]:
+        return self.parts, self.sep
+
+    def __hash__(self) -> int:
+        return hash(self.sep)
+
+
+class Note(str):
+    """A message that is also its English text: the store's recovery notes, which code, logs
+    and tests handle as strings (`==`, `in`, `startswith`, `str.join`), and which are shown in
+    the user's language where they are shown (`in_language(note, lang)`, `note.render(lang)`)."""
+
+    message: "Message | Joined"
+
+    def __new__(cls, message: "Message | Joined") -> "Note":
+        note = super().__new__(cls, str(message))
+        note.message = message
+        return note
+
+    def render(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        return self.message.render(lang)
+
+
+def rendered(values: Mapping[str, object], lang: str) -> dict[str, object]:
+    """`values` with every message, note or joined parts among them rendered in `lang`
+    (numbers and the rest left as they are, for the format specs of the template)."""
+    return {k: (v.render(lang) if isinstance(v, (_Rendered, Note)) else v) for k, v in values.items()}
 
 
 def message_of(exc: BaseException) -> "Message | str":
@@ -131,4 +190,4 @@ def in_language(value: object, lang: str = DEFAULT_LANGUAGE) -> str:
     """`value` in `lang`: a `Message`, an error raised with one, or anything else as it reads."""
     if isinstance(value, BaseException):
         value = message_of(value)
-    return value.render(lang) if isinstance(value, Message) else str(value)
+    return value.render(lang) if isinstance(value, (_Rendered, Note)) else str(value)

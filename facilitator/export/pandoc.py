@@ -27,6 +27,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from facilitator.i18n import Message
+
 HOUSE = Path(__file__).resolve().parent / "house"
 REFERENCE_DOCX = HOUSE / "reference.docx"
 TABLES_LUA = HOUSE / "tables.lua"
@@ -56,8 +58,7 @@ def find_pandoc() -> str:
             return str(path)
     except (ImportError, OSError):
         pass
-    raise PandocMissing("exporting to Word/ODT/PDF needs pandoc: install it (apt install pandoc, "
-                        "https://pandoc.org) or run: pip install 'facilitator[docx]'")
+    raise PandocMissing(Message("export.needs_pandoc"))
 
 
 def pdf_route() -> tuple[str, str]:
@@ -69,8 +70,7 @@ def pdf_route() -> tuple[str, str]:
         found = shutil.which(name)
         if found:
             return "soffice", found
-    raise PandocMissing("exporting to PDF needs LibreOffice (soffice) or a LaTeX engine (xelatex, lualatex, "
-                        "pdflatex); export to docx instead and print it to PDF from Word")
+    raise PandocMissing(Message("export.needs_pdf_engine"))
 
 
 _TITLE = re.compile(r"\A# (.*)\n")
@@ -130,9 +130,9 @@ def _run(args: list[str], stdin: str | None) -> None:
         done = subprocess.run(args, input=stdin.encode("utf-8") if stdin is not None else None,
                               capture_output=True, timeout=TIMEOUT, check=False)
     except subprocess.TimeoutExpired:
-        raise RuntimeError(f"{Path(args[0]).name} took longer than {TIMEOUT} s") from None
+        raise RuntimeError(Message("export.tool_slow", tool=Path(args[0]).name, seconds=TIMEOUT)) from None
     except OSError as exc:
-        raise RuntimeError(f"cannot run {args[0]}: {exc.strerror or exc}") from None
+        raise RuntimeError(Message("export.tool_cannot_run", tool=args[0], reason=exc.strerror or exc)) from None
     if done.returncode != 0:
         err = done.stderr.decode("utf-8", "replace").strip().splitlines() or ["(no message)"]
-        raise RuntimeError(f"{Path(args[0]).name} failed: {err[0]}")
+        raise RuntimeError(Message("export.tool_failed", tool=Path(args[0]).name, error=err[0]))

@@ -38,6 +38,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
 from facilitator.domain.records import Statement
+from facilitator.i18n import Message
 from facilitator.domain.workshop import WorkshopData
 from facilitator.export.common import Context
 from facilitator.export.words import capitalise, long_date, role_phrase
@@ -480,7 +481,7 @@ def render_qdc(data: WorkshopData) -> QdaFile:
     ns = NS_CODEBOOK
     codes = b.codebook(with_roles=False)
     if not codes:
-        raise ValueError("the codebook is empty: the plan has no themes and no frameworks")
+        raise ValueError(Message("export.codebook_empty"))
     root = ET.Element(f"{{{ns}}}CodeBook", {"origin": _origin()})
     codes_el = _el(root, "Codes", ns)
     _codes_xml(codes_el, codes, ns)

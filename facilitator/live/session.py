@@ -162,7 +162,9 @@ class LiveSession:
         session = self.plan.session(number)
         if session is None:
             known = ", ".join(str(s.number) for s in self.plan.sessions)
-            raise LookupError(f"no session {number} in {store.slug!r} (sessions: {known})")
+            from facilitator.i18n import Message
+
+            raise LookupError(Message("store.no_session", session=number, slug=repr(store.slug), known=known))
         self.number = number
         self.session = session
         self._read(store)
@@ -1003,7 +1005,10 @@ class LiveSession:
         told = min(self._damage_told, len(notes))  # a reopened store starts its own list
         if len(notes) > told:
             self._damage_told = len(notes)
-            change.notice("damaged_read", "error", 30, lines="\n".join(str(note) for note in notes[told:]))
+            from facilitator.i18n import Joined, Note
+
+            lines = Note(Joined(notes[told:], "\n"))  # English as a string; the screen shows it in its language
+            change.notice("damaged_read", "error", 30, lines=lines)
 
     # -- labels ------------------------------------------------------------------------------
 

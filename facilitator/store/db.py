@@ -62,7 +62,7 @@ from tinydb.storages import Storage
 from tinydb.table import Table
 
 from facilitator import fileio
-from facilitator.i18n import Message
+from facilitator.i18n import Joined, Message, Note, message_of
 from facilitator.store.lazy import LAZY_TABLES, LazyTable, Snap, SnapshotWriter, Source, flags_of, key_of, read_index
 from facilitator.fileio import DIR_MODE, FILE_MODE, TMP_INFIX, fsync_dir, write_all  # noqa: F401 - re-exported
 
@@ -233,10 +233,22 @@ class BadLine:
                        int(s.group(1)) if s else None)
         return cls(number, offset, raw)
 
-    def describe(self) -> str:
-        what = f"{self.table[:-1] if self.table.endswith('s') else self.table} {self.doc_id}" if self.table else "a record"
-        session = f" of session {self.session}" if self.session is not None and self.table != "meta" else ""
-        return f"line {self.number} (byte {self.offset}): {what}{session}"
+    def describe(self) -> Note:
+        """"line 7 (byte 1234): statement 12 of session 2" (a `Note`: English as a string)."""
+        what = record_name(self.table, self.doc_id) if self.table else Message("store.record.unknown")
+        session = (Message("store.damage.of_session", session=self.session)
+                   if self.session is not None and self.table != "meta" else "")
+        return Note(Message("store.damage.line", number=self.number, offset=self.offset, what=what, session=session))
+
+
+RECORD_NAMES = ("statements", "actions", "findings", "themes", "attendance", "clocks", "report", "meta")
+
+
+def record_name(table: str, doc_id: object) -> Message:
+    """One record as a note names it: "statement 12" ("uitspraak 12")."""
+    if table in RECORD_NAMES:
+        return Message(f"store.record.{table}", id=doc_id)
+    return Message("store.record.other", table=table, id=doc_id)
 
 
 @dataclass
@@ -262,7 +274,7 @@ class Replay:
     kept_uncommitted: int = 0  # transactions kept although their commit record was damaged
     mended: int = 0  # damaged newlines between two whole records (nothing lost; rewritten)
     source: dict | None = None  # a backup's header: the journal (epoch, size) it was taken from
-    cut_short: str | None = None  # shorter than a backup taken from this very journal
+    cut_short: Note | None = None  # shorter than a backup taken from this very journal (how much)
     written_at: dict[tuple[str, int], int] = field(default_factory=dict)  # (table, id) -> line of its last change
     offset: int = 0  # bytes consumed (whole lines)
     # an uncommitted tail (set when the end of the file is read, `final`): where it starts,
@@ -643,17 +655,17 @@ def is_foreign(data: bytes, rep: Replay) -> bool:
 _JOURNAL_START = re.compile(rb"[0-9a-f]{0,8}|[0-9a-f]{8} [\[{]?")
 
 
-def unfinished_note(path: Path, rep: Replay, kept: Path) -> Message:
+def unfinished_note(path: Path, rep: Replay, kept: Path) -> Note:
     """What dropping an unfinished last save tells the user (an import by its file)."""
     marker = rep.unfinished_import
     if marker is not None and isinstance(marker.get("file"), str):
         lines = marker.get("lines")
-        return Message("store.unfinished_import", name=path.name, file=marker["file"],
-                       lines=lines if type(lines) is int else "?", kept=kept.name)
-    return Message("store.unfinished_save", name=path.name, kept=kept.name)
+        return Note(Message("store.recovery.unfinished_import", name=path.name, file=marker["file"],
+                            lines=lines if type(lines) is int else "?", kept=kept.name))
+    return Note(Message("store.recovery.unfinished_save", name=path.name, kept=kept.name))
 
 
-def drop_unfinished(fd: int, path: Path, rep: Replay, size: int) -> tuple[Message, bool]:
+def drop_unfinished(fd: int, path: Path, rep: Replay, size: int) -> tuple[Note, bool]:
     """Drop an unfinished last save (`rep.unfinished`) from the journal `fd` (locked, `size`
     bytes): its bytes, and only those, go to a new sidecar `store.db.unfinished-STAMP`
     (0600, fsync'd with its folder), then the journal is truncated to the end of its last
@@ -685,22 +697,23 @@ def read_unfinished(path: Path) -> Replay:
     return rep
 
 
-def describe_damage(rep: Replay) -> str:
-    parts = []
+def describe_damage(rep: Replay) -> Note:
+    """What is damaged, for the recovery notes and doctor (a `Note`: English as a string)."""
+    parts: list[Message] = []
     if rep.lines == 0:
-        parts.append("empty file")
+        parts.append(Message("store.damage.empty"))
     elif not rep.header:
-        parts.append("header unreadable")
+        parts.append(Message("store.damage.no_header"))
     if rep.bad:
-        shown = "; ".join(b.describe() for b in rep.bad[:5]) + (" ..." if len(rep.bad) > 5 else "")
-        parts.append(f"{len(rep.bad)} unreadable record(s) skipped: {shown}")
+        parts.append(Message("store.damage.skipped", n=len(rep.bad), lines=Joined([b.describe() for b in rep.bad[:5]]),
+                             more=" ..." if len(rep.bad) > 5 else ""))
     if rep.docs_expected is not None and rep.docs_seen < rep.docs_expected and not rep.bad:
-        parts.append(f"{rep.docs_expected - rep.docs_seen} snapshot record(s) missing")
+        parts.append(Message("store.damage.snapshot_missing", n=rep.docs_expected - rep.docs_seen))
     if rep.torn_tail:
-        parts.append("an unfinished last save dropped")
+        parts.append(Message("store.damage.torn"))
     if rep.cut_short:
-        parts.append(rep.cut_short)
-    return "; ".join(parts) or "unreadable"
+        parts.append(Message("store.damage.cut_short", fewer=rep.cut_short))
+    return Note(Joined(parts) if parts else Message("store.damage.unreadable"))
 
 
 _damage = describe_damage  # the old name
@@ -1115,7 +1128,7 @@ class JournalStorage(Storage):
             self._undo(tx)
             if tx.streamed:
                 self._truncate_back(tx.start)
-            raise StoreError("a part of this change failed after it was written; nothing was saved")
+            raise StoreError(Message("store.tx_failed"))
         if not tx.count:
             return
         try:
@@ -1313,11 +1326,12 @@ def _open_locked(path: Path) -> int:
 def open_db(path: Path, *, readonly: bool = False,
             verify: Callable[[dict[str, dict[str, dict]]], None] | None = None,
             before_migration: Callable[[bytes, Replay], None] | None = None,
-            amend: Callable[[Replay], list[str]] | None = None,
-            behind: Callable[[Replay, int], str | None] | None = None,
+            amend: Callable[[Replay], list[Note]] | None = None,
+            behind: Callable[[Replay, int], Note | None] | None = None,
             lazy: bool = False,
-            covered: Callable[[Replay, int], str | None] | None = None) -> tuple[JournalDB, list[Any]]:
-    """Open (replay, and if needed repair) a store. Returns the db and recovery notes, one line each.
+            covered: Callable[[Replay, int], Note | None] | None = None) -> tuple[JournalDB, list[Note]]:
+    """Open (replay, and if needed repair) a store. Returns the db and recovery notes, one line
+    each (`Note`s: English as strings, shown in the user's language with `in_language`).
 
     `verify(tables)` runs after reading and before anything is written; whatever
     it raises aborts the open with the file untouched (e.g. a newer schema).
@@ -1333,9 +1347,8 @@ def open_db(path: Path, *, readonly: bool = False,
     (`drop_unfinished`), no copy of the whole file is made. Unless `covered(replay,
     committed_size)` (default: `behind`) gives a reason: the committed part is shorter
     than a backup taken from this journal, so acknowledged saves were cut: damage.
-    A note is a str or a catalog Message (render it with facilitator.i18n.in_language).
     """
-    notes: list[str] = []
+    notes: list[Note] = []
     path = real_path(path)
     if not path.exists():
         if readonly:
@@ -1392,8 +1405,7 @@ def open_db(path: Path, *, readonly: bool = False,
         lossy = rep.cut_short is not None
     if readonly:
         if rep.bad or not rep.header:  # a torn tail may be a save in progress elsewhere
-            notes.append(f"{path.name} is damaged: {describe_damage(rep)}; showing what could be read "
-                         "(read-only, not repaired)")
+            notes.append(Note(Message("store.recovery.damaged_readonly", name=path.name, damage=describe_damage(rep))))
         storage = JournalStorage(path, rep, None, len(data))
         storage.replay = rep  # type: ignore[attr-defined]
         storage._ident = ident
@@ -1425,13 +1437,12 @@ def open_db(path: Path, *, readonly: bool = False,
             os.close(fd)  # type: ignore[arg-type]
             raise StoreError(Message("store.aside_failed", path=path, reason=exc.strerror or exc)) from exc
         if rep.legacy:
-            notes.append(f"{path.name} was in the old format: converted; original kept as {aside.name}")
+            notes.append(Note(Message("store.recovery.old_format", name=path.name, aside=aside.name)))
         else:
             damage = describe_damage(rep)
             extra = amend(rep) if amend is not None else []
-            notes.append(f"{path.name} was damaged ({damage}): "
-                         f"{sum(len(t) for t in rep.tables.values())} records recovered; "
-                         f"original kept as {aside.name}")
+            notes.append(Note(Message("store.recovery.repaired", name=path.name, damage=damage, aside=aside.name,
+                                      count=sum(len(t) for t in rep.tables.values()))))
             notes.extend(extra)
     storage = JournalStorage(path, rep, fd, len(data))
     storage.replay = rep  # type: ignore[attr-defined]
@@ -1441,13 +1452,13 @@ def open_db(path: Path, *, readonly: bool = False,
         except StoreWriteError as exc:
             storage._needs_rewrite = True  # the first save rewrites the file before appending
             if lossy:
-                notes.append(f"the repaired {path.name} could not be written yet ({exc}); the next save retries")
+                notes.append(Note(Message("store.recovery.not_written", name=path.name, reason=message_of(exc))))
     return JournalDB(storage=lambda: storage), notes
 
 
 def _open_lazy(path: Path, readonly: bool, verify: Callable[[dict[str, dict[str, dict]]], None] | None,
-               behind: Callable[[Replay, int], str | None] | None,
-               covered: Callable[[Replay, int], str | None] | None = None) -> tuple[JournalDB, list[Any]] | None:
+               behind: Callable[[Replay, int], Note | None] | None,
+               covered: Callable[[Replay, int], Note | None] | None = None) -> tuple[JournalDB, list[Note]] | None:
     """Open a compacted store without reading its lazy lines (facilitator.store.lazy):
     the header, the index, the small tables and the tail are read and checked. None when
     the file has no index or anything read is not clean (torn, damaged, CRLF, older):

@@ -33,7 +33,7 @@ from pydantic import BaseModel, ValidationError
 
 from facilitator.domain.plan import Plan, PlanError, Theme, parse_plan
 from facilitator.domain.records import Action, Finding, ReportText, SessionClock, Statement
-from facilitator.i18n import Message, message_of
+from facilitator.i18n import Message, Note, message_of
 from facilitator.store.db import (
     DAMAGED_INFIX,
     DIR_MODE,
@@ -73,11 +73,12 @@ LEFTOVER_AGE = 600  # seconds: a .demo-build-* folder older than this belongs to
 class DoctorLine:
     level: Level  # ok: healthy; fixed: repaired now; note: worth knowing; problem: left for a person
     slug: str | None  # None: the data directory itself
-    text: str  # English (logs, tests); a Message passed here is kept on `message` for the interface
-    message: Message | None = field(default=None, compare=False)
+    text: str  # English (logs, tests); a Message (or a store's recovery Note) passed here is kept on
+    # `message`, for the interface
+    message: Message | Note | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
-        if isinstance(self.text, Message):
+        if isinstance(self.text, (Message, Note)):
             object.__setattr__(self, "message", self.text)
             object.__setattr__(self, "text", str(self.text))
 
@@ -203,8 +204,7 @@ def _check_store(path: Path, repair: bool) -> list[DoctorLine]:
                 db, _notes = open_db(store, readonly=True)
                 notes = []
             for note in notes:
-                say("fixed" if isinstance(note, Message) or not note.startswith(("not recovered", "missing"))
-                    else "problem", note)
+                say("problem" if note.startswith(("not recovered", "missing")) else "fixed", note)
         else:
             db, _notes = open_db(store, readonly=True)
             if rep.unfinished and acknowledged_cut(path, store, rep, rep.unfinished_at) is None:  # type: ignore[arg-type]
@@ -266,10 +266,10 @@ def _list_backups(path: Path, say: Any) -> None:
                         kept=BACKUPS_KEPT))
 
 
-def _describe(rep: Any) -> str:
-    from facilitator.store.db import _damage
+def _describe(rep: Any) -> Message | Note:
+    from facilitator.store.db import describe_damage
 
-    return "old format" if rep.legacy else _damage(rep)
+    return Message("store.damage.old_format") if rep.legacy else describe_damage(rep)
 
 
 def _check_files(path: Path, repair: bool, in_use: bool, say: Any) -> None:

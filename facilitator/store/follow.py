@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from facilitator.i18n import Message
 from facilitator.store.paths import STORE_NAME
 
 Stamp = tuple[int, int, int, int]
@@ -86,7 +87,7 @@ class RoomFollower:
             number = store.next_session(now)  # from the index: nothing parsed
         if plan.session(number) is None:
             known = ", ".join(str(s.number) for s in plan.sessions)
-            raise LookupError(f"no session {number} in {self.slug!r} (sessions: {known})")
+            raise LookupError(Message("store.no_session", session=number, slug=repr(self.slug), known=known))
         clock = clocks.get(number) or store.clock(number)
         return RoomRead(plan=plan, number=number, clock=clock, stamp=stamp, plan_text=store.plan_text)
 

@@ -23,6 +23,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from facilitator.i18n import Joined, Message, Note
 from facilitator.store.db import Replay, StoreNewer, replay
 
 SUMMARY_NAME = "summary.json"
@@ -42,9 +43,10 @@ def newest_backup(workshop: Path) -> tuple[Path, Replay] | None:
     return None
 
 
-def behind_backup(workshop: Path, rep: Replay, size: int) -> str | None:
+def behind_backup(workshop: Path, rep: Replay, size: int) -> Note | None:
     """A journal that reads cleanly but is shorter than when a backup was taken from it
-    (same epoch: no rewrite since; cut at a line boundary) has lost saves: say so."""
+    (same epoch: no rewrite since; cut at a line boundary) has lost saves: by how much
+    ("120 bytes fewer than when backup … was taken")."""
     from facilitator.store.workshop import list_backups
 
     if rep.epoch is None:
@@ -61,11 +63,11 @@ def behind_backup(workshop: Path, rep: Replay, size: int) -> str | None:
         source = header.source
         if isinstance(source, dict) and source.get("epoch") == rep.epoch and type(source.get("size")) is int \
                 and source["size"] > size:
-            return f"cut short: {source['size'] - size} bytes fewer than when backup {path.name} was taken"
+            return Note(Message("store.damage.fewer_bytes", bytes=source["size"] - size, backup=path.name))
     return None
 
 
-def acknowledged_cut(workshop: Path, journal: Path, rep: Replay, size: int) -> str | None:
+def acknowledged_cut(workshop: Path, journal: Path, rep: Replay, size: int) -> Note | None:
     """Whether a journal that ends in what looks like an unfinished save (operations
     without their commit record) was in fact cut inside acknowledged data: its committed
     part (`size` bytes) is shorter than when a backup was taken from it, or than when the
@@ -87,15 +89,15 @@ def acknowledged_cut(workshop: Path, journal: Path, rep: Replay, size: int) -> s
     for i in range(0, len(stamp) - 3, 4):
         dev, ino, was = stamp[i:i + 3]
         if (dev, ino) == (st.st_dev, st.st_ino) and type(was) is int and was > size:
-            return f"cut short: {was - size} bytes fewer than when the workshop was last closed"
+            return Note(Message("store.damage.fewer_than_closed", bytes=was - size))
     return None
 
 
-def amend_from_backup(workshop: Path, rep: Replay) -> list[str]:
+def amend_from_backup(workshop: Path, rep: Replay) -> list[Note]:
     """Called on a damaged journal before it is rewritten: merge in the newest backup
     (changing `rep` in place). Returns notes for the user, one line each."""
     found = newest_backup(workshop)
-    notes: list[str] = []
+    notes: list[Note] = []
     if found is not None:
         path, backup = found
         backup_tx = backup.last_tx
@@ -108,7 +110,7 @@ def amend_from_backup(workshop: Path, rep: Replay) -> list[str]:
             rep.last_tx = max(rep.last_tx, backup_tx)
             for bad in rep.bad:
                 bad.recovered = True
-            notes.append(f"restored from backup {path.name} (it holds everything the store still had, or more)")
+            notes.append(Note(Message("store.recovery.from_backup", name=path.name)))
         else:
             filled = 0
             for bad in rep.bad:
@@ -120,20 +122,21 @@ def amend_from_backup(workshop: Path, rep: Replay) -> list[str]:
                     filled += 1
                     bad.recovered = True
             if filled:
-                notes.append(f"{filled} damaged record(s) taken from backup {path.name} (as they were then)")
+                notes.append(Note(Message("store.recovery.filled", n=filled, name=path.name)))
     notes.extend(missing(workshop, rep))
     return notes
 
 
-def missing(workshop: Path, rep: Replay) -> list[str]:
+def missing(workshop: Path, rep: Replay) -> list[Note]:
     """What could not be recovered: each damaged record not filled in, and per session
     the statements and actions fewer than when the workshop was last closed."""
     lost = [b for b in rep.bad if not b.recovered and b.number != 1  # line 1 is the header: no record
             and not (b.table is not None and rep.written_at.get((b.table, b.doc_id), 0) > b.number)]  # superseded
     out = []
     if lost:
-        out.append("not recovered: " + "; ".join(b.describe() for b in lost[:10])
-                   + (f"; and {len(lost) - 10} more" if len(lost) > 10 else ""))
+        more = Message("store.recovery.and_more", n=len(lost) - 10) if len(lost) > 10 else ""
+        out.append(Note(Message("store.recovery.not_recovered", lines=Joined([b.describe() for b in lost[:10]]),
+                                more=more)))
     before = _summary_counts(workshop)
     if before:
         now = counts(rep.tables)
@@ -142,9 +145,10 @@ def missing(workshop: Path, rep: Replay) -> list[str]:
             for kind, n in kinds.items():
                 have = now.get(session, {}).get(kind, 0)
                 if have < n:
-                    gaps.append(f"session {session}: {n - have} {kind} fewer than when last closed")
+                    gaps.append(Message("store.recovery.gap", session=session, n=n - have,
+                                        kind=Message(f"store.records.{kind}")))
         if gaps:
-            out.append("missing: " + "; ".join(gaps))
+            out.append(Note(Message("store.recovery.missing", gaps=Joined(gaps))))
     return out
 
 

@@ -36,7 +36,7 @@ from typing import Any, Callable, Iterable
 from facilitator import fileio
 from facilitator.i18n import Message
 from facilitator.store.db import (JournalFollower, Replay, StoreError, StoreLocked, feed_all, open_db, real_path,
-                                  transaction)
+                                  record_name, transaction)
 from facilitator.store.lock import WorkshopLock, describe_holder
 
 SEATS = ("facilitator", "notes")
@@ -455,7 +455,7 @@ class NotesSeatStore:
     def _put(self, writes: list[tuple[str, int, dict | None]]) -> None:
         """Save documents (None: remove) in one transaction of the own journal: durable when it returns."""
         if self._closed:
-            raise StoreError(f"workshop {self._slug!r} is closed")
+            raise StoreError(Message("store.closed", slug=repr(self._slug)))
         journal = self._db.journal
         with self.base._lock:
             with transaction(self._db):
@@ -502,14 +502,14 @@ class NotesSeatStore:
     def _update(self, name: str, index: Any, rec: Any) -> None:
         with self.base._lock:
             if not index.has(rec.id):
-                raise StoreError(f"no {name[:-1]} {rec.id}")
+                raise StoreError(Message("store.no_record", what=record_name(name, rec.id)))
             self._save(name, rec.id, rec.model_dump(exclude={"id"}))
 
     def delete_statement(self, statement_id: int) -> Any:
         with self.base._lock:
             index = self.base._statements
             if not index.has(statement_id):
-                raise StoreError(f"no statement {statement_id}")
+                raise StoreError(Message("store.no_record", what=record_name("statements", statement_id)))
             rec = index.by_id[statement_id]
             self._remove("statements", statement_id)
             return rec
@@ -517,13 +517,13 @@ class NotesSeatStore:
     def delete_action(self, action_id: int) -> None:
         with self.base._lock:
             if not self.base._actions.has(action_id):
-                raise StoreError(f"no action {action_id}")
+                raise StoreError(Message("store.no_record", what=record_name("actions", action_id)))
             self._remove("actions", action_id)
 
     def restore_statement(self, st: Any) -> None:
         with self.base._lock:
             if self.base._statements.has(st.id):
-                raise StoreError(f"statement {st.id} exists already")
+                raise StoreError(Message("store.record_exists", what=record_name("statements", st.id)))
             self._save("statements", st.id, st.model_dump(exclude={"id"}))
 
     def set_attendance(self, session: int, keys: list[str]) -> None:

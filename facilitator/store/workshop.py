@@ -38,7 +38,7 @@ from pydantic import ValidationError
 from tinydb.table import Document
 
 from facilitator.domain.plan import Plan, PlanError, Theme, parse_plan
-from facilitator.i18n import Message
+from facilitator.i18n import Message, Note
 from facilitator.domain.records import Action, Finding, ReportText, SessionClock, Statement
 from facilitator.domain.workshop import WorkshopData
 from facilitator import fileio
@@ -61,6 +61,7 @@ from facilitator.store.db import (
     create_db,
     make_dir,
     open_db,
+    record_name,
     transaction,
     write_error,
 )
@@ -385,13 +386,14 @@ def _locked(method: Callable[..., Any]) -> Callable[..., Any]:
 class WorkshopStore:
     """A workshop's plan and records. Open with `create` or `open`, then `close`."""
 
-    def __init__(self, path: Path, db: Any, plan: Plan, plan_text: str, readonly: bool, recovery: list[str]):
+    def __init__(self, path: Path, db: Any, plan: Plan, plan_text: str, readonly: bool, recovery: list[Note]):
         self.path = path  # the workshop's directory
         self._db: JournalDB = db
         self.plan = plan
         self.plan_text = plan_text
         self.readonly = readonly
-        self.recovery = recovery  # what was recovered when opening, for the user, one line each
+        self.recovery = recovery  # what was recovered when opening, for the user, one line each (English as
+        # strings; shown in the interface language: facilitator.i18n.in_language)
         self._lock = threading.RLock()
         self._lockfile: WorkshopLock | None = None
         self._closed = False
@@ -452,7 +454,7 @@ class WorkshopStore:
             keep_original = migration_backup(path, migrated)
             from facilitator.store.recover import acknowledged_cut, amend_from_backup, behind_backup
 
-            behind: list[str | None] = []
+            behind: list[Note | None] = []
 
             db, recovery = open_db(path / STORE_NAME, readonly=readonly, verify=check_schema(path / STORE_NAME), lazy=True,
                                    before_migration=keep_original, amend=lambda rep: amend_from_backup(path, rep),
@@ -460,8 +462,7 @@ class WorkshopStore:
                                    covered=lambda rep, size: acknowledged_cut(path, path / STORE_NAME, rep, size))
             # A journal shorter than a backup taken from it may be cut short, or an older copy
             # put back on purpose: opening only says so; `doctor` restores from the backup.
-            recovery = [*recovery, *(f"{STORE_NAME} is {reason.removeprefix('cut short: ')}: saves may be missing; "
-                                     f"run 'facilitator doctor {slug}' to restore them from the backup"
+            recovery = [*recovery, *(Note(Message("store.recovery.behind", name=STORE_NAME, fewer=reason, slug=slug))
                                      for reason in behind if reason)]
             try:
                 meta = db.table("meta").get(doc_id=1)
@@ -470,7 +471,7 @@ class WorkshopStore:
                     plan_text = _read_plan(path)
                     if plan_text is None:
                         raise StoreError(Message("store.no_meta", path=path / STORE_NAME, plan=PLAN_NAME, slug=slug))
-                    recovery = [*recovery, f"the plan's record in the store was lost; read {PLAN_NAME}"]
+                    recovery = [*recovery, Note(Message("store.recovery.plan_record_lost", plan=PLAN_NAME))]
                     if not readonly:
                         new_meta = {"schema_version": SCHEMA_VERSION, "slug": slug, "plan_text": plan_text}
                         if meta is None:
@@ -485,13 +486,13 @@ class WorkshopStore:
                         raise StoreError(Message("store.plan_invalid", path=path / STORE_NAME,
                                                  error=exc.lines[0])) from exc
                     plan = fallback_plan[0]  # plan_text stays the stored one: it still has to be replaced
-                    recovery = [*recovery, f"the stored plan was invalid ({exc.lines[0]}); using the new one"]
+                    recovery = [*recovery, Note(Message("store.recovery.plan_invalid", error=exc.lines[0]))]
                 if not readonly:
                     if (meta or {}).get("schema_version", 0) < SCHEMA_VERSION:
                         db.table("meta").update({"schema_version": SCHEMA_VERSION}, doc_ids=[1])
                         if migrated:
-                            recovery = [*recovery, f"migrated to store schema {SCHEMA_VERSION}; the original is "
-                                                   f"kept as {BACKUP_DIR}/{migrated[0].name}"]
+                            recovery = [*recovery, Note(Message("store.recovery.migrated", version=SCHEMA_VERSION,
+                                                                path=f"{BACKUP_DIR}/{migrated[0].name}"))]
                     if _read_plan(path) != plan_text:
                         with contextlib.suppress(OSError):
                             _write_plan(path, plan_text)
@@ -632,7 +633,7 @@ class WorkshopStore:
         try:
             self._db.table("statements").insert(Document(data, doc_id=st.id))
         except ValueError:
-            raise StoreError(f"statement {st.id} exists already") from None
+            raise StoreError(Message("store.record_exists", what=record_name("statements", st.id))) from None
         self._statements.add(Statement(id=st.id, **data))
 
     @_locked
@@ -708,7 +709,7 @@ class WorkshopStore:
         if finding.id is None:
             return finding.model_copy(update={"id": table.insert(data)})
         if table.get(doc_id=finding.id) is None:
-            raise StoreError(f"no finding {finding.id}")
+            raise StoreError(Message("store.no_record", what=record_name("findings", finding.id)))
         table.update(data, doc_ids=[finding.id])
         return finding
 
@@ -717,7 +718,7 @@ class WorkshopStore:
         self._writable()
         table = self._db.table("findings")
         if table.get(doc_id=finding_id) is None:
-            raise StoreError(f"no finding {finding_id}")
+            raise StoreError(Message("store.no_record", what=record_name("findings", finding_id)))
         table.remove(doc_ids=[finding_id])
 
     @_locked
@@ -728,7 +729,7 @@ class WorkshopStore:
         try:
             self._db.table("findings").insert(Document(finding.model_dump(exclude={"id"}), doc_id=finding.id))
         except ValueError:
-            raise StoreError(f"finding {finding.id} exists already") from None
+            raise StoreError(Message("store.record_exists", what=record_name("findings", finding.id))) from None
 
     @_locked
     def remove_theme(self, key: str) -> None:
@@ -935,8 +936,8 @@ class WorkshopStore:
         """The indexes over the db's tables (built lazily, per session)."""
         def reporter(name: str) -> Callable[[list[str]], None]:
             def on_bad(bad: list[str]) -> None:
-                note = (f"{len(bad)} {name} record(s) are invalid and not shown (ids {', '.join(bad[:5])}); "
-                        f"run 'facilitator doctor {self.slug}'")
+                note = Note(Message("store.recovery.invalid_records", n=len(bad), table=Message(f"store.records.{name}"),
+                                    ids=", ".join(bad[:5]), slug=self.slug))
                 if note not in self.recovery:
                     self.recovery.append(note)
             return on_bad
@@ -960,9 +961,9 @@ class WorkshopStore:
     def _damaged_line(self, table: str, doc_id: int, session: Any) -> None:
         """A record's line failed its check when read (opening does not read every line)."""
         offset = self._raw(table).damaged.get(doc_id, (None,))[0]
-        note = (f"{table[:-1]} {doc_id} of session {session} could not be read (its line in {STORE_NAME}"
-                f"{f' at byte {offset}' if offset is not None else ''} is damaged) and is not shown; "
-                f"run 'facilitator doctor {self.slug}'")
+        at = Message("store.recovery.at_byte", offset=offset) if offset is not None else ""
+        note = Note(Message("store.recovery.unreadable_record", what=record_name(table, doc_id), session=session,
+                            name=STORE_NAME, at=at, slug=self.slug))
         if note not in self.recovery:
             self.recovery.append(note)
 
@@ -984,7 +985,7 @@ class WorkshopStore:
         assert rec.id is not None
         self._writable()
         if not index.has(rec.id):
-            raise StoreError(f"no {table[:-1]} {rec.id}")
+            raise StoreError(Message("store.no_record", what=record_name(table, rec.id)))
         index.ensure(rec.session)  # built before the document moves there
         data = rec.model_dump(exclude={"id"})
         self._db.table(table).update(data, doc_ids=[rec.id])
@@ -994,7 +995,7 @@ class WorkshopStore:
     def _delete(self, index: _Index[Any], table: str, rec_id: int) -> Any:
         self._writable()
         if not index.has(rec_id):
-            raise StoreError(f"no {table[:-1]} {rec_id}")
+            raise StoreError(Message("store.no_record", what=record_name(table, rec_id)))
         self._db.table(table).remove(doc_ids=[rec_id])
         return index.remove(rec_id)
 

@@ -131,10 +131,9 @@ class FacilitatorApp(App[int]):
         self.close_store()
         self.store = store
         if store.recovery:
-            from facilitator.i18n import in_language
+            from facilitator.i18n import Joined
 
-            lines = "\n".join(in_language(note, self.lang) for note in store.recovery)  # str or catalog Message
-            self.notify(self.t("recovered", lines=lines), severity="warning", timeout=30)
+            self.notify(self.t("recovered", lines=Joined(store.recovery, "\n")), severity="warning", timeout=30)
 
     def session_failed(self, screen: Any, exc: BaseException) -> None:
         """The store of a starting live screen did not open (called by the screen)."""
@@ -329,13 +328,14 @@ class FacilitatorApp(App[int]):
         """Keys and pastes are offered to the screen's `route_key` first, in arrival order, before
         Textual forwards them to the focused widget: the live screen moves the focus to its
         capture line there, so a printable key typed in a panel and every key after it reach the
-        line in order (one queue)."""
+        line in order (one queue). A key the screen answers itself there (two seats: a key of the
+        other seat says whose it is) goes no further."""
         from textual import events
 
         if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
             route = getattr(self.screen, "route_key", None)
-            if route is not None:
-                route(event)
+            if route is not None and route(event):
+                return
         await super().on_event(event)
 
     def get_system_commands(self, screen: Any) -> Iterable[SystemCommand]:

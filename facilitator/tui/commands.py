@@ -6,6 +6,7 @@ from functools import partial
 from typing import Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
 
 from facilitator.tui.i18n import tr
 from facilitator.i18n import section
@@ -39,13 +40,23 @@ def extra_commands(screen: Any) -> list[tuple[str, str, Any, str]]:
     return out
 
 
-def screen_actions(screen: Any) -> list[tuple[str, str, Any, str]]:
-    """(description, key, namespace, action) of every binding active on `screen`,
-    and the screen's extra commands."""
-    out: dict[str, tuple[str, str, Any, str]] = {}
+def key_mark(screen: Any, node: Any, action: str, enabled: bool = True) -> str | None:
+    """A few words beside a command that does nothing on `screen` now (shown disabled: the
+    other seat's, read-only), for the palette and F1; None when it works."""
+    mark = getattr(screen, "key_mark", None)
+    said = mark(node, action) if mark is not None else None
+    if said is None and not enabled:
+        return tr(TEXT, getattr(screen.app, "lang", "nl"), "disabled")
+    return said
+
+
+def screen_actions(screen: Any) -> list[tuple[str, str, Any, str, str | None]]:
+    """(description, key, namespace, action, mark) of every binding active on `screen`, and
+    the screen's extra commands; `mark` says why a binding shown disabled does nothing (else None)."""
+    out: dict[str, tuple[str, str, Any, str, str | None]] = {}
     for command in extra_commands(screen):
-        out[command[0]] = command
-    bound = {(id(node), action) for _d, _k, node, action in out.values()}
+        out[command[0]] = (*command, None)
+    bound = {(id(node), action) for _d, _k, node, action, _m in out.values()}
     for key, active in screen.active_bindings.items():
         b = active.binding
         if not b.id or not b.description:
@@ -54,24 +65,41 @@ def screen_actions(screen: Any) -> list[tuple[str, str, Any, str]]:
             continue  # listed already under its command name
         name = f"{b.description}"
         if name not in out:
-            out[name] = (b.description, b.key_display or screen.app.get_key_display(b), active.node, b.action)
+            mark = None if active.enabled else key_mark(screen, active.node, b.action, enabled=False)
+            out[name] = (b.description, b.key_display or screen.app.get_key_display(b), active.node, b.action, mark)
     return list(out.values())
 
 
 class ActionsProvider(Provider):
-    def _commands(self) -> list[tuple[str, str, Any, str]]:
+    """Every command of the screen; one shown disabled is dim, with why beside its key, and
+    chosen says why it does nothing (as its key does)."""
+
+    def _commands(self) -> list[tuple[str, str, Any, str, str | None]]:
         return screen_actions(self.screen)
 
-    def _run(self, node: Any, action: str) -> None:
+    def _run(self, node: Any, action: str, mark: str | None) -> None:
+        refuse = getattr(self.screen, "refuse_key", None)
+        if mark is not None and refuse is not None:
+            self.app.call_later(refuse, node, action)
+            return
         self.app.call_later(self.app.run_action, action, node)
 
+    @staticmethod
+    def _shown(prompt: str | Content, key: str, mark: str | None) -> tuple[str | Content, str]:
+        if mark is None:
+            return prompt, key
+        prompt = Content(prompt) if isinstance(prompt, str) else prompt
+        return prompt.stylize_before("dim"), f"{key} · {mark}"
+
     async def discover(self) -> Hits:
-        for description, key, node, action in self._commands():
-            yield DiscoveryHit(description, partial(self._run, node, action), help=key)
+        for description, key, node, action, mark in self._commands():
+            prompt, help_text = self._shown(description, key, mark)
+            yield DiscoveryHit(prompt, partial(self._run, node, action, mark), text=description, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for description, key, node, action in self._commands():
+        for description, key, node, action, mark in self._commands():
             score = matcher.match(description)
             if score > 0:
-                yield Hit(score, matcher.highlight(description), partial(self._run, node, action), help=key)
+                prompt, help_text = self._shown(matcher.highlight(description), key, mark)
+                yield Hit(score, prompt, partial(self._run, node, action, mark), text=description, help=help_text)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Mapping
 
-from facilitator.i18n import Message
+from facilitator.i18n import rendered
 
 LANGUAGES = ("nl", "en")
 DEFAULT_LANGUAGE = "nl"
@@ -17,5 +17,5 @@ DEFAULT_LANGUAGE = "nl"
 def tr(table: Mapping[str, Mapping[str, str]], lang: str, key: str, **values: object) -> str:
     """The string `key` in `lang` (falling back to Dutch), formatted with `values`."""
     text = table.get(lang, {}).get(key) or table[DEFAULT_LANGUAGE][key]
-    values = {k: (v.render(lang) if isinstance(v, Message) else v) for k, v in values.items()}  # a store error's
+    values = rendered(values, lang)  # a store error's message, a recovery note: in `lang` too
     return text.format(**values) if values else text

@@ -35,3 +35,34 @@ def localise(node: Any, table: Mapping[str, Mapping[str, str]], lang: str) -> No
             b = dataclasses.replace(b, group=Binding.Group(tr(table, lang, f"group.{b.id}"), compact=b.group.compact))
         keys.setdefault(key, []).append(b)
     node._bindings = BindingsMap.from_keys(keys)
+
+def other_seat(node: Any, action: str) -> str | None:
+    """Two seats (`facilitator run SLUG --seat …`): the seat that owns `action` (a binding's
+    action on `node`) when it is not the seat of `node`'s screen; None when this seat may use
+    it, and in a one-seat session. A component names the actions each seat owns in
+    `SEAT_ACTIONS` ({seat: action names}); its screen's `seat` is the seat it writes as."""
+    try:
+        seat = getattr(node.screen, "seat", None)
+    except Exception:  # noqa: BLE001 - not on a screen (yet): nothing is refused
+        return None
+    if seat is None:
+        return None
+    name = action.partition("(")[0]  # "extend(5)" -> "extend"
+    for owner, names in getattr(node, "SEAT_ACTIONS", {}).items():
+        if owner != seat and name in names:
+            return owner
+    return None
+
+
+def seat_check(node: Any, action: str) -> bool | None:
+    """For a component's `check_action`: None (shown disabled: dim in the key bar, marked in the
+    palette and F1) for an action of the other seat, else True. Pressed, such a key still says
+    whose it is (the live screen's `on_key`): a key that silently did nothing would be worse."""
+    return None if other_seat(node, action) is not None else True
+
+
+class SeatKeys:
+    """Mixed into a widget whose `SEAT_ACTIONS` belong to one seat: on the other seat they show disabled."""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return seat_check(self, action)

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
+from facilitator.i18n import Joined, message_of
 from facilitator.usecases.errors import ExportError
 
 if TYPE_CHECKING:
@@ -40,6 +41,10 @@ def _markdown(data: WorkshopData, session: int | None) -> list[Document]:
     from facilitator.export import render_all
 
     return render_all(data, session)
+
+
+class _NotRendered(Exception):
+    """A format's documents could not be made: why (a `Message`, or a tool's own words)."""
 
 
 def _through_pandoc(fmt: str) -> Renderer:
@@ -58,7 +63,7 @@ def _through_pandoc(fmt: str) -> Renderer:
                                     redactions=doc.redactions, data=body))
             return out
         except (PandocMissing, RuntimeError) as exc:
-            raise ExportError(str(exc)) from None
+            raise _NotRendered(message_of(exc)) from None
 
     return render
 
@@ -77,7 +82,7 @@ def _qdc(data: WorkshopData, session: int | None) -> list[Document]:
     try:
         return [render_qdc(data)]
     except ValueError as exc:
-        raise ExportError(f"{data.plan.slug}: {exc}") from None
+        raise _NotRendered(Joined([f"{data.plan.slug}:", message_of(exc)], " ")) from None
 
 
 FORMATS: dict[str, Renderer] = {"md": _markdown, "docx": _through_pandoc("docx"), "odt": _through_pandoc("odt"),
@@ -106,7 +111,7 @@ def export_workshop(source: Any, out_dir: Path, *, slug: str | None = None, sess
     StoreError passes through). `session`: only that session's minutes.
     Raises ExportError (in the interface language `lang`; the documents are in the
     plan's) for an unknown session or format, or output that cannot be written."""
-    from facilitator.i18n import text
+    from facilitator.i18n import in_language, text
 
     data = _snapshot(source, slug)
     if session is not None and data.plan.session(session) is None:
@@ -124,7 +129,10 @@ def export_workshop(source: Any, out_dir: Path, *, slug: str | None = None, sess
     replaced = 0
     per_format: list[list[Document]] = []
     for name in formats:
-        rendered = FORMATS[name](data, session)
+        try:
+            rendered = FORMATS[name](data, session)
+        except _NotRendered as exc:  # said in `lang` (a tool's own words as it gives them)
+            raise ExportError(in_language(exc.args[0], lang)) from None
         replaced = max(replaced, sum(d.redactions for d in rendered))
         per_format.append(rendered)
         docs.extend(rendered)

@@ -70,13 +70,14 @@ def recovery_notes(store: Any, slug: str, lang: str = "en") -> list[str]:
     return recovery_lines(store.recovery, slug, lang, missing=store.readonly)
 
 
-def recovery_lines(recovery: list[str], slug: str, lang: str = "en", *, missing: bool = False) -> list[str]:
-    """The store's recovery notes for the user; `missing`: what could not be read is not
-    in what the command shows or writes (a read-only open, or damage met while reading)."""
-    from facilitator.i18n import in_language, text
+def recovery_lines(recovery: list[Any], slug: str, lang: str = "en", *, missing: bool = False) -> list[str]:
+    """The store's recovery notes for the user, in `lang`; `missing`: what could not be read is
+    not in what the command shows or writes (a read-only open, or damage met while reading)."""
+    from facilitator.i18n import in_language
 
-    notes = [f"{slug}: {in_language(note, lang)}" for note in recovery]  # a note may be a catalog Message
+    notes = [f"{slug}: {in_language(note, lang)}" for note in recovery]
     if recovery and missing:
+        from facilitator.i18n import text
 
         notes.append(text("usecase.recovery_missing", lang, slug=slug))
     return notes

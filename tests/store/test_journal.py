@@ -63,7 +63,7 @@ def test_every_truncation_opens_with_what_was_complete(tmp_path):
         else:  # inside the last save: never acknowledged, so no damage; only its own bytes are kept
             complete = sizes[done[-1]]
             assert kept == [] and len(dropped) == 1 and len(notes) == 1, (length, notes)
-            assert notes[0].id == "store.unfinished_save" and dropped[0].name in str(notes[0]), length
+            assert notes[0].message.id == "store.recovery.unfinished_save" and dropped[0].name in str(notes[0]), length
             assert dropped[0].read_bytes() == cut[complete:] and stat.S_IMODE(dropped[0].stat().st_mode) == 0o600
             assert path.read_bytes() == cut[:complete], length  # truncated in place, not rewritten
         db.close()

@@ -89,7 +89,7 @@ def test_sigkill_at_random_points_loses_no_acknowledged_statement(store, data_di
                 acked[extra[0]] = "in flight"
             if s.recovery:  # a kill mid-save: an unfinished last save, dropped; no damage
                 recovered_rounds += 1
-                assert all(getattr(note, "id", None) == "store.unfinished_save" for note in s.recovery), s.recovery
+                assert all(note.message.id == "store.recovery.unfinished_save" for note in s.recovery), s.recovery
             for seqs in ([x.seq for x in s.statements(n)] for n in (1, 2)):
                 assert len(seqs) == len(set(seqs))
         assert not list((data_dir / "proef").glob("store.db.damaged-*"))  # a kill is no damage

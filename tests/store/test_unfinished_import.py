@@ -57,6 +57,13 @@ def state(data_dir: Path) -> tuple:
         return snap, dict(s._raw("imports"))
 
 
+def msg_id(item) -> str | None:  # type: ignore[no-untyped-def]
+    """The catalog id of a doctor line's message or of a store's recovery note (a Note)."""
+    message = getattr(item, "message", None)
+    message = getattr(message, "message", message)  # a Note carries its Message
+    return getattr(message, "id", None)
+
+
 def poll(check, timeout: float = 60.0, what: str = "condition"):  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + timeout
     while True:
@@ -137,9 +144,9 @@ def check_recovered(data_dir: Path, before: tuple, notes: Path) -> None:
     lines = doctor(data_dir, SLUG)
     assert exit_status(lines) == 0, lines
     assert [str(line) for line in lines if line.level in ("problem", "fixed")] == [], lines
-    told = [line for line in lines if line.message is not None and line.message.id == "doctor.unfinished_import_kept"]
+    told = [line for line in lines if msg_id(line) == "doctor.unfinished_import_kept"]
     assert len(told) == 1 and dropped[0].name in str(told[0]) and str(notes) in str(told[0]), lines
-    assert not any(line.message is not None and line.message.id == "doctor.kept_aside" for line in lines)
+    assert not any(msg_id(line) == "doctor.kept_aside" for line in lines)
     with WorkshopStore.open(data_dir, SLUG) as s:  # the import runs again, and only once
         n_before = len(s.statements(1))
         parsed, count = import_notes(s, 1, open_notes(notes), str(notes))
@@ -219,7 +226,7 @@ def test_readonly_open_ignores_an_unfinished_import(data_dir: Path, workshop: Pa
     with WorkshopStore.open(data_dir, SLUG, readonly=True) as s:
         assert s.recovery == [] and (s.snapshot(), dict(s._raw("imports"))) == before
     lines = doctor(data_dir, SLUG, repair=False)  # checked, not repaired: worth knowing, no problem
-    assert exit_status(lines) == 0 and any(line.message is not None and line.message.id == "doctor.unfinished_pending"
+    assert exit_status(lines) == 0 and any(msg_id(line) == "doctor.unfinished_pending"
                                            for line in lines), lines
     assert journal.read_bytes() == killed and sorted(p.name for p in workshop.iterdir()) == listing
 
@@ -294,15 +301,16 @@ def test_killed_note_takers_seat_leaves_no_damaged_copy(data_dir: Path, workshop
         _cut_inside_last_save(journal)  # killed between two saves: tear the last one as a kill mid-write would
     killed = journal.read_bytes()
     with seats.open_seat(data_dir, SLUG, "notes") as notes:  # the seat's journal, opened writable again
-        told = [n for n in notes.recovery if getattr(n, "id", None) == "store.unfinished_save"]
-        assert len(told) == 1 == len(notes.recovery) and told[0].values["name"] == seats.NOTES_JOURNAL, notes.recovery
+        told = [n for n in notes.recovery if msg_id(n) == "store.recovery.unfinished_save"]
+        assert len(told) == 1 == len(notes.recovery) and told[0].message.values["name"] == seats.NOTES_JOURNAL, \
+            notes.recovery
         texts = {st.text for st in notes.statements(1)}
     dropped = list(workshop.glob("store.notes.db.unfinished-*"))
     assert len(dropped) == 1 and killed == killed[:len(killed) - dropped[0].stat().st_size] + dropped[0].read_bytes()
     assert list(workshop.glob("*.damaged-*")) == []
     lines = doctor(data_dir, SLUG)
     assert exit_status(lines) == 0 and not [line for line in lines if line.level in ("problem", "fixed")], lines
-    assert any(line.message is not None and line.message.id == "doctor.unfinished_save_kept"
+    assert any(msg_id(line) == "doctor.unfinished_save_kept"
                and dropped[0].name in str(line) for line in lines), lines
     with WorkshopStore.open(data_dir, SLUG) as s:  # one seat again: the notes journal is folded in
         assert {st.text for st in s.statements(1)} == texts and s.recovery == []
@@ -347,7 +355,7 @@ def test_killed_fold_of_the_notes_journal_is_folded_again(data_dir: Path, worksh
     kill_child(journal, folding, journal.stat().st_size + 300_000)
     assert (workshop / seats.NOTES_JOURNAL).exists()  # killed before the fold was done
     with WorkshopStore.open(data_dir, SLUG) as s:
-        assert [note.id for note in s.recovery] == ["store.unfinished_save"], s.recovery
+        assert [msg_id(note) for note in s.recovery] == ["store.recovery.unfinished_save"], s.recovery
         assert len(s.statements(1)) == 6 + n
     assert not (workshop / seats.NOTES_JOURNAL).exists() and list(workshop.glob("*.damaged-*")) == []
     assert exit_status(doctor(data_dir, SLUG)) == 0

@@ -58,6 +58,18 @@ def screen_text(app: Any) -> str:
     return console.export_text()
 
 
+async def until(pilot: Any, condition: Any, seconds: float = 5.0, step: float = 0.05) -> bool:
+    """Poll `condition` (pausing the app `step` s between tries) until it holds or `seconds` pass."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        await pilot.pause(step)
+    return condition()
+
+
 async def settle(pilot: Any) -> None:
     """Wait for the writer thread to finish (or fail), then for the screen to show it."""
     screen = pilot.app.screen

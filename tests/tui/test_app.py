@@ -58,7 +58,7 @@ async def test_background_open_picks_the_next_session_and_refuses_one_not_in_the
             await pilot.pause(0.05)
     assert app.return_code == 2
     err = capsys.readouterr().err
-    assert "facilitator: no session 7 in 'lombok-2026' (sessions: 1, 2, 3, 4)" in err and "Traceback" not in err
+    assert "facilitator: geen sessie 7 in 'lombok-2026' (sessies: 1, 2, 3, 4)" in err and "Traceback" not in err
 
 
 async def test_plan_screen(data_dir: Path) -> None:

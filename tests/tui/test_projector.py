@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -17,7 +16,7 @@ from facilitator.domain.records import Action, SessionClock, Statement, StepTimi
 from facilitator.store.workshop import WorkshopStore
 from facilitator.tui.projector import ProjectorApp
 
-from .helpers import SLUG, FakeClock, make_workshop, plan_text, screen_text
+from .helpers import SLUG, FakeClock, make_workshop, plan_text, screen_text, until
 
 UTC = dt.timezone.utc
 T0 = FakeClock().t  # 2026-03-03 13:30 UTC, the plan's start of session 1
@@ -25,15 +24,6 @@ T0 = FakeClock().t  # 2026-03-03 13:30 UTC, the plan's start of session 1
 
 def app_for(data_dir: Path, clock: FakeClock, session: int | None = 1, **kw: Any) -> ProjectorApp:
     return ProjectorApp(data_dir, SLUG, session, now=clock, tz=UTC, poll=0.05, **kw)
-
-
-async def until(pilot: Any, what: Callable[[], bool], timeout: float = 5.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if what():
-            return True
-        await pilot.pause(0.02)
-    return what()
 
 
 def start_clock(data_dir: Path, at: float, step: int = 0, **changes: Any) -> SessionClock:

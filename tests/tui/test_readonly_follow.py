@@ -18,7 +18,7 @@ import pytest
 from facilitator.domain.records import Statement
 from facilitator.store.workshop import WorkshopStore
 
-from .helpers import SLUG, make_app, make_workshop
+from .helpers import SLUG, make_app, make_workshop, until
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,12 +28,7 @@ def _st(text: str) -> Statement:
 
 
 async def _until(pilot, condition, seconds: float = 10.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        await pilot.pause(0.05)
-    return condition()
+    return await until(pilot, condition, seconds)
 
 
 def _shown(screen) -> list[str]:

@@ -13,15 +13,7 @@ from facilitator.store import seats
 from facilitator.store.workshop import WorkshopStore
 
 from .helpers import SLUG, make_app, make_workshop, screen_text, settle, type_line
-
-
-async def _until(pilot, condition, seconds: float = 5.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        await pilot.pause(0.05)
-    return condition()
+from .helpers import until as _until
 
 
 async def test_facilitator_seat_shows_the_notes_and_takes_none(tmp_path: Path) -> None:

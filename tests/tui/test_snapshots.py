@@ -33,3 +33,24 @@ def test_live_snapshot(snap_compare, demo: tuple[Path, str], size: tuple[int, in
         clock = store.clock(1)
     frozen = FakeClock((clock.started_at or 1_772_544_600.0) + 25 * 60)
     assert snap_compare(make_app(data_dir, slug=slug, session=1, clock=frozen), terminal_size=size)
+
+
+def test_facilitator_seat_snapshot(snap_compare, demo: tuple[Path, str]) -> None:
+    """The facilitator's seat of two (`run --seat facilitator`): the note-taker's keys (F9, F12,
+    Ctrl+Z) dim in the key bar, no capture line to type in, no local names."""
+    data_dir, slug = demo
+    from facilitator.store.workshop import WorkshopStore
+
+    with WorkshopStore.open(data_dir, slug, readonly=True) as store:
+        clock = store.clock(1)
+    frozen = FakeClock((clock.started_at or 1_772_544_600.0) + 25 * 60)
+
+    async def opened(pilot) -> None:  # type: ignore[no-untyped-def]
+        for _ in range(250):
+            if getattr(pilot.app.screen, "ready", False):
+                break
+            await pilot.pause(0.02)
+        await pilot.pause()
+
+    app = make_app(data_dir, slug=slug, session=1, clock=frozen, seat="facilitator")
+    assert snap_compare(app, terminal_size=(160, 45), run_before=opened)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from facilitator.tui.commands import screen_actions
+from facilitator.tui.commands import key_mark, screen_actions
 from facilitator.tui.i18n import tr
 from facilitator.i18n import section
 from facilitator.tui.context import app_of
@@ -53,11 +54,9 @@ class HelpScreen(ModalScreen[None]):
         groups = getattr(self.under, "HELP_GROUPS", None)
         rows = self.rows()
         if not groups:
-            for description, key, _node, _action in rows:
-                table.add_row(key, description)
+            for row in rows:
+                table.add_row(*self._cells(row))
         else:
-            from rich.text import Text
-
             ids = self._ids()
             placed: set[int] = set()
             for name, prefixes in list(groups) + [("", ("",))]:
@@ -69,8 +68,17 @@ class HelpScreen(ModalScreen[None]):
                 table.add_row(Text(label, style="bold"), Text(""))
                 for i in members:
                     placed.add(i)
-                    table.add_row("  " + rows[i][1], rows[i][0])
+                    table.add_row(*self._cells(rows[i], indent="  "))
         table.focus()
+
+    @staticmethod
+    def _cells(row: tuple[str, str, Any, str, str | None], indent: str = "") -> tuple[Text, Text]:
+        """A key and what it does; a key that does nothing here (the other seat's, read-only)
+        dim, with why: "F5  Start/pauze · facilitator-stoel"."""
+        description, key, _node, _action, mark = row
+        if mark is None:
+            return Text(indent + key), Text(description)
+        return Text(indent + key, style="dim"), Text(f"{description} · {mark}", style="dim")
 
     def _ids(self) -> dict[tuple[int, str], str]:
         """(node, action) -> the binding's id, for grouping."""
@@ -83,7 +91,7 @@ class HelpScreen(ModalScreen[None]):
                         out.setdefault((id(node), b.action), b.id)
         return out
 
-    def rows(self) -> list[tuple[str, str, Any, str]]:
+    def rows(self) -> list[tuple[str, str, Any, str, str | None]]:
         rows = screen_actions(self.under)
         seen = {r[0] for r in rows}
         for widget in self.under.query("*"):
@@ -91,7 +99,8 @@ class HelpScreen(ModalScreen[None]):
                 for b in bindings:
                     if b.id and b.description and b.description not in seen:
                         seen.add(b.description)
-                        rows.append((b.description, self.app.get_key_display(b), widget, b.action))
+                        rows.append((b.description, self.app.get_key_display(b), widget, b.action,
+                                     key_mark(self.under, widget, b.action)))
         return rows
 
     def action_close(self) -> None:

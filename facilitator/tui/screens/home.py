@@ -132,7 +132,9 @@ class HomeScreen(Screen):
             result = export_workshop(self.data_dir, app_of(self).export_dir, slug=picked[0],
                                      formats=(fmt,), lang=app_of(self).lang)
         except Exception as exc:  # noqa: BLE001 - shown to the user
-            self.notify(self.t("export_failed", error=exc), severity="error", timeout=10)
+            from facilitator.i18n import in_language
+
+            self.notify(self.t("export_failed", error=in_language(exc, app_of(self).lang)), severity="error", timeout=10)
             return
         message = self.t("exported", paths=", ".join(str(p) for p in result.paths))
         if result.names_replaced:  # the CLI's notice, in the interface language

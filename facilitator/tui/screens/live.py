@@ -29,7 +29,7 @@ from textual.screen import Screen
 
 from facilitator.live import clock as clockctl
 from facilitator.tui.i18n import tr
-from facilitator.tui.keys import bind
+from facilitator.tui.keys import bind, other_seat, seat_check
 from facilitator.tui.widgets.agenda import AgendaList
 from facilitator.tui.widgets.capture import ENTER_KEYS, CaptureLine, CaptureSuggester, Preview
 from facilitator.tui.schedulectl import SCHEDULE_BINDINGS, ScheduleActions
@@ -53,6 +53,9 @@ CLOCK_ACTIONS = {"toggle_clock": "F5", "prev_step": "F6", "next_step": "F7", "en
 NOTES_KEYS = {"f9", "f12", "delete", "ctrl+z", "ctrl+t", "ctrl+right", "ctrl+left", "f10"}
 SEAT_POLL = 0.25  # seconds between a seat's reads of the other seat's journal (shown within 1 s)
 WRITE_KEYS = {"f5", "f6", "f7", "f9", "f12", "delete", "ctrl+z", "ctrl+o", "ctrl+t", "ctrl+right", "ctrl+left", "f10", "f11"}
+# The actions that show disabled in the read-only view (and say why).
+READONLY_ACTIONS = frozenset({"toggle_clock", "prev_step", "next_step", "end_session", "edit", "delete", "undo",
+                              "put_back", "retry_saves", "report"})
 
 
 def _breakpoint(size: int, breakpoints: list[tuple[int, str]]) -> str | None:
@@ -82,6 +85,13 @@ class LiveScreen(ScheduleActions, Screen):
         bind("ctrl+r", "report", "live.report", show=False),
         *SCHEDULE_BINDINGS,
     ]
+    # Two seats: the actions each seat owns; on the other seat they show disabled and say whose
+    # they are (keys.seat_check). The attendance panel's and the record's keys are the notes' too.
+    SEAT_ACTIONS = {
+        "facilitator": frozenset({"toggle_clock", "prev_step", "next_step", "end_session", "extend", "skip_step",
+                                  "move_step"}),
+        "notes": frozenset({"edit", "delete", "undo", "put_back"}),
+    }
     # F1 groups the keys by binding id (the app's own keys last).
     HELP_GROUPS = (
         ("group.capture", ("capture.", "live.putback", "live.retry", "live.capture")),
@@ -109,6 +119,7 @@ class LiveScreen(ScheduleActions, Screen):
         self._failing = False
         self._quitting = False
         self._last_key = 0.0  # time.monotonic() of the last key or paste (route_key)
+        self._seat_keys: frozenset[str] | None = None  # two seats: the other seat's keys (refused_key)
         self._breakpoint_classes()
 
     def _breakpoint_classes(self) -> None:
@@ -151,6 +162,12 @@ class LiveScreen(ScheduleActions, Screen):
     @property
     def lang(self) -> str:
         return app_of(self).lang
+
+    @property
+    def seat(self) -> str | None:
+        """The seat this screen writes as, in a two-seat session ("facilitator" / "notes"), else None."""
+        live = self.live
+        return live.seat if live is not None and not live.readonly else None
 
     def t(self, name: str, /, **values: object) -> str:
         return tr(TEXT, self.lang, name, **values)
@@ -350,22 +367,26 @@ class LiveScreen(ScheduleActions, Screen):
 
     # -- capture first: every printable key, Enter and paste reach the capture line ------
 
-    def route_key(self, event: events.Key | events.Paste) -> None:
+    def route_key(self, event: events.Key | events.Paste) -> bool:
         """Called by the app for every key and paste as it arrives, before it goes to the
         focused widget: a printable key, a paste, or Enter outside the record moves the focus
-        to the capture line first (so it and every key after it land there, in order)."""
+        to the capture line first (so it and every key after it land there, in order).
+        True: a key of the other seat, answered here (the app sends it no further)."""
         self._last_key = time.monotonic()
+        if isinstance(event, events.Key) and self.refused_key(event):
+            return True
         try:
             capture = self.capture
         except Exception:  # noqa: BLE001 - not composed yet: the key goes to the screen (on_key)
-            return
+            return False
         focused = self.focused
         if focused is capture or capture.disabled or self.app.screen is not self:
-            return
+            return False
         if isinstance(event, events.Paste) or (event.is_printable and event.character) or (
                 event.key in ENTER_KEYS and not isinstance(focused, RecordTable)):
             self.remove_class("-side")
             self.set_focus(capture)
+        return False
 
     def on_key(self, event: events.Key) -> None:
         """Keys that reached the screen without a widget taking them: sent before anything
@@ -712,21 +733,32 @@ class LiveScreen(ScheduleActions, Screen):
             if not lines:
                 return True
             return self._ask_quit(lines, release=None)
-        if live.readonly:
+        unsaved = self._unsaved_for_quit(capture_text, wait=2.0)
+        if unsaved is None:
             return True
-        writer = live.writer
-        live.stop_for_quit()
-        if writer is not None:
-            writer.wait_idle(2.0)
-        if not live.has_unsaved(capture_text):
-            return True
-        jobs = writer.hold() if writer is not None else []
-        lines = live.rescue_lines(capture_text, jobs)
+        lines, writer = unsaved
         if not rescue.count(lines):
             if writer is not None:
                 writer.release()
             return True
         return self._ask_quit(lines, release=writer)
+
+    def _unsaved_for_quit(self, capture_text: str, wait: float) -> tuple[list[str], Any] | None:
+        """Quitting (asked, or a signal): the session stops, the saves under way get `wait` s to
+        finish; then what is still not saved, as rescue lines, with the writer that now holds
+        their jobs (saved once, by the caller's rescue file or after a release). None when
+        everything is saved, and in the read-only view."""
+        live = self.live
+        if live.readonly:
+            return None
+        writer = live.writer
+        live.stop_for_quit()
+        if writer is not None:
+            writer.wait_idle(wait)
+        if not live.has_unsaved(capture_text):
+            return None
+        jobs = writer.hold() if writer is not None else []
+        return live.rescue_lines(capture_text, jobs), writer
 
     def _ask_quit(self, lines: list[str], release: Any) -> bool:
         from facilitator.live import rescue
@@ -773,19 +805,10 @@ class LiveScreen(ScheduleActions, Screen):
         if live is None:
             lines = self.rescue_early()
             return app_of(self).rescue(lines, self._slug(), self._number_or_none()) if lines else None
-        if live.readonly:
+        unsaved = self._unsaved_for_quit(capture_text, wait=1.0)  # its jobs held until the exit: saved once, here
+        if unsaved is None or not rescue.count(unsaved[0]):
             return None
-        writer = live.writer
-        live.stop_for_quit()
-        if writer is not None:
-            writer.wait_idle(1.0)
-        if not live.has_unsaved(capture_text):
-            return None
-        jobs = writer.hold() if writer is not None else []  # held until the exit: saved once, here
-        lines = live.rescue_lines(capture_text, jobs)
-        if not rescue.count(lines):
-            return None
-        return app_of(self).write_rescue(lines, self._slug(), self._number_or_none())
+        return app_of(self).write_rescue(unsaved[0], self._slug(), self._number_or_none())
 
     def rescue_early(self) -> list[str]:
         """The store did not open: what was typed meanwhile, for the rescue file (and forgotten here)."""
@@ -981,12 +1004,59 @@ class LiveScreen(ScheduleActions, Screen):
         return True
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """In the read-only view the keys that would change something show disabled (and say why)."""
-        if self.live is not None and self.live.readonly and action in (
-                "toggle_clock", "prev_step", "next_step", "end_session", "edit", "delete", "undo", "put_back",
-                "retry_saves", "report"):
+        """In the read-only view the keys that would change something show disabled, and on
+        one seat of two the other seat's keys do (pressed, both say why: `refuse_key`)."""
+        if self.live is not None and self.live.readonly and action in READONLY_ACTIONS:
             return None
+        return seat_check(self, action)
+
+    def refused_key(self, event: events.Key) -> bool:
+        """Two seats: True when `event` is a key of the other seat (shown disabled), wherever the
+        focus is; then it says whose the key is (Textual runs no disabled binding, and the key
+        would go on to the focused widget: Ctrl+PgUp scrolled the capture line)."""
+        if event.is_printable or self.seat is None or event.key not in self._other_seat_keys():
+            return False
+        if self.app.screen is not self:
+            return False
+        found = self.active_bindings.get(event.key)
+        if found is None or found.enabled or other_seat(found.node, found.binding.action) is None:
+            return False
+        event.stop()
+        event.prevent_default()
+        self.refuse_key(found.node, found.binding.action)
         return True
+
+    def _other_seat_keys(self) -> frozenset[str]:
+        """The keys bound here or in a panel to an action of the other seat: a first test, so
+        that the keys typed on the note-taker's seat (Enter, Backspace) look up no binding."""
+        if self._seat_keys is None:
+            from textual.binding import BindingsMap
+
+            from facilitator.tui.widgets.attendance import AttendancePanel
+
+            keys: set[str] = set()
+            for owner in (type(self), RecordTable, AttendancePanel):
+                theirs = {name for seat, names in owner.SEAT_ACTIONS.items() if seat != self.seat for name in names}
+                keys.update(key for key, b in BindingsMap(owner.BINDINGS) if b.action.partition("(")[0] in theirs)
+            self._seat_keys = frozenset(keys)
+        return self._seat_keys
+
+    def refuse_key(self, node: Any, action: str) -> None:
+        """A key shown disabled was pressed or chosen in the palette: say why it does nothing here."""
+        owner = other_seat(node, action)
+        if owner is not None:
+            self.notify(self.t(f"seat.{owner}"), severity="warning", timeout=5)
+        elif self.live is not None and self.live.readonly:
+            self.notify(self.t("is_readonly"), severity="warning", timeout=3)
+
+    def key_mark(self, node: Any, action: str) -> str | None:
+        """A few words beside a key that does nothing here (the palette, F1), else None."""
+        owner = other_seat(node, action)
+        if owner is not None:
+            return self.t(f"seat.mark.{owner}")
+        if node is self and self.live is not None and self.live.readonly and action.partition("(")[0] in READONLY_ACTIONS:
+            return self.t("mark.readonly")
+        return None
 
     # -- following the other process (read-only view, two seats) ---------------------
 

@@ -25,17 +25,18 @@ if TYPE_CHECKING:
     from facilitator.domain.plan import Plan
 from facilitator.tui.i18n import tr
 from facilitator.i18n import section
-from facilitator.tui.keys import bind
+from facilitator.tui.keys import SeatKeys, bind
 
 TEXT = section("tui.widgets.attendance")
 
 
-class AttendancePanel(DataTable):
+class AttendancePanel(SeatKeys, DataTable):
     BINDINGS = [
         bind("ctrl+t", "toggle", "att.toggle"),
         bind("ctrl+right", "plus", "att.plus"),
         bind("ctrl+left", "minus", "att.minus"),
     ]
+    SEAT_ACTIONS = {"notes": frozenset({"toggle", "plus", "minus"})}  # two seats: the note-taker's (keys.seat_check)
 
     class Toggle(Message):
         """Asked for: `delta` 0 ticks/unticks `key`, +1/-1 adds/removes a person."""

@@ -31,7 +31,7 @@ from textual.strip import Strip
 
 from facilitator.tui.i18n import tr
 from facilitator.i18n import section
-from facilitator.tui.keys import bind
+from facilitator.tui.keys import SeatKeys, bind
 
 TEXT = section("tui.widgets.record")
 
@@ -95,7 +95,7 @@ class ListRows:
             self.index = {k: i for i, k in enumerate(self.keys)}
 
 
-class RecordTable(ScrollView, can_focus=True):
+class RecordTable(SeatKeys, ScrollView, can_focus=True):
     DEFAULT_CSS = """
     RecordTable { background: $surface; overflow-x: hidden; }
     """
@@ -109,6 +109,7 @@ class RecordTable(ScrollView, can_focus=True):
         Binding("home", "to(0)", show=False),
         Binding("end", "to(-1)", show=False),
     ]
+    SEAT_ACTIONS = {"notes": frozenset({"edit", "delete"})}  # two seats: the note-taker's (keys.seat_check)
 
     def __init__(self, lang: str, **kwargs: Any):
         super().__init__(**kwargs)
