@@ -274,7 +274,8 @@ class Context:
     def text(self, text: str, indent: str = "") -> str:
         """Session text (statement, action): redacted and escaped."""
         redacted = self.redact(text)
-        key = (redacted, indent)
+        # The indent only follows a line break: a text without one is escaped once for all indents.
+        key = (redacted, indent if "\n" in redacted or "\r" in redacted else "")
         out = self._escaped.get(key)
         if out is None:
             out = self._escaped[key] = inline(redacted, indent)

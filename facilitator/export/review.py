@@ -50,6 +50,8 @@ def review_filename(slug: str) -> str:
 
 def visible(text: str) -> str:
     """A form with invisible and control characters shown as <U+XXXX>."""
+    if text.isprintable() and not (text and unicodedata.category(text[0]).startswith("M")):
+        return text  # nothing to show: no C* or Z* character but the space, no mark first
     out = []
     for ch in text:
         cat = unicodedata.category(ch)

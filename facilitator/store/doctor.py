@@ -149,8 +149,11 @@ def _leftover_build(entry: Path, repair: bool, out: list[DoctorLine]) -> None:
 
 def _check_store_safely(path: Path, repair: bool) -> list[DoctorLine]:
     """One workshop; whatever goes wrong there is reported and the next one is checked."""
+    from facilitator.store.lazy import paused_gc
+
     try:
-        return _check_store(path, repair)
+        with paused_gc():  # every record of the workshop is read and validated
+            return _check_store(path, repair)
     except Exception as exc:  # noqa: BLE001 - one bad workshop must not hide the others
         reason = getattr(exc, "strerror", None) or message_of(exc)
         return [DoctorLine("problem", path.name, Message("doctor.not_checked", reason=reason))]

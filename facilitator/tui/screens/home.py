@@ -62,15 +62,14 @@ class HomeScreen(Screen):
         for slug in slugs:
             try:
                 with open_workshop(self.data_dir, slug, readonly=True) as store:
-                    data = store.snapshot()
+                    plan, held = store.plan, set(store.held_sessions())  # no statement read
             except StoreError as exc:
                 table.add_row(slug, "", "", "", self.t("locked", message=in_language(exc, app_of(self).lang)), key=f"{slug}|")
                 continue
-            plan = data.plan
             for s in sorted(plan.sessions, key=lambda s: s.number):
-                held = data.is_held(s.number)
                 table.add_row(Text(slug, style="bold"), plan.code_of(s), s.date.isoformat(),
-                              self.t("yes") if held else self.t("no"), s.title or "", key=f"{slug}|{s.number}")
+                              self.t("yes") if s.number in held else self.t("no"), s.title or "",
+                              key=f"{slug}|{s.number}")
 
     def _selected(self) -> tuple[str, int | None] | None:
         table = self.query_one(DataTable)
