@@ -70,6 +70,8 @@ FORMAT = 2
 HEADER_KEY = "facilitator-store"
 DAMAGED_INFIX = ".damaged-"
 DISPLACED_INFIX = ".displaced-"
+UNFINISHED_INFIX = ".unfinished-"  # the bytes of an unfinished last save, dropped from the end of the journal
+IMPORTS = "imports"  # one document per import, its first operation: names the import (file, lines)
 COMPACT_SLACK = 1000  # compact once dead operations exceed live documents + this
 STREAM_CHUNK = 1 << 20  # a transaction's operations go to the file in chunks this big (bounded memory)
 _MISSING: Any = object()
@@ -283,10 +285,22 @@ class Replay:
     cut_short: Note | None = None  # shorter than a backup taken from this very journal (how much)
     written_at: dict[tuple[str, int], int] = field(default_factory=dict)  # (table, id) -> line of its last change
     offset: int = 0  # bytes consumed (whole lines)
+    # an uncommitted tail (set when the end of the file is read, `final`): where it starts,
+    # the import its first operation names (an IMPORTS document), the records it held
+    unfinished_at: int | None = None
+    unfinished_import: dict | None = None
+    unfinished_records: int = 0
+    unfinished_tx: int = 0  # the highest transaction id in it (a new save after dropping it takes a higher one)
+    dropped: Path | None = None  # the sidecar an unfinished last save was dropped into (writable open)
     # in-flight transaction (follower state): id, its operations, a bad line seen after them
     _tx: int | None = None
     _tx_ops: list[list[Any]] = field(default_factory=list)
     _bad_after: bool = False
+    # the run of operations without a commit record at the end so far: where it starts, the
+    # transaction id it starts with, the operations dropped before it (elsewhere in the file)
+    _pending_at: int | None = None
+    _pending_tx: int = 0
+    _dropped_before: int = 0
 
     @property
     def damaged(self) -> bool:
@@ -302,6 +316,16 @@ class Replay:
     def torn_tail(self) -> bool:
         """The end of the file was cut short (a save that never finished)."""
         return self.torn or self.torn_tx > 0
+
+    @property
+    def unfinished(self) -> bool:
+        """The file is whole except for an unfinished last save: operations of transactions
+        without a commit record at the very end (whole lines, perhaps a torn last one that
+        starts like an operation), after committed data that reads cleanly. Not damage:
+        nothing in it was ever acknowledged. A writable open drops it (`drop_unfinished`)."""
+        return (self.unfinished_at is not None and self.torn_tail and self.header and not self.bad
+                and not self.snapshot_short and not self.legacy and not self.mended and not self.kept_uncommitted
+                and self.format == FORMAT and self.cut_short is None)
 
     @property
     def corrupt(self) -> list[int]:
@@ -375,16 +399,28 @@ class Replay:
                 if self._tx is not None:
                     self._bad_after = True
             self.offset += len(raw) + 1
+        torn_at: int | None = None
         if final and whole < len(data):
             raw = data[whole:]
             self.lines += 1
-            self.offset += len(raw)
+            start = self.offset  # (an operation read from it starts the unfinished tail here)
             # a whole record without its newline (or whose newline was damaged) is that record
             if not (self._record(raw, path, committed)
                     or raw[-1:] not in (b"", b"\r") and self._record(raw[:-1], path, committed)):
                 self.torn = True
+                tx = _torn_tx(raw)
+                if tx is not False and (tx is None or tx > self.last_tx):
+                    self.unfinished_tx = max(self.unfinished_tx, tx or 0)
+                    torn_at = start  # cut short while being written: the start of an operation or commit line
+            self.offset = start + len(raw)
         if final:
+            pending, pending_tx, before = self._pending_at, self._pending_tx, self._dropped_before
             self._end_tx(committed, at_end=True)
+            if pending is not None and pending_tx > self.last_tx and before == 0 and (not self.torn or torn_at is not None):
+                self.unfinished_at = pending
+            elif pending is None and torn_at is not None and self.torn_tx == 0:
+                self.unfinished_at = torn_at
+            self._pending_at = None
         return committed
 
     def _mend(self, raw: bytes, path: Path | str, committed: list[list[Any]]) -> bool:
@@ -415,6 +451,7 @@ class Replay:
             if not isinstance(version, int) or version > FORMAT:
                 raise StoreNewer(Message("store.newer_format", path=path, version=version, supported=FORMAT))
             self.header, self.format = True, version
+            self._pending_at = None
             self.epoch = payload.get("epoch") if isinstance(payload.get("epoch"), str) else None
             nexts = payload.get("next", {})
             if isinstance(nexts, dict):
@@ -435,12 +472,15 @@ class Replay:
                 and isinstance(payload[3], dict):
             self.apply([payload[1:]])
             self.docs_seen += 1
+            self._pending_at = None
             return True
         if kind == "o" and len(payload) == 5 and type(payload[1]) is int and isinstance(payload[2], str) \
                 and type(payload[3]) is int and _is_doc(payload[4]):
             tx = payload[1]
             if self._tx is not None and tx != self._tx:
                 self._end_tx(committed, at_end=False)
+            if self._pending_at is None:
+                self._pending_at, self._pending_tx, self._dropped_before = self.offset, tx, self.torn_tx
             self._tx = tx
             self._tx_ops.append(payload[2:])
             return True
@@ -449,16 +489,19 @@ class Replay:
             if self._tx is not None and tx != self._tx:
                 self._end_tx(committed, at_end=False)
             ops, self._tx, self._tx_ops, self._bad_after = self._tx_ops, None, [], False
+            self._pending_at = None
             self.apply(ops)
             committed.extend(ops)
             self.entries += 1
             self.last_tx = max(self.last_tx, tx)
             return True
         if kind == "x" and len(payload) == 2 and isinstance(payload[1], dict):
+            self._pending_at = None
             return True  # the index of the lazy lines (facilitator.store.lazy): no record
         if isinstance(kind, list) and all(isinstance(op, list) and len(op) == 3 and isinstance(op[0], str)
                                           and type(op[1]) is int and _is_doc(op[2]) for op in payload):
             self._end_tx(committed, at_end=False)
+            self._pending_at = None
             self.apply(payload)  # a format-1 entry: one committed transaction
             committed.extend(payload)
             self.entries += 1
@@ -470,7 +513,7 @@ class Replay:
         and the file goes on (the commit record was the damaged line), else dropped."""
         if self._tx is None:
             return
-        ops, bad_after = self._tx_ops, self._bad_after
+        ops, bad_after, tx = self._tx_ops, self._bad_after, self._tx
         self._tx, self._tx_ops, self._bad_after = None, [], False
         if bad_after and not (at_end and self.torn):
             self.apply(ops)
@@ -481,10 +524,12 @@ class Replay:
                 if bad.table is None:
                     bad.recovered = True
                     break
-        elif at_end:
+        else:  # at the end, or ops without any commit in the middle: never acknowledged
             self.torn_tx += len(ops)
-        else:
-            self.torn_tx += len(ops)  # ops without any commit in the middle: never acknowledged
+            self.unfinished_tx = max(self.unfinished_tx, tx)
+            if ops and ops[0][0] == IMPORTS and isinstance(ops[0][2], dict):
+                self.unfinished_import = ops[0][2]
+            self.unfinished_records += sum(1 for op in ops if op[0] in LAZY_TABLES)
 
 
 def _parse_many(bodies: list[bytes]) -> list[Any]:
@@ -504,6 +549,34 @@ def _parse_many(bodies: list[bytes]) -> list[Any]:
         except ValueError:
             parsed.append(_MISSING)
     return parsed
+
+
+_HEX_DIGITS = frozenset(b"0123456789abcdef")
+_TX_DIGITS = re.compile(rb"\d*")
+
+
+def _torn_tx(raw: bytes) -> int | None | bool:
+    """A torn last line that is the start of an operation or commit line (`CRC ["o",TX,...`
+    or `CRC ["c",TX,...` cut anywhere): its transaction id, None when the cut came before
+    it; False when it is something else (garbage, or a cut snapshot or index line)."""
+    if raw[-1:] == b"\r":
+        raw = raw[:-1]
+    if not raw or any(c not in _HEX_DIGITS for c in raw[:8]):
+        return False
+    if len(raw) <= 8:
+        return None
+    if raw[8:9] != b" ":
+        return False
+    kind = raw[9:14]
+    if not (b'["o",'.startswith(kind) or b'["c",'.startswith(kind)):
+        return False
+    rest = raw[14:]
+    digits = _TX_DIGITS.match(rest).group()  # type: ignore[union-attr]
+    if len(digits) == len(rest):
+        return None  # cut inside the transaction id (or before it)
+    if rest[len(digits):len(digits) + 1] != b"," or not digits:
+        return False
+    return int(digits)
 
 
 def replay(data: bytes, path: Path | str = "store.db") -> Replay:
@@ -588,6 +661,48 @@ def is_foreign(data: bytes, rep: Replay) -> bool:
 
 
 _JOURNAL_START = re.compile(rb"[0-9a-f]{0,8}|[0-9a-f]{8} [\[{]?")
+
+
+def unfinished_note(path: Path, rep: Replay, kept: Path) -> Note:
+    """What dropping an unfinished last save tells the user (an import by its file)."""
+    marker = rep.unfinished_import
+    if marker is not None and isinstance(marker.get("file"), str):
+        lines = marker.get("lines")
+        return Note(Message("store.recovery.unfinished_import", name=path.name, file=marker["file"],
+                            lines=lines if type(lines) is int else "?", kept=kept.name))
+    return Note(Message("store.recovery.unfinished_save", name=path.name, kept=kept.name))
+
+
+def drop_unfinished(fd: int, path: Path, rep: Replay, size: int) -> tuple[Note, bool]:
+    """Drop an unfinished last save (`rep.unfinished`) from the journal `fd` (locked, `size`
+    bytes): its bytes, and only those, go to a new sidecar `store.db.unfinished-STAMP`
+    (0600, fsync'd with its folder), then the journal is truncated to the end of its last
+    committed transaction and fsync'd. Returns the note for the user and whether the
+    truncation worked (if not, the caller rewrites the file from what was read).
+    OSError: the sidecar could not be written; nothing was changed."""
+    at = rep.unfinished_at
+    assert at is not None
+    kept = aside_name(path, UNFINISHED_INFIX)
+    write_new_file(kept, _pread_all(fd, at, size - at))
+    truncated = True
+    try:
+        os.ftruncate(fd, at)
+        os.fsync(fd)
+    except OSError:
+        truncated = False
+    note = unfinished_note(path, rep, kept)
+    rep.torn, rep.torn_tx, rep.offset, rep.unfinished_at = False, 0, at, None
+    rep.last_tx = max(rep.last_tx, rep.unfinished_tx)  # the next save's lines differ from every dropped one
+    rep.dropped = kept
+    return note, truncated
+
+
+def read_unfinished(path: Path) -> Replay:
+    """What a sidecar of `drop_unfinished` holds (its `unfinished_import`, `unfinished_records`)."""
+    rep = Replay()
+    rep.lines = 1  # no header in it: its line 1 is an operation
+    feed_all(rep, path.read_bytes(), path, final=True)
+    return rep
 
 
 def describe_damage(rep: Replay) -> Note:
@@ -1228,7 +1343,8 @@ def open_db(path: Path, *, readonly: bool = False,
             before_migration: Callable[[bytes, Replay], None] | None = None,
             amend: Callable[[Replay], list[Note]] | None = None,
             behind: Callable[[Replay, int], Note | None] | None = None,
-            lazy: bool = False) -> tuple[JournalDB, list[Note]]:
+            lazy: bool = False,
+            covered: Callable[[Replay, int], Note | None] | None = None) -> tuple[JournalDB, list[Note]]:
     """Open (replay, and if needed repair) a store. Returns the db and recovery notes, one line
     each (`Note`s: English as strings, shown in the user's language with `in_language`).
 
@@ -1241,6 +1357,11 @@ def open_db(path: Path, *, readonly: bool = False,
     backup, facilitator.store.recover) and returns notes for the user.
     `behind(replay, size)`: a reason when an undamaged-looking file is shorter than a
     backup taken from it (cut at a line boundary); it is then repaired as damaged.
+    An unfinished last save at the end (`Replay.unfinished`: a kill mid-save, mid-import)
+    is no damage: a writable open drops it into a small sidecar and truncates the file
+    (`drop_unfinished`), no copy of the whole file is made. Unless `covered(replay,
+    committed_size)` (default: `behind`) gives a reason: the committed part is shorter
+    than a backup taken from this journal, so acknowledged saves were cut: damage.
     """
     notes: list[Note] = []
     path = real_path(path)
@@ -1248,10 +1369,12 @@ def open_db(path: Path, *, readonly: bool = False,
         if readonly:
             raise StoreNotFound(f"{path} does not exist")
         create_db(path, {})
+    if covered is None:
+        covered = behind
     if lazy:
-        opened = _open_lazy(path, readonly, verify, behind)
+        opened = _open_lazy(path, readonly, verify, behind, covered)
         if opened is not None:
-            return opened, notes
+            return opened
     fd: int | None = None
     try:
         if not readonly:
@@ -1289,8 +1412,10 @@ def open_db(path: Path, *, readonly: bool = False,
         if fd is not None:
             os.close(fd)
         raise
-    lossy = rep.damaged or rep.legacy or rep.torn_tail
-    if not lossy and behind is not None and not readonly:
+    if not readonly and rep.unfinished and covered is not None:
+        rep.cut_short = covered(rep, rep.unfinished_at)  # type: ignore[arg-type]
+    lossy = (rep.damaged or rep.legacy or rep.torn_tail) and not (rep.unfinished and not readonly)
+    if not lossy and behind is not None and not readonly and not rep.unfinished:
         rep.cut_short = behind(rep, len(data))
         lossy = rep.cut_short is not None
     if readonly:
@@ -1303,6 +1428,16 @@ def open_db(path: Path, *, readonly: bool = False,
     for tmp in temp_files(path.parent, path.name):  # unfinished rewrites: never acknowledged
         with contextlib.suppress(OSError):
             tmp.unlink()
+    rewrite = False
+    if rep.unfinished:  # a kill mid-save: only its own bytes are kept aside
+        try:
+            note, truncated = drop_unfinished(fd, path, rep, len(data))  # type: ignore[arg-type]
+        except OSError as exc:
+            os.close(fd)  # type: ignore[arg-type]
+            raise StoreError(Message("store.aside_failed", path=path, reason=exc.strerror or exc)) from exc
+        data = data[:rep.offset]
+        notes.append(note)
+        rewrite = not truncated
     if before_migration is not None and (rep.legacy or rep.header and rep.format < FORMAT):
         try:
             before_migration(data, rep)
@@ -1326,7 +1461,7 @@ def open_db(path: Path, *, readonly: bool = False,
             notes.extend(extra)
     storage = JournalStorage(path, rep, fd, len(data))
     storage.replay = rep  # type: ignore[attr-defined]
-    if lossy or rep.needs_rewrite or storage._ops > 2 * storage.live_docs() + COMPACT_SLACK:
+    if lossy or rewrite or rep.needs_rewrite or storage._ops > 2 * storage.live_docs() + COMPACT_SLACK:
         try:
             storage.compact()
         except StoreWriteError as exc:
@@ -1337,16 +1472,20 @@ def open_db(path: Path, *, readonly: bool = False,
 
 
 def _open_lazy(path: Path, readonly: bool, verify: Callable[[dict[str, dict[str, dict]]], None] | None,
-               behind: Callable[[Replay, int], Note | None] | None) -> JournalDB | None:
+               behind: Callable[[Replay, int], Note | None] | None,
+               covered: Callable[[Replay, int], Note | None] | None = None) -> tuple[JournalDB, list[Note]] | None:
     """Open a compacted store without reading its lazy lines (facilitator.store.lazy):
     the header, the index, the small tables and the tail are read and checked. None when
     the file has no index or anything read is not clean (torn, damaged, CRLF, older):
-    then the whole file is read, checked and repaired as usual."""
+    then the whole file is read, checked and repaired as usual. An unfinished last save
+    at the end is dropped here as well (`drop_unfinished`)."""
     try:
         fd = _open_locked(path) if not readonly else os.open(path, os.O_RDONLY)
     except (OSError, StoreLocked):
         return None  # the usual path says why
     keep = False
+    notes: list[Any] = []
+    rewrite = False
     try:
         size = os.fstat(fd).st_size
         rep = _replay_lazy(fd, path, size, readonly)
@@ -1354,7 +1493,17 @@ def _open_lazy(path: Path, readonly: bool, verify: Callable[[dict[str, dict[str,
             return None
         if verify is not None:
             verify(rep.tables)
-        if behind is not None and not readonly:
+        if not readonly and rep.unfinished:
+            if covered is not None and covered(rep, rep.unfinished_at) is not None:  # type: ignore[arg-type]
+                return None  # acknowledged saves were cut: damage, repaired by the usual path
+            try:
+                note, truncated = drop_unfinished(fd, path, rep, size)
+            except OSError:
+                return None  # the usual path says why
+            notes.append(note)
+            rewrite = not truncated
+            size = rep.offset
+        elif behind is not None and not readonly:
             rep.cut_short = behind(rep, size)
             if rep.cut_short is not None:
                 return None
@@ -1372,12 +1521,12 @@ def _open_lazy(path: Path, readonly: bool, verify: Callable[[dict[str, dict[str,
         if not keep:
             with contextlib.suppress(OSError):
                 os.close(fd)
-    if not readonly and storage._ops > 2 * storage.live_docs() + COMPACT_SLACK:
+    if not readonly and (rewrite or storage._ops > 2 * storage.live_docs() + COMPACT_SLACK):
         try:
             storage.compact()
         except StoreWriteError:
             storage._needs_rewrite = True
-    return JournalDB(storage=lambda: storage)
+    return JournalDB(storage=lambda: storage), notes
 
 
 def _replay_lazy(fd: int, path: Path, size: int, readonly: bool) -> Replay | None:
@@ -1404,7 +1553,7 @@ def _replay_lazy(fd: int, path: Path, size: int, readonly: bool) -> Replay | Non
     rep.offset = tail_start
     feed_all(rep, tail, path, final=not readonly)
     if not rep.header or rep.bad or rep.format != FORMAT or rep.crlf or rep.mended or rep.kept_uncommitted \
-            or rep.docs_seen != rep.docs_expected or (rep.torn_tail and not readonly):
+            or rep.docs_seen != rep.docs_expected or (rep.torn_tail and not readonly and not rep.unfinished):
         return None
     return rep
 
@@ -1490,6 +1639,36 @@ class JournalFollower:
             with contextlib.suppress(OSError):
                 st = os.stat(self.path)
                 self.ident = (st.st_dev, st.st_ino)
+        # (offset, first bytes) of the last line read: a writer that dropped an unfinished
+        # save (truncated the file below our offset) and appended past it again is noticed
+        self.mark: tuple[int, bytes] | None = None
+        if rep.offset > 0:
+            with contextlib.suppress(OSError):
+                fd = os.open(self.path, os.O_RDONLY)
+                try:
+                    if _ident(fd) == self.ident:
+                        at = max(0, rep.offset - 65536)
+                        self._set_mark(at, os.pread(fd, rep.offset - at, at))
+                finally:
+                    os.close(fd)
+
+    def _set_mark(self, at: int, data: bytes) -> None:
+        """`data` (read from `at`) ends at the follower's offset: remember its last line."""
+        end = self.rep.offset - at
+        if end <= 0 or data[end - 1:end] != b"\n":
+            return
+        start = data.rfind(b"\n", 0, end - 1) + 1
+        if start == 0 and at > 0:
+            return  # a line longer than what was read: keep the mark before it
+        self.mark = (at + start, data[start:min(end, start + 9)])
+
+    def _moved(self, fd: int) -> bool:
+        """The bytes before our offset are no longer those we read (a writer truncated the
+        file, dropping an unfinished save, and wrote past our offset again)."""
+        if self.mark is None:
+            return False
+        at, head = self.mark
+        return os.pread(fd, len(head), at) != head or os.pread(fd, 1, self.rep.offset - 1) != b"\n"
 
     def poll(self) -> FollowResult:
         try:
@@ -1501,11 +1680,14 @@ class JournalFollower:
             if ident != self.ident:
                 return FollowResult(reset=True)
             size = os.fstat(fd).st_size
-            if size < self.rep.offset:
-                return FollowResult(reset=True)  # truncated: not ours to guess
+            if size < self.rep.offset or self._moved(fd):
+                return FollowResult(reset=True)  # truncated (and perhaps written again): not ours to guess
             if size == self.rep.offset:
                 return FollowResult()
-            data = os.pread(fd, size - self.rep.offset, self.rep.offset)
+            at = self.rep.offset
+            data = os.pread(fd, size - at, at)
         finally:
             os.close(fd)
-        return FollowResult(ops=self.rep.feed(data, self.path))
+        ops = self.rep.feed(data, self.path)
+        self._set_mark(at, data)
+        return FollowResult(ops=ops)

@@ -37,6 +37,7 @@ from facilitator.i18n import Message, Note, message_of
 from facilitator.store.db import (
     DAMAGED_INFIX,
     DIR_MODE,
+    UNFINISHED_INFIX,
     FILE_MODE,
     TMP_INFIX,
     StoreError,
@@ -45,10 +46,11 @@ from facilitator.store.db import (
     StoreNewer,
     is_foreign,
     open_db,
+    read_unfinished,
     replay,
 )
 from facilitator.store.lock import WorkshopLock
-from facilitator.store.recover import amend_from_backup, behind_backup
+from facilitator.store.recover import acknowledged_cut, amend_from_backup, behind_backup
 from facilitator.store.workshop import (
     BACKUP_DIR,
     BACKUPS_KEPT,
@@ -197,7 +199,8 @@ def _check_store(path: Path, repair: bool) -> list[DoctorLine]:
                 # recovers from the readable records and the newest backup, keeping the original aside
                 db, notes = open_db(store, verify=check_schema(store), before_migration=migration_backup(path, []),
                                     amend=lambda r: amend_from_backup(path, r),
-                                    behind=lambda r, size: behind_backup(path, r, size))
+                                    behind=lambda r, size: behind_backup(path, r, size),
+                                    covered=lambda r, size: acknowledged_cut(path, store, r, size))
             except StoreLocked as exc:  # the store file itself is held (its store.lock was deleted)
                 say("problem", Message("doctor.not_repaired", reason=message_of(exc)))
                 repair, in_use = False, True
@@ -207,7 +210,9 @@ def _check_store(path: Path, repair: bool) -> list[DoctorLine]:
                 say("problem" if note.startswith(("not recovered", "missing")) else "fixed", note)
         else:
             db, _notes = open_db(store, readonly=True)
-            if rep.damaged or rep.torn or rep.legacy:
+            if rep.unfinished and acknowledged_cut(path, store, rep, rep.unfinished_at) is None:  # type: ignore[arg-type]
+                say("note", Message("doctor.unfinished_pending", name=STORE_NAME))  # perhaps a save in progress
+            elif rep.damaged or rep.torn or rep.legacy:
                 say("problem", Message("doctor.needs_repair", name=STORE_NAME, damage=_describe(rep)))
         try:
             from facilitator.store.seats import merged_tables
@@ -223,13 +228,34 @@ def _check_store(path: Path, repair: bool) -> list[DoctorLine]:
     for aside in (sorted(path.glob(f"{STORE_NAME}{DAMAGED_INFIX}*")) + sorted(path.glob(f"{STORE_NAME}.old-format-*"))
                   + sorted(path.glob(f"{STORE_NAME}.displaced-*"))):
         say("note", Message("doctor.kept_aside", name=aside.name))
-    from facilitator.store.seats import doctor_notes
+    from facilitator.store.seats import NOTES_JOURNAL, doctor_notes
 
+    for name in (STORE_NAME, NOTES_JOURNAL):
+        for kept in sorted(path.glob(f"{name}{UNFINISHED_INFIX}*")):
+            _unfinished_kept(kept, say)
     doctor_notes(path, repair, say)  # the note-taker's seat's journal (two seats)
     _list_backups(path, say)
     if not any(line.level in ("problem", "fixed") for line in out):
         out.insert(0, DoctorLine("ok", slug, Message("doctor.healthy")))
     return out
+
+
+def _unfinished_kept(kept: Path, say: Any) -> None:
+    """A sidecar of an unfinished last save that an open dropped: information, not a problem
+    (nothing in it was ever acknowledged; an import's own file still has its lines)."""
+    try:
+        st = kept.stat()
+        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(st.st_mtime))
+        rep = read_unfinished(kept)
+    except (OSError, StoreError):
+        return
+    marker = rep.unfinished_import
+    if marker is not None and isinstance(marker.get("file"), str):
+        lines = marker.get("lines")
+        say("note", Message("doctor.unfinished_import_kept", name=kept.name, file=marker["file"],
+                            lines=lines if type(lines) is int else "?", when=when, records=rep.unfinished_records))
+    else:
+        say("note", Message("doctor.unfinished_save_kept", name=kept.name, when=when, size=st.st_size))
 
 
 def _list_backups(path: Path, say: Any) -> None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +64,32 @@ def behind_backup(workshop: Path, rep: Replay, size: int) -> Note | None:
         if isinstance(source, dict) and source.get("epoch") == rep.epoch and type(source.get("size")) is int \
                 and source["size"] > size:
             return Note(Message("store.damage.fewer_bytes", bytes=source["size"] - size, backup=path.name))
+    return None
+
+
+def acknowledged_cut(workshop: Path, journal: Path, rep: Replay, size: int) -> Note | None:
+    """Whether a journal that ends in what looks like an unfinished save (operations
+    without their commit record) was in fact cut inside acknowledged data: its committed
+    part (`size` bytes) is shorter than when a backup was taken from it, or than when the
+    workshop was last closed (summary.json names each journal's device, inode and size).
+    A reason (then it is damage, repaired as such), or None (an unfinished save: dropped)."""
+    from facilitator.store.paths import STORE_NAME
+
+    if journal.name == STORE_NAME:
+        reason = behind_backup(workshop, rep, size)
+        if reason is not None:
+            return reason
+    try:
+        stamp = json.loads((workshop / SUMMARY_NAME).read_text(encoding="utf-8"))["stamp"]
+        st = os.stat(journal)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not isinstance(stamp, list):
+        return None
+    for i in range(0, len(stamp) - 3, 4):
+        dev, ino, was = stamp[i:i + 3]
+        if (dev, ino) == (st.st_dev, st.st_ino) and type(was) is int and was > size:
+            return Note(Message("store.damage.fewer_than_closed", bytes=was - size))
     return None
 
 

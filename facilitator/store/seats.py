@@ -48,6 +48,14 @@ NOTES_BACKUP_PREFIX = "notes-"
 BACKUPS_KEPT = 10
 
 
+def _covered(workshop: Path, journal: Path) -> Callable[[Replay, int], str | None]:
+    """open_db's `covered` hook for the note-taker's journal: an unfinished save at its end
+    is damage when summary.json says the journal was longer (facilitator.store.recover)."""
+    from facilitator.store.recover import acknowledged_cut
+
+    return lambda rep, size: acknowledged_cut(Path(workshop), Path(journal), rep, size)
+
+
 def notes_path(path: Path) -> Path:
     return Path(path) / NOTES_JOURNAL
 
@@ -284,7 +292,8 @@ def fold(store: Any) -> bool:
     path = notes_path(store.path)
     if not path.exists():
         return False
-    db, _notes = open_db(path)  # takes its flock; repairs a damaged one (the original kept aside)
+    db, notes = open_db(path, covered=_covered(store.path, path))  # takes its flock; repairs a damaged one
+    store.recovery.extend(notes)
     try:
         tables = db.journal.read()
         ops = merge_ops(tables)
@@ -380,7 +389,7 @@ class NotesSeatStore:
             opener(self.data_dir, slug, readonly=True)  # raises StoreNotFound with the list of workshops
         self._lock_file = SeatLock(path).acquire()
         try:
-            self._db, notes = open_db(notes_path(path))  # flock'd; created empty when missing
+            self._db, notes = open_db(notes_path(path), covered=_covered(path, notes_path(path)))  # flock'd; created when missing
             try:
                 self.base = opener(self.data_dir, slug, readonly=True, seat="notes")
             except BaseException:
@@ -656,7 +665,7 @@ def doctor_notes(path: Path, repair: bool, say: Callable[[str, str], None]) -> N
             return
         rep = read[0]
         if repair and (rep.damaged or rep.torn_tail):
-            db, notes = open_db(journal)
+            db, notes = open_db(journal, covered=_covered(path, journal))
             db.close()
             for note in notes:
                 say("fixed", note)

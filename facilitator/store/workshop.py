@@ -45,6 +45,7 @@ from facilitator import fileio
 from facilitator.store.db import (
     DIR_MODE,
     FILE_MODE,
+    IMPORTS,
     FollowResult,
     JournalDB,
     JournalFollower,
@@ -503,13 +504,14 @@ class WorkshopStore:
         try:
             migrated: list[Path] = []
             keep_original = migration_backup(path, migrated)
-            from facilitator.store.recover import amend_from_backup, behind_backup
+            from facilitator.store.recover import acknowledged_cut, amend_from_backup, behind_backup
 
             behind: list[Note | None] = []
 
             db, recovery = open_db(path / STORE_NAME, readonly=readonly, verify=check_schema(path / STORE_NAME), lazy=True,
                                    before_migration=keep_original, amend=lambda rep: amend_from_backup(path, rep),
-                                   behind=lambda rep, size: behind.append(behind_backup(path, rep, size)))
+                                   behind=lambda rep, size: behind.append(behind_backup(path, rep, size)),
+                                   covered=lambda rep, size: acknowledged_cut(path, path / STORE_NAME, rep, size))
             # A journal shorter than a backup taken from it may be cut short, or an older copy
             # put back on purpose: opening only says so; `doctor` restores from the backup.
             recovery = [*recovery, *(Note(Message("store.recovery.behind", name=STORE_NAME, fewer=reason, slug=slug))
@@ -846,15 +848,21 @@ class WorkshopStore:
     @_locked
     def import_records(self, session: int, records: Iterable[Statement | Action],
                        attendance: list[str] | None | Callable[[], list[str] | None] = None,
-                       themes: Iterable[str] | Callable[[], Iterable[str]] = ()) -> int:
+                       themes: Iterable[str] | Callable[[], Iterable[str]] = (),
+                       source: dict[str, Any] | None = None) -> int:
         """Add many records atomically: all of them are saved, or none. Returns the count.
         `records` may be a generator that raises to abort (nothing is then saved); it is
         consumed once, streamed to the file. `attendance` and `themes` may be callables,
-        asked after the last record (a single-pass import learns them on the way)."""
+        asked after the last record (a single-pass import learns them on the way).
+        `source` ({"file": name, "lines": n}) names the import: it is the transaction's
+        first operation (a document of the `imports` table), so an import cut short by a
+        kill is told as such when the store is next opened (docs/store.md)."""
         self._writable()
         count = 0
         try:
             with transaction(self._db):
+                if source is not None:
+                    self._db.journal.insert(IMPORTS, {**source, "session": session})
                 for key in (() if callable(themes) else themes):
                     self.add_theme(key)
                 journal = self._db.journal

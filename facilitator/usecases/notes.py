@@ -254,8 +254,24 @@ def import_notes(store: Any, session: int, text: Notes, filename: str,
             return None
         return merged_attendance(store.attendance(session), parsed.declarations, store.plan.speaker_roles())
 
-    count = store.import_records(session, checked(), attendance=attendance, themes=lambda: parsed.new_themes)
+    count = store.import_records(session, checked(), attendance=attendance, themes=lambda: parsed.new_themes,
+                                 source={"file": filename, "lines": line_count(text)})
     return parsed, count
+
+
+def line_count(text: Notes) -> int:
+    """The lines of the notes (a file on disk is counted in binary, without decoding it)."""
+    if isinstance(text, str):
+        return text.count("\n") + (bool(text) and not text.endswith("\n"))
+    n, last = 0, b"\n"
+    try:
+        with open(text.path, "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                n += chunk.count(b"\n")
+                last = chunk[-1:]
+    except OSError:
+        return 0  # the import itself says why it cannot read the file
+    return n + (last != b"\n")
 
 
 def summary(parsed: ParsedNotes, slug: str, code: str, session: int, lang: str = "en") -> str:

@@ -91,12 +91,18 @@ def test_flipped_bytes_with_a_backup_lose_nothing(filled: Path) -> None:
 def test_truncated_store_drops_only_the_unfinished_last_save(filled: Path) -> None:
     path = store_file(filled)
     data = path.read_bytes()
+    torn = b'12345678 ["o",99,"statements",7,{"text":"half'
     with open(path, "ab") as fh:
-        fh.write(b'12345678 ["o",99,"statements",7,{"text":"half')  # a save cut short, as by a crash mid-write
+        fh.write(torn)  # a save cut short, as by a crash mid-write
     proc = doctor(filled)
     assert proc.returncode == 0 and "unfinished last save" in proc.stdout, proc.stdout
+    assert "problem" not in proc.stdout and "kept aside after a repair" not in proc.stdout, proc.stdout
     assert len(statements(filled)) == 6
-    assert kept_aside(filled)[0].read_bytes().startswith(data)
+    # never acknowledged, so no damage: only its own bytes are kept, the journal is cut back
+    assert kept_aside(filled) == [] and path.read_bytes() == data
+    dropped = sorted((filled / SLUG).glob("store.db.unfinished-*"))
+    assert len(dropped) == 1 and dropped[0].read_bytes() == torn
+    assert f"note: {dropped[0].name}: the {len(torn)} bytes of an unfinished save" in proc.stdout, proc.stdout
 
 
 def test_store_cut_to_nothing_is_restored_from_the_newest_backup(filled: Path) -> None:

@@ -54,11 +54,18 @@ def test_every_truncation_opens_with_what_was_complete(tmp_path):
         expected = states[done[-1]] if done else {}
         assert dict(db.table("statements")._read_table()) == expected, length
         kept = list(folder.glob("store.db.damaged-*"))
+        dropped = list(folder.glob("store.db.unfinished-*"))
         if length in sizes or length + 1 in sizes:
-            assert notes == [] and kept == [], length  # nothing lost: a cut between transactions
-        else:
+            assert notes == [] and kept == [] and dropped == [], length  # nothing lost: a cut between transactions
+        elif length < sizes[0] - 1:  # inside the header: damage, the whole file is kept aside
             assert len(notes) == 1 and "damaged" in notes[0] and kept[0].name in notes[0], length
             assert kept[0].read_bytes() == cut and stat.S_IMODE(kept[0].stat().st_mode) == 0o600
+        else:  # inside the last save: never acknowledged, so no damage; only its own bytes are kept
+            complete = sizes[done[-1]]
+            assert kept == [] and len(dropped) == 1 and len(notes) == 1, (length, notes)
+            assert notes[0].message.id == "store.recovery.unfinished_save" and dropped[0].name in str(notes[0]), length
+            assert dropped[0].read_bytes() == cut[complete:] and stat.S_IMODE(dropped[0].stat().st_mode) == 0o600
+            assert path.read_bytes() == cut[:complete], length  # truncated in place, not rewritten
         db.close()
         again, notes2 = open_db(path)  # the repair was written durably
         assert notes2 == [] and dict(again.table("statements")._read_table()) == expected
@@ -150,12 +157,19 @@ def test_store_reports_truncation_to_the_user(store, data_dir):
 def test_damaged_copies_never_overwrite_each_other(tmp_path):
     data, _, _ = build(tmp_path / "w" / "store.db")
     path = tmp_path / "w" / "store.db"
+    flipped = bytearray(data)
+    flipped[len(data) // 2] ^= 0x04  # damage inside committed data
     for _ in range(3):
-        path.write_bytes(data[:-3])
+        path.write_bytes(bytes(flipped))
+        db, notes = open_db(path)
+        db.close()
+        path.write_bytes(data[:-3])  # an unfinished last save: its own sidecar each time
         db, notes = open_db(path)
         db.close()
     kept = sorted(p.name for p in path.parent.glob("store.db.damaged-*"))
     assert len(kept) == 3 and len(set(kept)) == 3
+    dropped = sorted(p.name for p in path.parent.glob("store.db.unfinished-*"))
+    assert len(dropped) == 3 and len(set(dropped)) == 3
 
 
 def test_readonly_recovers_in_memory_and_writes_nothing(tmp_path):
@@ -217,3 +231,40 @@ def test_missing_header_and_empty_file_are_damage(tmp_path):
     assert len(notes) == 1 and "empty file" in notes[0]
     db.close()
     assert dbmod.replay(path.read_bytes()).header
+
+
+def test_only_an_unfinished_last_save_is_dropped_quietly(tmp_path):
+    """What is an unfinished last save (its bytes to a sidecar, the file truncated) and what
+    stays damage (the whole original kept aside, the file rewritten)."""
+    data, states, sizes = build(tmp_path / "w" / "store.db")
+    op = dbmod.encode(["o", 99, "statements", 9, {"text": "half"}])
+    commit = dbmod.encode(["c", 99, 1])
+    later_op, later_commit = dbmod.encode(["o", 100, "statements", 10, {"text": "na"}]), dbmod.encode(["c", 100, 1])
+    bad_commit = b"00000000" + commit[8:]
+    cases = {
+        "whole ops, no commit": (data + op + op, True),
+        "a torn op": (data + op[:20], True),
+        "a torn commit record": (data + op + commit[:14], True),
+        "cut inside the crc": (data + op[:5], True),
+        "garbage at the end": (data + b"a save in progress", False),
+        "a damaged line at the end": (data + op + b"deadbeef [\"o\",99,\"x\"]\n", False),
+        "a damaged commit record, then more": (data + op + bad_commit + later_op + later_commit, False),
+        "uncommitted ops in the middle": (data + op + later_op + later_commit, False),
+        "an op of an old transaction": (data + dbmod.encode(["o", 1, "statements", 9, {"text": "oud"}]), False),
+        "a cut inside the header": (data[:40], False),
+    }
+    for name, (content, unfinished) in cases.items():
+        folder = tmp_path / name.replace(" ", "-").replace(",", "")
+        folder.mkdir()
+        path = folder / "store.db"
+        path.write_bytes(content)
+        db, notes = open_db(path)
+        db.close()
+        kept = list(folder.glob("store.db.damaged-*"))
+        dropped = list(folder.glob("store.db.unfinished-*"))
+        if unfinished:
+            assert kept == [] and len(dropped) == 1 and len(notes) == 1, name
+            assert path.read_bytes() == data and data + dropped[0].read_bytes() == content, name
+        else:
+            assert dropped == [] and len(kept) == 1 and kept[0].read_bytes() == content, name
+            assert "damaged" in notes[0], (name, notes)
