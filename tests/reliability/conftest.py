@@ -11,12 +11,12 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
-from typing import Callable
 
 import pytest
+
+from tests.polling import poll  # noqa: F401 - the fixtures' and tests' one way to wait
 
 ROOT = Path(__file__).resolve().parents[2]
 PLAN = ROOT / "tests" / "tui" / "plan.toml"
@@ -34,18 +34,6 @@ def cli(data_dir: Path, *args: str, timeout: float = 60, **kw: object) -> subpro
 
 def no_traceback(proc: subprocess.CompletedProcess[str]) -> None:
     assert "Traceback" not in proc.stderr + proc.stdout, proc.stderr
-
-
-def poll(check: Callable[[], object], timeout: float = 15.0, what: str = "condition") -> object:
-    """Call `check` until it returns something truthy (bounded)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
 
 
 @pytest.fixture

@@ -27,6 +27,8 @@ from facilitator.store.doctor import doctor, exit_status
 from facilitator.store.workshop import WorkshopStore
 from facilitator.usecases.notes import import_notes, open_notes
 
+from tests import polling
+
 from .conftest import PLAN_TEXT
 
 LINES = 20_000
@@ -65,14 +67,7 @@ def msg_id(item) -> str | None:  # type: ignore[no-untyped-def]
 
 
 def poll(check, timeout: float = 60.0, what: str = "condition"):  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.001)
+    return polling.poll(check, timeout, what, interval=0.001)  # fine-grained: the kill lands near its byte
 
 
 def kill_mid_import(data_dir: Path, notes: Path, rng: random.Random, most: float = 0.8) -> int:
