@@ -2,16 +2,46 @@
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
 from facilitator.store.workshop import StoreWriteError, WorkshopStore
 
 from .helpers import SLUG, make_app, make_workshop, screen_text, settle, type_line
+
+
+@contextlib.contextmanager
+def held_open(data_dir: Path) -> Iterator[None]:
+    """Another process holds the workshop open (its lock) until the block ends."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(f"""
+            import sys
+            from pathlib import Path
+            from facilitator.store.workshop import WorkshopStore
+            s = WorkshopStore.open(Path({str(data_dir)!r}), {SLUG!r})
+            print("ready", flush=True)
+            sys.stdin.read()
+        """)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        cwd=Path(__file__).resolve().parents[2])
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+        yield
+    finally:
+        holder.communicate("", timeout=10)
+
+
+async def until_asked(app, pilot) -> None:  # type: ignore[no-untyped-def]
+    """Until the "already open" question is up (bounded; the test asserts what follows)."""
+    for _ in range(200):
+        if type(app.screen).__name__ == "LockedScreen":
+            break
+        await pilot.pause(0.02)
 
 
 @pytest.fixture
@@ -99,24 +129,10 @@ async def test_quit_with_unsaved_refuses_then_writes_rescue_file(data_dir: Path)
 @pytest.mark.parametrize("background", [False, True])
 async def test_locked_workshop_offers_read_only(data_dir: Path, background: bool) -> None:
     """Opened from the home screen, or at start-up (`facilitator run`: the live screen is the first screen)."""
-    holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
-            import sys, time
-            from pathlib import Path
-            from facilitator.store.workshop import WorkshopStore
-            s = WorkshopStore.open(Path({str(data_dir)!r}), {SLUG!r})
-            print("ready", flush=True)
-            sys.stdin.read()
-        """)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-        cwd=Path(__file__).resolve().parents[2])
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+    with held_open(data_dir):
         app = make_app(data_dir, background_open=background)
         async with app.run_test(size=(160, 45)) as pilot:
-            for _ in range(200):
-                if type(app.screen).__name__ == "LockedScreen":
-                    break
-                await pilot.pause(0.02)
+            await until_asked(app, pilot)
             await pilot.pause()
             assert type(app.screen).__name__ == "LockedScreen"
             assert "lombok-2026" in screen_text(app)
@@ -128,38 +144,19 @@ async def test_locked_workshop_offers_read_only(data_dir: Path, background: bool
             assert "ALLEEN LEZEN" in screen_text(app)
         app = make_app(data_dir, background_open=background)
         async with app.run_test(size=(160, 45)) as pilot:
-            for _ in range(200):
-                if type(app.screen).__name__ == "LockedScreen":
-                    break
-                await pilot.pause(0.02)
+            await until_asked(app, pilot)
             await pilot.press("escape")  # refuse
             await pilot.pause()
         assert app.return_code == 1
-    finally:
-        holder.communicate("", timeout=10)
 
 
 async def test_typing_into_the_lock_question_is_kept_and_never_answers_it(data_dir: Path) -> None:
     """The question comes up unasked while the note-taker may already be typing: letters
     and Enter neither open read-only nor quit, and the typed text goes to a rescue file."""
-    holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
-            import sys
-            from pathlib import Path
-            from facilitator.store.workshop import WorkshopStore
-            s = WorkshopStore.open(Path({str(data_dir)!r}), {SLUG!r})
-            print("ready", flush=True)
-            sys.stdin.read()
-        """)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-        cwd=Path(__file__).resolve().parents[2])
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+    with held_open(data_dir):
         app = make_app(data_dir, background_open=True)
         async with app.run_test(size=(120, 36)) as pilot:
-            for _ in range(200):
-                if type(app.screen).__name__ == "LockedScreen":
-                    break
-                await pilot.pause(0.02)
+            await until_asked(app, pilot)
             assert type(app.screen).__name__ == "LockedScreen"
             await pilot.press(*"wt1: lekker snel getypt", "enter", *"nog een", "enter")
             await pilot.pause()
@@ -172,8 +169,6 @@ async def test_typing_into_the_lock_question_is_kept_and_never_answers_it(data_d
         assert len(rescue) == 1
         assert rescue[0].read_text(encoding="utf-8") == (
             "// unsaved lines of session 1\n## 1\nwt1: lekker snel getypt\nnog een\n")
-    finally:
-        holder.communicate("", timeout=10)
 
 
 async def test_lines_pasted_into_the_lock_question_come_back_under_the_sessions_step(data_dir: Path) -> None:
@@ -187,31 +182,15 @@ async def test_lines_pasted_into_the_lock_question_come_back_under_the_sessions_
     with WorkshopStore.open(data_dir, SLUG) as store:
         store.save_clock(SessionClock(session=1, started_at=1_772_544_600.0, current_step=2,
                                       steps={2: StepTiming(start=1_772_544_600.0)}))
-    holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
-            import sys
-            from pathlib import Path
-            from facilitator.store.workshop import WorkshopStore
-            s = WorkshopStore.open(Path({str(data_dir)!r}), {SLUG!r})
-            print("ready", flush=True)
-            sys.stdin.read()
-        """)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-        cwd=Path(__file__).resolve().parents[2])
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+    with held_open(data_dir):
         app = make_app(data_dir, background_open=True)
         async with app.run_test(size=(120, 36)) as pilot:
-            for _ in range(200):
-                if type(app.screen).__name__ == "LockedScreen":
-                    break
-                await pilot.pause(0.02)
+            await until_asked(app, pilot)
             assert type(app.screen).__name__ == "LockedScreen"
             app._driver.send_message(events.Paste("wt1: geplakt tijdens de vraag\njw: nog een"))
             await pilot.pause()
             await pilot.press("escape")
             await pilot.pause()
-    finally:
-        holder.communicate("", timeout=10)
     (rescue,) = data_dir.glob("rescue-*.txt")
     text = rescue.read_text(encoding="utf-8")
     assert "## 3\n" in text

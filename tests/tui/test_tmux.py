@@ -40,12 +40,19 @@ def pane(name: str) -> str:
     return tmux("capture-pane", "-p", "-t", name).stdout
 
 
-def start(name: str, data_dir: Path) -> None:
+def spawn(name: str, data_dir: Path, command: str, size: tuple[int, int] = (120, 40), *, exec_: bool = False) -> None:
+    """`facilitator --data-dir DATA_DIR COMMAND` in a new tmux session of `size`; `exec_`: the
+    app is the pane's process itself (a signal sent to the pane's pid reaches it, not a shell)."""
     env = f"PYTHONPATH={shlex.quote(str(REPO))} TERM=xterm-256color"
-    cmd = f"cd {shlex.quote(str(REPO))} && {env} {shlex.quote(sys.executable)} -m facilitator " \
-          f"--data-dir {shlex.quote(str(data_dir))} run {SLUG} --session 1"
-    result = tmux("new-session", "-d", "-s", name, "-x", "120", "-y", "40", cmd)
+    run = f"exec env {env}" if exec_ else env
+    cmd = f"cd {shlex.quote(str(REPO))} && {run} {shlex.quote(sys.executable)} -m facilitator " \
+          f"--data-dir {shlex.quote(str(data_dir))} {command}"
+    result = tmux("new-session", "-d", "-s", name, "-x", str(size[0]), "-y", str(size[1]), cmd)
     assert result.returncode == 0, result.stderr
+
+
+def start(name: str, data_dir: Path, *, exec_: bool = False) -> None:
+    spawn(name, data_dir, f"run {SLUG} --session 1", exec_=exec_)
     assert poll(lambda: "Stap 1/4" in pane(name)), pane(name)
 
 

@@ -4,9 +4,7 @@ facilitator's process in another, within a second, and never shows what is typed
 from __future__ import annotations
 
 import re
-import shlex
 import shutil
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -14,17 +12,13 @@ from pathlib import Path
 import pytest
 
 from .helpers import SLUG, make_workshop
-from .test_tmux import REPO, pane, poll, start, tmux
+from .test_tmux import pane, poll, spawn, start, tmux
 
 pytestmark = [pytest.mark.tmux, pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux not installed")]
 
 
 def start_projector(name: str, data_dir: Path) -> None:
-    env = f"PYTHONPATH={shlex.quote(str(REPO))} TERM=xterm-256color"
-    cmd = f"cd {shlex.quote(str(REPO))} && {env} {shlex.quote(sys.executable)} -m facilitator " \
-          f"--data-dir {shlex.quote(str(data_dir))} show {SLUG} --session 1"
-    result = tmux("new-session", "-d", "-s", name, "-x", "100", "-y", "30", cmd)
-    assert result.returncode == 0, result.stderr
+    spawn(name, data_dir, f"show {SLUG} --session 1", (100, 30))
 
 
 def test_projector_follows_f7_within_a_second_and_shows_no_statement(tmp_path: Path) -> None:

@@ -5,28 +5,22 @@ half-typed line and the pending lines to the rescue file, as "quit anyway" does,
 from __future__ import annotations
 
 import os
-import shlex
 import shutil
 import signal
-import sys
 import uuid
 from pathlib import Path
 
 import pytest
 
-from .helpers import SLUG, make_workshop
-from .test_tmux import REPO, pane, poll, statements, tmux
+from .helpers import make_workshop
+from .test_tmux import pane, poll, statements, tmux
+from .test_tmux import start as launch
 
 pytestmark = [pytest.mark.tmux, pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux not installed")]
 
 
 def start(name: str, data_dir: Path) -> None:
-    env = f"PYTHONPATH={shlex.quote(str(REPO))} TERM=xterm-256color"
-    cmd = f"cd {shlex.quote(str(REPO))} && exec env {env} {shlex.quote(sys.executable)} -m facilitator " \
-          f"--data-dir {shlex.quote(str(data_dir))} run {SLUG} --session 1"
-    result = tmux("new-session", "-d", "-s", name, "-x", "120", "-y", "40", cmd)
-    assert result.returncode == 0, result.stderr
-    assert poll(lambda: "Stap 1/4" in pane(name)), pane(name)
+    launch(name, data_dir, exec_=True)  # the app is the pane's process: the signal reaches it
 
 
 def rescued(data_dir: Path) -> str:
